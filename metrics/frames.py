@@ -1,0 +1,161 @@
+"""The input frames the metrics package works on: column names, allowed values, defaults.
+
+The database layer delivers four frames; every function in ``metrics`` takes them as is.
+
+``kpis`` — one row per KPI:
+    kpi_id (int), department (slug), department_name, kpi (key), kpi_name,
+    unit (one of UNITS), direction (one of DIRECTIONS), target (float, NaN if none),
+    tolerance_pct (float, NaN means 10), aggregation (one of AGGREGATIONS, NaN means
+    sum for count and dollars, mean otherwise), weight (float, NaN means 1), enterprise (bool).
+``observations`` — one row per KPI and month: kpi_id, period (datetime64, month start),
+    value (float, NaN when reported missing), note (str or missing).
+``targets`` — kpi_id, effective_from (datetime64, month start), target (float): the target
+    applies from that month on, overriding the KPI's default target.
+``hiring`` — department, position_id, title, posted_date, filled_date (NaT while open).
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+KPI_ID = "kpi_id"
+DEPARTMENT = "department"
+DEPARTMENT_NAME = "department_name"
+KPI = "kpi"
+KPI_NAME = "kpi_name"
+UNIT = "unit"
+DIRECTION = "direction"
+TARGET = "target"
+TOLERANCE_PCT = "tolerance_pct"
+AGGREGATION = "aggregation"
+WEIGHT = "weight"
+ENTERPRISE = "enterprise"
+
+PERIOD = "period"
+VALUE = "value"
+NOTE = "note"
+
+EFFECTIVE_FROM = "effective_from"
+
+POSITION_ID = "position_id"
+TITLE = "title"
+POSTED_DATE = "posted_date"
+FILLED_DATE = "filled_date"
+
+KPI_COLUMNS = (
+    KPI_ID, DEPARTMENT, DEPARTMENT_NAME, KPI, KPI_NAME, UNIT, DIRECTION,
+    TARGET, TOLERANCE_PCT, AGGREGATION, WEIGHT, ENTERPRISE,
+)
+OBSERVATION_COLUMNS = (KPI_ID, PERIOD, VALUE, NOTE)
+TARGET_COLUMNS = (KPI_ID, EFFECTIVE_FROM, TARGET)
+HIRING_COLUMNS = (DEPARTMENT, POSITION_ID, TITLE, POSTED_DATE, FILLED_DATE)
+
+UNITS = ("count", "days", "hours", "minutes", "percent", "dollars", "rate")
+HIGHER_IS_BETTER = "higher_is_better"
+LOWER_IS_BETTER = "lower_is_better"
+DIRECTIONS = (HIGHER_IS_BETTER, LOWER_IS_BETTER)
+AGGREGATIONS = ("sum", "mean", "last", "min", "max")
+SUM_UNITS = ("count", "dollars")
+
+DEFAULT_TOLERANCE_PCT = 10.0
+DEFAULT_WEIGHT = 1.0
+
+
+def kpi_settings(kpis: pd.DataFrame) -> pd.DataFrame:
+    """Direction, default target, tolerance, aggregation and weight per kpi_id, defaults filled in."""
+    default_aggregation = np.where(kpis[UNIT].isin(SUM_UNITS), "sum", "mean")
+    aggregation = kpis[AGGREGATION].fillna(pd.Series(default_aggregation, index=kpis.index))
+    if not aggregation.isin(AGGREGATIONS).all():
+        raise ValueError(f"aggregation must be one of {AGGREGATIONS}")
+    return pd.DataFrame(
+        {
+            DIRECTION: kpis[DIRECTION].to_numpy(),
+            TARGET: kpis[TARGET].to_numpy(dtype=float),
+            TOLERANCE_PCT: kpis[TOLERANCE_PCT].fillna(DEFAULT_TOLERANCE_PCT).to_numpy(dtype=float),
+            AGGREGATION: aggregation.to_numpy(dtype=object),
+            WEIGHT: kpis[WEIGHT].fillna(DEFAULT_WEIGHT).to_numpy(dtype=float),
+        },
+        index=pd.Index(kpis[KPI_ID].to_numpy(dtype=np.int64), name=KPI_ID),
+    )
+
+
+def direction_sign(direction: Any) -> np.ndarray:
+    """+1 where higher is better, -1 where lower is better; raises on any other direction."""
+    direction = np.asarray(direction, dtype=object)
+    higher = direction == HIGHER_IS_BETTER
+    if not np.all(higher | (direction == LOWER_IS_BETTER)):
+        raise ValueError(f"direction must be one of {DIRECTIONS}")
+    return np.where(higher, 1.0, -1.0)
+
+
+def month_number(periods: Any) -> np.ndarray:
+    """Months since January 1970 (int64) for dates, so calendar-month arithmetic is integer arithmetic."""
+    return np.asarray(periods, dtype="datetime64[ns]").astype("datetime64[M]").astype(np.int64)
+
+
+def month_start(numbers: Any) -> np.ndarray:
+    """The first day of each month number, the inverse of ``month_number``."""
+    return np.asarray(numbers, dtype=np.int64).astype("datetime64[M]").astype("datetime64[ns]")
+
+
+def kpis_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """A ``kpis`` frame from partial rows; omitted columns get the contract's defaults (for tests)."""
+    frame = pd.DataFrame(list(rows))
+    defaults = {
+        DEPARTMENT: "dept", UNIT: "count", DIRECTION: HIGHER_IS_BETTER, TARGET: np.nan,
+        TOLERANCE_PCT: DEFAULT_TOLERANCE_PCT, AGGREGATION: None, WEIGHT: DEFAULT_WEIGHT, ENTERPRISE: False,
+    }
+    for column, default in defaults.items():
+        if column not in frame:
+            frame[column] = default
+        elif default is not None:
+            frame[column] = frame[column].fillna(default)
+    frame[DEPARTMENT_NAME] = frame.get(DEPARTMENT_NAME, frame[DEPARTMENT])
+    frame[KPI] = frame.get(KPI, "kpi_" + frame[KPI_ID].astype(str))
+    frame[KPI_NAME] = frame.get(KPI_NAME, frame[KPI])
+    frame[TARGET] = frame[TARGET].astype(float)
+    return frame[list(KPI_COLUMNS)]
+
+
+def observations_frame(rows: Iterable[tuple[int, str, float]]) -> pd.DataFrame:
+    """An ``observations`` frame from (kpi_id, 'YYYY-MM', value) tuples (for tests)."""
+    frame = pd.DataFrame(list(rows), columns=[KPI_ID, PERIOD, VALUE])
+    frame[PERIOD] = pd.to_datetime(frame[PERIOD], format="%Y-%m")
+    frame[VALUE] = frame[VALUE].astype(float)
+    frame[NOTE] = None
+    return frame
+
+
+def monthly_observations(kpi_id: int, start: str, values: Sequence[float]) -> pd.DataFrame:
+    """An ``observations`` frame for one KPI over consecutive months from 'YYYY-MM' (for tests)."""
+    periods = pd.date_range(pd.Timestamp(start), periods=len(values), freq="MS")
+    return observations_frame((kpi_id, p.strftime("%Y-%m"), v) for p, v in zip(periods, values))
+
+
+def targets_frame(rows: Iterable[tuple[int, str, float]]) -> pd.DataFrame:
+    """A ``targets`` frame from (kpi_id, 'YYYY-MM', target) tuples (for tests)."""
+    frame = pd.DataFrame(list(rows), columns=[KPI_ID, EFFECTIVE_FROM, TARGET])
+    frame[EFFECTIVE_FROM] = pd.to_datetime(frame[EFFECTIVE_FROM], format="%Y-%m")
+    frame[TARGET] = frame[TARGET].astype(float)
+    return frame
+
+
+def hiring_frame(rows: Iterable[tuple[str, str, str, str | None]]) -> pd.DataFrame:
+    """A hiring frame from (department, position_id, 'YYYY-MM-DD' posted, filled or None) tuples (for tests)."""
+    frame = pd.DataFrame(list(rows), columns=[DEPARTMENT, POSITION_ID, POSTED_DATE, FILLED_DATE])
+    frame[TITLE] = "Position " + frame[POSITION_ID].astype(str)
+    frame[POSTED_DATE] = pd.to_datetime(frame[POSTED_DATE])
+    frame[FILLED_DATE] = pd.to_datetime(frame[FILLED_DATE])
+    return frame[list(HIRING_COLUMNS)]
+
+
+def shaped_like(result: np.ndarray, *inputs: Any, name: str | None = None) -> Any:
+    """``result`` as the inputs came: a Series on the first Series input's index, a scalar when all were scalars."""
+    for item in inputs:
+        if isinstance(item, pd.Series):
+            return pd.Series(np.broadcast_to(result, item.shape), index=item.index, name=name)
+    if all(np.ndim(item) == 0 for item in inputs):
+        return result.item()
+    return result

@@ -1,0 +1,100 @@
+"""Whether a KPI met the target in force for a month: on, near or off target, no target, no data."""
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from metrics.frames import (
+    DEFAULT_TOLERANCE_PCT, DIRECTION, EFFECTIVE_FROM, KPI_ID, PERIOD, TARGET, TOLERANCE_PCT, VALUE,
+    direction_sign, kpi_settings, month_number, shaped_like,
+)
+
+STATUS = "status"
+ON_TARGET = "on_target"
+NEAR_TARGET = "near_target"
+OFF_TARGET = "off_target"
+NO_TARGET = "no_target"
+NO_DATA = "no_data"
+STATUSES = (ON_TARGET, NEAR_TARGET, OFF_TARGET, NO_TARGET, NO_DATA)
+
+STATUS_LABELS = {
+    ON_TARGET: "On target",
+    NEAR_TARGET: "Near target",
+    OFF_TARGET: "Off target",
+    NO_TARGET: "No target",
+    NO_DATA: "No data",
+}
+STATUS_ICONS = {ON_TARGET: "✔", NEAR_TARGET: "◆", OFF_TARGET: "✖", NO_TARGET: "○", NO_DATA: "–"}
+# Okabe–Ito hues for the three judgements, neutral greys for the two statuses that judge nothing.
+STATUS_COLORS = {
+    ON_TARGET: "#009E73",
+    NEAR_TARGET: "#E69F00",
+    OFF_TARGET: "#D55E00",
+    NO_TARGET: "#7F7F7F",
+    NO_DATA: "#BBBBBB",
+}
+
+# Keeps a decimal value exactly on the tolerance boundary near target despite binary rounding.
+_BOUNDARY_SLACK = 1e-9
+
+
+def status(values: Any, targets: Any, direction: Any, tolerance_pct: Any) -> Any:
+    """Status of each value against its target: on (meets or beats), near (within tolerance %), off.
+
+    A missing value gives no_data (even without a target), a missing target no_target; a missing
+    tolerance means the default 10 %. Scalars give a str, Series a Series, arrays an array.
+    """
+    value = np.asarray(values, dtype=float)
+    target = np.asarray(targets, dtype=float)
+    tolerance = np.asarray(tolerance_pct, dtype=float)
+    tolerance = np.where(np.isnan(tolerance), DEFAULT_TOLERANCE_PCT, tolerance)
+    better_by = (value - target) * direction_sign(direction)
+    allowed = tolerance * np.abs(target) * (1 + _BOUNDARY_SLACK)
+    result = np.select(
+        [np.isnan(value), np.isnan(target), better_by >= 0, np.abs(value - target) * 100 <= allowed],
+        [NO_DATA, NO_TARGET, ON_TARGET, NEAR_TARGET],
+        OFF_TARGET,
+    ).astype(object)
+    return shaped_like(result, values, targets, direction, tolerance_pct, name=STATUS)
+
+
+def targets_in_force(kpis: pd.DataFrame, targets: pd.DataFrame, periods: pd.DataFrame) -> pd.Series:
+    """The target in force for each (kpi_id, period) row of ``periods``, on its index.
+
+    The latest ``targets`` row effective on or before the period wins; before a KPI's first
+    effective_from its default target from ``kpis`` applies. An explicit NaN target removes the target.
+    """
+    rows = pd.DataFrame(
+        {
+            KPI_ID: periods[KPI_ID].to_numpy(dtype=np.int64),
+            "month": month_number(periods[PERIOD]),
+            "row": np.arange(len(periods)),
+        }
+    ).sort_values("month", kind="stable")
+    changes = pd.DataFrame(
+        {
+            KPI_ID: targets[KPI_ID].to_numpy(dtype=np.int64),
+            "month": month_number(targets[EFFECTIVE_FROM]),
+            "changed_target": targets[TARGET].to_numpy(dtype=float),
+            "changed": True,
+        }
+    ).sort_values("month", kind="stable")
+    matched = pd.merge_asof(rows, changes, on="month", by=KPI_ID, direction="backward").sort_values("row")
+    default = kpi_settings(kpis)[TARGET].reindex(matched[KPI_ID]).to_numpy()
+    in_force = np.where(matched["changed"].notna().to_numpy(), matched["changed_target"].to_numpy(), default)
+    return pd.Series(in_force, index=periods.index, name=TARGET)
+
+
+def status_frame(observations: pd.DataFrame, kpis: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """``observations`` with the ``target`` in force for each month and the month's ``status``."""
+    settings = kpi_settings(kpis).reindex(observations[KPI_ID].to_numpy(dtype=np.int64))
+    frame = observations.copy()
+    frame[TARGET] = targets_in_force(kpis, targets, observations)
+    frame[STATUS] = status(
+        frame[VALUE].to_numpy(dtype=float),
+        frame[TARGET].to_numpy(),
+        settings[DIRECTION].to_numpy(),
+        settings[TOLERANCE_PCT].to_numpy(),
+    )
+    return frame

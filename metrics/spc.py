@@ -1,0 +1,336 @@
+"""XmR (individuals) charts as NHS England's "Making Data Count" defines them.
+
+Matches NHSRplotthedots v0.2.2 by default: centre line = mean of the baseline
+points, process limits = mean -/+ 2.66 x average moving range (AMR), two-sigma
+lines = mean -/+ 2 x (2.66 / 3) x AMR, moving ranges >= 3.267 x AMR screened out
+once, and four special-cause rules evaluated inside each segment:
+
+* ``outside_limits``: strictly above the upper or below the lower process limit.
+* ``shift``: ``run_length`` (7) or more consecutive points strictly on one side
+  of the mean; a point exactly on the mean breaks the run.
+* ``trend``: ``run_length`` (7) consecutive *points* (so 6 consecutive changes)
+  each strictly higher, or each strictly lower, than the one before; an equal
+  value breaks it.
+* ``two_in_three``: at least two of three consecutive points, all three strictly
+  on the same side of the mean, lie beyond a two-sigma line without being
+  outside the process limits (strictly beyond the two-sigma line, a point
+  exactly on the process limit still counts). Only those beyond-two-sigma
+  points are flagged, as in the R package.
+
+Every point of a qualifying run is flagged. Where several rules fire on a point,
+the first of outside limits, trend, two-in-three, shift decides its side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+PROCESS_LIMIT = 2.66
+TWO_SIGMA = 2 * (PROCESS_LIMIT / 3)
+SCREEN_FACTOR = 3.267
+MIN_POINTS_FOR_FIRM_LIMITS = 13
+
+VARIATION_LABELS: dict[str, str] = {
+    "common_cause": "Common cause — no significant change",
+    "special_cause_improvement": "Special cause — improvement",
+    "special_cause_concern": "Special cause — concern",
+    "special_cause_neutral_high": "Special cause — unusually high",
+    "special_cause_neutral_low": "Special cause — unusually low",
+}
+
+ASSURANCE_LABELS: dict[str, str] = {
+    "consistently_passing": "Consistently passing the target",
+    "consistently_failing": "Consistently failing the target",
+    "hit_and_miss": "Hit and miss — the target lies within the process limits",
+}
+
+_IMPROVEMENT_SIGN = {"increase": 1, "decrease": -1, "neutral": 0}
+_RULES = np.array([None, "outside_limits", "trend", "two_in_three", "shift"], dtype=object)
+_SIDES = np.array(["low", None, "high"], dtype=object)
+# Indexed by 3 * (side + 1) + (improvement + 1), side and improvement in {-1, 0, 1}.
+_VARIATIONS = np.array(
+    [
+        "special_cause_improvement", "special_cause_neutral_low", "special_cause_concern",
+        "common_cause", "common_cause", "common_cause",
+        "special_cause_concern", "special_cause_neutral_high", "special_cause_improvement",
+    ],
+    dtype=object,
+)
+
+POINT_COLUMNS = [
+    "period", "value", "segment", "moving_range", "mean", "lpl", "upl",
+    "lower_two_sigma", "upper_two_sigma", "outside_limits", "shift", "trend",
+    "two_in_three", "special_cause", "variation", "rule", "side", "trial_limits",
+]
+
+
+def xmr(
+    values: Sequence[float] | pd.Series,
+    periods: Sequence | pd.Series | None = None,
+    *,
+    improvement: str = "increase",
+    target: float | None = None,
+    baseline: int | None = None,
+    rebase: Sequence[int] | None = None,
+    screen_outliers: bool = True,
+    run_length: int = 7,
+) -> pd.DataFrame:
+    """XmR chart of one series: one row per point (ordered by period), assurance in ``.attrs["assurance"]``.
+
+    A thin wrapper over :func:`xmr_many`'s implementation; without ``periods`` the
+    points are taken as consecutive months (``period`` is NaT) and a NaN value is a missing month.
+    """
+    y = np.asarray(values, dtype=float)
+    if periods is None:
+        month = np.arange(len(y), dtype=np.int64)
+        period = np.full(len(y), np.datetime64("NaT"), dtype="datetime64[us]")
+    else:
+        period = pd.DatetimeIndex(pd.to_datetime(periods)).to_numpy()
+        month = _month_number(period)
+    if len(period) != len(y):
+        raise ValueError("values and periods differ in length")
+    points = _xmr_points(
+        np.zeros(len(y), dtype=np.int64), month, period, y,
+        improvement=improvement,
+        rebase=None if rebase is None else {0: rebase},
+        baseline=baseline, screen_outliers=screen_outliers, run_length=run_length,
+    )
+    targets = pd.Series([np.nan if target is None else target], index=[0], dtype=float)
+    assurance = assurance_many(points, targets, improvement)
+    points = points.drop(columns="kpi_id")
+    points.attrs["assurance"] = assurance.iloc[0] if len(assurance) else None
+    return points
+
+
+def xmr_many(
+    observations: pd.DataFrame,
+    *,
+    improvement: pd.Series | str = "increase",
+    rebase: Mapping[int, Sequence[int]] | None = None,
+    baseline: int | None = None,
+    screen_outliers: bool = True,
+    run_length: int = 7,
+) -> pd.DataFrame:
+    """XmR chart points for every KPI at once, sorted by kpi_id and period.
+
+    ``observations`` has ``kpi_id``, ``period`` (month start) and ``value``, one row
+    per KPI and month, any order; rows with a missing value are missing months.
+    ``improvement`` is 'increase'/'decrease'/'neutral' for all KPIs, or a Series by
+    kpi_id (a KPI absent or NaN there is neutral). ``rebase`` maps a kpi_id to the
+    0-based positions (among its data points in period order) where a new segment
+    starts; ``baseline=N`` fixes each segment's mean and AMR on its first N points.
+
+    Missing months are gaps: no moving range is computed across a gap (it is NaN
+    and left out of the AMR), but runs (shift, trend, two-in-three) count
+    consecutive data points, so a gap does not break them.
+    """
+    missing = {"kpi_id", "period", "value"} - set(observations.columns)
+    if missing:
+        raise ValueError(f"observations lack columns {sorted(missing)}")
+    period = pd.DatetimeIndex(observations["period"]).to_numpy()
+    return _xmr_points(
+        observations["kpi_id"].to_numpy(np.int64),
+        _month_number(period),
+        period,
+        observations["value"].to_numpy(float),
+        improvement=improvement, rebase=rebase, baseline=baseline,
+        screen_outliers=screen_outliers, run_length=run_length,
+    )
+
+
+def assurance_many(
+    points: pd.DataFrame, targets: pd.Series, improvement: pd.Series | str
+) -> pd.Series:
+    """Assurance per kpi_id against its target, from the latest segment's process limits.
+
+    Compares strictly: 'consistently_passing' / 'consistently_failing' when the whole
+    process range is on one side of the target, 'hit_and_miss' when the target lies
+    within it; None without a target, a direction (neutral) or limits (a single point).
+    """
+    latest = points.drop_duplicates("kpi_id", keep="last")
+    kpi_ids = latest["kpi_id"].to_numpy(np.int64)
+    target = targets.reindex(kpi_ids).to_numpy(float)
+    sign = _improvement_per_kpi(improvement, kpi_ids)
+    lpl = latest["lpl"].to_numpy(float)
+    upl = latest["upl"].to_numpy(float)
+    above = target > upl
+    below = target < lpl
+    known = ~np.isnan(target) & (sign != 0) & ~np.isnan(lpl) & ~np.isnan(upl)
+    passing = np.where(sign > 0, below, above)
+    failing = np.where(sign > 0, above, below)
+    assurance = np.select(
+        [~known, passing, failing],
+        [None, "consistently_passing", "consistently_failing"],
+        "hit_and_miss",
+    ).astype(object)
+    return pd.Series(assurance, index=pd.Index(kpi_ids, name="kpi_id"), name="assurance", dtype=object)
+
+
+def _month_number(period: np.ndarray) -> np.ndarray:
+    """Months since January 1970, so adjacent months differ by exactly 1."""
+    return period.astype("datetime64[M]").astype(np.int64)
+
+
+def _improvement_per_kpi(improvement: pd.Series | str, kpi_ids: np.ndarray) -> np.ndarray:
+    """+1 (increase), -1 (decrease) or 0 (neutral or unknown) for each of ``kpi_ids``."""
+    if isinstance(improvement, str):
+        if improvement not in _IMPROVEMENT_SIGN:
+            raise ValueError(f"improvement must be one of {list(_IMPROVEMENT_SIGN)}, not {improvement!r}")
+        return np.full(len(kpi_ids), _IMPROVEMENT_SIGN[improvement], dtype=np.int8)
+    given = improvement.reindex(kpi_ids)
+    sign = given.map(_IMPROVEMENT_SIGN)
+    invalid = given.notna() & sign.isna()
+    if invalid.any():
+        raise ValueError(f"unknown improvement values {sorted(set(given[invalid]))}")
+    return sign.fillna(0).to_numpy(np.int8)
+
+
+def _run_length(key: np.ndarray, breaks: np.ndarray) -> np.ndarray:
+    """Length of the run of equal consecutive ``key`` values each element sits in; ``breaks`` start new runs."""
+    new_run = breaks.copy()
+    new_run[1:] |= key[1:] != key[:-1]
+    run = np.cumsum(new_run) - 1
+    return np.bincount(run)[run]
+
+
+def _segment_mean(segment: np.ndarray, values: np.ndarray, use: np.ndarray, n_segments: int) -> np.ndarray:
+    """Mean of ``values[use]`` per segment (NaN where a segment has none)."""
+    total = np.bincount(segment, weights=np.where(use, values, 0.0), minlength=n_segments)
+    count = np.bincount(segment, weights=use, minlength=n_segments)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return total / count
+
+
+def _rebase_starts(
+    rebase: Mapping[int, Sequence[int]] | None, kpi: np.ndarray, first_of_kpi: np.ndarray
+) -> np.ndarray:
+    """Boolean per point: True where a requested rebase starts a new segment."""
+    starts = np.zeros(len(kpi), dtype=bool)
+    if not rebase:
+        return starts
+    pairs = pd.Series(dict(rebase), dtype=object).explode().dropna()
+    kpi_ids = kpi[first_of_kpi]
+    requested = pairs.index.to_numpy(np.int64)
+    position = pairs.to_numpy(np.int64)
+    where = np.searchsorted(kpi_ids, requested)
+    present = where < len(kpi_ids)
+    present[present] = kpi_ids[where[present]] == requested[present]
+    where, position = where[present], position[present]
+    size = np.diff(np.append(first_of_kpi, len(kpi)))[where]
+    if ((position < 0) | (position >= size)).any():
+        raise ValueError("a rebase position lies outside its KPI's points")
+    starts[first_of_kpi[where] + position] = True
+    return starts
+
+
+def _xmr_points(
+    kpi: np.ndarray,
+    month: np.ndarray,
+    period: np.ndarray,
+    value: np.ndarray,
+    *,
+    improvement: pd.Series | str,
+    rebase: Mapping[int, Sequence[int]] | None,
+    baseline: int | None,
+    screen_outliers: bool,
+    run_length: int,
+) -> pd.DataFrame:
+    """The single XmR implementation behind :func:`xmr` and :func:`xmr_many`."""
+    if run_length < 2:
+        raise ValueError("run_length must be at least 2")
+    if baseline is not None and baseline < 1:
+        raise ValueError("baseline must be at least 1 point")
+    keep = ~np.isnan(value)
+    order = np.lexsort((month[keep], kpi[keep]))
+    kpi, month, period, y = kpi[keep][order], month[keep][order], period[keep][order], value[keep][order]
+    n = len(y)
+    index = np.arange(n)
+
+    kpi_start = np.ones(n, dtype=bool)
+    kpi_start[1:] = kpi[1:] != kpi[:-1]
+    if (~kpi_start[1:] & (month[1:] == month[:-1])).any():
+        raise ValueError("observations hold more than one value for a KPI and month")
+    first_of_kpi = np.flatnonzero(kpi_start)
+    kpi_index = np.cumsum(kpi_start) - 1
+    segment_start = kpi_start | _rebase_starts(rebase, kpi, first_of_kpi)
+    segment = np.cumsum(segment_start) - 1
+    first_of_segment = np.flatnonzero(segment_start)
+    n_segments = len(first_of_segment)
+    in_baseline = np.ones(n, dtype=bool) if baseline is None else index - first_of_segment[segment] < baseline
+
+    adjacent = np.zeros(n, dtype=bool)
+    adjacent[1:] = ~segment_start[1:] & (month[1:] - month[:-1] == 1)
+    moving_range = np.full(n, np.nan)
+    moving_range[1:] = np.abs(np.diff(y))
+    moving_range[~adjacent] = np.nan
+
+    mean = _segment_mean(segment, y, in_baseline, n_segments)[segment]
+    usable = adjacent & in_baseline
+    amr = _segment_mean(segment, moving_range, usable, n_segments)
+    if screen_outliers:
+        screened = _segment_mean(segment, moving_range, usable & (moving_range < SCREEN_FACTOR * amr[segment]), n_segments)
+        # With AMR 0 every range is ">= 3.267 x AMR"; keep 0 rather than an empty mean.
+        amr = np.where(amr > 0, screened, amr)
+    amr = amr[segment]
+    lpl, upl = mean - PROCESS_LIMIT * amr, mean + PROCESS_LIMIT * amr
+    lower_two, upper_two = mean - TWO_SIGMA * amr, mean + TWO_SIGMA * amr
+
+    outside = (y > upl) | (y < lpl)
+    side_of_mean = np.sign(y - mean).astype(np.int8)
+    beyond_two_sigma = ~outside & ((y < lower_two) | (y > upper_two))
+
+    shift = (side_of_mean != 0) & (_run_length(side_of_mean, segment_start) >= run_length)
+
+    step = np.zeros(n, dtype=np.int8)
+    step[1:] = np.sign(np.diff(y))
+    step[segment_start] = 0
+    long_run = _run_length(step, segment_start) >= run_length - 1
+    rising, falling = (step == 1) & long_run, (step == -1) & long_run
+    rising[:-1] |= rising[1:]
+    falling[:-1] |= falling[1:]
+    trend = rising | falling
+    next_step = np.append(step[1:], 0)
+    # A peak or trough ends one trend and starts another: the later trend decides, as in R.
+    trend_side = np.where(rising & falling, next_step, np.where(rising, 1, -1))
+
+    window = (segment[:-2] == segment[2:]) & (
+        beyond_two_sigma[:-2].astype(np.int8) + beyond_two_sigma[1:-1] + beyond_two_sigma[2:] >= 2
+    ) & (np.abs(side_of_mean[:-2] + side_of_mean[1:-1] + side_of_mean[2:]) == 3)
+    in_window = np.zeros(n, dtype=bool)
+    in_window[:-2] |= window
+    in_window[1:-1] |= window
+    in_window[2:] |= window
+    two_in_three = beyond_two_sigma & in_window
+
+    rules = [outside, trend, two_in_three, shift]
+    rule = np.select(rules, [1, 2, 3, 4], 0)
+    side = np.select(rules, [side_of_mean, trend_side, side_of_mean, side_of_mean], 0)
+    sign = _improvement_per_kpi(improvement, kpi[first_of_kpi])[kpi_index]
+    segment_size = np.diff(np.append(first_of_segment, n))
+
+    return pd.DataFrame(
+        {
+            "kpi_id": kpi,
+            "period": period,
+            "value": y,
+            "segment": segment - segment[first_of_kpi][kpi_index],
+            "moving_range": moving_range,
+            "mean": mean,
+            "lpl": lpl,
+            "upl": upl,
+            "lower_two_sigma": lower_two,
+            "upper_two_sigma": upper_two,
+            "outside_limits": outside,
+            "shift": shift,
+            "trend": trend,
+            "two_in_three": two_in_three,
+            "special_cause": rule > 0,
+            "variation": pd.Series(_VARIATIONS[3 * (side + 1) + sign + 1], dtype=object),
+            "rule": pd.Series(_RULES[rule], dtype=object),
+            "side": pd.Series(_SIDES[side + 1], dtype=object),
+            "trial_limits": segment_size[segment] < MIN_POINTS_FOR_FIRM_LIMITS,
+        }
+    )

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
 
 KPI_ID = "kpi_id"
 DEPARTMENT = "department"
@@ -98,6 +99,28 @@ def month_number(periods: Any) -> np.ndarray:
 def month_start(numbers: Any) -> np.ndarray:
     """The first day of each month number, the inverse of ``month_number``."""
     return np.asarray(numbers, dtype=np.int64).astype("datetime64[M]").astype("datetime64[ns]")
+
+
+def month_grid(observations: pd.DataFrame, kpi_ids: Any, first_month: int, last_month: int) -> np.ndarray:
+    """Values as a (KPI, month) array over consecutive month numbers, NaN where a month is missing.
+
+    Rows follow ``kpi_ids``; observations of other KPIs or outside the months are left out.
+    """
+    rows = pd.Index(kpi_ids).get_indexer(observations[KPI_ID])
+    columns = month_number(observations[PERIOD]) - first_month
+    keep = (rows >= 0) & (columns >= 0) & (columns <= last_month - first_month)
+    grid = np.full((len(kpi_ids), last_month - first_month + 1), np.nan)
+    grid[rows[keep], columns[keep]] = observations[VALUE].to_numpy(dtype=float)[keep]
+    return grid
+
+
+def trailing_windows(grid: np.ndarray, width: int) -> np.ndarray:
+    """For each cell of a (KPI, month) grid, the ``width`` months ending there, earliest first.
+
+    Shape (KPI, month, width), a view padded with NaN before the first month.
+    """
+    padding = np.full((grid.shape[0], width - 1), np.nan)
+    return sliding_window_view(np.concatenate([padding, grid], axis=1), width, axis=1)
 
 
 def kpis_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:

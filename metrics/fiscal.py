@@ -1,0 +1,130 @@
+"""Fiscal years and quarters, and each KPI's value and status over them (LouieStat's "YTD status").
+
+A fiscal year is named by the calendar year it ends in: with July starts, July 2012 is FY2013 Q1.
+"""
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from metrics.frames import (
+    AGGREGATION, DIRECTION, KPI_ID, PERIOD, TARGET, TOLERANCE_PCT, VALUE, kpi_settings, month_number,
+)
+from metrics.status import status, targets_in_force
+
+MONTHS = "months"
+
+
+def fiscal_labels(periods: Any, fy_start_month: int = 7) -> pd.DataFrame:
+    """Columns fiscal_year, fiscal_quarter, fy_label ('FY2013') and fq_label ('FY2013 Q2') per period.
+
+    Quarter 1 is the first three months of the fiscal year. A Series keeps its index.
+    """
+    if not 1 <= fy_start_month <= 12:
+        raise ValueError("fy_start_month must be 1 to 12")
+    months = month_number(periods)
+    calendar_year, month = months // 12 + 1970, months % 12 + 1
+    fiscal_year = calendar_year + ((month >= fy_start_month) & (fy_start_month > 1))
+    fiscal_quarter = (month - fy_start_month) % 12 // 3 + 1
+    fy_label = "FY" + pd.Series(fiscal_year).astype(str)
+    return pd.DataFrame(
+        {
+            "fiscal_year": fiscal_year,
+            "fiscal_quarter": fiscal_quarter,
+            "fy_label": fy_label.to_numpy(),
+            "fq_label": (fy_label + " Q" + pd.Series(fiscal_quarter).astype(str)).to_numpy(),
+        },
+        index=periods.index if isinstance(periods, pd.Series) else None,
+    )
+
+
+def aggregate(
+    frame: pd.DataFrame, kpis: pd.DataFrame, by: list[str], columns: tuple[str, ...] = (VALUE,)
+) -> pd.DataFrame:
+    """Monthly rows (kpi_id, period, value, ``by``...) rolled up per kpi_id and ``by`` key under each KPI's aggregation.
+
+    Months without a value are left out and ``months`` counts the rest. Every other column in
+    ``columns`` (such as the monthly target) rolls up the same way over the same months, so a
+    sum-aggregated KPI's target is the sum of its monthly targets; it is NaN when one of those
+    months has none.
+    """
+    reported = frame[frame[VALUE].notna()].sort_values(PERIOD, kind="stable")
+    grouped = reported.groupby([KPI_ID, *by], sort=True)
+    result = grouped.size().rename(MONTHS).to_frame()
+    how = kpi_settings(kpis)[AGGREGATION].reindex(result.index.get_level_values(KPI_ID)).to_numpy()
+    for column in columns:
+        values = grouped[column]
+        candidates = {
+            "sum": values.sum(),
+            "mean": values.mean(),
+            "last": values.last(skipna=False),
+            "min": values.min(),
+            "max": values.max(),
+        }
+        rolled_up = np.select([how == name for name in candidates], [c.to_numpy() for c in candidates.values()], np.nan)
+        complete = values.count().to_numpy() == result[MONTHS].to_numpy()
+        result[column] = np.where(complete, rolled_up, np.nan)
+    return result.reset_index()
+
+
+def _with_status(frame: pd.DataFrame, kpis: pd.DataFrame) -> pd.Series:
+    """Status of each rolled-up (kpi_id, value, target) row under its KPI's direction and tolerance."""
+    settings = kpi_settings(kpis).reindex(frame[KPI_ID].to_numpy())
+    return status(
+        frame[VALUE].to_numpy(dtype=float),
+        frame[TARGET].to_numpy(dtype=float),
+        settings[DIRECTION].to_numpy(),
+        settings[TOLERANCE_PCT].to_numpy(),
+    )
+
+
+def fiscal_to_date(
+    observations: pd.DataFrame, kpis: pd.DataFrame, targets: pd.DataFrame, as_of: date | pd.Timestamp | str,
+    fy_start_month: int = 7,
+) -> pd.DataFrame:
+    """One row per KPI: the fiscal year to date through ``as_of``'s month, its target and status.
+
+    Columns kpi_id, fy_label, fytd_value, fytd_target, fytd_status, fytd_months; a KPI with no
+    month reported this fiscal year has fytd_months 0 and status no_data.
+    """
+    as_of_month = pd.Series([pd.Timestamp(as_of)])
+    label = fiscal_labels(as_of_month, fy_start_month)
+    last = int(month_number(as_of_month)[0])
+    first = last - (last % 12 + 1 - fy_start_month) % 12
+    months = month_number(observations[PERIOD])
+    in_year = observations[(months >= first) & (months <= last)]
+    in_year = in_year.assign(**{TARGET: targets_in_force(kpis, targets, in_year)})
+    totals = aggregate(in_year, kpis, by=[], columns=(VALUE, TARGET)).set_index(KPI_ID)
+    totals = totals.reindex(kpi_settings(kpis).index).reset_index()
+    return pd.DataFrame(
+        {
+            KPI_ID: totals[KPI_ID].to_numpy(),
+            "fy_label": label["fy_label"].iloc[0],
+            "fytd_value": totals[VALUE].to_numpy(dtype=float),
+            "fytd_target": totals[TARGET].to_numpy(dtype=float),
+            "fytd_status": _with_status(totals, kpis),
+            "fytd_months": totals[MONTHS].fillna(0).to_numpy(dtype=np.int64),
+        }
+    )
+
+
+def fiscal_quarters(
+    observations: pd.DataFrame, kpis: pd.DataFrame, targets: pd.DataFrame, fy_start_month: int = 7
+) -> pd.DataFrame:
+    """One row per KPI and fiscal quarter with data: value, target and status over the quarter's months.
+
+    Columns kpi_id, fiscal_year, fiscal_quarter, fy_label, fq_label, value, target, status, months.
+    """
+    labels = fiscal_labels(observations[PERIOD], fy_start_month)
+    frame = pd.concat([observations, labels], axis=1)
+    frame[TARGET] = targets_in_force(kpis, targets, observations)
+    quarters = aggregate(frame, kpis, by=["fiscal_year", "fiscal_quarter"], columns=(VALUE, TARGET))
+    quarters = quarters.merge(
+        labels.drop_duplicates(["fiscal_year", "fiscal_quarter"]), on=["fiscal_year", "fiscal_quarter"], how="left"
+    )
+    quarters["status"] = _with_status(quarters, kpis)
+    return quarters[
+        [KPI_ID, "fiscal_year", "fiscal_quarter", "fy_label", "fq_label", VALUE, TARGET, "status", MONTHS]
+    ]

@@ -1,0 +1,197 @@
+"""Composite scores as Boston's CityScore publishes them: value against target, 1.0 means on target.
+
+A KPI scores value / target when higher is better and target / value when lower is better, over
+the latest month, the last 3 and the last 12 months; a department scores the weighted mean of its
+KPIs' scores and the city the mean of its departments'.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from metrics.frames import (
+    AGGREGATION, DEPARTMENT, DIRECTION, KPI_ID, PERIOD, TARGET, WEIGHT, direction_sign, kpi_settings, month_grid,
+    month_number, month_start, shaped_like, trailing_windows,
+)
+from metrics.status import targets_in_force
+
+WINDOWS = {"month": 1, "3m": 3, "12m": 12}
+MIN_HISTORY_MONTHS = 12
+BASIS_SET = "set"
+BASIS_HISTORICAL = "historical"
+BASIS_NONE = "none"
+SCORE = "score"
+WINDOW = "window"
+
+
+def kpi_score(value: Any, target: Any, direction: Any) -> Any:
+    """value / target when higher is better, target / value when lower is better; NaN where there is no score.
+
+    No score for a missing or negative value or target, a lower-is-better value of 0 or a
+    higher-is-better target of 0 (never infinity). Scalars give a float, Series a Series.
+    """
+    value_ = np.asarray(value, dtype=float)
+    target_ = np.asarray(target, dtype=float)
+    higher = direction_sign(direction) > 0
+    numerator = np.where(higher, value_, target_)
+    denominator = np.where(higher, target_, value_)
+    scored = (value_ >= 0) & (target_ >= 0) & (denominator > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        result = np.where(scored, numerator / denominator, np.nan)
+    return shaped_like(result, value, target, direction, name=SCORE)
+
+
+def _roll_up(windows: np.ndarray, reported: np.ndarray, how: np.ndarray) -> np.ndarray:
+    """Each window (last axis) rolled up over its reported months under the row's aggregation.
+
+    ``how`` holds one aggregation per leading row; windows without a reported month are NaN.
+    """
+    months = reported.sum(axis=-1)
+    total = np.where(reported, windows, 0).sum(axis=-1)
+    last_position = windows.shape[-1] - 1 - np.argmax(reported[..., ::-1], axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        candidates = {
+            "sum": total,
+            "mean": total / months,
+            "last": np.take_along_axis(windows, last_position[..., None], axis=-1)[..., 0],
+            "min": np.where(reported, windows, np.inf).min(axis=-1),
+            "max": np.where(reported, windows, -np.inf).max(axis=-1),
+        }
+    how = how.reshape(how.shape + (1,) * (months.ndim - how.ndim))
+    rolled_up = np.select([how == name for name in candidates], list(candidates.values()), np.nan)
+    return np.where(months > 0, rolled_up, np.nan)
+
+
+def _historical_targets(grid: np.ndarray, sign: np.ndarray) -> np.ndarray:
+    """Per (KPI, month): mean of all months so far minus (higher is better) or plus one sample sd; NaN under 12 months."""
+    reported = ~np.isnan(grid)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # Centred on each KPI's overall mean so the running sums of squares do not cancel.
+        centre = np.where(reported.any(axis=1), np.nansum(grid, axis=1) / reported.sum(axis=1), 0)[:, None]
+        centred = np.where(reported, grid - centre, 0)
+        count = np.cumsum(reported, axis=1)
+        total = np.cumsum(centred, axis=1)
+        variance = (np.cumsum(centred**2, axis=1) - total**2 / count) / (count - 1)
+        target = centre + total / count - sign[:, None] * np.sqrt(np.maximum(variance, 0))
+    return np.where(count >= MIN_HISTORY_MONTHS, target, np.nan)
+
+
+def _window_scores(
+    observations: pd.DataFrame, kpis: pd.DataFrame, targets: pd.DataFrame, as_of_months: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Scores, values, targets (KPI × as-of month arrays) per window, and the target basis, for all KPIs at once."""
+    settings = kpi_settings(kpis)
+    kpi_ids = settings.index.to_numpy()
+    observed = month_number(observations[PERIOD])
+    first = int(min(observed.min(initial=as_of_months.min()), as_of_months.min() - max(WINDOWS.values()) + 1))
+    last = int(as_of_months.max())
+    values = month_grid(observations, kpi_ids, first, last)
+    cells = pd.DataFrame(
+        {KPI_ID: np.repeat(kpi_ids, last - first + 1), PERIOD: np.tile(month_start(np.arange(first, last + 1)), len(kpi_ids))}
+    )
+    set_targets = targets_in_force(kpis, targets, cells).to_numpy().reshape(values.shape)
+    sign = direction_sign(settings[DIRECTION].to_numpy())
+    columns = as_of_months - first
+    historical = _historical_targets(values, sign)[:, columns]
+    has_set = ~np.isnan(set_targets[:, columns])
+    basis = np.select([has_set, ~np.isnan(historical)], [BASIS_SET, BASIS_HISTORICAL], BASIS_NONE).astype(object)
+    how = settings[AGGREGATION].to_numpy()
+    result = {"target_basis": basis}
+    for name, width in WINDOWS.items():
+        value_windows = trailing_windows(values, width)[:, columns]
+        reported = ~np.isnan(value_windows)
+        target_windows = np.where(has_set[..., None], trailing_windows(set_targets, width)[:, columns], historical[..., None])
+        value = _roll_up(value_windows, reported, how)
+        target = np.where((reported & np.isnan(target_windows)).any(axis=-1), np.nan, _roll_up(target_windows, reported, how))
+        result[f"value_{name}"] = value
+        result[f"target_{name}"] = target
+        result[f"score_{name}"] = kpi_score(value, target, settings[DIRECTION].to_numpy()[:, None])
+    return result
+
+
+def kpi_scores(
+    observations: pd.DataFrame, kpis: pd.DataFrame, targets: pd.DataFrame, as_of: date | pd.Timestamp | str
+) -> pd.DataFrame:
+    """One row per KPI: its score over the month, 3 and 12 months ending at ``as_of``, and the window values and targets.
+
+    Each window's value is the KPI's aggregation over its reported months and the target the same
+    aggregation of the targets in force then. A KPI without a target in force at ``as_of`` is scored
+    against its historical target (mean ∓ one sample sd of all months so far, at least 12):
+    ``target_basis`` is 'set', 'historical' or 'none'.
+    """
+    scores = _window_scores(observations, kpis, targets, month_number([pd.Timestamp(as_of)]))
+    columns = {KPI_ID: kpi_settings(kpis).index.to_numpy()}
+    columns.update({f"score_{name}": scores[f"score_{name}"][:, 0] for name in WINDOWS})
+    columns["target_basis"] = scores["target_basis"][:, 0]
+    for name in WINDOWS:
+        columns[f"value_{name}"] = scores[f"value_{name}"][:, 0]
+        columns[f"target_{name}"] = scores[f"target_{name}"][:, 0]
+    return pd.DataFrame(columns)
+
+
+def department_scores(kpi_scores: pd.DataFrame, kpis: pd.DataFrame, cap: float | None = None) -> pd.DataFrame:
+    """Per department and window: the weight-weighted mean of its KPIs' scores, with KPIs scored and unscored.
+
+    Columns department, window ('month', '3m', '12m'), score, kpis_scored, kpis_unscored (led by
+    period when ``kpi_scores`` has one). ``cap`` bounds each KPI's score in the mean only, so no
+    single KPI carries a department; KPIs without a score take no part.
+    """
+    keys = [PERIOD] if PERIOD in kpi_scores else []
+    long = kpi_scores.melt(
+        id_vars=[KPI_ID, *keys], value_vars=[f"score_{name}" for name in WINDOWS], var_name=WINDOW, value_name=SCORE
+    )
+    long[WINDOW] = pd.Categorical(long[WINDOW].str.removeprefix("score_"), categories=list(WINDOWS), ordered=True)
+    by_kpi = kpis.set_index(KPI_ID)
+    long[DEPARTMENT] = by_kpi[DEPARTMENT].reindex(long[KPI_ID]).to_numpy()
+    score = long[SCORE].to_numpy(dtype=float)
+    scored = ~np.isnan(score)
+    weight = np.where(scored, kpi_settings(kpis)[WEIGHT].reindex(long[KPI_ID]).to_numpy(), 0.0)
+    capped = score if cap is None else np.minimum(score, cap)
+    long["weighted"] = np.where(scored, capped * weight, 0.0)
+    long["weight"] = weight
+    long["kpis_scored"] = scored
+    sums = long.groupby([*keys, DEPARTMENT, WINDOW], observed=True, sort=True).agg(
+        weighted=("weighted", "sum"), weight=("weight", "sum"),
+        kpis_scored=("kpis_scored", "sum"), kpis=("kpis_scored", "size"),
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sums[SCORE] = np.where(sums["weight"] > 0, sums["weighted"] / sums["weight"], np.nan)
+    sums["kpis_unscored"] = sums["kpis"] - sums["kpis_scored"]
+    return sums.reset_index()[[*keys, DEPARTMENT, WINDOW, SCORE, "kpis_scored", "kpis_unscored"]]
+
+
+def city_score(department_scores: pd.DataFrame) -> pd.Series:
+    """The city score per window (per period and window for a history): the mean of the departments' scores.
+
+    Departments without a score take no part.
+    """
+    keys = [PERIOD] if PERIOD in department_scores else []
+    return department_scores.groupby([*keys, WINDOW], observed=True, sort=True)[SCORE].mean().rename("city_score")
+
+
+def city_score_history(
+    observations: pd.DataFrame, kpis: pd.DataFrame, targets: pd.DataFrame, periods: Iterable[Any],
+    cap: float | None = None,
+) -> pd.DataFrame:
+    """Department and city scores for each as-of month in ``periods``, every KPI and month computed at once.
+
+    Columns period, department (missing on the city's rows), window, score, kpis_scored, kpis_unscored.
+    """
+    as_of_months = np.unique(month_number(pd.DatetimeIndex(list(periods))))
+    scores = _window_scores(observations, kpis, targets, as_of_months)
+    kpi_ids = kpi_settings(kpis).index.to_numpy()
+    per_kpi = pd.DataFrame(
+        {
+            KPI_ID: np.repeat(kpi_ids, len(as_of_months)),
+            PERIOD: np.tile(month_start(as_of_months), len(kpi_ids)),
+            **{f"score_{name}": scores[f"score_{name}"].ravel() for name in WINDOWS},
+        }
+    )
+    departments = department_scores(per_kpi, kpis, cap)
+    city = departments.groupby([PERIOD, WINDOW], observed=True, sort=True)[["kpis_scored", "kpis_unscored"]].sum()
+    city[SCORE] = city_score(departments)
+    city = city.reset_index().assign(**{DEPARTMENT: None})
+    return pd.concat([city, departments], ignore_index=True)[list(departments.columns)]

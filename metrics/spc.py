@@ -174,6 +174,14 @@ def _month_number(period: np.ndarray) -> np.ndarray:
     return period.astype("datetime64[M]").astype(np.int64)
 
 
+def _kpi_month_order(kpi: np.ndarray, month: np.ndarray) -> np.ndarray:
+    """Stable order by kpi then month, via one integer key (much faster than lexsort on sorted input)."""
+    if len(kpi) == 0:
+        return np.arange(0)
+    span = month.max() - month.min() + 1
+    return np.argsort((kpi - kpi.min()) * span + (month - month.min()), kind="stable")
+
+
 def _improvement_per_kpi(improvement: pd.Series | str, kpi_ids: np.ndarray) -> np.ndarray:
     """+1 (increase), -1 (decrease) or 0 (neutral or unknown) for each of ``kpi_ids``."""
     if isinstance(improvement, str):
@@ -201,7 +209,11 @@ def _segment_mean(segment: np.ndarray, values: np.ndarray, use: np.ndarray, n_se
     total = np.bincount(segment, weights=np.where(use, values, 0.0), minlength=n_segments)
     count = np.bincount(segment, weights=use, minlength=n_segments)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return total / count
+        mean = total / count
+        # A second pass corrects the rounding of the first, as R's mean() does, so a
+        # point that is mathematically on the mean compares equal to it.
+        residual = np.bincount(segment, weights=np.where(use, values - mean[segment], 0.0), minlength=n_segments)
+        return mean + residual / count
 
 
 def _rebase_starts(
@@ -244,8 +256,10 @@ def _xmr_points(
     if baseline is not None and baseline < 1:
         raise ValueError("baseline must be at least 1 point")
     keep = ~np.isnan(value)
-    order = np.lexsort((month[keep], kpi[keep]))
-    kpi, month, period, y = kpi[keep][order], month[keep][order], period[keep][order], value[keep][order]
+    if not keep.all():
+        kpi, month, period, value = kpi[keep], month[keep], period[keep], value[keep]
+    order = _kpi_month_order(kpi, month)
+    kpi, month, period, y = kpi[order], month[order], period[order], value[order]
     n = len(y)
     index = np.arange(n)
 

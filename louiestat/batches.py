@@ -1,0 +1,84 @@
+"""Batches: every change to the data (an upload, an edit, an undo) is one batch that records who made it,
+when, from what, and what it did; a batch can be undone, putting back the versions it replaced."""
+
+from __future__ import annotations
+
+import pandas as pd
+from pydantic import BaseModel
+from sqlalchemy import Connection, Engine, func, insert, select, update
+
+from louiestat.db import bulk, versioned
+from louiestat.db.engine import write_transaction
+from louiestat.db.models import Batch, utcnow
+
+
+class UndoRefused(Exception):
+    """The batch cannot be undone (unknown, already undone, an undo itself, or later batches build on it)."""
+
+
+class UndoResult(BaseModel):
+    """What an undo did: the batch it undid, the undo's own batch, and rows put back or removed per table."""
+
+    batch_id: int
+    undo_batch_id: int
+    rows: dict[str, int]
+
+    @property
+    def message(self) -> str:
+        touched = ", ".join(f"{n:,} {table}" for table, n in self.rows.items() if n) or "no rows"
+        return f"Batch {self.batch_id} undone (undo recorded as batch {self.undo_batch_id}): restored {touched}."
+
+
+def open_batch(conn: Connection, *, kind: str, source: str, actor: str, sha256: str | None = None) -> int:
+    """Start recording a change; returns the batch id that every written row will carry."""
+    return conn.execute(
+        insert(Batch).values(kind=kind, source=source[:500], sha256=sha256, actor=actor, created_at=utcnow())
+    ).inserted_primary_key[0]
+
+
+def close_batch(conn: Connection, batch_id: int, **counts: int) -> None:
+    """Record what the batch did (``rows_total``, ``inserted``, ``updated``, ``unchanged``, ``deleted``)."""
+    conn.execute(update(Batch).where(Batch.id == batch_id).values(**counts))
+
+
+def undo_batch(engine: Engine, batch_id: int, actor: str) -> UndoResult:
+    """Undo a committed batch in one transaction, refusing when later batches changed or built on its rows."""
+    with write_transaction(engine) as conn:
+        batch = conn.execute(select(Batch).where(Batch.id == batch_id)).one_or_none()
+        if batch is None:
+            raise UndoRefused(f"there is no batch {batch_id}; `python -m louiestat batches` lists them")
+        if batch.status == "undone":
+            raise UndoRefused(f"batch {batch_id} was already undone by batch {batch.undone_by_id}")
+        if batch.kind == "undo":
+            raise UndoRefused(f"batch {batch_id} is itself an undo; to redo the change, upload the file again")
+        blockers = sorted(versioned.later_changes(conn, batch_id))
+        if blockers:
+            listed = ", ".join(str(b) for b in blockers)
+            raise UndoRefused(
+                f"later batches ({listed}) changed or depend on rows batch {batch_id} wrote; undo them first, newest first"
+            )
+        undo_id = open_batch(conn, kind="undo", source=f"undo of batch {batch_id}", actor=actor)
+        rows = versioned.undo_rows(conn, batch_id, undo_id)
+        close_batch(conn, undo_id, rows_total=sum(rows.values()), updated=sum(rows.values()))
+        conn.execute(update(Batch).where(Batch.id == batch_id).values(status="undone", undone_by_id=undo_id))
+        conn.execute(update(Batch).where(Batch.id == undo_id).values(undoes_id=batch_id))
+    return UndoResult(batch_id=batch_id, undo_batch_id=undo_id, rows={k: v for k, v in rows.items() if v})
+
+
+def list_batches(engine: Engine, limit: int | None = None) -> pd.DataFrame:
+    """Batches, newest first, with who made them and what they did."""
+    b = Batch
+    query = select(
+        b.id, b.created_at, b.actor, b.kind, b.source, b.rows_total, b.inserted, b.updated, b.unchanged,
+        b.deleted, b.status, b.undone_by_id, b.undoes_id,
+    ).order_by(b.id.desc())
+    if limit:
+        query = query.limit(limit)
+    with engine.connect() as conn:
+        return bulk.fetch_frame(conn, query)
+
+
+def data_version(engine: Engine) -> int:
+    """The newest batch id: it changes with every commit and undo, so it keys caches of computed views."""
+    with engine.connect() as conn:
+        return conn.execute(select(func.max(Batch.id))).scalar_one() or 0

@@ -1,0 +1,40 @@
+"""Settings read from the environment (prefix ``LOUIESTAT_``), the only place configuration comes from."""
+
+from __future__ import annotations
+
+import getpass
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+class Settings(BaseSettings):
+    """Runtime settings; every field can be set as ``LOUIESTAT_<FIELD>`` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="LOUIESTAT_", extra="ignore")
+
+    database_url: str = Field(
+        "sqlite:///louiestat.db",
+        description="SQLAlchemy URL; PostgreSQL as postgresql+psycopg://user@host:5432/db.",
+    )
+    fiscal_year_start_month: int = Field(7, ge=1, le=12, description="First month of the fiscal year.")
+    score_cap: float | None = Field(
+        None, gt=0, description="Cap on a KPI's score when averaging into department scores (off when unset)."
+    )
+    user: str = Field(default_factory=_default_user, description="Who is acting, recorded with every change.")
+    max_listed_errors: int = Field(10_000, ge=1, description="Errors listed per rejected file (all are counted).")
+    ingest_chunk_rows: int = Field(100_000, ge=1_000, description="Rows read per chunk when streaming a CSV.")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

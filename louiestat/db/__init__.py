@@ -1,0 +1,1 @@
+"""The storage layer: engine and sessions, ORM models, migrations and versioned writes. Knows nothing of Streamlit."""

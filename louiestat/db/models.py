@@ -1,0 +1,147 @@
+"""The ORM schema. Every user-changeable table is versioned: each row carries the batch that wrote it, and a
+``*_history`` twin keeps every replaced or deleted version with the batch that superseded it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Batch(Base):
+    """One change to the data: an uploaded file, an edit on the Manage page, or an undo. Carries who and when."""
+
+    __tablename__ = "batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    rows_total: Mapped[int] = mapped_column(Integer, default=0)
+    inserted: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    deleted: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="committed")
+    undoes_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"))
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"))
+
+
+class Department(Base):
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
+
+
+class Kpi(Base):
+    """A KPI definition: what is measured, in which unit, which way is better, and its default target."""
+
+    __tablename__ = "kpis"
+    __table_args__ = (UniqueConstraint("department_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    key: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(String(20))
+    direction: Mapped[str] = mapped_column(String(20))
+    target: Mapped[float | None] = mapped_column(Float)
+    tolerance_pct: Mapped[float] = mapped_column(Float, default=10.0)
+    aggregation: Mapped[str | None] = mapped_column(String(10))
+    min_value: Mapped[float | None] = mapped_column(Float)
+    max_value: Mapped[float | None] = mapped_column(Float)
+    enterprise: Mapped[bool] = mapped_column(Boolean, default=False)
+    weight: Mapped[float | None] = mapped_column(Float)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
+
+
+class Target(Base):
+    """A KPI target in force from ``effective_from`` (first day of a month) until the next one."""
+
+    __tablename__ = "targets"
+
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpis.id"), primary_key=True)
+    effective_from: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    value: Mapped[float] = mapped_column(Float)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
+
+
+class Observation(Base):
+    """One KPI's value for one month (``period`` is the first day of that month)."""
+
+    __tablename__ = "observations"
+
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpis.id"), primary_key=True)
+    period: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    value: Mapped[float] = mapped_column(Float)
+    note: Mapped[str | None] = mapped_column(Text)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
+
+
+class Position(Base):
+    """A raw HR hiring record: one vacancy, posted and (once filled) filled."""
+
+    __tablename__ = "positions"
+
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), primary_key=True)
+    position_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    title: Mapped[str | None] = mapped_column(String(300))
+    posted_date: Mapped[dt.date] = mapped_column(Date)
+    filled_date: Mapped[dt.date | None] = mapped_column(Date)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
+
+
+def _history_of(model: type[Base]) -> Table:
+    """The ``<table>_history`` twin of a versioned table: its columns without constraints, plus who replaced it."""
+    source = model.__table__
+    return Table(
+        f"{source.name}_history",
+        Base.metadata,
+        Column("history_id", Integer, primary_key=True),
+        *(Column(col.name, col.type, nullable=True) for col in source.columns),
+        Column("superseded_by_batch_id", ForeignKey("batches.id"), nullable=False, index=True),
+        Index(f"ix_{source.name}_history_batch_id", "batch_id"),
+    )
+
+
+department_history = _history_of(Department)
+kpi_history = _history_of(Kpi)
+target_history = _history_of(Target)
+observation_history = _history_of(Observation)
+position_history = _history_of(Position)

@@ -1,0 +1,236 @@
+"""Versioned tables: the one mechanism behind every write. A change is diffed against what is stored, the
+replaced versions go to the table's history with the batch that replaced them, and a batch can be undone by
+putting those versions back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, ColumnElement, Table, and_, delete, exists, insert, literal, select, update
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import Integer
+
+from louiestat.db import bulk, models
+
+
+class month_index(FunctionElement):
+    """SQL for a date column's month index (``year * 12 + month - 1``), so diffs compare integers."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(month_index)
+def _month_index_default(element, compiler, **kw):
+    (col,) = list(element.clauses)
+    c = compiler.process(col, **kw)
+    return f"(CAST(EXTRACT(YEAR FROM {c}) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM {c}) AS INTEGER) - 1)"
+
+
+@compiles(month_index, "sqlite")
+def _month_index_sqlite(element, compiler, **kw):
+    (col,) = list(element.clauses)
+    c = compiler.process(col, **kw)
+    return f"(CAST(substr({c}, 1, 4) AS INTEGER) * 12 + CAST(substr({c}, 6, 2) AS INTEGER) - 1)"
+
+
+@dataclass(frozen=True)
+class Versioned:
+    """A table whose rows are versioned: ``identity`` names a row across versions; ``month_columns`` are Date
+    columns holding first-of-month dates, handled as month indexes in frames."""
+
+    table: Table
+    history: Table
+    identity: tuple[str, ...]
+    month_columns: tuple[str, ...] = ()
+    date_columns: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> list[str]:
+        return [c.name for c in self.table.columns]
+
+    @property
+    def data_columns(self) -> list[str]:
+        return [c for c in self.columns if c not in self.identity and c != "batch_id"]
+
+    def selectable(self, *where: ColumnElement[bool]):
+        """SELECT of every column, month columns as month indexes."""
+        cols = [
+            month_index(self.table.c[c]).label(c) if c in self.month_columns else self.table.c[c] for c in self.columns
+        ]
+        return select(*cols).where(*where)
+
+    def read(self, conn: Connection, *where: ColumnElement[bool]) -> pd.DataFrame:
+        """Stored rows matching ``where``, as a frame with month columns as month indexes."""
+        frame = bulk.fetch_frame(conn, self.selectable(*where))
+        for c in self.date_columns:
+            frame[c] = pd.to_datetime(frame[c])
+        return frame
+
+
+DEPARTMENTS = Versioned(models.Department.__table__, models.department_history, ("id",))
+KPIS = Versioned(models.Kpi.__table__, models.kpi_history, ("id",))
+TARGETS = Versioned(models.Target.__table__, models.target_history, ("kpi_id", "effective_from"), ("effective_from",))
+OBSERVATIONS = Versioned(models.Observation.__table__, models.observation_history, ("kpi_id", "period"), ("period",))
+POSITIONS = Versioned(
+    models.Position.__table__,
+    models.position_history,
+    ("department_id", "position_id"),
+    date_columns=("posted_date", "filled_date"),
+)
+# Parents before children: inserts run in this order, deletes in reverse.
+ALL = (DEPARTMENTS, KPIS, TARGETS, OBSERVATIONS, POSITIONS)
+
+
+@dataclass
+class RowDiff:
+    """What writing ``incoming`` over the stored rows would do."""
+
+    new: pd.DataFrame
+    changed: pd.DataFrame
+    replaced: pd.DataFrame
+    unchanged: int
+    deleted: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def changes_anything(self) -> bool:
+        return not (self.new.empty and self.changed.empty and self.deleted.empty)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "new": len(self.new),
+            "changed": len(self.changed),
+            "unchanged": self.unchanged,
+            "deleted": len(self.deleted),
+        }
+
+
+def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """Elementwise equality where two missing values count as equal."""
+    a_na, b_na = a.isna().to_numpy(), b.isna().to_numpy()
+    equal = (a.astype(object).to_numpy() == b.astype(object).to_numpy()) & ~a_na & ~b_na
+    return equal | (a_na & b_na)
+
+
+def diff_rows(existing: pd.DataFrame, incoming: pd.DataFrame, match: list[str], compare: list[str]) -> RowDiff:
+    """Split ``incoming`` into new, changed and unchanged rows by the ``match`` columns.
+
+    ``changed`` rows take the stored row's other columns (such as its id); ``replaced`` holds the stored
+    versions of the changed rows, whole, for the history."""
+    if existing.empty:
+        return RowDiff(new=incoming.reset_index(drop=True), changed=incoming.iloc[:0], replaced=existing, unchanged=0)
+    merged = incoming.merge(existing, on=match, how="left", suffixes=("", "_old"), indicator=True)
+    found = (merged["_merge"] == "both").to_numpy()
+    same = np.ones(len(merged), dtype=bool)
+    for c in compare:
+        same &= _same(merged[c], merged[f"{c}_old"] if f"{c}_old" in merged else merged[c])
+    new = incoming.loc[~found]
+    changed_mask = found & ~same
+    keep = [c for c in existing.columns if c not in match and c not in compare and c != "batch_id"]
+    changed = merged.loc[changed_mask, match + compare + keep]
+    replaced = existing.merge(changed[match], on=match, how="inner")[existing.columns]
+    return RowDiff(
+        new=new.reset_index(drop=True),
+        changed=changed.reset_index(drop=True),
+        replaced=replaced.reset_index(drop=True),
+        unchanged=int((found & same).sum()),
+    )
+
+
+def apply_diff(conn: Connection, spec: Versioned, diff: RowDiff, batch_id: int) -> None:
+    """Write a diff: old versions into the history (superseded by ``batch_id``), then update, delete, insert."""
+    history_columns = [*spec.columns, "superseded_by_batch_id"]
+    for old in (diff.replaced, diff.deleted):
+        if not old.empty:
+            bulk.insert_rows(conn, spec.history, old.assign(superseded_by_batch_id=batch_id), history_columns)
+    if not diff.deleted.empty:
+        bulk.delete_rows(conn, spec.table, diff.deleted, spec.identity)
+    if not diff.changed.empty:
+        values = [c for c in spec.data_columns if c in diff.changed.columns]
+        bulk.update_rows(conn, spec.table, diff.changed.assign(batch_id=batch_id), spec.identity, [*values, "batch_id"])
+    if not diff.new.empty:
+        columns = [c for c in spec.columns if c in diff.new.columns and c != "batch_id"]
+        bulk.insert_rows(conn, spec.table, diff.new.assign(batch_id=batch_id), [*columns, "batch_id"])
+
+
+def _identity(a: Table, b: Table) -> ColumnElement[bool]:
+    return and_(*(a.c[c] == b.c[c] for c in _IDENTITY[a.name]))
+
+
+_IDENTITY = {}
+for _spec in ALL:
+    _IDENTITY[_spec.table.name] = _spec.identity
+    _IDENTITY[_spec.history.name] = _spec.identity
+
+
+# Tables whose rows point at a parent's rows: a parent created by a batch cannot be removed while they do.
+DEPENDENTS = {
+    "departments": ((KPIS, "department_id"), (POSITIONS, "department_id")),
+    "kpis": ((TARGETS, "kpi_id"), (OBSERVATIONS, "kpi_id")),
+}
+
+
+def later_changes(conn: Connection, batch_id: int) -> set[int]:
+    """Batches that later replaced, re-created or built on rows this batch wrote: undo them first."""
+    blockers: set[int] = set()
+    for spec in (DEPARTMENTS, KPIS):
+        t, h = spec.table, spec.history
+        created = select(t.c.id).where(
+            t.c.batch_id == batch_id,
+            ~exists(select(literal(1)).where(h.c.superseded_by_batch_id == batch_id, h.c.id == t.c.id)),
+        )
+        for child, column in DEPENDENTS[t.name]:
+            ct = child.table
+            blockers.update(
+                conn.execute(
+                    select(ct.c.batch_id).where(ct.c[column].in_(created), ct.c.batch_id != batch_id).distinct()
+                ).scalars()
+            )
+    for spec in ALL:
+        t, h = spec.table, spec.history
+        blockers.update(
+            conn.execute(select(h.c.superseded_by_batch_id).where(h.c.batch_id == batch_id).distinct()).scalars()
+        )
+        prior = select(literal(1)).where(h.c.superseded_by_batch_id == batch_id, _identity(h, t))
+        blockers.update(
+            conn.execute(select(t.c.batch_id).where(t.c.batch_id != batch_id, exists(prior)).distinct()).scalars()
+        )
+    return blockers
+
+
+def undo_rows(conn: Connection, batch_id: int, undo_batch_id: int) -> dict[str, int]:
+    """Put back every version ``batch_id`` replaced or deleted and remove what it inserted, keeping its own
+    versions in the history as superseded by ``undo_batch_id``. Returns the number of rows touched per table."""
+    touched: dict[str, int] = {}
+    for spec in reversed(ALL):
+        t, h = spec.table, spec.history
+        prior = select(h).where(h.c.superseded_by_batch_id == batch_id, _identity(h, t))
+        conn.execute(
+            insert(h).from_select(
+                [*spec.columns, "superseded_by_batch_id"],
+                select(*t.c, literal(undo_batch_id)).where(t.c.batch_id == batch_id),
+            )
+        )
+        restore = {
+            c: select(h.c[c]).where(h.c.superseded_by_batch_id == batch_id, _identity(h, t)).scalar_subquery()
+            for c in [*spec.data_columns, "batch_id"]
+        }
+        updated = conn.execute(update(t).where(t.c.batch_id == batch_id, exists(prior)).values(restore)).rowcount
+        removed = conn.execute(delete(t).where(t.c.batch_id == batch_id, ~exists(prior))).rowcount
+        touched[t.name] = updated + removed
+    for spec in ALL:
+        t, h = spec.table, spec.history
+        current = select(literal(1)).where(_identity(t, h))
+        inserted = conn.execute(
+            insert(t).from_select(
+                spec.columns,
+                select(*(h.c[c] for c in spec.columns)).where(h.c.superseded_by_batch_id == batch_id, ~exists(current)),
+            )
+        ).rowcount
+        conn.execute(delete(h).where(h.c.superseded_by_batch_id == batch_id))
+        touched[t.name] += inserted
+    return touched

@@ -1,0 +1,63 @@
+"""The three kinds of upload, their columns, and telling them apart from a header."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+KindName = Literal["definitions", "values", "hiring"]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """An upload kind: the columns it needs and the ones it may have."""
+
+    name: KindName
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    purpose: str
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind(
+            "definitions",
+            ("department", "department_name", "kpi", "kpi_name", "unit", "direction", "target"),
+            ("tolerance_pct", "description", "aggregation", "min_value", "max_value", "enterprise", "weight"),
+            "departments and KPI definitions",
+        ),
+        Kind("values", ("department", "kpi", "period", "value"), ("target", "note"), "monthly KPI values"),
+        Kind(
+            "hiring",
+            ("department", "position_id", "posted_date", "filled_date"),
+            ("title",),
+            "HR hiring records, one row per position",
+        ),
+    )
+}
+
+
+class UnknownKind(ValueError):
+    """The header matches none of the upload kinds."""
+
+
+def detect_kind(header: list[str]) -> Kind:
+    """The kind whose required columns the header has most of (a position_id means hiring, a direction or unit
+    means definitions, a period and value mean values)."""
+    columns = set(header)
+    if "position_id" in columns:
+        return KINDS["hiring"]
+    if columns & {"direction", "unit", "kpi_name", "department_name"}:
+        return KINDS["definitions"]
+    if {"period", "value"} & columns:
+        return KINDS["values"]
+    expected = "; ".join(f"{k.name}: {', '.join(k.required)}" for k in KINDS.values())
+    raise UnknownKind(
+        f"cannot tell what this file holds from its header ({', '.join(header)}); the header needs the columns of "
+        f"one kind — {expected}"
+    )

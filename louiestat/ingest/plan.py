@@ -1,0 +1,199 @@
+"""What a validated upload would change: diffs of every affected table against what is stored. The same plan
+serves the dry run (report it) and the commit (apply it), so the dry run says exactly what a commit would do."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import Connection, select
+
+from louiestat.db import models
+from louiestat.db.versioned import (
+    DEPARTMENTS,
+    KPIS,
+    OBSERVATIONS,
+    POSITIONS,
+    TARGETS,
+    RowDiff,
+    Versioned,
+    apply_diff,
+    diff_rows,
+)
+from louiestat.ingest.catalog import Catalog
+from louiestat.months import month_index_of_dates
+from metrics.hiring import time_to_fill_by_month
+
+TIME_TO_FILL_KPI = "time_to_fill"
+
+
+def _first_of_month(index: int) -> dt.date:
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass
+class Step:
+    """One table's diff; ``resolve`` fills in what is only known at write time (ids of rows created earlier
+    in the same batch)."""
+
+    spec: Versioned
+    diff: RowDiff
+    resolve: Callable[[Connection, RowDiff], RowDiff] | None = None
+
+
+@dataclass
+class Plan:
+    """The diffs an upload makes, in write order. ``primary`` is the diff of the table the file's rows are
+    (reported as new, changed, unchanged); the others are reported as ``details``."""
+
+    primary: RowDiff
+    steps: list[Step]
+    details: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def changes_anything(self) -> bool:
+        return any(step.diff.changes_anything for step in self.steps)
+
+    def apply(self, conn: Connection, batch_id: int) -> None:
+        for step in self.steps:
+            diff = step.resolve(conn, step.diff) if step.resolve else step.diff
+            apply_diff(conn, step.spec, diff, batch_id)
+
+
+def plan_values(conn: Connection, rows: pd.DataFrame, catalog: Catalog) -> Plan:
+    """Observations to insert or correct, and targets the file sets from a month on."""
+    incoming = rows[["kpi_id", "period", "value", "note"]]
+    t = OBSERVATIONS.table
+    kpi_ids = sorted(set(incoming["kpi_id"].tolist()))
+    existing = OBSERVATIONS.read(
+        conn,
+        t.c.kpi_id.in_(kpi_ids),
+        t.c.period >= _first_of_month(int(incoming["period"].min())),
+        t.c.period <= _first_of_month(int(incoming["period"].max())),
+    ) if kpi_ids else OBSERVATIONS.read(conn, t.c.kpi_id.in_([]))
+    observations = diff_rows(existing, incoming, ["kpi_id", "period"], ["value", "note"])
+    targets = _plan_targets(conn, rows, catalog)
+    if targets is None:
+        return Plan(primary=observations, steps=[Step(OBSERVATIONS, observations)])
+    details = {f"targets_{k}": v for k, v in targets.counts.items() if k != "deleted"}
+    return Plan(primary=observations, steps=[Step(TARGETS, targets), Step(OBSERVATIONS, observations)], details=details)
+
+
+def _plan_targets(conn: Connection, rows: pd.DataFrame, catalog: Catalog) -> RowDiff | None:
+    """Targets set in the file, minus those that only repeat the target already in force at that month
+    (an exported file carries the target on every row; uploading it again must change nothing)."""
+    given = rows.loc[rows["target"].notna(), ["kpi_id", "period", "target"]]
+    if given.empty:
+        return None
+    given = given.rename(columns={"period": "effective_from", "target": "value"})
+    stored = TARGETS.read(conn, TARGETS.table.c.kpi_id.in_(sorted(set(given["kpi_id"].tolist()))))
+    stored_keys = stored[["kpi_id", "effective_from"]].assign(stored=True)
+    timeline = pd.concat(
+        [
+            stored[["kpi_id", "effective_from", "value"]].merge(
+                given[["kpi_id", "effective_from"]], how="left", indicator=True
+            ).query("_merge == 'left_only'").drop(columns="_merge").assign(from_file=False),
+            given.assign(from_file=True),
+        ],
+        ignore_index=True,
+    ).sort_values(["kpi_id", "effective_from"], kind="stable")
+    defaults = catalog.kpis.set_index("id")["target"]
+    before = timeline.groupby("kpi_id")["value"].shift(1)
+    before = before.fillna(timeline["kpi_id"].map(defaults))
+    repeats = (timeline["value"] == before).to_numpy()
+    timeline = timeline.merge(stored_keys, on=["kpi_id", "effective_from"], how="left")
+    keep = timeline["from_file"].to_numpy() & (~repeats | timeline["stored"].fillna(False).to_numpy(dtype=bool))
+    incoming = timeline.loc[keep, ["kpi_id", "effective_from", "value"]]
+    return diff_rows(stored, incoming, ["kpi_id", "effective_from"], ["value"])
+
+
+KPI_FIELDS = {
+    "kpi": "key",
+    "kpi_name": "name",
+    "description": "description",
+    "unit": "unit",
+    "direction": "direction",
+    "target": "target",
+    "tolerance_pct": "tolerance_pct",
+    "aggregation": "aggregation",
+    "min_value": "min_value",
+    "max_value": "max_value",
+    "enterprise": "enterprise",
+    "weight": "weight",
+}
+
+
+def plan_definitions(conn: Connection, rows: pd.DataFrame) -> Plan:
+    """Departments and KPIs to create or update, matched by department slug and KPI key."""
+    departments_in = rows.drop_duplicates("department")[["department", "department_name"]].rename(
+        columns={"department": "slug", "department_name": "name"}
+    )
+    departments = diff_rows(DEPARTMENTS.read(conn), departments_in, ["slug"], ["name"])
+    stored_departments = DEPARTMENTS.read(conn)
+    stored = KPIS.read(conn)
+    stored["department"] = stored["department_id"].map(stored_departments.set_index("id")["slug"])
+    incoming = rows[["department", *KPI_FIELDS]].rename(columns=KPI_FIELDS)
+    compare = [c for c in KPI_FIELDS.values() if c != "key"]
+    kpis = diff_rows(stored, incoming, ["department", "key"], compare)
+    details = {f"departments_{k}": v for k, v in departments.counts.items() if k != "deleted"}
+    steps = [Step(DEPARTMENTS, departments), Step(KPIS, kpis, _resolve_department_ids)]
+    return Plan(primary=kpis, steps=steps, details=details)
+
+
+def _resolve_department_ids(conn: Connection, kpis: RowDiff) -> RowDiff:
+    """New KPIs name their department by slug; once departments are written, give them its id."""
+    ids = dict(conn.execute(select(models.Department.slug, models.Department.id)).tuples().all())
+    new = kpis.new.assign(department_id=kpis.new["department"].map(ids))
+    return RowDiff(
+        new=new.drop(columns="department"),
+        changed=kpis.changed.drop(columns="department"),
+        replaced=kpis.replaced.drop(columns="department"),
+        unchanged=kpis.unchanged,
+    )
+
+
+def plan_hiring(conn: Connection, rows: pd.DataFrame, catalog: Catalog) -> Plan:
+    """Positions to insert or correct, and the ``time_to_fill`` KPI values they imply for their departments."""
+    incoming = rows[["department_id", "position_id", "title", "posted_date", "filled_date"]]
+    department_ids = sorted(set(incoming["department_id"].tolist()))
+    stored = POSITIONS.read(conn, POSITIONS.table.c.department_id.in_(department_ids))
+    positions = diff_rows(stored, incoming, ["department_id", "position_id"], ["title", "posted_date", "filled_date"])
+    time_to_fill, details = _plan_time_to_fill(conn, stored, incoming, catalog)
+    steps = [Step(POSITIONS, positions)] + ([Step(OBSERVATIONS, time_to_fill)] if time_to_fill else [])
+    return Plan(primary=positions, steps=steps, details=details)
+
+
+def _plan_time_to_fill(
+    conn: Connection, stored: pd.DataFrame, incoming: pd.DataFrame, catalog: Catalog
+) -> tuple[RowDiff | None, dict[str, int]]:
+    """Monthly mean days to fill per department, recomputed from all its positions after the upload and
+    written as the values of its ``time_to_fill`` KPI (months that no longer have a filled position are removed)."""
+    kpis = catalog.kpis[catalog.kpis["key"] == TIME_TO_FILL_KPI][["id", "department_id"]]
+    kpis = kpis[kpis["department_id"].isin(incoming["department_id"])]
+    missing = int(incoming["department_id"].nunique() - kpis["department_id"].nunique())
+    details = {"departments_without_time_to_fill_kpi": missing} if missing else {}
+    if kpis.empty:
+        return None, details
+    merged = pd.concat([stored.drop(columns="batch_id"), incoming], ignore_index=True).drop_duplicates(
+        ["department_id", "position_id"], keep="last"
+    )
+    merged = merged[merged["department_id"].isin(kpis["department_id"])]
+    monthly = time_to_fill_by_month(merged.rename(columns={"department_id": "department"}))
+    values = monthly.merge(kpis, left_on="department", right_on="department_id")
+    derived = pd.DataFrame(
+        {
+            "kpi_id": values["id"].to_numpy(dtype="int64"),
+            "period": month_index_of_dates(values["period"]),
+            "value": values["mean_days"].to_numpy(dtype="float64"),
+            "note": pd.Series([None] * len(values), dtype=object),
+        }
+    )
+    existing = OBSERVATIONS.read(conn, OBSERVATIONS.table.c.kpi_id.in_(kpis["id"].tolist()))
+    diff = diff_rows(existing, derived, ["kpi_id", "period"], ["value", "note"])
+    gone = existing.merge(derived[["kpi_id", "period"]], how="left", indicator=True)
+    diff.deleted = gone.loc[gone["_merge"] == "left_only", existing.columns].reset_index(drop=True)
+    details.update({f"time_to_fill_values_{k}": v for k, v in diff.counts.items()})
+    return diff, details
+

@@ -1,0 +1,91 @@
+"""Problems found in an uploaded file: what is wrong, where (line, column, value) and what would be accepted.
+
+Problems are collected as a table, never raised one at a time, so a user sees every error of a file at once."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel
+
+Severity = Literal["error", "warning"]
+COLUMNS = ["line", "column", "value", "message", "severity"]
+
+
+class Problem(BaseModel):
+    """One error or warning, pinned to a line of the file (header = line 1) and a column when it has one."""
+
+    line: int | None = None
+    column: str | None = None
+    value: str | None = None
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = [f"line {self.line}" if self.line is not None else "", f"column '{self.column}'" if self.column else ""]
+        place = ", ".join(p for p in where if p)
+        value = f" (value {self.value!r})" if self.value not in (None, "") else ""
+        return f"{place + ': ' if place else ''}{self.message}{value}"
+
+
+class ProblemLog:
+    """Collects problems from every chunk of a file; keeps the first ``limit`` listed and counts them all."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self.limit = limit
+        self._frames: list[pd.DataFrame] = []
+        self._listed = 0
+        self.error_count = 0
+        self.warning_count = 0
+
+    def add(self, problem: Problem) -> None:
+        self.add_frame(pd.DataFrame([problem.model_dump()]))
+
+    def error(self, message: str, *, line: int | None = None, column: str | None = None, value: str | None = None):
+        self.add(Problem(line=line, column=column, value=value, message=message))
+
+    def warning(self, message: str, *, line: int | None = None, column: str | None = None) -> None:
+        self.add(Problem(line=line, column=column, message=message, severity="warning"))
+
+    def add_rows(
+        self, lines: np.ndarray, column: str | None, values: pd.Series | np.ndarray | None, messages
+    ) -> None:
+        """Record one error per row: ``messages`` is one string for all rows or one per row."""
+        if len(lines) == 0:
+            return
+        frame = pd.DataFrame({"line": np.asarray(lines, dtype="int64")})
+        frame["column"] = column
+        frame["value"] = None if values is None else np.asarray(values, dtype=object)
+        frame["message"] = messages if isinstance(messages, str) else np.asarray(messages, dtype=object)
+        frame["severity"] = "error"
+        self.add_frame(frame)
+
+    def add_frame(self, frame: pd.DataFrame) -> None:
+        errors = int((frame["severity"] == "error").sum())
+        self.error_count += errors
+        self.warning_count += len(frame) - errors
+        room = self.limit - self._listed
+        if room > 0:
+            kept = frame.iloc[:room]
+            self._frames.append(kept)
+            self._listed += len(kept)
+
+    @property
+    def has_errors(self) -> bool:
+        return self.error_count > 0
+
+    def table(self) -> pd.DataFrame:
+        """Every listed problem, errors first, in file order."""
+        if not self._frames:
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+        table = pd.concat(self._frames, ignore_index=True)[COLUMNS]
+        table["line"] = table["line"].astype("Int64")
+        order = table.assign(_err=table["severity"] != "error").sort_values(["_err", "line"], kind="stable")
+        return order.drop(columns="_err").reset_index(drop=True)
+
+    def problems(self, severity: Severity) -> list[Problem]:
+        table = self.table()
+        rows = table[table["severity"] == severity].astype(object).where(table.notna(), None)
+        return [Problem(**row) for row in rows.to_dict("records")]

@@ -1,0 +1,160 @@
+"""Row schemas of the definitions and hiring files, as pydantic models: the same models validate the Manage
+page's edits. (Values files, the hot path, are validated column-wise in ``validate.py`` with the same rules.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+import pandas as pd
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from louiestat.ingest.dates import parse_dates
+from louiestat.ingest.numbers import parse_number
+
+Unit = Literal["count", "days", "hours", "minutes", "percent", "dollars", "rate"]
+Direction = Literal["higher_is_better", "lower_is_better"]
+Aggregation = Literal["sum", "mean", "last", "min", "max"]
+NON_NEGATIVE_UNITS = frozenset({"count", "days", "hours", "minutes"})
+DEFAULT_TOLERANCE_PCT = 10.0
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+_TRUE = {"true", "yes", "y", "1", "x"}
+_FALSE = {"false", "no", "n", "0", ""}
+
+
+def _blank_to_none(value: object) -> object:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _slug(value: object) -> object:
+    value = _blank_to_none(value)
+    if isinstance(value, str):
+        value = value.casefold()
+        if not _SLUG.match(value):
+            raise ValueError("use lowercase letters, digits, '_' or '-' (for example public_works)")
+    return value
+
+
+def _number(value: object) -> object:
+    value = _blank_to_none(value)
+    return parse_number(value) if isinstance(value, str) else value
+
+
+def _keyword(value: object) -> object:
+    value = _blank_to_none(value)
+    return re.sub(r"[\s\-]+", "_", value.casefold()) if isinstance(value, str) else value
+
+
+def _flag(value: object) -> object:
+    value = _blank_to_none(value)
+    if value is None:
+        return False
+    if isinstance(value, str):
+        if value.casefold() in _TRUE:
+            return True
+        if value.casefold() in _FALSE:
+            return False
+        raise ValueError("use true or false (yes/no, 1/0 also work)")
+    return value
+
+
+def _tolerance(value: object) -> object:
+    value = _number(value)
+    return DEFAULT_TOLERANCE_PCT if value is None else value
+
+
+def _date(value: object) -> object:
+    value = _blank_to_none(value)
+    if isinstance(value, str):
+        dates, messages = parse_dates(pd.Series([value], dtype="str"))
+        if pd.notna(messages.iloc[0]):
+            raise ValueError(messages.iloc[0])
+        return dates.iloc[0].date()
+    return value
+
+
+Slug = Annotated[str, BeforeValidator(_slug), Field(max_length=100)]
+Text = Annotated[str, BeforeValidator(_blank_to_none)]
+OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none)]
+Number = Annotated[float, BeforeValidator(_number), Field(allow_inf_nan=False)]
+OptionalNumber = Annotated[float | None, BeforeValidator(_number), Field(allow_inf_nan=False)]
+Date = Annotated[dt.date, BeforeValidator(_date)]
+OptionalDate = Annotated[dt.date | None, BeforeValidator(_date)]
+
+
+class KpiDefinition(BaseModel):
+    """One row of a definitions file: a department and one of its KPIs."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    department: Slug
+    department_name: Text = Field(max_length=200)
+    kpi: Slug
+    kpi_name: Text = Field(max_length=300)
+    unit: Annotated[Unit, BeforeValidator(_keyword)]
+    direction: Annotated[Direction, BeforeValidator(_keyword)]
+    target: OptionalNumber = None
+    tolerance_pct: Annotated[float, BeforeValidator(_tolerance), Field(ge=0, le=1000)] = DEFAULT_TOLERANCE_PCT
+    description: OptionalText = None
+    aggregation: Annotated[Aggregation | None, BeforeValidator(_keyword)] = None
+    min_value: OptionalNumber = None
+    max_value: OptionalNumber = None
+    enterprise: Annotated[bool, BeforeValidator(_flag)] = False
+    weight: Annotated[float | None, BeforeValidator(_number), Field(gt=0, allow_inf_nan=False)] = None
+
+    @model_validator(mode="after")
+    def _consistent_range(self) -> KpiDefinition:
+        if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
+            raise ValueError(f"min_value {self.min_value:g} is above max_value {self.max_value:g}")
+        if self.unit in NON_NEGATIVE_UNITS and self.min_value is not None and self.min_value < 0:
+            raise ValueError(f"min_value {self.min_value:g} is negative, but {self.unit} are never negative")
+        if self.target is not None:
+            low, high = self.valid_range
+            if self.target < low or self.target > high:
+                raise ValueError(f"target {self.target:g} is outside the valid range {range_text(low, high)}")
+        return self
+
+    @property
+    def valid_range(self) -> tuple[float, float]:
+        """The values this KPI accepts: its min/max, and never below zero for counts, days, hours, minutes."""
+        low = self.min_value if self.min_value is not None else float("-inf")
+        if self.unit in NON_NEGATIVE_UNITS:
+            low = max(low, 0.0)
+        return low, self.max_value if self.max_value is not None else float("inf")
+
+
+class HiringRecord(BaseModel):
+    """One row of a hiring file: a vacancy, when it was posted and (if it was) when it was filled."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    department: Text
+    position_id: Text = Field(max_length=100)
+    title: OptionalText = None
+    posted_date: Date
+    filled_date: OptionalDate = None
+
+    @model_validator(mode="after")
+    def _filled_after_posted(self) -> HiringRecord:
+        if self.filled_date is not None and self.filled_date < self.posted_date:
+            raise ValueError(
+                f"filled_date {self.filled_date.isoformat()} is before posted_date {self.posted_date.isoformat()}; "
+                "a position is filled on or after the day it is posted"
+            )
+        return self
+
+
+def range_text(low: float, high: float) -> str:
+    """'0 or more', '0 to 100': a valid range in words for error messages."""
+    if high == float("inf"):
+        return f"{low:g} or more"
+    if low == float("-inf"):
+        return f"{high:g} or less"
+    return f"{low:g} to {high:g}"
+

@@ -1,0 +1,254 @@
+"""Opening an uploaded CSV as real offices export it: any encoding Excel writes, any common delimiter, header
+names in any case, then streaming its rows in chunks with the file line number of each row."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import pandas as pd
+
+from louiestat.ingest.problems import ProblemLog
+
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
+_SNIFF_BYTES = 8192
+_BLOCK = 1 << 20
+_SIGNATURES = {
+    b"PK\x03\x04": "an Excel workbook (.xlsx) or another zip archive",
+    b"\xd0\xcf\x11\xe0": "an old-style Excel workbook (.xls)",
+    b"%PDF": "a PDF document",
+}
+SAVE_AS_CSV = "open it in Excel and use File > Save As > 'CSV UTF-8 (Comma delimited)'"
+
+
+class FileUnreadable(Exception):
+    """The file cannot be read as CSV at all (binary, empty, undecodable); the message says what to do."""
+
+
+@dataclass
+class Chunk:
+    """A block of rows: one string column per header name, and the file line on which each row starts."""
+
+    lines: np.ndarray
+    frame: pd.DataFrame
+
+
+@dataclass
+class CsvFile:
+    """An opened CSV: its fingerprint, how it is encoded, and its normalised header."""
+
+    name: str
+    data: BinaryIO
+    sha256: str
+    size: int
+    encoding: str
+    delimiter: str
+    header: list[str] = field(default_factory=list)
+    rows: int = 0
+    ragged_rows: int = 0
+    owns_data: bool = False
+
+    def __enter__(self) -> CsvFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.owns_data:
+            self.data.close()
+
+    @property
+    def fraction_read(self) -> float:
+        """How far through the file the reader is (0 to 1), for progress bars."""
+        return min(self.data.tell() / self.size, 1.0) if self.size else 1.0
+
+    def chunks(self, columns: list[str], problems: ProblemLog, chunk_rows: int) -> Iterator[Chunk]:
+        """Stream the rows of ``columns`` in chunks; ragged rows and broken quoting become problems."""
+        self.data.seek(0)
+        text = io.TextIOWrapper(self.data, encoding=self.encoding, newline="")
+        try:
+            reader = csv.reader(text, delimiter=self.delimiter, strict=True)
+            next(reader)
+            positions = [self.header.index(c) for c in columns]
+            width = len(self.header)
+            rows: list[list[str]] = []
+            lines: list[int] = []
+            start = reader.line_num + 1
+            while True:
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    problems.error(_quote_message(str(exc)), line=start)
+                    break
+                line, start = start, reader.line_num + 1
+                if not any(cell.strip() for cell in row):
+                    continue
+                self.rows += 1
+                if len(row) != width:
+                    if len(row) < width or any(cell.strip() for cell in row[width:]):
+                        self.ragged_rows += 1
+                        problems.error(
+                            f"this row has {len(row)} fields but the header has {width}; "
+                            "check for a missing or extra delimiter, or a value with an unquoted delimiter in it",
+                            line=line,
+                        )
+                        continue
+                rows.append(row)
+                lines.append(line)
+                if len(rows) >= chunk_rows:
+                    yield _chunk(rows, lines, columns, positions)
+                    rows, lines = [], []
+            if rows:
+                yield _chunk(rows, lines, columns, positions)
+        finally:
+            text.detach()
+
+
+def _chunk(rows: list[list[str]], lines: list[int], columns: list[str], positions: list[int]) -> Chunk:
+    frame = pd.DataFrame({name: [row[pos] for row in rows] for name, pos in zip(columns, positions)}, dtype="str")
+    return Chunk(lines=np.asarray(lines, dtype="int64"), frame=frame)
+
+
+def _quote_message(error: str) -> str:
+    if "unexpected end of data" in error:
+        return "a quoted value starts on this line and its closing quote is missing; add the closing \" character"
+    return f"the quoting on this line is broken ({error}); put quotes around the whole value and double any quote inside it"
+
+
+def normalise_header(name: str) -> str:
+    """``' KPI Name '`` → ``'kpi_name'``: case, stray spaces and hyphens do not matter in headers."""
+    return re.sub(r"[\s\-]+", "_", name.strip().lstrip("\ufeff").strip().lower())
+
+
+def open_csv(source: str | Path | bytes | BinaryIO, name: str | None = None) -> CsvFile:
+    """Open ``source`` (a path, bytes, or a binary file object such as a Streamlit upload) for reading.
+
+    Raises FileUnreadable for a file that is not CSV text at all."""
+    if isinstance(source, (str, Path)):
+        data: BinaryIO = open(source, "rb")
+        name = name or Path(source).name
+    else:
+        data = io.BytesIO(source) if isinstance(source, bytes) else source
+        name = name or getattr(data, "name", None) or "upload.csv"
+    try:
+        return _inspect(data, name, owns_data=isinstance(source, (str, Path)))
+    except BaseException:
+        if isinstance(source, (str, Path)):
+            data.close()
+        raise
+
+
+def _inspect(data: BinaryIO, name: str, owns_data: bool) -> CsvFile:
+    data.seek(0)
+    head = data.read(_SNIFF_BYTES)
+    _refuse_binary(head, name)
+    sha256, size, encoding = _fingerprint(data, head, name)
+    data.seek(0)
+    first_line = _first_line(data, encoding)
+    if not first_line.strip():
+        if size == 0 or not _has_text(data, encoding):
+            raise FileUnreadable(f"{name} is empty; upload a CSV file whose first line is the header")
+        raise FileUnreadable(f"{name} line 1 is blank; the first line must be the header (column names)")
+    delimiter = _delimiter(first_line)
+    header = [normalise_header(h) for h in next(csv.reader([first_line], delimiter=delimiter))]
+    return CsvFile(
+        name=name,
+        data=data,
+        sha256=sha256,
+        size=size,
+        encoding=encoding,
+        delimiter=delimiter,
+        header=header,
+        owns_data=owns_data,
+    )
+
+
+def _refuse_binary(head: bytes, name: str) -> None:
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return
+    for signature, what in _SIGNATURES.items():
+        if head.startswith(signature):
+            raise FileUnreadable(f"{name} is {what}, not a CSV file; {SAVE_AS_CSV}")
+    if b"\x00" in head:
+        raise FileUnreadable(f"{name} is a binary file, not CSV text; {SAVE_AS_CSV}")
+
+
+def _fingerprint(data: BinaryIO, head: bytes, name: str) -> tuple[str, int, str]:
+    """Hash the whole file and choose its encoding: UTF-16 or UTF-8 by BOM, else UTF-8 if it all decodes,
+    else Windows-1252 (what Excel writes for 'CSV (Comma delimited)' on Windows)."""
+    digest = hashlib.sha256(head)
+    size = len(head)
+    if head.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8"
+    decoder = codecs.getincrementaldecoder("utf-8")() if encoding == "utf-8" else None
+    block = head
+    while block:
+        if decoder is not None:
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError:
+                decoder, encoding = None, "cp1252"
+        block = data.read(_BLOCK)
+        digest.update(block)
+        size += len(block)
+    if decoder is not None:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            encoding = "cp1252"
+    if encoding == "cp1252":
+        _check_cp1252(data, name)
+    return digest.hexdigest(), size, encoding
+
+
+def _check_cp1252(data: BinaryIO, name: str) -> None:
+    data.seek(0)
+    decoder = codecs.getincrementaldecoder("cp1252")()
+    line = 1
+    while block := data.read(_BLOCK):
+        try:
+            decoder.decode(block)
+        except UnicodeDecodeError as exc:
+            bad_line = line + block[: exc.start].count(b"\n")
+            raise FileUnreadable(
+                f"{name} line {bad_line}: byte 0x{block[exc.start]:02x} is neither UTF-8 nor Windows-1252 text; "
+                f"{SAVE_AS_CSV}"
+            ) from None
+        line += block.count(b"\n")
+
+
+def _first_line(data: BinaryIO, encoding: str) -> str:
+    text = io.TextIOWrapper(data, encoding=encoding, newline="")
+    try:
+        return text.readline()
+    finally:
+        text.detach()
+
+
+def _has_text(data: BinaryIO, encoding: str) -> bool:
+    data.seek(0)
+    text = io.TextIOWrapper(data, encoding=encoding, newline="")
+    try:
+        return any(line.strip() for line in text)
+    finally:
+        text.detach()
+
+
+def _delimiter(header_line: str) -> str:
+    """The delimiter used most often in the header line, outside quotes (comma when there is none)."""
+    unquoted = re.sub(r'"[^"]*"', "", header_line)
+    counts = {d: unquoted.count(d) for d in DELIMITERS}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","

@@ -1,0 +1,251 @@
+"""One upload from file to database: open, check the header, stream and validate every row, plan the changes,
+then commit them in one transaction as one batch — or report them (dry run), or reject the file writing nothing."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+import pandas as pd
+from pydantic import BaseModel
+from sqlalchemy import Connection, Engine
+
+from louiestat.batches import close_batch, open_batch
+from louiestat.config import get_settings
+from louiestat.db.engine import write_transaction
+from louiestat.ingest import validate
+from louiestat.ingest.catalog import Catalog
+from louiestat.ingest.kinds import KINDS, Kind, KindName, UnknownKind, detect_kind
+from louiestat.ingest.plan import Plan, plan_definitions, plan_hiring, plan_values
+from louiestat.ingest.problems import Problem, ProblemLog
+from louiestat.ingest.source import CsvFile, FileUnreadable, open_csv
+from louiestat.months import month_label
+
+Progress = Callable[[float, str], None]
+Status = Literal["committed", "dry_run", "unchanged", "rejected"]
+
+
+class UploadResult(BaseModel):
+    """What an upload did or would do; the CLI prints it (``--json``) and the Upload page shows it."""
+
+    file: str
+    kind: KindName | None = None
+    sha256: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    dry_run: bool = False
+    status: Status
+    rows: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    batch_id: int | None = None
+    details: dict[str, int] = {}
+    error_count: int = 0
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+
+    @property
+    def message(self) -> str:
+        """One sentence for a person: what happened to the file."""
+        counts = f"{self.new:,} new, {self.changed:,} changed, {self.unchanged:,} unchanged"
+        if self.status == "rejected":
+            listed = "" if self.error_count == len(self.errors) else f" ({len(self.errors):,} listed)"
+            return (
+                f"{self.file} was rejected and nothing was written: {self.error_count:,} "
+                f"error{'s' if self.error_count != 1 else ''}{listed} in {self.rejected:,} of {self.rows:,} rows."
+            )
+        if self.status == "dry_run":
+            return f"Dry run of {self.file} ({self.kind}, {self.rows:,} rows): a commit would write {counts}."
+        if self.status == "unchanged":
+            return f"{self.file} changes nothing: all {self.rows:,} rows are already stored (0 inserted, 0 updated)."
+        return f"{self.file} committed as batch {self.batch_id}: {counts} ({self.kind}, {self.rows:,} rows)."
+
+    def error_table(self) -> pd.DataFrame:
+        """Errors then warnings as a table (line, column, value, message, severity)."""
+        rows = [p.model_dump() for p in [*self.errors, *self.warnings]]
+        return pd.DataFrame(rows, columns=["line", "column", "value", "message", "severity"])
+
+
+class _Rejected(Exception):
+    """Raised inside the transaction to roll it back when the file has errors."""
+
+
+def ingest(
+    engine: Engine,
+    source: str | Path | bytes | BinaryIO,
+    *,
+    name: str | None = None,
+    kind: KindName | None = None,
+    dry_run: bool = False,
+    actor: str | None = None,
+    progress: Progress | None = None,
+) -> UploadResult:
+    """Load one CSV file all-or-nothing: every row valid and written in one transaction, or nothing written."""
+    settings = get_settings()
+    log = ProblemLog(settings.max_listed_errors)
+    try:
+        csv_file = open_csv(source, name)
+    except FileUnreadable as exc:
+        log.error(str(exc))
+        label = name or (Path(source).name if isinstance(source, (str, Path)) else "upload.csv")
+        return UploadResult(file=label, dry_run=dry_run, status="rejected", **_problems(log))
+    with csv_file:
+        result = UploadResult(
+            file=csv_file.name,
+            sha256=csv_file.sha256,
+            encoding=csv_file.encoding,
+            delimiter=csv_file.delimiter,
+            dry_run=dry_run,
+            status="rejected",
+        )
+        try:
+            chosen = KINDS[kind] if kind else detect_kind(csv_file.header)
+        except UnknownKind as exc:
+            log.error(str(exc), line=1)
+            return result.model_copy(update=_problems(log))
+        result.kind = chosen.name
+        if not _check_header(csv_file, chosen, log):
+            return result.model_copy(update=_problems(log))
+        try:
+            with _transaction(engine, dry_run) as conn:
+                catalog = Catalog.load(conn)
+                rows = _read_rows(csv_file, chosen, catalog, log, settings.ingest_chunk_rows, progress)
+                result.rows, result.rejected = csv_file.rows, csv_file.rows - len(rows)
+                if rows.empty and not log.has_errors:
+                    log.error("the file has a header but no data rows; add one row per value below the header")
+                if log.has_errors:
+                    raise _Rejected
+                plan = _plan(conn, chosen, rows, catalog)
+                result = result.model_copy(update={**plan.primary.counts, "details": plan.details, **_problems(log)})
+                if dry_run:
+                    return result.model_copy(update={"status": "dry_run"})
+                if not plan.changes_anything:
+                    conn.rollback()
+                    return result.model_copy(update={"status": "unchanged"})
+                if progress:
+                    progress(0.9, "writing")
+                batch_id = open_batch(
+                    conn, kind=chosen.name, source=csv_file.name, actor=actor or settings.user, sha256=csv_file.sha256
+                )
+                plan.apply(conn, batch_id)
+                close_batch(
+                    conn,
+                    batch_id,
+                    rows_total=len(rows),
+                    inserted=result.new,
+                    updated=result.changed,
+                    unchanged=result.unchanged,
+                    deleted=plan.primary.counts["deleted"],
+                )
+        except _Rejected:
+            return result.model_copy(update=_problems(log))
+    if progress:
+        progress(1.0, "done")
+    return result.model_copy(update={"status": "committed", "batch_id": batch_id})
+
+
+def _problems(log: ProblemLog) -> dict:
+    return {
+        "error_count": log.error_count,
+        "errors": log.problems("error"),
+        "warnings": log.problems("warning"),
+    }
+
+
+@contextmanager
+def _transaction(engine: Engine, dry_run: bool) -> Iterator[Connection]:
+    """A write transaction (holding the write lock), or for a dry run a read that is always rolled back."""
+    if not dry_run:
+        with write_transaction(engine) as conn:
+            yield conn
+        return
+    with engine.connect() as conn:
+        try:
+            yield conn
+        finally:
+            conn.rollback()
+
+
+def _check_header(csv_file: CsvFile, kind: Kind, log: ProblemLog) -> bool:
+    """Missing required columns and repeated ones are errors; unknown ones are ignored with a warning."""
+    header = csv_file.header
+    for name in {h for h in header if h and header.count(h) > 1}:
+        log.error(f"column '{name}' appears {header.count(name)} times in the header; keep one", line=1, column=name)
+    unknown = [h for h in header if h and h not in kind.columns]
+    for name in kind.required:
+        if name not in header:
+            close = difflib.get_close_matches(name, unknown, n=1, cutoff=0.6)
+            hint = f" (is '{close[0]}' meant to be '{name}'?)" if close else ""
+            log.error(
+                f"missing required column '{name}'{hint}; a {kind.name} file needs the columns "
+                f"{', '.join(kind.required)} and may have {', '.join(kind.optional)}",
+                line=1,
+                column=name,
+            )
+    for name in unknown:
+        log.warning(f"column '{name}' is not part of a {kind.name} file and is ignored", line=1, column=name)
+    if "" in header:
+        log.warning("a column without a name in the header is ignored", line=1)
+    return not log.has_errors
+
+
+def _read_rows(
+    csv_file: CsvFile, kind: Kind, catalog: Catalog, log: ProblemLog, chunk_rows: int, progress: Progress | None
+) -> pd.DataFrame:
+    """Every valid row of the file, read and checked chunk by chunk, with duplicates across chunks reported."""
+    columns = [c for c in kind.columns if c in csv_file.header]
+    parts = []
+    for chunk in csv_file.chunks(columns, log, chunk_rows):
+        if kind.name == "values":
+            parts.append(validate.validate_values(chunk, catalog, log, has_target="target" in columns))
+        elif kind.name == "hiring":
+            parts.append(validate.validate_hiring(chunk, catalog, log))
+        else:
+            parts.append(validate.validate_definitions(chunk, log))
+        if progress:
+            progress(0.8 * csv_file.fraction_read, "reading")
+    rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if rows.empty:
+        return rows
+    if kind.name == "values":
+        names = catalog.kpis.set_index("id")["key"]
+        label = lambda key: f"KPI '{names[key[0]]}' for {month_label(int(key[1]))}"  # noqa: E731
+        duplicated = validate.report_duplicates(rows, ["kpi_id", "period"], label, log)
+    elif kind.name == "hiring":
+        slugs = catalog.departments.set_index("id")["slug"]
+        label = lambda key: f"position '{key[1]}' of department '{slugs[key[0]]}'"  # noqa: E731
+        duplicated = validate.report_duplicates(rows, ["department_id", "position_id"], label, log)
+    else:
+        label = lambda key: f"KPI '{key[1]}' of department '{key[0]}'"  # noqa: E731
+        duplicated = validate.report_duplicates(rows, ["department", "kpi"], label, log)
+        duplicated = duplicated | _conflicting_department_names(rows, log)
+    return rows[~duplicated].reset_index(drop=True)
+
+
+def _conflicting_department_names(rows: pd.DataFrame, log: ProblemLog):
+    """A department slug given two different display names in one file: the later rows are reported."""
+    first = rows.groupby("department")["department_name"].transform("first")
+    conflict = (rows["department_name"] != first).to_numpy()
+    for line, slug, name, expected in rows.loc[conflict, ["line", "department", "department_name"]].assign(
+        expected=first[conflict]
+    ).itertuples(index=False):
+        log.error(
+            f"department '{slug}' is named '{expected}' on an earlier line; use one name per department",
+            line=line,
+            column="department_name",
+            value=name,
+        )
+    return conflict
+
+
+def _plan(conn: Connection, kind: Kind, rows: pd.DataFrame, catalog: Catalog) -> Plan:
+    if kind.name == "values":
+        return plan_values(conn, rows, catalog)
+    if kind.name == "hiring":
+        return plan_hiring(conn, rows, catalog)
+    return plan_definitions(conn, rows)

@@ -1,0 +1,186 @@
+"""Checking each chunk of an upload against its kind's rules. Every failing cell becomes a problem with its
+line, column and value; only rows without any problem go on. Values files are checked column-wise (they can
+have a million rows); definitions and hiring rows go through their pydantic models."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ValidationError
+
+from louiestat.ingest.catalog import Catalog
+from louiestat.ingest.dates import parse_periods
+from louiestat.ingest.numbers import parse_numbers
+from louiestat.ingest.problems import ProblemLog
+from louiestat.ingest.schemas import NON_NEGATIVE_UNITS, HiringRecord, KpiDefinition, range_text
+from louiestat.ingest.source import Chunk
+
+BLANK_VALUE = (
+    "blank value; a blank is never read as zero — leave a month without data out of the file, or enter 0 if it was 0"
+)
+
+
+def _blank(column: pd.Series) -> np.ndarray:
+    return (column.str.strip() == "").to_numpy()
+
+
+def require_cells(chunk: Chunk, columns: tuple[str, ...], log: ProblemLog) -> np.ndarray:
+    """Rows where every required cell is filled in; blank ones are reported."""
+    ok = np.ones(len(chunk.lines), dtype=bool)
+    for column in columns:
+        blank = _blank(chunk.frame[column])
+        if blank.any():
+            message = BLANK_VALUE if column == "value" else f"blank {column}; this column must be filled in on every row"
+            log.add_rows(chunk.lines[blank], column, None, message)
+            ok &= ~blank
+    return ok
+
+
+def _report(log: ProblemLog, chunk: Chunk, column: str, failed: np.ndarray, messages) -> None:
+    if failed.any():
+        msgs = messages if isinstance(messages, str) else np.asarray(messages, dtype=object)[failed]
+        log.add_rows(chunk.lines[failed], column, chunk.frame[column].to_numpy()[failed], msgs)
+
+
+def resolve_departments(chunk: Chunk, catalog: Catalog, ok: np.ndarray, log: ProblemLog) -> np.ndarray:
+    """Department id per row (-1 when unknown, reported with the closest known name)."""
+    ids = catalog.department_ids(chunk.frame["department"])
+    unknown = (ids < 0) & ~_blank(chunk.frame["department"])
+    if unknown.any():
+        names = chunk.frame["department"][unknown]
+        advice = {name: catalog.suggest_department(name) for name in names.unique()}
+        _report(log, chunk, "department", unknown, chunk.frame["department"].map(advice).to_numpy())
+    ok &= ids >= 0
+    return ids
+
+
+def validate_values(chunk: Chunk, catalog: Catalog, log: ProblemLog, has_target: bool) -> pd.DataFrame:
+    """Rows of a values chunk that pass every check: ``line, kpi_id, period, value, target, note``."""
+    f = chunk.frame
+    ok = require_cells(chunk, ("department", "kpi", "period", "value"), log)
+    department_ids = resolve_departments(chunk, catalog, ok, log)
+    kpi_ids = catalog.kpi_ids(department_ids, f["kpi"])
+    unknown_kpi = (kpi_ids < 0) & (department_ids >= 0) & ~_blank(f["kpi"])
+    if unknown_kpi.any():
+        pairs = pd.DataFrame({"d": department_ids[unknown_kpi], "k": f["kpi"].to_numpy()[unknown_kpi]})
+        advice = {(d, k): catalog.suggest_kpi(d, k) for d, k in pairs.drop_duplicates().itertuples(index=False)}
+        messages = np.empty(len(f), dtype=object)
+        messages[unknown_kpi] = [advice[p] for p in pairs.itertuples(index=False, name=None)]
+        _report(log, chunk, "kpi", unknown_kpi, messages)
+    ok &= kpi_ids >= 0
+
+    periods, period_errors = parse_periods(f["period"])
+    bad = period_errors.notna().to_numpy() & ~_blank(f["period"])
+    _report(log, chunk, "period", bad, period_errors.to_numpy())
+    ok &= ~bad
+
+    values, value_errors = parse_numbers(f["value"])
+    bad = value_errors.notna().to_numpy() & ~_blank(f["value"])
+    _report(log, chunk, "value", bad, value_errors.to_numpy())
+    ok &= ~bad
+    _check_range(chunk, "value", values, kpi_ids, catalog, ok, log)
+
+    targets = np.full(len(f), np.nan)
+    if has_target:
+        filled = ~_blank(f["target"])
+        targets, target_errors = parse_numbers(f["target"])
+        bad = filled & target_errors.notna().to_numpy()
+        _report(log, chunk, "target", bad, target_errors.to_numpy())
+        ok &= ~bad
+        targets = np.where(filled, targets, np.nan)
+        _check_range(chunk, "target", targets, kpi_ids, catalog, ok & filled, log)
+        ok &= ~(filled & np.isnan(targets))
+
+    notes = f["note"].str.strip() if "note" in f else pd.Series("", index=f.index)
+    result = pd.DataFrame(
+        {
+            "line": chunk.lines,
+            "kpi_id": kpi_ids,
+            "period": periods,
+            "value": values,
+            "target": targets,
+            "note": notes.where(notes != "").astype(object).to_numpy(),
+        }
+    )
+    return result[ok]
+
+
+def _check_range(
+    chunk: Chunk, column: str, numbers: np.ndarray, kpi_ids: np.ndarray, catalog: Catalog, ok: np.ndarray, log
+) -> None:
+    """Report numbers outside their KPI's valid range (its min/max; counts, days, hours, minutes never negative)."""
+    kpis = catalog.kpis.set_index("id")
+    rows = kpis.reindex(kpi_ids)
+    floor = np.where(rows["unit"].isin(NON_NEGATIVE_UNITS).to_numpy(), 0.0, -np.inf)
+    low = np.fmax(rows["min_value"].to_numpy(dtype="float64", na_value=np.nan), floor)
+    high = rows["max_value"].to_numpy(dtype="float64", na_value=np.nan)
+    high = np.where(np.isnan(high), np.inf, high)
+    outside = ok & ~np.isnan(numbers) & ((numbers < low) | (numbers > high))
+    if outside.any():
+        units = rows["unit"].to_numpy()
+        messages = np.empty(len(numbers), dtype=object)
+        for i in np.flatnonzero(outside):
+            messages[i] = f"{column} outside the valid range for this KPI ({units[i]}): {range_text(low[i], high[i])}"
+        _report(log, chunk, column, outside, messages)
+        ok &= ~outside
+
+
+def describe(error: dict) -> str:
+    """A pydantic error in the words of this app: what is wrong and what would be accepted."""
+    if error["type"] in {"string_type", "missing"} and error.get("input") is None:
+        return "blank; this column must be filled in on every row"
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "literal_error":
+        return f"not allowed; use {error['ctx']['expected']}"
+    if error["type"] in {"float_parsing", "float_type"}:
+        return "not a number"
+    return message
+
+
+def validate_models(chunk: Chunk, model: type[BaseModel], log: ProblemLog) -> list[tuple[int, BaseModel]]:
+    """Each row of the chunk through ``model``; returns (line, record) for the rows that pass."""
+    good: list[tuple[int, BaseModel]] = []
+    for line, row in zip(chunk.lines.tolist(), chunk.frame.to_dict("records")):
+        try:
+            good.append((line, model.model_validate(row)))
+        except ValidationError as exc:
+            for error in exc.errors():
+                column = str(error["loc"][0]) if error["loc"] else None
+                value = row.get(column) if column else None
+                log.error(describe(error), line=line, column=column, value=value)
+    return good
+
+
+def validate_definitions(chunk: Chunk, log: ProblemLog) -> pd.DataFrame:
+    """Rows of a definitions chunk that pass: one column per KpiDefinition field plus ``line``."""
+    records = validate_models(chunk, KpiDefinition, log)
+    return pd.DataFrame([{"line": line, **r.model_dump()} for line, r in records])
+
+
+def validate_hiring(chunk: Chunk, catalog: Catalog, log: ProblemLog) -> pd.DataFrame:
+    """Rows of a hiring chunk that pass: ``line, department_id, position_id, title, posted_date, filled_date``."""
+    ok = np.ones(len(chunk.lines), dtype=bool)
+    department_ids = resolve_departments(chunk, catalog, ok, log)
+    records = validate_models(chunk, HiringRecord, log)
+    columns = ["line", "department_id", "position_id", "title", "posted_date", "filled_date"]
+    if not records:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame([{"line": line, **r.model_dump()} for line, r in records])
+    rows = np.searchsorted(chunk.lines, frame["line"].to_numpy())
+    frame["department_id"] = department_ids[rows]
+    for column in ("posted_date", "filled_date"):
+        frame[column] = pd.to_datetime(frame[column])
+    return frame.loc[ok[rows], columns]
+
+
+def report_duplicates(frame: pd.DataFrame, keys: list[str], describe_key, log: ProblemLog) -> np.ndarray:
+    """Rows whose ``keys`` repeat within the file: each is reported with the lines of its twins."""
+    dup = frame.duplicated(keys, keep=False).to_numpy()
+    if dup.any():
+        twins = frame[dup].groupby(keys, sort=False)["line"].agg(lambda s: sorted(s.tolist()))
+        for key, lines in twins.items():
+            label = describe_key(key)
+            for line in lines:
+                others = ", ".join(str(o) for o in lines if o != line)
+                log.error(f"{label} appears more than once in the file (also on line {others}); keep one row", line=line)
+    return dup

@@ -57,7 +57,9 @@ def parse_periods(values: pd.Series, today: dt.date | None = None) -> tuple[np.n
     return indexes, pd.Series(messages, index=values.index)
 
 
-def _read_date(text: str, latest: dt.date) -> tuple[dt.date | None, str | None]:
+def read_date(text: str, latest: dt.date | None = None) -> tuple[dt.date | None, str | None]:
+    """One date, or why it is not one (no later than ``latest``, today by default)."""
+    latest = latest or dt.date.today()
     match = _DATE.match(text)
     if not match:
         return None, f"not a date; use {DATE_FORMATS}"
@@ -77,7 +79,7 @@ def parse_dates(values: pd.Series, today: dt.date | None = None) -> tuple[pd.Ser
     """Dates (datetime64, NaT where invalid) for ``values`` and an error message per value (None where fine)."""
     latest = today or dt.date.today()
     codes, uniques = pd.factorize(values.str.strip(), use_na_sentinel=False)
-    parsed = [_read_date(str(u), latest) for u in uniques]
+    parsed = [read_date(str(u), latest) for u in uniques]
     dates = pd.to_datetime(pd.Series([p[0] for p in parsed], dtype=object)).to_numpy()[codes]
     messages = np.array([p[1] for p in parsed], dtype=object)[codes]
     return pd.Series(dates, index=values.index), pd.Series(messages, index=values.index)

@@ -7,10 +7,9 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-import pandas as pd
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from louiestat.ingest.dates import parse_dates
+from louiestat.ingest.dates import read_date
 from louiestat.ingest.numbers import parse_number
 
 Unit = Literal["count", "days", "hours", "minutes", "percent", "dollars", "rate"]
@@ -72,18 +71,18 @@ def _tolerance(value: object) -> object:
 def _date(value: object) -> object:
     value = _blank_to_none(value)
     if isinstance(value, str):
-        dates, messages = parse_dates(pd.Series([value], dtype="str"))
-        if pd.notna(messages.iloc[0]):
-            raise ValueError(messages.iloc[0])
-        return dates.iloc[0].date()
+        date, problem = read_date(value)
+        if problem:
+            raise ValueError(problem)
+        return date
     return value
 
 
 Slug = Annotated[str, BeforeValidator(_slug), Field(max_length=100)]
 Text = Annotated[str, BeforeValidator(_blank_to_none)]
 OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none)]
-Number = Annotated[float, BeforeValidator(_number), Field(allow_inf_nan=False)]
-OptionalNumber = Annotated[float | None, BeforeValidator(_number), Field(allow_inf_nan=False)]
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+OptionalNumber = Annotated[FiniteFloat | None, BeforeValidator(_number)]
 Date = Annotated[dt.date, BeforeValidator(_date)]
 OptionalDate = Annotated[dt.date | None, BeforeValidator(_date)]
 
@@ -106,7 +105,7 @@ class KpiDefinition(BaseModel):
     min_value: OptionalNumber = None
     max_value: OptionalNumber = None
     enterprise: Annotated[bool, BeforeValidator(_flag)] = False
-    weight: Annotated[float | None, BeforeValidator(_number), Field(gt=0, allow_inf_nan=False)] = None
+    weight: Annotated[Annotated[float, Field(gt=0, allow_inf_nan=False)] | None, BeforeValidator(_number)] = None
 
     @model_validator(mode="after")
     def _consistent_range(self) -> KpiDefinition:

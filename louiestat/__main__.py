@@ -1,0 +1,5 @@
+import sys
+
+from louiestat.cli import main
+
+sys.exit(main())

@@ -1,0 +1,167 @@
+"""``python -m louiestat``: the command line, each command a thin wrapper over a library call.
+
+Exit status: 0 done, 1 file rejected or change refused (nothing written), 2 usage error."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from louiestat import batches
+from louiestat.config import get_settings
+from louiestat.db.engine import engine_for
+from louiestat.db.migrate import upgrade_to_head
+from louiestat.export import export_csv
+from louiestat.ingest import KINDS, UploadResult, ingest
+
+SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
+SAMPLE_FILES = ("definitions.csv", "values.csv", "hiring.csv")
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+def _engine() -> Engine:
+    engine = engine_for(get_settings().database_url)
+    upgrade_to_head(engine)
+    return engine
+
+
+def _progress_bar(enabled: bool):
+    """A tqdm progress callback when attached to a terminal, else None."""
+    if not enabled:
+        return None, lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=100, unit="%", bar_format="{desc} {bar} {percentage:3.0f}%", file=sys.stderr)
+
+    def update(fraction: float, stage: str) -> None:
+        bar.set_description(stage)
+        bar.update(int(fraction * 100) - bar.n)
+
+    return update, bar.close
+
+
+def _print_result(result: UploadResult, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({**result.model_dump(mode="json"), "message": result.message}, indent=2))
+        return
+    print(result.message)
+    for problem in result.errors:
+        print(f"  error: {problem}")
+    if result.error_count > len(result.errors):
+        print(f"  … and {result.error_count - len(result.errors):,} more errors")
+    for problem in result.warnings:
+        print(f"  warning: {problem}")
+    for key, value in result.details.items():
+        if value:
+            print(f"  {key.replace('_', ' ')}: {value:,}")
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Create or upgrade the schema; with --sample, load the sample city."""
+    engine = _engine()
+    print(f"Database ready at {engine.url.render_as_string(hide_password=True)}")
+    if not args.sample:
+        return EXIT_OK
+    status = EXIT_OK
+    for name in SAMPLE_FILES:
+        result = ingest(engine, SAMPLE_DATA / name, actor=args.user)
+        _print_result(result, as_json=False)
+        status = max(status, EXIT_REJECTED if result.status == "rejected" else EXIT_OK)
+    return status
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Upload one CSV file (definitions, values or hiring) all-or-nothing."""
+    path = Path(args.path)
+    if not path.is_file():
+        print(f"error: no file at {path}", file=sys.stderr)
+        return EXIT_USAGE
+    progress, close = _progress_bar(sys.stderr.isatty() and not args.json)
+    try:
+        result = ingest(_engine(), path, kind=args.kind, dry_run=args.dry_run, actor=args.user, progress=progress)
+    finally:
+        close()
+    _print_result(result, args.json)
+    return EXIT_REJECTED if result.status == "rejected" else EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write stored data in the CSV format it is uploaded in."""
+    engine = _engine()
+    if args.out:
+        with open(args.out, "w", encoding="utf-8", newline="") as out:
+            export_csv(engine, args.kind, out, args.department)
+    else:
+        export_csv(engine, args.kind, sys.stdout, args.department)
+    return EXIT_OK
+
+
+def cmd_batches(args: argparse.Namespace) -> int:
+    """List uploads, edits and undos, newest first."""
+    frame = batches.list_batches(_engine(), limit=args.limit)
+    if args.json:
+        print(frame.to_json(orient="records", date_format="iso", indent=2))
+    elif frame.empty:
+        print("No batches yet: upload a file with `python -m louiestat ingest FILE`.")
+    else:
+        print(frame.to_string(index=False))
+    return EXIT_OK
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    """Undo a committed batch, restoring the values it replaced."""
+    try:
+        result = batches.undo_batch(_engine(), args.batch_id, actor=args.user)
+    except batches.UndoRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    print(result.message)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m louiestat",
+        description="LouieStat: monthly KPI data for city departments. The database is LOUIESTAT_DATABASE_URL "
+        "(default sqlite:///louiestat.db).",
+    )
+    parser.add_argument("--user", default=None, help="who is acting, recorded with every change (default: $LOUIESTAT_USER or your login)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("init", help=cmd_init.__doc__, description=cmd_init.__doc__)
+    p.add_argument("--sample", action="store_true", help="load the sample city from sample_data/")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("ingest", help=cmd_ingest.__doc__, description=cmd_ingest.__doc__)
+    p.add_argument("path", help="the CSV file")
+    p.add_argument("--kind", choices=list(KINDS), help="what the file holds (detected from the header when omitted)")
+    p.add_argument("--dry-run", action="store_true", help="report what would change without writing anything")
+    p.add_argument("--json", action="store_true", help="print a machine-readable summary, errors included")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("export", help=cmd_export.__doc__, description=cmd_export.__doc__)
+    p.add_argument("kind", choices=list(KINDS), help="which file to write")
+    p.add_argument("--department", help="only this department (slug)")
+    p.add_argument("--out", help="write to this file instead of standard output")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("batches", help=cmd_batches.__doc__, description=cmd_batches.__doc__)
+    p.add_argument("--limit", type=int, default=None, help="show only the newest N")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_batches)
+
+    p = sub.add_parser("undo", help=cmd_undo.__doc__, description=cmd_undo.__doc__)
+    p.add_argument("batch_id", type=int, help="the batch to undo (see `batches`)")
+    p.set_defaults(func=cmd_undo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status (argparse exits with 2 on usage errors)."""
+    args = build_parser().parse_args(argv)
+    args.user = args.user or get_settings().user
+    return args.func(args)

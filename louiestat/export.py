@@ -1,0 +1,68 @@
+"""Writing stored data back out in exactly the CSV format it is uploaded in, so an exported file uploaded
+again changes nothing."""
+
+from __future__ import annotations
+
+import io
+from typing import TextIO
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from louiestat import queries
+from louiestat.ingest.kinds import KindName
+
+DEFINITION_COLUMNS = [
+    "department", "department_name", "kpi", "kpi_name", "unit", "direction", "target", "tolerance_pct",
+    "description", "aggregation", "min_value", "max_value", "enterprise", "weight",
+]
+
+
+def definitions_frame(engine: Engine, department: str | None = None) -> pd.DataFrame:
+    """Departments and KPI definitions as a definitions file."""
+    kpis = queries.kpis(engine, department)
+    kpis["enterprise"] = kpis["enterprise"].map({True: "true", False: "false"})
+    return kpis[DEFINITION_COLUMNS]
+
+
+def values_frame(engine: Engine, department: str | None = None) -> pd.DataFrame:
+    """Every stored value as a values file, with the target in force for each month."""
+    kpis = queries.kpis(engine, department)
+    with engine.connect() as conn:
+        obs = queries.observations(conn, kpis["kpi_id"].tolist() if department else None)
+        targets = queries.targets(conn, kpis["kpi_id"].tolist() if department else None)
+    obs = obs.merge(kpis[["kpi_id", "department", "kpi", "target"]], on="kpi_id").sort_values(["period", "kpi_id"])
+    if not targets.empty:
+        targets = targets.sort_values("effective_from").rename(columns={"target": "set_target"})
+        obs = pd.merge_asof(obs, targets, left_on="period", right_on="effective_from", by="kpi_id")
+        obs["target"] = obs["set_target"].fillna(obs["target"])
+    obs = obs.sort_values(["department", "kpi", "period"])
+    return pd.DataFrame(
+        {
+            "department": obs["department"],
+            "kpi": obs["kpi"],
+            "period": obs["period"].dt.strftime("%Y-%m"),
+            "value": obs["value"],
+            "target": obs["target"],
+            "note": obs["note"],
+        }
+    )
+
+
+def hiring_frame(engine: Engine, department: str | None = None) -> pd.DataFrame:
+    """Every hiring record as a hiring file."""
+    records = queries.hiring(engine, department)
+    for column in ("posted_date", "filled_date"):
+        records[column] = records[column].dt.strftime("%Y-%m-%d")
+    return records[["department", "position_id", "title", "posted_date", "filled_date"]]
+
+
+EXPORTS = {"definitions": definitions_frame, "values": values_frame, "hiring": hiring_frame}
+
+
+def export_csv(engine: Engine, kind: KindName, out: TextIO | None = None, department: str | None = None) -> str | None:
+    """Write the ``kind`` file to ``out`` (or return it as text when ``out`` is None)."""
+    frame = EXPORTS[kind](engine, department)
+    target = out if out is not None else io.StringIO()
+    frame.to_csv(target, index=False, lineterminator="\n")
+    return None if out is not None else target.getvalue()

@@ -1,0 +1,120 @@
+"""Reads for the metrics package and the pages: stored data as DataFrames in the shapes ``metrics.frames``
+documents, one query per frame (never one per KPI)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, select
+
+from louiestat.db import bulk, models
+from louiestat.db.versioned import month_index
+from louiestat.months import month_start
+
+D, K, T, O, P = models.Department, models.Kpi, models.Target, models.Observation, models.Position
+
+
+def _connection(source: Engine | Connection):
+    return source.connect() if isinstance(source, Engine) else _Borrowed(source)
+
+
+class _Borrowed:
+    """Use a caller's connection in a ``with`` block without closing it."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> Connection:
+        return self.conn
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def departments(source: Engine | Connection) -> pd.DataFrame:
+    """``department_id, department, department_name`` ordered by name."""
+    with _connection(source) as conn:
+        return bulk.fetch_frame(
+            conn, select(D.id.label("department_id"), D.slug.label("department"), D.name.label("department_name"))
+            .order_by(D.name)
+        )
+
+
+def kpis(source: Engine | Connection, department: str | None = None) -> pd.DataFrame:
+    """KPI definitions with their department, one row per KPI (the ``kpis`` frame of ``metrics``)."""
+    query = (
+        select(
+            K.id.label("kpi_id"),
+            D.id.label("department_id"),
+            D.slug.label("department"),
+            D.name.label("department_name"),
+            K.key.label("kpi"),
+            K.name.label("kpi_name"),
+            K.description,
+            K.unit,
+            K.direction,
+            K.target,
+            K.tolerance_pct,
+            K.aggregation,
+            K.min_value,
+            K.max_value,
+            K.weight,
+            K.enterprise,
+        )
+        .join(D, D.id == K.department_id)
+        .order_by(D.slug, K.key)
+    )
+    if department:
+        query = query.where(D.slug == department)
+    with _connection(source) as conn:
+        frame = bulk.fetch_frame(conn, query)
+    for column in ("target", "tolerance_pct", "min_value", "max_value", "weight"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    frame["enterprise"] = frame["enterprise"].astype(bool)
+    return frame
+
+
+def observations(source: Engine | Connection, kpi_ids: Sequence[int] | None = None) -> pd.DataFrame:
+    """``kpi_id, period (month start), value, note, batch_id`` for all KPIs or the given ones."""
+    query = select(O.kpi_id, month_index(O.period).label("month"), O.value, O.note, O.batch_id).order_by(
+        O.kpi_id, O.period
+    )
+    if kpi_ids is not None:
+        query = query.where(O.kpi_id.in_(list(kpi_ids)))
+    with _connection(source) as conn:
+        frame = bulk.fetch_frame(conn, query)
+    frame.insert(1, "period", month_start(frame.pop("month")) if len(frame) else pd.Series(dtype="datetime64[ns]"))
+    frame["value"] = frame["value"].astype("float64")
+    return frame
+
+
+def targets(source: Engine | Connection, kpi_ids: Sequence[int] | None = None) -> pd.DataFrame:
+    """``kpi_id, effective_from (month start), target``: targets in force from a month on."""
+    query = select(T.kpi_id, month_index(T.effective_from).label("month"), T.value.label("target")).order_by(
+        T.kpi_id, T.effective_from
+    )
+    if kpi_ids is not None:
+        query = query.where(T.kpi_id.in_(list(kpi_ids)))
+    with _connection(source) as conn:
+        frame = bulk.fetch_frame(conn, query)
+    months = frame.pop("month")
+    frame.insert(1, "effective_from", month_start(months) if len(frame) else pd.Series(dtype="datetime64[ns]"))
+    frame["target"] = frame["target"].astype("float64")
+    return frame
+
+
+def hiring(source: Engine | Connection, department: str | None = None) -> pd.DataFrame:
+    """Hiring records: ``department, position_id, title, posted_date, filled_date`` (NaT while open)."""
+    query = (
+        select(D.slug.label("department"), P.position_id, P.title, P.posted_date, P.filled_date)
+        .join(D, D.id == P.department_id)
+        .order_by(D.slug, P.posted_date, P.position_id)
+    )
+    if department:
+        query = query.where(D.slug == department)
+    with _connection(source) as conn:
+        frame = bulk.fetch_frame(conn, query)
+    for column in ("posted_date", "filled_date"):
+        frame[column] = pd.to_datetime(frame[column])
+    return frame

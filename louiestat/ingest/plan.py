@@ -144,7 +144,7 @@ def plan_definitions(conn: Connection, rows: pd.DataFrame) -> Plan:
 
 def _resolve_department_ids(conn: Connection, kpis: RowDiff) -> RowDiff:
     """New KPIs name their department by slug; once departments are written, give them its id."""
-    ids = dict(conn.execute(select(models.Department.slug, models.Department.id)).tuples().all())
+    ids = {slug: id_ for slug, id_ in conn.execute(select(models.Department.slug, models.Department.id))}
     new = kpis.new.assign(department_id=kpis.new["department"].map(ids))
     return RowDiff(
         new=new.drop(columns="department"),

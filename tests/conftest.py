@@ -1,0 +1,102 @@
+"""Fixtures: a migrated database on SQLite and on PostgreSQL for every database test, and table snapshots.
+
+PostgreSQL comes from LOUIESTAT_TEST_POSTGRES_URL (default: the local server's ``test`` database); each test
+session works in its own schema, emptied between tests, so runs never see each other's rows."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, make_url, select, text
+
+from louiestat.config import get_settings
+from louiestat.db.engine import make_engine
+from louiestat.db.migrate import upgrade_to_head
+from louiestat.db.models import Base
+
+POSTGRES_URL = os.environ.get("LOUIESTAT_TEST_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/test")
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_data"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "louiestat.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_to_head(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    schema = f"louiestat_test_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    url_text = url.render_as_string(hide_password=False)
+    engine = make_engine(url_text)
+    upgrade_to_head(engine)
+    engine.dispose()
+    yield url_text
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def _empty_postgres(engine: Engine) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A freshly migrated, empty database's URL: an SQLite file, or the PostgreSQL test schema emptied."""
+    if request.param == "sqlite":
+        path = tmp_path / "louiestat.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_url")
+    engine = make_engine(url)
+    _empty_postgres(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def engine(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """An engine on the test database; the settings point at it too, for code that reads them."""
+    monkeypatch.setenv("LOUIESTAT_DATABASE_URL", database_url)
+    monkeypatch.setenv("LOUIESTAT_USER", "tester")
+    get_settings.cache_clear()
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+    get_settings.cache_clear()
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple]]:
+    """Every row of every table, sorted: two equal snapshots mean the database did not change."""
+    with engine.connect() as conn:
+        return {
+            table.name: sorted((tuple(row) for row in conn.execute(select(table))), key=repr)
+            for table in Base.metadata.sorted_tables
+        }
+
+
+@pytest.fixture
+def sample_city(engine: Engine) -> Engine:
+    """The test database with the sample city loaded."""
+    from louiestat.ingest import ingest
+
+    for name in ("definitions.csv", "values.csv", "hiring.csv"):
+        result = ingest(engine, SAMPLE / name, actor="sample")
+        assert result.status == "committed", result.message
+    return engine

@@ -1,6 +1,10 @@
 """Fiscal years and quarters, and each KPI's value and status over them (LouieStat's "YTD status").
 
 A fiscal year is named by the calendar year it ends in: with July starts, July 2012 is FY2013 Q1.
+Values roll up under the KPI's aggregation over the months reported (months without a value are
+left out); the target rolls up the same way over the same months from the monthly targets in
+force, so a summed KPI's target is the sum of its monthly targets and an averaged one's their
+mean. When one of those months has no target the rolled-up target is missing (no_target).
 """
 
 from datetime import date
@@ -18,10 +22,8 @@ MONTHS = "months"
 
 
 def fiscal_labels(periods: Any, fy_start_month: int = 7) -> pd.DataFrame:
-    """Columns fiscal_year, fiscal_quarter, fy_label ('FY2013') and fq_label ('FY2013 Q2') per period.
-
-    Quarter 1 is the first three months of the fiscal year. A Series keeps its index.
-    """
+    """Columns fiscal_year, fiscal_quarter (1 = the first three months), fy_label ('FY2013') and
+    fq_label ('FY2013 Q2') per period, so every page names fiscal periods alike; a Series keeps its index."""
     if not 1 <= fy_start_month <= 12:
         raise ValueError("fy_start_month must be 1 to 12")
     months = month_number(periods)
@@ -43,13 +45,8 @@ def fiscal_labels(periods: Any, fy_start_month: int = 7) -> pd.DataFrame:
 def aggregate(
     frame: pd.DataFrame, kpis: pd.DataFrame, by: list[str], columns: tuple[str, ...] = (VALUE,)
 ) -> pd.DataFrame:
-    """Monthly rows (kpi_id, period, value, ``by``...) rolled up per kpi_id and ``by`` key under each KPI's aggregation.
-
-    Months without a value are left out and ``months`` counts the rest. Every other column in
-    ``columns`` (such as the monthly target) rolls up the same way over the same months, so a
-    sum-aggregated KPI's target is the sum of its monthly targets; it is NaN when one of those
-    months has none.
-    """
+    """Monthly rows (kpi_id, period, value, ``by`` columns) rolled up per kpi_id and ``by`` key under each
+    KPI's aggregation, ``columns`` alike over the same reported months, with ``months`` counting them."""
     reported = frame[frame[VALUE].notna()].sort_values(PERIOD, kind="stable")
     grouped = reported.groupby([KPI_ID, *by], sort=True)
     result = grouped.size().rename(MONTHS).to_frame()
@@ -69,7 +66,7 @@ def aggregate(
     return result.reset_index()
 
 
-def _with_status(frame: pd.DataFrame, kpis: pd.DataFrame) -> pd.Series:
+def _with_status(frame: pd.DataFrame, kpis: pd.DataFrame) -> np.ndarray:
     """Status of each rolled-up (kpi_id, value, target) row under its KPI's direction and tolerance."""
     settings = kpi_settings(kpis).reindex(frame[KPI_ID].to_numpy())
     return status(
@@ -84,18 +81,15 @@ def fiscal_to_date(
     observations: pd.DataFrame, kpis: pd.DataFrame, targets: pd.DataFrame, as_of: date | pd.Timestamp | str,
     fy_start_month: int = 7,
 ) -> pd.DataFrame:
-    """One row per KPI: the fiscal year to date through ``as_of``'s month, its target and status.
-
-    Columns kpi_id, fy_label, fytd_value, fytd_target, fytd_status, fytd_months; a KPI with no
-    month reported this fiscal year has fytd_months 0 and status no_data.
-    """
+    """One row per KPI: fy_label, fytd_value, fytd_target, fytd_status, fytd_months for the fiscal year through
+    ``as_of``'s month; a KPI with nothing reported has 0 months and no_data."""
     as_of_month = pd.Series([pd.Timestamp(as_of)])
     label = fiscal_labels(as_of_month, fy_start_month)
     last = int(month_number(as_of_month)[0])
     first = last - (last % 12 + 1 - fy_start_month) % 12
     months = month_number(observations[PERIOD])
     in_year = observations[(months >= first) & (months <= last)]
-    in_year = in_year.assign(**{TARGET: targets_in_force(kpis, targets, in_year)})
+    in_year = in_year.assign(**{TARGET: targets_in_force(kpis, targets, in_year).to_numpy()})
     totals = aggregate(in_year, kpis, by=[], columns=(VALUE, TARGET)).set_index(KPI_ID)
     totals = totals.reindex(kpi_settings(kpis).index).reset_index()
     return pd.DataFrame(
@@ -113,13 +107,13 @@ def fiscal_to_date(
 def fiscal_quarters(
     observations: pd.DataFrame, kpis: pd.DataFrame, targets: pd.DataFrame, fy_start_month: int = 7
 ) -> pd.DataFrame:
-    """One row per KPI and fiscal quarter with data: value, target and status over the quarter's months.
-
-    Columns kpi_id, fiscal_year, fiscal_quarter, fy_label, fq_label, value, target, status, months.
-    """
+    """One row per KPI and fiscal quarter with data: fiscal_year, fiscal_quarter, fy_label, fq_label,
+    value, target, status, months."""
     labels = fiscal_labels(observations[PERIOD], fy_start_month)
-    frame = pd.concat([observations, labels], axis=1)
-    frame[TARGET] = targets_in_force(kpis, targets, observations)
+    frame = observations.assign(
+        **{column: labels[column].to_numpy() for column in labels},
+        **{TARGET: targets_in_force(kpis, targets, observations).to_numpy()},
+    )
     quarters = aggregate(frame, kpis, by=["fiscal_year", "fiscal_quarter"], columns=(VALUE, TARGET))
     quarters = quarters.merge(
         labels.drop_duplicates(["fiscal_year", "fiscal_quarter"]), on=["fiscal_year", "fiscal_quarter"], how="left"

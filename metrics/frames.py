@@ -12,6 +12,9 @@ The database layer delivers four frames; every function in ``metrics`` takes the
 ``targets`` — kpi_id, effective_from (datetime64, month start), target (float): the target
     applies from that month on, overriding the KPI's default target.
 ``hiring`` — department, position_id, title, posted_date, filled_date (NaT while open).
+
+Beside the contract: the KPI settings with defaults resolved, month arithmetic and the
+(KPI, month) grid the modules vectorise on, and tiny constructors (``*_frame``) for tests.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -102,10 +105,8 @@ def month_start(numbers: Any) -> np.ndarray:
 
 
 def month_grid(observations: pd.DataFrame, kpi_ids: Any, first_month: int, last_month: int) -> np.ndarray:
-    """Values as a (KPI, month) array over consecutive month numbers, NaN where a month is missing.
-
-    Rows follow ``kpi_ids``; observations of other KPIs or outside the months are left out.
-    """
+    """Values as a (KPI, month) array over consecutive month numbers, rows in ``kpi_ids`` order, NaN where
+    a month is missing, so calendar arithmetic across all KPIs is array indexing."""
     rows = pd.Index(kpi_ids).get_indexer(observations[KPI_ID])
     columns = month_number(observations[PERIOD]) - first_month
     keep = (rows >= 0) & (columns >= 0) & (columns <= last_month - first_month)
@@ -115,12 +116,20 @@ def month_grid(observations: pd.DataFrame, kpi_ids: Any, first_month: int, last_
 
 
 def trailing_windows(grid: np.ndarray, width: int) -> np.ndarray:
-    """For each cell of a (KPI, month) grid, the ``width`` months ending there, earliest first.
-
-    Shape (KPI, month, width), a view padded with NaN before the first month.
-    """
+    """For each cell of a (KPI, month) grid, the ``width`` months ending there, earliest first: a view of
+    shape (KPI, month, width), NaN before the first month."""
     padding = np.full((grid.shape[0], width - 1), np.nan)
     return sliding_window_view(np.concatenate([padding, grid], axis=1), width, axis=1)
+
+
+def shaped_like(result: np.ndarray, *inputs: Any, name: str | None = None) -> Any:
+    """``result`` as the inputs came: a Series on the first Series input's index, a scalar when all were scalars."""
+    for item in inputs:
+        if isinstance(item, pd.Series):
+            return pd.Series(np.broadcast_to(result, item.shape), index=item.index, name=name)
+    if all(np.ndim(item) == 0 for item in inputs):
+        return result.item()
+    return result
 
 
 def kpis_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
@@ -173,12 +182,3 @@ def hiring_frame(rows: Iterable[tuple[str, str, str, str | None]]) -> pd.DataFra
     frame[FILLED_DATE] = pd.to_datetime(frame[FILLED_DATE])
     return frame[list(HIRING_COLUMNS)]
 
-
-def shaped_like(result: np.ndarray, *inputs: Any, name: str | None = None) -> Any:
-    """``result`` as the inputs came: a Series on the first Series input's index, a scalar when all were scalars."""
-    for item in inputs:
-        if isinstance(item, pd.Series):
-            return pd.Series(np.broadcast_to(result, item.shape), index=item.index, name=name)
-    if all(np.ndim(item) == 0 for item in inputs):
-        return result.item()
-    return result

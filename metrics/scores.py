@@ -1,8 +1,16 @@
 """Composite scores as Boston's CityScore publishes them: value against target, 1.0 means on target.
 
-A KPI scores value / target when higher is better and target / value when lower is better, over
-the latest month, the last 3 and the last 12 months; a department scores the weighted mean of its
-KPIs' scores and the city the mean of its departments'.
+A KPI scores value / target when higher is better and target / value when lower is better (not
+capped), over the latest month, the last 3 and the last 12 calendar months ending at the as-of
+month: each window's value is the KPI's aggregation over its reported months, its target the same
+aggregation of the targets in force then (missing if one of those months has none). A KPI with no
+target in force at the as-of month is scored against its historical target, the mean of all its
+months so far minus (higher is better) or plus one sample standard deviation, given at least 12
+months: ``target_basis`` says 'set', 'historical' or 'none'.
+
+A department scores the weight-weighted mean of its KPIs' scores (an optional cap bounds each KPI's
+score in that mean only), the city the mean of its departments'. KPIs or departments without a
+score take no part and are counted.
 """
 
 from collections.abc import Iterable
@@ -13,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.frames import (
-    AGGREGATION, DEPARTMENT, DIRECTION, KPI_ID, PERIOD, TARGET, WEIGHT, direction_sign, kpi_settings, month_grid,
+    AGGREGATION, DEPARTMENT, DIRECTION, KPI_ID, PERIOD, WEIGHT, direction_sign, kpi_settings, month_grid,
     month_number, month_start, shaped_like, trailing_windows,
 )
 from metrics.status import targets_in_force
@@ -28,27 +36,22 @@ WINDOW = "window"
 
 
 def kpi_score(value: Any, target: Any, direction: Any) -> Any:
-    """value / target when higher is better, target / value when lower is better; NaN where there is no score.
-
-    No score for a missing or negative value or target, a lower-is-better value of 0 or a
-    higher-is-better target of 0 (never infinity). Scalars give a float, Series a Series.
-    """
-    value_ = np.asarray(value, dtype=float)
-    target_ = np.asarray(target, dtype=float)
+    """value / target when higher is better, target / value when lower; NaN for missing or negative inputs, a
+    lower-is-better value of 0 or a higher-is-better target of 0. Scalars give a float, Series a Series."""
+    value_array = np.asarray(value, dtype=float)
+    target_array = np.asarray(target, dtype=float)
     higher = direction_sign(direction) > 0
-    numerator = np.where(higher, value_, target_)
-    denominator = np.where(higher, target_, value_)
-    scored = (value_ >= 0) & (target_ >= 0) & (denominator > 0)
+    numerator = np.where(higher, value_array, target_array)
+    denominator = np.where(higher, target_array, value_array)
+    scored = (value_array >= 0) & (target_array >= 0) & (denominator > 0)
     with np.errstate(invalid="ignore", divide="ignore"):
         result = np.where(scored, numerator / denominator, np.nan)
     return shaped_like(result, value, target, direction, name=SCORE)
 
 
 def _roll_up(windows: np.ndarray, reported: np.ndarray, how: np.ndarray) -> np.ndarray:
-    """Each window (last axis) rolled up over its reported months under the row's aggregation.
-
-    ``how`` holds one aggregation per leading row; windows without a reported month are NaN.
-    """
+    """Each window (last axis) rolled up over its reported months under its row's aggregation in ``how``;
+    a window without a reported month is NaN."""
     months = reported.sum(axis=-1)
     total = np.where(reported, windows, 0).sum(axis=-1)
     last_position = windows.shape[-1] - 1 - np.argmax(reported[..., ::-1], axis=-1)
@@ -115,13 +118,8 @@ def _window_scores(
 def kpi_scores(
     observations: pd.DataFrame, kpis: pd.DataFrame, targets: pd.DataFrame, as_of: date | pd.Timestamp | str
 ) -> pd.DataFrame:
-    """One row per KPI: its score over the month, 3 and 12 months ending at ``as_of``, and the window values and targets.
-
-    Each window's value is the KPI's aggregation over its reported months and the target the same
-    aggregation of the targets in force then. A KPI without a target in force at ``as_of`` is scored
-    against its historical target (mean ∓ one sample sd of all months so far, at least 12):
-    ``target_basis`` is 'set', 'historical' or 'none'.
-    """
+    """One row per KPI: score_month, score_3m, score_12m, target_basis, and each window's value and target
+    (value_month, target_month, ...) as of ``as_of``'s month."""
     scores = _window_scores(observations, kpis, targets, month_number([pd.Timestamp(as_of)]))
     columns = {KPI_ID: kpi_settings(kpis).index.to_numpy()}
     columns.update({f"score_{name}": scores[f"score_{name}"][:, 0] for name in WINDOWS})
@@ -133,12 +131,8 @@ def kpi_scores(
 
 
 def department_scores(kpi_scores: pd.DataFrame, kpis: pd.DataFrame, cap: float | None = None) -> pd.DataFrame:
-    """Per department and window: the weight-weighted mean of its KPIs' scores, with KPIs scored and unscored.
-
-    Columns department, window ('month', '3m', '12m'), score, kpis_scored, kpis_unscored (led by
-    period when ``kpi_scores`` has one). ``cap`` bounds each KPI's score in the mean only, so no
-    single KPI carries a department; KPIs without a score take no part.
-    """
+    """Per department and window ('month', '3m', '12m'): score, kpis_scored, kpis_unscored, led by period
+    when ``kpi_scores`` has one; ``cap`` bounds each KPI's score in the mean only."""
     keys = [PERIOD] if PERIOD in kpi_scores else []
     long = kpi_scores.melt(
         id_vars=[KPI_ID, *keys], value_vars=[f"score_{name}" for name in WINDOWS], var_name=WINDOW, value_name=SCORE
@@ -164,10 +158,8 @@ def department_scores(kpi_scores: pd.DataFrame, kpis: pd.DataFrame, cap: float |
 
 
 def city_score(department_scores: pd.DataFrame) -> pd.Series:
-    """The city score per window (per period and window for a history): the mean of the departments' scores.
-
-    Departments without a score take no part.
-    """
+    """The city score per window (per period and window for a history): the mean of the departments'
+    scores, departments without one left out."""
     keys = [PERIOD] if PERIOD in department_scores else []
     return department_scores.groupby([*keys, WINDOW], observed=True, sort=True)[SCORE].mean().rename("city_score")
 
@@ -176,10 +168,8 @@ def city_score_history(
     observations: pd.DataFrame, kpis: pd.DataFrame, targets: pd.DataFrame, periods: Iterable[Any],
     cap: float | None = None,
 ) -> pd.DataFrame:
-    """Department and city scores for each as-of month in ``periods``, every KPI and month computed at once.
-
-    Columns period, department (missing on the city's rows), window, score, kpis_scored, kpis_unscored.
-    """
+    """Department and city scores for each as-of month in ``periods``, all KPIs and months at once: period,
+    department (missing on the city's rows), window, score, kpis_scored, kpis_unscored."""
     as_of_months = np.unique(month_number(pd.DatetimeIndex(list(periods))))
     scores = _window_scores(observations, kpis, targets, as_of_months)
     kpi_ids = kpi_settings(kpis).index.to_numpy()

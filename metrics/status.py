@@ -1,4 +1,11 @@
-"""Whether a KPI met the target in force for a month: on, near or off target, no target, no data."""
+"""Whether a KPI met the target in force for a month: on, near or off target, no target, no data.
+
+on_target meets or beats the target in the KPI's direction; near_target is worse but within
+tolerance: |value - target| <= tolerance_pct / 100 × |target| (a missing tolerance means 10 %);
+anything worse is off_target. A missing value is no_data, even without a target; a missing
+target is no_target. Targets are looked up as of each month: a ``targets`` row applies from its
+effective_from on (an explicit NaN removes the target), the KPI's default target before the first.
+"""
 
 from typing import Any
 
@@ -40,11 +47,9 @@ _BOUNDARY_SLACK = 1e-9
 
 
 def status(values: Any, targets: Any, direction: Any, tolerance_pct: Any) -> Any:
-    """Status of each value against its target: on (meets or beats), near (within tolerance %), off.
+    """Each value's status against its target, elementwise, under the direction and tolerance given.
 
-    A missing value gives no_data (even without a target), a missing target no_target; a missing
-    tolerance means the default 10 %. Scalars give a str, Series a Series, arrays an array.
-    """
+    Scalars give a str, any Series a Series on its index, arrays an array."""
     value = np.asarray(values, dtype=float)
     target = np.asarray(targets, dtype=float)
     tolerance = np.asarray(tolerance_pct, dtype=float)
@@ -60,11 +65,8 @@ def status(values: Any, targets: Any, direction: Any, tolerance_pct: Any) -> Any
 
 
 def targets_in_force(kpis: pd.DataFrame, targets: pd.DataFrame, periods: pd.DataFrame) -> pd.Series:
-    """The target in force for each (kpi_id, period) row of ``periods``, on its index.
-
-    The latest ``targets`` row effective on or before the period wins; before a KPI's first
-    effective_from its default target from ``kpis`` applies. An explicit NaN target removes the target.
-    """
+    """The target in force for each (kpi_id, period) row of ``periods``, on its index, so every
+    module judges a month against the same target: the latest change by then, else the default."""
     rows = pd.DataFrame(
         {
             KPI_ID: periods[KPI_ID].to_numpy(dtype=np.int64),
@@ -90,7 +92,7 @@ def status_frame(observations: pd.DataFrame, kpis: pd.DataFrame, targets: pd.Dat
     """``observations`` with the ``target`` in force for each month and the month's ``status``."""
     settings = kpi_settings(kpis).reindex(observations[KPI_ID].to_numpy(dtype=np.int64))
     frame = observations.copy()
-    frame[TARGET] = targets_in_force(kpis, targets, observations)
+    frame[TARGET] = targets_in_force(kpis, targets, observations).to_numpy()
     frame[STATUS] = status(
         frame[VALUE].to_numpy(dtype=float),
         frame[TARGET].to_numpy(),

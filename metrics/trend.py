@@ -1,6 +1,15 @@
 """How each KPI is moving: change on the month and the year, rolling means, the 12-month slope.
 
 Every movement is read through the KPI's direction, so ``improving`` always means better.
+Months are calendar months: the previous month or the same month a year earlier missing gives
+NaN (not the previous row); percentages are of that earlier value's magnitude (NaN when it is 0).
+``rolling_3`` needs all 3 months, ``rolling_12`` at least 9 of 12. The slope is the least-squares
+fit per month over the 12 calendar months ending at a month (missing months are left out).
+
+A trend only shows as improving or worsening on evidence (``trend_basis``): an SPC special cause
+on the latest point ('spc_signal', decides first), else |slope| > 2 standard errors over at least
+6 points ('slope'); everything else is stable ('none'), so noise never shows as a trend.
+``spc_points`` are the SPC module's points: kpi_id, period, side ('high'/'low'), special_cause.
 """
 
 from datetime import date
@@ -35,11 +44,8 @@ def change_direction(change: Any, direction: Any) -> Any:
 
 
 def slope_fit(windows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Least-squares slope per month, its standard error and the point count over the last axis of month windows.
-
-    Window positions are consecutive months, NaN where a month is missing. The slope needs 2
-    points, its standard error 3 (n - 2 degrees of freedom); below that they are NaN.
-    """
+    """Least-squares slope per month, its standard error and point count along the last axis of month windows
+    (NaN = missing month); the slope needs 2 points, its standard error 3, else NaN."""
     present = ~np.isnan(windows)
     points = present.sum(axis=-1)
     months = np.broadcast_to(np.arange(windows.shape[-1], dtype=float), windows.shape)
@@ -59,12 +65,8 @@ def slope_fit(windows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def trend_direction(slope: Any, slope_se: Any, spc_signal_side: Any, direction: Any, points: Any) -> pd.DataFrame:
-    """Columns ``trend`` (improving/worsening/stable) and ``trend_basis`` (spc_signal/slope/none).
-
-    An SPC special cause on the latest point (its ``side``, 'high'/'low', None when there is
-    none) decides first; otherwise the slope counts when |slope| > 2 standard errors over at
-    least 6 points; anything else is stable, so noise never shows as a trend.
-    """
+    """Columns ``trend`` and ``trend_basis`` from the latest point's SPC signal side ('high'/'low'/None),
+    else the slope if clearly non-zero over enough ``points``, else stable (see module)."""
     index = next((item.index for item in (slope, slope_se, spc_signal_side, direction, points)
                   if isinstance(item, pd.Series)), None)
     spc_sign = pd.Series(np.atleast_1d(np.asarray(spc_signal_side, dtype=object))).map(SPC_SIDE_SIGN).fillna(0.0)
@@ -107,15 +109,8 @@ def _relative_pct(change: np.ndarray, base: np.ndarray) -> np.ndarray:
 
 
 def trend_frame(observations: pd.DataFrame, kpis: pd.DataFrame, spc_points: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per observation (kpi_id, period): changes, rolling means and the 12-month trend up to that month.
-
-    ``change``/``change_pct`` compare with the previous calendar month and ``change_yoy``/
-    ``change_yoy_pct`` with the same month a year earlier (NaN when that month is missing; percent
-    of the earlier value's magnitude). ``rolling_3`` needs all 3 months, ``rolling_12`` at least 9
-    of 12. ``slope_12``/``slope_12_se``/``points_12`` fit the 12 calendar months ending at the
-    period; ``trend``/``trend_basis`` follow ``trend_direction`` with ``spc_points`` (kpi_id,
-    period, side, special_cause) at that period.
-    """
+    """Per observation: change, change_pct, change_yoy, change_yoy_pct, rolling_3, rolling_12, their directions,
+    and slope_12, slope_12_se, points_12, trend, trend_basis as of that month."""
     kpi_ids = np.unique(observations[KPI_ID].to_numpy(dtype=np.int64))
     months = month_number(observations[PERIOD])
     first, last = (int(months.min()), int(months.max())) if len(months) else (0, 0)
@@ -161,11 +156,8 @@ def latest_trend(
     observations: pd.DataFrame, kpis: pd.DataFrame, as_of: date | pd.Timestamp | str,
     spc_points: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One row per KPI: the slope over the 12 calendar months ending at ``as_of`` and the trend it shows.
-
-    Columns kpi_id, slope_12, slope_12_se, points_12, trend, trend_basis. The SPC signal looked at
-    is the one on the KPI's latest observed month in that window; a KPI without data there is stable.
-    """
+    """One row per KPI: slope_12, slope_12_se, points_12, trend, trend_basis over the 12 months ending at ``as_of``;
+    the SPC signal looked at is the one on the KPI's latest month reported in them."""
     settings = kpi_settings(kpis)
     kpi_ids = settings.index.to_numpy()
     last = int(month_number([pd.Timestamp(as_of)])[0])

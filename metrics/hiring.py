@@ -1,6 +1,9 @@
 """Time to fill positions: days from posting to filling, by department and month, and the age of open ones.
 
-The database layer stores ``mean_days`` per department and month as the enterprise KPI ``time_to_fill``.
+Days are whole calendar days (a position filled the day it was posted took 0); a filled date
+before the posted date is a recording error and counts for nothing. The 90th percentile
+interpolates linearly, as numpy does by default. The database layer stores ``mean_days`` per
+department and month as the enterprise KPI ``time_to_fill``.
 """
 
 from datetime import date
@@ -19,10 +22,8 @@ def _calendar_days(later: pd.Series, earlier: pd.Series) -> pd.Series:
 
 
 def time_to_fill(records: pd.DataFrame) -> pd.DataFrame:
-    """One row per position: days_to_fill (0 when filled the day it was posted) and the ``period`` (month) filled.
-
-    Open positions have neither. A filled date before the posted date is a recording error: no days.
-    """
+    """One row per position: its hiring columns, days_to_fill and ``period``, the month it was filled
+    (both missing while open)."""
     days = _calendar_days(records[FILLED_DATE], records[POSTED_DATE])
     return pd.DataFrame(
         {
@@ -38,10 +39,7 @@ def time_to_fill(records: pd.DataFrame) -> pd.DataFrame:
 
 
 def time_to_fill_by_month(records: pd.DataFrame) -> pd.DataFrame:
-    """Per department and month of filling: mean, median and 90th percentile days to fill and the count filled.
-
-    The percentile interpolates linearly between positions, as numpy does by default.
-    """
+    """Per department and month of filling: mean_days, median_days, p90_days and the count filled."""
     filled = time_to_fill(records).dropna(subset=[DAYS_TO_FILL])
     days = filled.groupby([DEPARTMENT, PERIOD], sort=True)[DAYS_TO_FILL]
     result = days.agg(mean_days="mean", median_days="median", filled="size")
@@ -50,10 +48,8 @@ def time_to_fill_by_month(records: pd.DataFrame) -> pd.DataFrame:
 
 
 def open_positions(records: pd.DataFrame, as_of: date | pd.Timestamp | str) -> pd.DataFrame:
-    """Per department: positions open on ``as_of`` (posted by then, not yet filled), their mean age and the oldest's, in days.
-
-    Every department in ``records`` has a row; one with nothing open has 0 and no ages.
-    """
+    """Per department in ``records``: positions open on ``as_of`` (posted by then, not filled by then),
+    their mean_age_days and oldest_age_days."""
     as_of = pd.Timestamp(as_of).normalize()
     open_then = (records[POSTED_DATE] <= as_of) & ~(records[FILLED_DATE] <= as_of)
     age = (as_of - records[POSTED_DATE].dt.normalize()).dt.days.astype(float)

@@ -1,11 +1,19 @@
 """When each KPI reaches its target at the current pace, with a plainly stated 95% range.
 
-The pace is a Theil–Sen trend (median of pairwise slopes, x in months) over the last
-``max_points`` points of the KPI's latest SPC segment, so one wild month barely moves
-it and a rebased process is not mixed with the one before. Sen's (1968) 95% range of
-the slope (normal approximation of Kendall's S with tie correction, as
-``scipy.stats.theilslopes`` computes it) is turned into a range of months by keeping
-the fitted level at the latest month and varying the pace.
+The pace is a Theil–Sen trend (median of pairwise slopes, x in months before the
+KPI's latest month, so a missing month keeps its place) over the last ``max_points``
+points of the KPI's latest SPC segment: one wild month barely moves it and a rebased
+process is not mixed with the one before. The intercept is the median of
+y - slope * x (scipy's method='joint'), i.e. the fitted level at the latest month.
+Sen's (1968) 95% range of the slope (normal approximation of Kendall's S with tie
+correction, order statistics of the pairwise slopes, as ``scipy.stats.theilslopes``
+computes it) becomes a range of months by keeping that level and varying the pace.
+
+Status per KPI, first that applies: 'no_target' (no target or no direction), 'met'
+(the latest value meets the target), 'insufficient_data' (fewer than ``min_points``
+in the latest segment), 'on_pace' (the fitted line reaches the target within 10
+years; the projected month is the first whole month on or past it, at least the
+month after the latest) or 'not_at_current_pace' (flat, moving away, or further out).
 """
 
 from __future__ import annotations
@@ -16,11 +24,6 @@ import pandas as pd
 Z_95 = 1.959963984540054  # standard normal 97.5% quantile
 MAX_MONTHS_AHEAD = 120
 _DIRECTION_SIGN = {"higher_is_better": 1, "lower_is_better": -1}
-
-PROJECTION_COLUMNS = [
-    "kpi_id", "slope_per_month", "slope_low", "slope_high", "projected_period",
-    "projected_low", "projected_high", "projection_status", "projection_text",
-]
 
 
 def theil_sen(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float]:
@@ -42,15 +45,9 @@ def project_many(
     min_points: int = 6,
     max_points: int = 24,
 ) -> pd.DataFrame:
-    """One row per kpi_id: the pace (per month), and the month the KPI reaches its target at that pace.
+    """Pace and projected month per kpi_id from :func:`metrics.spc.xmr_many` points, targets and direction.
 
-    ``points`` is :func:`metrics.spc.xmr_many` output; ``targets`` (NaN = none) and
-    ``direction`` ('higher_is_better'/'lower_is_better') are indexed by kpi_id. The
-    trend uses x = months since the KPI's latest month (0 = latest), so a missing
-    month keeps its place. Status is 'no_target' (no target or direction), 'met'
-    (latest value meets the target), 'insufficient_data' (fewer than ``min_points``
-    in the latest segment), 'on_pace' (within 10 years) or 'not_at_current_pace'.
-    """
+    ``targets`` (NaN = none) and ``direction`` ('higher_is_better'/'lower_is_better') are indexed by kpi_id."""
     if min_points < 2 or max_points < min_points:
         raise ValueError("need 2 <= min_points <= max_points")
     kpi = points["kpi_id"].to_numpy(np.int64)

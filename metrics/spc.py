@@ -1,9 +1,13 @@
 """XmR (individuals) charts as NHS England's "Making Data Count" defines them.
 
-Matches NHSRplotthedots v0.2.2 by default: centre line = mean of the baseline
-points, process limits = mean -/+ 2.66 x average moving range (AMR), two-sigma
-lines = mean -/+ 2 x (2.66 / 3) x AMR, moving ranges >= 3.267 x AMR screened out
-once, and four special-cause rules evaluated inside each segment:
+Matches NHSRplotthedots v0.2.2 by default. Per segment: centre line = mean of the
+baseline points (all, or each segment's first N with ``baseline=N``); moving ranges
+|x_i - x_(i-1)| inside the segment, the baseline ones averaged into the AMR, which is
+screened once (ranges >= 3.267 x AMR dropped; an AMR of 0 stays 0); process limits
+mean -/+ 2.66 x AMR; two-sigma lines mean -/+ 2 x (2.66 / 3) x AMR; ``trial_limits``
+on segments of fewer than 13 points. ``rebase`` lists 0-based positions (among a KPI's
+data points in period order) that start a new segment. Four special-cause rules,
+never looking across a segment boundary:
 
 * ``outside_limits``: strictly above the upper or below the lower process limit.
 * ``shift``: ``run_length`` (7) or more consecutive points strictly on one side
@@ -13,12 +17,18 @@ once, and four special-cause rules evaluated inside each segment:
   value breaks it.
 * ``two_in_three``: at least two of three consecutive points, all three strictly
   on the same side of the mean, lie beyond a two-sigma line without being
-  outside the process limits (strictly beyond the two-sigma line, a point
+  outside the process limits (strictly beyond the two-sigma line; a point
   exactly on the process limit still counts). Only those beyond-two-sigma
   points are flagged, as in the R package.
 
 Every point of a qualifying run is flagged. Where several rules fire on a point,
-the first of outside limits, trend, two-in-three, shift decides its side.
+the first of outside limits, trend, two-in-three, shift decides its side (a peak
+shared by a rise and a fall takes the later trend, as in R); the side and the
+improvement direction ('increase', 'decrease', 'neutral'; a KPI without one is
+neutral) give the variation. Missing months are gaps: a missing value or a skipped
+month has no moving range across it (NaN, left out of the AMR), but runs count
+consecutive data points, so a gap does not break them. Assurance compares the
+target strictly with the latest segment's limits.
 """
 
 from __future__ import annotations
@@ -60,12 +70,6 @@ _VARIATIONS = np.array(
     dtype=object,
 )
 
-POINT_COLUMNS = [
-    "period", "value", "segment", "moving_range", "mean", "lpl", "upl",
-    "lower_two_sigma", "upper_two_sigma", "outside_limits", "shift", "trend",
-    "two_in_three", "special_cause", "variation", "rule", "side", "trial_limits",
-]
-
 
 def xmr(
     values: Sequence[float] | pd.Series,
@@ -78,11 +82,9 @@ def xmr(
     screen_outliers: bool = True,
     run_length: int = 7,
 ) -> pd.DataFrame:
-    """XmR chart of one series: one row per point (ordered by period), assurance in ``.attrs["assurance"]``.
+    """XmR chart of one series, one row per point in period order, assurance in ``.attrs["assurance"]``.
 
-    A thin wrapper over :func:`xmr_many`'s implementation; without ``periods`` the
-    points are taken as consecutive months (``period`` is NaT) and a NaN value is a missing month.
-    """
+    Without ``periods`` the points are consecutive months (``period`` NaT) and a NaN value is a missing month."""
     y = np.asarray(values, dtype=float)
     if periods is None:
         month = np.arange(len(y), dtype=np.int64)
@@ -114,19 +116,9 @@ def xmr_many(
     screen_outliers: bool = True,
     run_length: int = 7,
 ) -> pd.DataFrame:
-    """XmR chart points for every KPI at once, sorted by kpi_id and period.
+    """XmR chart points of every KPI at once (kpi_id, period, value; any order), sorted by kpi_id and period.
 
-    ``observations`` has ``kpi_id``, ``period`` (month start) and ``value``, one row
-    per KPI and month, any order; rows with a missing value are missing months.
-    ``improvement`` is 'increase'/'decrease'/'neutral' for all KPIs, or a Series by
-    kpi_id (a KPI absent or NaN there is neutral). ``rebase`` maps a kpi_id to the
-    0-based positions (among its data points in period order) where a new segment
-    starts; ``baseline=N`` fixes each segment's mean and AMR on its first N points.
-
-    Missing months are gaps: no moving range is computed across a gap (it is NaN
-    and left out of the AMR), but runs (shift, trend, two-in-three) count
-    consecutive data points, so a gap does not break them.
-    """
+    ``improvement`` is one direction for all, or a Series by kpi_id; ``rebase`` maps kpi_id to segment starts."""
     missing = {"kpi_id", "period", "value"} - set(observations.columns)
     if missing:
         raise ValueError(f"observations lack columns {sorted(missing)}")
@@ -144,12 +136,9 @@ def xmr_many(
 def assurance_many(
     points: pd.DataFrame, targets: pd.Series, improvement: pd.Series | str
 ) -> pd.Series:
-    """Assurance per kpi_id against its target, from the latest segment's process limits.
+    """Assurance per kpi_id from :func:`xmr_many` points and targets (NaN = none): will the process meet its target?
 
-    Compares strictly: 'consistently_passing' / 'consistently_failing' when the whole
-    process range is on one side of the target, 'hit_and_miss' when the target lies
-    within it; None without a target, a direction (neutral) or limits (a single point).
-    """
+    None without a target, a direction (neutral) or limits (a single point)."""
     latest = points.drop_duplicates("kpi_id", keep="last")
     kpi_ids = latest["kpi_id"].to_numpy(np.int64)
     target = targets.reindex(kpi_ids).to_numpy(float)
@@ -285,7 +274,8 @@ def _xmr_points(
     usable = adjacent & in_baseline
     amr = _segment_mean(segment, moving_range, usable, n_segments)
     if screen_outliers:
-        screened = _segment_mean(segment, moving_range, usable & (moving_range < SCREEN_FACTOR * amr[segment]), n_segments)
+        kept = usable & (moving_range < SCREEN_FACTOR * amr[segment])
+        screened = _segment_mean(segment, moving_range, kept, n_segments)
         # With AMR 0 every range is ">= 3.267 x AMR"; keep 0 rather than an empty mean.
         amr = np.where(amr > 0, screened, amr)
     amr = amr[segment]

@@ -65,7 +65,9 @@ def test_perfect_line_reaches_the_target_in_the_hand_computed_month():
     assert row["projected_period"] == pd.Timestamp("2021-04-01")
     # every pairwise slope is 2, so the whole 95% range is the same month
     assert row["projected_low"] == row["projected_high"] == pd.Timestamp("2021-04-01")
-    assert row["projection_text"] == "Around April 2021 at the current pace; the 95% confidence range is that month alone"
+    assert row["projection_text"] == (
+        "Around April 2021 at the current pace; the 95% confidence range is that month alone"
+    )
 
 
 def test_target_between_months_is_reached_in_the_following_month():

@@ -25,7 +25,9 @@ def _python_column(series: pd.Series, as_date: bool) -> list:
     if pd.api.types.is_float_dtype(series):
         values = series.to_numpy(dtype="float64")
         return [None if v != v else v for v in values.tolist()]
-    return [None if pd.isna(v) else v for v in series.tolist()]
+    values = series.to_numpy(dtype=object, copy=True)
+    values[pd.isna(values)] = None
+    return values.tolist()
 
 
 def _row_slices(table: Table, frame: pd.DataFrame, columns: Sequence[str]) -> Iterator[list[tuple]]:

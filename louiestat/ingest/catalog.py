@@ -42,7 +42,9 @@ class Catalog:
             ]
         )
         lookup = lookup[~lookup.index.duplicated(keep="last")]
-        return _fold(names).map(lookup).fillna(-1).to_numpy(dtype="int64")
+        codes, uniques = pd.factorize(names)
+        ids = _fold(pd.Series(uniques)).map(lookup).fillna(-1).to_numpy(dtype="int64")
+        return ids[codes]
 
     def kpi_ids(self, department_ids: np.ndarray, names: pd.Series) -> np.ndarray:
         """KPI id for each (department id, KPI key or name); -1 where none matches."""
@@ -51,9 +53,14 @@ class Catalog:
         )
         by_key = by_name.assign(folded=_fold(self.kpis["key"]))
         lookup = pd.concat([by_name, by_key]).drop_duplicates(["department_id", "folded"], keep="last")
-        wanted = pd.DataFrame({"department_id": department_ids, "folded": _fold(names).to_numpy()})
+        # Look up each distinct (department, name) pair once, coded as one integer.
+        name_codes, name_uniques = pd.factorize(names)
+        n = max(len(name_uniques), 1)
+        pairs, codes = np.unique(department_ids.astype("int64") * n + name_codes, return_inverse=True)
+        folded = _fold(pd.Series(name_uniques)).to_numpy()
+        wanted = pd.DataFrame({"department_id": pairs // n, "folded": folded[pairs % n]})
         found = wanted.merge(lookup, on=["department_id", "folded"], how="left")
-        return found["id"].fillna(-1).to_numpy(dtype="int64")
+        return found["id"].fillna(-1).to_numpy(dtype="int64")[codes]
 
     def suggest_department(self, name: str) -> str:
         """'unknown department …' with the closest known slug, and where to define new ones."""

@@ -72,6 +72,25 @@ class ProblemLog:
             self._frames.append(kept)
             self._listed += len(kept)
 
+    def mark(self) -> tuple[int, int, int, int]:
+        """A point to roll back to (see ``rollback``)."""
+        return len(self._frames), self._listed, self.error_count, self.warning_count
+
+    def rollback(self, mark: tuple[int, int, int, int]) -> None:
+        """Forget every problem recorded after ``mark``: the file is being read again."""
+        frames, self._listed, self.error_count, self.warning_count = mark
+        del self._frames[frames:]
+
+    def relocate(self, since: tuple[int, int, int, int], locate) -> None:
+        """Replace the line numbers of problems recorded after ``since`` by ``locate(lines)``."""
+        for i in range(since[0], len(self._frames)):
+            frame = self._frames[i]
+            has_line = frame["line"].notna().to_numpy()
+            if has_line.any():
+                lines = frame["line"].to_numpy(dtype="float64")
+                lines[has_line] = locate(lines[has_line].astype("int64"))
+                self._frames[i] = frame.assign(line=lines)
+
     @property
     def has_errors(self) -> bool:
         return self.error_count > 0

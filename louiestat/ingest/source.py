@@ -15,6 +15,8 @@ from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+from pyarrow import csv as pa_csv
 
 from louiestat.ingest.problems import ProblemLog
 
@@ -35,10 +37,15 @@ class FileUnreadable(Exception):
 
 @dataclass
 class Chunk:
-    """A block of rows: one string column per header name, and the file line on which each row starts."""
+    """A block of rows: one string column per header name, and the file line on which each row starts
+    (provisional while ``CsvFile.lines_provisional``: see ``CsvFile.exact_lines``)."""
 
     lines: np.ndarray
     frame: pd.DataFrame
+
+
+class IrregularFile(Exception):
+    """The fast reader met something only the exact reader reports well (a ragged row, broken quoting)."""
 
 
 @dataclass
@@ -55,6 +62,7 @@ class CsvFile:
     rows: int = 0
     ragged_rows: int = 0
     owns_data: bool = False
+    lines_provisional: bool = False
 
     def __enter__(self) -> CsvFile:
         return self
@@ -68,53 +76,134 @@ class CsvFile:
         """How far through the file the reader is (0 to 1), for progress bars."""
         return min(self.data.tell() / self.size, 1.0) if self.size else 1.0
 
-    def chunks(self, columns: list[str], problems: ProblemLog, chunk_rows: int) -> Iterator[Chunk]:
-        """Stream the rows of ``columns`` in chunks; ragged rows and broken quoting become problems."""
+    def chunks(self, columns: list[str], problems: ProblemLog, chunk_rows: int, exact: bool = False) -> Iterator[Chunk]:
+        """Stream the rows of ``columns`` in chunks, skipping blank lines.
+
+        The fast reader (pyarrow) raises IrregularFile at the first ragged row or broken quote; read again with
+        ``exact=True`` (the csv module), which reports those as problems with their lines. The fast reader's
+        line numbers assume one line per row; ``exact_lines`` corrects them when problems need reporting."""
+        self.rows = self.ragged_rows = 0
+        self.lines_provisional = not exact
         self.data.seek(0)
+        if exact:
+            yield from self._exact_chunks(columns, problems, chunk_rows)
+        else:
+            yield from self._fast_chunks(columns, chunk_rows)
+
+    def _fast_chunks(self, columns: list[str], chunk_rows: int) -> Iterator[Chunk]:
+        width = len(self.header)
+        names = [f"c{i}" for i in range(width)]
+        encoding = {"utf-8-sig": "utf8", "utf-8": "utf8"}.get(self.encoding, self.encoding)
+        try:
+            reader = pa_csv.open_csv(
+                self.data,
+                read_options=pa_csv.ReadOptions(
+                    skip_rows=1,
+                    column_names=names,
+                    encoding=encoding,
+                    block_size=max(chunk_rows * 40, 1 << 16),
+                ),
+                parse_options=pa_csv.ParseOptions(
+                    delimiter=self.delimiter, newlines_in_values=True, ignore_empty_lines=True
+                ),
+                convert_options=pa_csv.ConvertOptions(
+                    column_types={n: pa.string() for n in names}, strings_can_be_null=False
+                ),
+            )
+            ordinal = 0
+            for batch in reader:
+                frame = batch.to_pandas()
+                filled = np.zeros(len(frame), dtype=bool)
+                for name in names:
+                    filled |= (frame[name].str.strip() != "").to_numpy()
+                lines = np.arange(ordinal, ordinal + len(frame), dtype="int64") + 2
+                ordinal += len(frame)
+                self.rows += int(filled.sum())
+                picked = frame.loc[filled, [names[self.header.index(c)] for c in columns]]
+                picked.columns = columns
+                yield Chunk(lines=lines[filled], frame=picked.reset_index(drop=True))
+        except pa.ArrowInvalid as exc:
+            raise IrregularFile(str(exc)) from None
+
+    def exact_lines(self, provisional: np.ndarray) -> np.ndarray:
+        """The true starting line of rows numbered by the fast reader (which counts one line per non-empty
+        row): one pass of the csv module over the file, done only when a problem must be located."""
+        self.data.seek(0)
+        text = io.TextIOWrapper(self.data, encoding=self.encoding, newline="")
+        try:
+            reader = csv.reader(text, delimiter=self.delimiter)
+            starts, previous = [], 0
+            for row in reader:
+                if row:
+                    starts.append(previous + 1)
+                previous = reader.line_num
+        finally:
+            text.detach()
+        table = np.asarray(starts, dtype="int64")
+        return table[np.asarray(provisional, dtype="int64") - 1]
+
+    def _exact_chunks(self, columns: list[str], problems: ProblemLog, chunk_rows: int) -> Iterator[Chunk]:
         text = io.TextIOWrapper(self.data, encoding=self.encoding, newline="")
         try:
             reader = csv.reader(text, delimiter=self.delimiter, strict=True)
             next(reader)
             positions = [self.header.index(c) for c in columns]
-            width = len(self.header)
+            last_line = reader.line_num
             rows: list[list[str]] = []
-            lines: list[int] = []
-            start = reader.line_num + 1
-            while True:
-                try:
-                    row = next(reader)
-                except StopIteration:
-                    break
-                except csv.Error as exc:
-                    problems.error(_quote_message(str(exc)), line=start)
-                    break
-                line, start = start, reader.line_num + 1
-                if not any(cell.strip() for cell in row):
-                    continue
+            ends: list[int] = []
+            try:
+                for row in reader:
+                    rows.append(row)
+                    ends.append(reader.line_num)
+                    if len(rows) >= chunk_rows:
+                        yield self._chunk(rows, ends, last_line, columns, positions, problems)
+                        last_line, rows, ends = ends[-1], [], []
+            except csv.Error as exc:
+                problems.error(_quote_message(str(exc)), line=(ends[-1] if ends else last_line) + 1)
                 self.rows += 1
-                if len(row) != width:
-                    if len(row) < width or any(cell.strip() for cell in row[width:]):
-                        self.ragged_rows += 1
-                        problems.error(
-                            f"this row has {len(row)} fields but the header has {width}; "
-                            "check for a missing or extra delimiter, or a value with an unquoted delimiter in it",
-                            line=line,
-                        )
-                        continue
-                rows.append(row)
-                lines.append(line)
-                if len(rows) >= chunk_rows:
-                    yield _chunk(rows, lines, columns, positions)
-                    rows, lines = [], []
+                self.ragged_rows += 1
             if rows:
-                yield _chunk(rows, lines, columns, positions)
+                yield self._chunk(rows, ends, last_line, columns, positions, problems)
         finally:
             text.detach()
 
-
-def _chunk(rows: list[list[str]], lines: list[int], columns: list[str], positions: list[int]) -> Chunk:
-    frame = pd.DataFrame({name: [row[pos] for row in rows] for name, pos in zip(columns, positions)}, dtype="str")
-    return Chunk(lines=np.asarray(lines, dtype="int64"), frame=frame)
+    def _chunk(
+        self,
+        rows: list[list[str]],
+        ends: list[int],
+        last_line: int,
+        columns: list[str],
+        positions: list[int],
+        problems: ProblemLog,
+    ) -> Chunk:
+        """Turn raw rows into a frame: drop blank ones, report ragged ones, keep each row's starting line."""
+        width = len(self.header)
+        ends_array = np.asarray(ends, dtype="int64")
+        starts = np.concatenate(([last_line + 1], ends_array[:-1] + 1))
+        lengths = np.fromiter(map(len, rows), dtype="int64", count=len(rows))
+        filled = np.fromiter(map(bool, map(str.strip, map("".join, rows))), dtype=bool, count=len(rows))
+        ragged = filled & (lengths != width)
+        for i in np.flatnonzero(ragged & (lengths > width)):
+            if not "".join(rows[i][width:]).strip():
+                ragged[i] = False
+        if ragged.any():
+            problems.add_rows(
+                starts[ragged],
+                None,
+                None,
+                [
+                    f"this row has {n} fields but the header has {width}; check for a missing or extra delimiter, "
+                    "or a value with an unquoted delimiter in it"
+                    for n in lengths[ragged]
+                ],
+            )
+        keep = filled & ~ragged
+        self.rows += int(filled.sum())
+        self.ragged_rows += int(ragged.sum())
+        kept = [rows[i] for i in np.flatnonzero(keep)] if not keep.all() else rows
+        transposed = list(zip(*kept)) if kept else [()] * width
+        frame = pd.DataFrame({name: transposed[pos] for name, pos in zip(columns, positions)}, dtype="str")
+        return Chunk(lines=starts[keep], frame=frame)
 
 
 def _quote_message(error: str) -> str:

@@ -21,7 +21,7 @@ from louiestat.ingest.catalog import Catalog
 from louiestat.ingest.kinds import KINDS, Kind, KindName, UnknownKind, detect_kind
 from louiestat.ingest.plan import Plan, plan_definitions, plan_hiring, plan_values
 from louiestat.ingest.problems import Problem, ProblemLog
-from louiestat.ingest.source import CsvFile, FileUnreadable, open_csv
+from louiestat.ingest.source import CsvFile, FileUnreadable, IrregularFile, open_csv
 from louiestat.months import month_label
 
 Progress = Callable[[float, str], None]
@@ -197,10 +197,33 @@ def _check_header(csv_file: CsvFile, kind: Kind, log: ProblemLog) -> bool:
 def _read_rows(
     csv_file: CsvFile, kind: Kind, catalog: Catalog, log: ProblemLog, chunk_rows: int, progress: Progress | None
 ) -> pd.DataFrame:
-    """Every valid row of the file, read and checked chunk by chunk, with duplicates across chunks reported."""
+    """Every valid row of the file, read and checked chunk by chunk, with duplicates across chunks reported.
+
+    Files are read with the fast reader; one it cannot read regularly (ragged rows, broken quotes) is read
+    again with the exact one, which reports them."""
+    mark = log.mark()
+    try:
+        rows = _validated_rows(csv_file, kind, catalog, log, chunk_rows, progress, exact=False)
+    except IrregularFile:
+        log.rollback(mark)
+        rows = _validated_rows(csv_file, kind, catalog, log, chunk_rows, progress, exact=True)
+    if csv_file.lines_provisional and log.error_count > mark[2]:
+        log.relocate(mark, csv_file.exact_lines)
+    return rows
+
+
+def _validated_rows(
+    csv_file: CsvFile,
+    kind: Kind,
+    catalog: Catalog,
+    log: ProblemLog,
+    chunk_rows: int,
+    progress: Progress | None,
+    exact: bool,
+) -> pd.DataFrame:
     columns = [c for c in kind.columns if c in csv_file.header]
     parts = []
-    for chunk in csv_file.chunks(columns, log, chunk_rows):
+    for chunk in csv_file.chunks(columns, log, chunk_rows, exact=exact):
         if kind.name == "values":
             parts.append(validate.validate_values(chunk, catalog, log, has_target="target" in columns))
         elif kind.name == "hiring":

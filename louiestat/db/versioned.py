@@ -116,11 +116,19 @@ def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
     return equal | (a_na & b_na)
 
 
-def diff_rows(existing: pd.DataFrame, incoming: pd.DataFrame, match: list[str], compare: list[str]) -> RowDiff:
+def diff_rows(
+    existing: pd.DataFrame, incoming: pd.DataFrame, match: list[str], compare: list[str], delete_missing: bool = False
+) -> RowDiff:
     """Split ``incoming`` into new, changed and unchanged rows by the ``match`` columns.
 
     ``changed`` rows take the stored row's other columns (such as its id); ``replaced`` holds the stored
-    versions of the changed rows, whole, for the history."""
+    versions of the changed rows, whole, for the history. With ``delete_missing``, ``incoming`` is the
+    complete new set: stored rows it lacks become ``deleted``."""
+    if delete_missing and not existing.empty:
+        kept = existing.merge(incoming[match].drop_duplicates(), on=match, how="left", indicator=True)
+        diff = diff_rows(existing, incoming, match, compare)
+        diff.deleted = kept.loc[kept["_merge"] == "left_only", existing.columns].reset_index(drop=True)
+        return diff
     if existing.empty:
         return RowDiff(new=incoming.reset_index(drop=True), changed=incoming.iloc[:0], replaced=existing, unchanged=0)
     merged = incoming.merge(existing, on=match, how="left", suffixes=("", "_old"), indicator=True)

@@ -191,9 +191,7 @@ def _plan_time_to_fill(
         }
     )
     existing = OBSERVATIONS.read(conn, OBSERVATIONS.table.c.kpi_id.in_(kpis["id"].tolist()))
-    diff = diff_rows(existing, derived, ["kpi_id", "period"], ["value", "note"])
-    gone = existing.merge(derived[["kpi_id", "period"]], how="left", indicator=True)
-    diff.deleted = gone.loc[gone["_merge"] == "left_only", existing.columns].reset_index(drop=True)
+    diff = diff_rows(existing, derived, ["kpi_id", "period"], ["value", "note"], delete_missing=True)
     details.update({f"time_to_fill_values_{k}": v for k, v in diff.counts.items()})
     return diff, details
 

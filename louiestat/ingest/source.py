@@ -125,6 +125,23 @@ class CsvFile:
         except pa.ArrowInvalid as exc:
             raise IrregularFile(str(exc)) from None
 
+    def preview(self, rows: int = 10) -> pd.DataFrame:
+        """The first ``rows`` data rows as text under the normalised header, to show before an upload."""
+        self.data.seek(0)
+        text = io.TextIOWrapper(self.data, encoding=self.encoding, newline="")
+        try:
+            reader = csv.reader(text, delimiter=self.delimiter)
+            next(reader, None)
+            head = [row for _, row in zip(range(rows), (r for r in reader if any(c.strip() for c in r)))]
+        except csv.Error:
+            head = []
+        finally:
+            text.detach()
+        width = len(self.header)
+        padded = [(row + [""] * width)[:width] for row in head]
+        names = [h or f"column {i + 1}" for i, h in enumerate(self.header)]
+        return pd.DataFrame(padded, columns=names, dtype="str")
+
     def exact_lines(self, provisional: np.ndarray) -> np.ndarray:
         """The true starting line of rows numbered by the fast reader (which counts one line per non-empty
         row): one pass of the csv module over the file, done only when a problem must be located."""

@@ -1,0 +1,22 @@
+"""LouieStat dashboard: `streamlit run app.py`. The entry point only builds the navigation; each page is a
+thin script in louiestat/pages/."""
+
+import streamlit as st
+
+PAGES = "louiestat/pages"
+
+st.set_page_config(page_title="LouieStat", page_icon=":material/monitoring:", layout="wide")
+navigation = st.navigation(
+    {
+        "Performance": [
+            st.Page(f"{PAGES}/overview.py", title="City overview", icon=":material/location_city:", default=True),
+            st.Page(f"{PAGES}/scorecard.py", title="Department scorecard", icon=":material/table_chart:"),
+            st.Page(f"{PAGES}/kpi.py", title="KPI detail", icon=":material/show_chart:"),
+        ],
+        "Data": [
+            st.Page(f"{PAGES}/upload.py", title="Upload", icon=":material/upload_file:"),
+            st.Page(f"{PAGES}/manage.py", title="Manage KPIs & targets", icon=":material/tune:"),
+        ],
+    }
+)
+navigation.run()

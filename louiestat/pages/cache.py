@@ -1,0 +1,51 @@
+"""Cached reads for the pages. The engine is made once per process; data and computed views are cached per
+*data version* (the newest batch id, one cheap query), so a page switch reuses them and a commit or undo
+shows at once. ``invalidate()`` also drops them explicitly after a write."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from louiestat import batches, views
+from louiestat.config import get_settings
+from louiestat.db.engine import engine_for
+from louiestat.db.migrate import upgrade_to_head
+
+
+@st.cache_resource(show_spinner=False)
+def engine() -> Engine:
+    """The database, upgraded to the newest schema on first use."""
+    db = engine_for(get_settings().database_url)
+    upgrade_to_head(db)
+    return db
+
+
+def data_version() -> int:
+    return batches.data_version(engine())
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _city(version: int) -> views.City:
+    return views.City.load(engine())
+
+
+def city() -> views.City:
+    """All KPIs, values and targets of the city, as of the latest change."""
+    return _city(data_version())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _batches(version: int) -> pd.DataFrame:
+    return batches.list_batches(engine())
+
+
+def batch_list() -> pd.DataFrame:
+    return _batches(data_version())
+
+
+def invalidate() -> None:
+    """Forget every cached view after a write (the data version would also change)."""
+    _city.clear()
+    _batches.clear()

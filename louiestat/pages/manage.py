@@ -1,0 +1,125 @@
+"""Manage: edit departments and KPI definitions, and each KPI's targets over time. Edits are checked by the
+same rules as uploads and recorded as batches (who, when, what), so they can be reviewed and undone."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from louiestat.config import get_settings
+from louiestat.export import definitions_frame
+from louiestat.ingest import ingest
+from louiestat.pages import cache
+from louiestat.pages.widgets import department_picker, show_problems
+from louiestat.targets import save_targets
+
+UNITS = ["count", "days", "hours", "minutes", "percent", "dollars", "rate"]
+DIRECTIONS = ["higher_is_better", "lower_is_better"]
+AGGREGATIONS = ["sum", "mean", "last", "min", "max"]
+
+
+def render() -> None:
+    st.title("Manage KPIs and targets")
+    st.caption(
+        "Edit what each department measures and the targets it is held to. Saving checks every row with the "
+        "same rules as an upload and records the change as a batch you can undo on the Upload page."
+    )
+    message = st.session_state.pop("manage_flash", None)
+    if message:
+        (st.success if message[0] == "success" else st.error)(message[1])
+    definitions, targets = st.tabs(["Departments and KPI definitions", "Targets over time"])
+    with definitions:
+        _definitions()
+    with targets:
+        _targets()
+
+
+def _definitions() -> None:
+    city = cache.city()
+    department = department_picker(city, key="manage_department", allow_all=True)
+    frame = definitions_frame(cache.engine(), department)
+    st.caption(
+        "Add a KPI by adding a row (a new department slug creates the department). Targets here are the "
+        "default targets; dated targets are on the next tab. KPIs are not deleted here, so their history stays."
+    )
+    edited = st.data_editor(
+        frame,
+        num_rows="add",
+        hide_index=True,
+        width="stretch",
+        key=f"definitions_editor_{department}_{cache.data_version()}",
+        column_config={
+            "department": st.column_config.TextColumn("Department (slug)", required=True),
+            "department_name": st.column_config.TextColumn("Department name", required=True),
+            "kpi": st.column_config.TextColumn("KPI key", required=True),
+            "kpi_name": st.column_config.TextColumn("KPI name", required=True, width="large"),
+            "unit": st.column_config.SelectboxColumn("Unit", options=UNITS, required=True),
+            "direction": st.column_config.SelectboxColumn("Direction", options=DIRECTIONS, required=True),
+            "target": st.column_config.NumberColumn("Default target"),
+            "tolerance_pct": st.column_config.NumberColumn("Near-target tolerance (%)", min_value=0),
+            "description": st.column_config.TextColumn("Description", width="large"),
+            "aggregation": st.column_config.SelectboxColumn("Aggregation", options=AGGREGATIONS),
+            "min_value": st.column_config.NumberColumn("Min valid"),
+            "max_value": st.column_config.NumberColumn("Max valid"),
+            "enterprise": st.column_config.SelectboxColumn("Enterprise", options=["true", "false"]),
+            "weight": st.column_config.NumberColumn("Weight", min_value=0),
+        },
+    )
+    if st.button("Save definitions", type="primary", key="save_definitions", icon=":material/save:"):
+        data = edited.to_csv(index=False).encode()
+        result = ingest(cache.engine(), data, name="Manage page: KPI definitions", kind="definitions",
+                        actor=get_settings().user)
+        if result.status == "rejected":
+            st.error("Nothing was saved. Fix these rows (row 1 is the first row of the table):")
+            show_problems(result.errors, offset=1)
+            return
+        cache.invalidate()
+        text = "No change to save." if result.status == "unchanged" else (
+            f"Saved as batch {result.batch_id}: {result.new} new KPIs, {result.changed} changed."
+        )
+        st.session_state["manage_flash"] = ("success", text)
+        st.rerun()
+
+
+def _targets() -> None:
+    city = cache.city()
+    if city.is_empty:
+        st.info("No KPIs yet. Upload a definitions file on the Upload page first.")
+        return
+    department = department_picker(city, key="targets_department")
+    mine = city.kpis[city.kpis["department"] == department].sort_values("kpi_name")
+    kpi_id = st.selectbox(
+        "KPI", mine["kpi_id"].tolist(), format_func=dict(zip(mine["kpi_id"], mine["kpi_name"])).get, key="targets_kpi"
+    )
+    kpi = mine.set_index("kpi_id").loc[kpi_id]
+    default = "none" if pd.isna(kpi["target"]) else f"{kpi['target']:g}"
+    st.markdown(
+        f"Default target: **{default}** ({kpi['unit']}, {kpi['direction'].replace('_', ' ')}). "
+        "A dated target applies from its month on, until the next one."
+    )
+    dated = city.targets[city.targets["kpi_id"] == kpi_id]
+    table = pd.DataFrame(
+        {"effective_from": dated["effective_from"].dt.strftime("%Y-%m"), "target": dated["target"]}
+    ).reset_index(drop=True)
+    edited = st.data_editor(
+        table,
+        num_rows="dynamic",
+        hide_index=True,
+        key=f"targets_editor_{kpi_id}_{cache.data_version()}",
+        column_config={
+            "effective_from": st.column_config.TextColumn("From month (YYYY-MM)", required=True),
+            "target": st.column_config.NumberColumn(f"Target ({kpi['unit']})", required=True),
+        },
+    )
+    if st.button("Save targets", type="primary", key="save_targets", icon=":material/save:"):
+        result = save_targets(cache.engine(), int(kpi_id), edited, actor=get_settings().user)
+        if result.errors:
+            st.error("Nothing was saved. Fix these rows:")
+            show_problems(result.errors)
+            return
+        cache.invalidate()
+        st.session_state["manage_flash"] = ("success", result.message)
+        st.rerun()
+
+
+render()

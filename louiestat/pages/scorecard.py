@@ -1,0 +1,10 @@
+"""Placeholder: built next."""
+
+import streamlit as st
+
+
+def render() -> None:
+    st.title("scorecard")
+
+
+render()

@@ -1,0 +1,198 @@
+"""Upload: pick CSV files, see what each holds and what committing it would change, then commit; download
+blank templates; review and undo past batches."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from louiestat import batches, views
+from louiestat.config import get_settings
+from louiestat.ingest import KINDS, UploadResult, ingest
+from louiestat.ingest.source import FileUnreadable, open_csv
+from louiestat.pages import cache
+
+PURPOSE = {k.name: k.purpose for k in KINDS.values()}
+
+
+def render() -> None:
+    st.title("Upload data")
+    st.caption(
+        "Upload monthly KPI values, KPI definitions or HR hiring records as CSV. Each file is checked first: "
+        "you see what it would change, and every problem with its line number. Nothing is written until you "
+        "commit, and a file with any error is never half-loaded."
+    )
+    _flash()
+    city = cache.city()
+    _templates(city)
+    files = st.file_uploader(
+        "CSV files (exported from Excel or another system)", accept_multiple_files=True, key="upload_files"
+    )
+    for file in files or []:
+        with st.container(border=True):
+            _file_panel(file)
+    _history()
+
+
+def _flash() -> None:
+    message = st.session_state.pop("upload_flash", None)
+    if message:
+        kind, text = message
+        (st.success if kind == "success" else st.error)(text)
+
+
+def _templates(city: views.City) -> None:
+    with st.expander("Download a blank template"):
+        departments = city.departments()
+        if departments.empty:
+            st.info("No departments yet: start with a definitions file (the template below has its columns).")
+        department = (
+            st.selectbox(
+                "Department",
+                departments["department"],
+                format_func=dict(zip(departments["department"], departments["department_name"])).get,
+                key="template_department",
+            )
+            if not departments.empty
+            else None
+        )
+        columns = st.columns(3)
+        for column, kind in zip(columns, KINDS):
+            label = {"values": "Monthly values", "definitions": "KPI definitions", "hiring": "Hiring records"}[kind]
+            column.download_button(
+                f"{label} template",
+                views.template_csv(cache.engine(), city, kind, department),
+                file_name=f"{kind}-{department or 'template'}.csv",
+                mime="text/csv",
+                icon=":material/download:",
+                key=f"template_{kind}",
+            )
+        if department:
+            due = city.next_month_due(department).strftime("%B %Y")
+            st.caption(f"The values template lists every KPI of this department for {due}, the next month due.")
+
+
+@st.cache_data(max_entries=32, show_spinner="Checking the file…")
+def _dry_run(data: bytes, name: str, version: int) -> UploadResult:
+    return ingest(cache.engine(), data, name=name, dry_run=True)
+
+
+def _file_panel(file) -> None:
+    data = file.getvalue()
+    result = _dry_run(data, file.name, cache.data_version())
+    st.subheader(file.name)
+    if result.kind:
+        st.markdown(
+            f"**Detected:** {PURPOSE[result.kind]} (`{result.kind}` file) · {result.rows:,} rows · "
+            f"{result.encoding}, {result.delimiter!r}-delimited".replace("'\\t'", "tab")
+        )
+    left, mid, right, last = st.columns(4)
+    left.metric("New rows", f"{result.new:,}")
+    mid.metric("Changed rows", f"{result.changed:,}")
+    right.metric("Unchanged rows", f"{result.unchanged:,}")
+    last.metric("Rejected rows", f"{result.rejected:,}")
+    details = {k.replace("_", " "): v for k, v in result.details.items() if v}
+    if details:
+        st.caption(" · ".join(f"{k}: {v:,}" for k, v in details.items()))
+    _preview(data, file.name)
+    if result.status == "rejected":
+        st.error(result.message + " Fix these lines in the file and upload it again.", icon=":material/error:")
+        table = result.error_table()
+        st.dataframe(table, hide_index=True, width="stretch", column_config={"line": st.column_config.NumberColumn(
+            "line", format="%d")})
+        st.download_button("Download the error list", table.to_csv(index=False), f"errors-{file.name}",
+                           "text/csv", key=f"errors_{file.file_id}")
+        return
+    for warning in result.warnings:
+        st.warning(str(warning), icon=":material/warning:")
+    if result.new + result.changed + sum(v for k, v in result.details.items() if "new" in k or "changed" in k or
+                                         "deleted" in k) == 0:
+        st.info("Everything in this file is already stored: committing it would change nothing.")
+        return
+    if st.button(f"Commit {file.name}", type="primary", key=f"commit_{file.file_id}", icon=":material/check:"):
+        _commit(file, data)
+
+
+def _preview(data: bytes, name: str) -> None:
+    try:
+        with open_csv(data, name) as csv_file:
+            head = csv_file.preview(10)
+    except FileUnreadable:
+        return
+    with st.expander("Preview the first rows"):
+        st.dataframe(head, hide_index=True, width="stretch")
+
+
+def _commit(file, data: bytes) -> None:
+    bar = st.progress(0.0, text="Starting…")
+
+    def progress(fraction: float, stage: str) -> None:
+        bar.progress(min(fraction, 1.0), text=f"{stage.capitalize()}…")
+
+    result = ingest(cache.engine(), data, name=file.name, actor=get_settings().user, progress=progress)
+    cache.invalidate()
+    _dry_run.clear()
+    if result.status == "committed":
+        st.session_state["upload_flash"] = ("success", result.message)
+    else:
+        st.session_state["upload_flash"] = ("error", result.message)
+    st.rerun()
+
+
+def _history() -> None:
+    st.header("Upload history")
+    history = cache.batch_list()
+    if history.empty:
+        st.info("No uploads yet. Start with a definitions file, then monthly values.")
+        return
+    shown = history.assign(created_at=pd.to_datetime(history["created_at"]).dt.strftime("%Y-%m-%d %H:%M"))
+    st.dataframe(
+        shown[["id", "created_at", "actor", "kind", "source", "inserted", "updated", "unchanged", "status",
+               "undone_by_id", "undoes_id"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "id": st.column_config.NumberColumn("Batch", format="%d"),
+            "created_at": "When (UTC)",
+            "actor": "Who",
+            "kind": "Kind",
+            "source": "File",
+            "inserted": st.column_config.NumberColumn("New", format="%d"),
+            "updated": st.column_config.NumberColumn("Changed", format="%d"),
+            "unchanged": st.column_config.NumberColumn("Unchanged", format="%d"),
+            "status": "Status",
+            "undone_by_id": st.column_config.NumberColumn("Undone by", format="%d"),
+            "undoes_id": st.column_config.NumberColumn("Undoes", format="%d"),
+        },
+    )
+    undoable = history[(history["status"] == "committed") & (history["kind"] != "undo")]
+    if undoable.empty:
+        return
+    choice = st.selectbox(
+        "Undo a batch",
+        undoable["id"].tolist(),
+        format_func=lambda i: f"Batch {i}: {undoable.set_index('id').at[i, 'source']}",
+        key="undo_choice",
+    )
+    if st.button("Undo this batch…", icon=":material/undo:", key="undo_button"):
+        _confirm_undo(int(choice))
+
+
+@st.dialog("Undo a batch")
+def _confirm_undo(batch_id: int) -> None:
+    st.write(
+        f"Undoing batch {batch_id} puts back every value it replaced and removes what it added. "
+        "The undo is recorded as a batch of its own."
+    )
+    if st.button("Undo now", type="primary", key="undo_confirm"):
+        try:
+            result = batches.undo_batch(cache.engine(), batch_id, actor=get_settings().user)
+            st.session_state["upload_flash"] = ("success", result.message)
+        except batches.UndoRefused as exc:
+            st.session_state["upload_flash"] = ("error", f"Batch {batch_id} was not undone: {exc}")
+        cache.invalidate()
+        _dry_run.clear()
+        st.rerun()
+
+
+render()

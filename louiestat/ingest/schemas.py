@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from louiestat.ingest.dates import read_date
 from louiestat.ingest.numbers import parse_number
@@ -107,12 +107,25 @@ class KpiDefinition(BaseModel):
     enterprise: Annotated[bool, BeforeValidator(_flag)] = False
     weight: Annotated[Annotated[float, Field(gt=0, allow_inf_nan=False)] | None, BeforeValidator(_number)] = None
 
+    # Field validators, not model ones, so their errors name the column; earlier fields are in ``info.data``.
+    @field_validator("min_value")
+    @classmethod
+    def _not_below_zero(cls, low: float | None, info: ValidationInfo) -> float | None:
+        unit = info.data.get("unit")
+        if unit in NON_NEGATIVE_UNITS and low is not None and low < 0:
+            raise ValueError(f"min_value {low:g} is negative, but a KPI in {unit} is never negative")
+        return low
+
+    @field_validator("max_value")
+    @classmethod
+    def _not_below_min(cls, high: float | None, info: ValidationInfo) -> float | None:
+        low = info.data.get("min_value")
+        if low is not None and high is not None and low > high:
+            raise ValueError(f"max_value {high:g} is below min_value {low:g}; swap them or correct one")
+        return high
+
     @model_validator(mode="after")
-    def _consistent_range(self) -> KpiDefinition:
-        if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
-            raise ValueError(f"min_value {self.min_value:g} is above max_value {self.max_value:g}")
-        if self.unit in NON_NEGATIVE_UNITS and self.min_value is not None and self.min_value < 0:
-            raise ValueError(f"min_value {self.min_value:g} is negative, but {self.unit} are never negative")
+    def _target_in_range(self) -> KpiDefinition:
         if self.target is not None:
             low, high = self.valid_range
             if self.target < low or self.target > high:
@@ -139,14 +152,17 @@ class HiringRecord(BaseModel):
     posted_date: Date
     filled_date: OptionalDate = None
 
-    @model_validator(mode="after")
-    def _filled_after_posted(self) -> HiringRecord:
-        if self.filled_date is not None and self.filled_date < self.posted_date:
+    @field_validator("filled_date")
+    @classmethod
+    def _filled_after_posted(cls, filled: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        # A field validator, not a model one, so the error names the filled_date column.
+        posted = info.data.get("posted_date")
+        if filled is not None and posted is not None and filled < posted:
             raise ValueError(
-                f"filled_date {self.filled_date.isoformat()} is before posted_date {self.posted_date.isoformat()}; "
+                f"filled_date {filled.isoformat()} is before posted_date {posted.isoformat()}; "
                 "a position is filled on or after the day it is posted"
             )
-        return self
+        return filled
 
 
 def range_text(low: float, high: float) -> str:

@@ -63,6 +63,7 @@ class CsvFile:
     ragged_rows: int = 0
     owns_data: bool = False
     lines_provisional: bool = False
+    balanced_quotes: bool = True
 
     def __enter__(self) -> CsvFile:
         return self
@@ -91,6 +92,9 @@ class CsvFile:
             yield from self._fast_chunks(columns, chunk_rows)
 
     def _fast_chunks(self, columns: list[str], chunk_rows: int) -> Iterator[Chunk]:
+        if not self.balanced_quotes:
+            # pyarrow reads an unclosed quote to the end of the file as one value; the exact reader reports it.
+            raise IrregularFile("an odd number of quote characters")
         width = len(self.header)
         names = [f"c{i}" for i in range(width)]
         encoding = {"utf-8-sig": "utf8", "utf-8": "utf8"}.get(self.encoding, self.encoding)
@@ -256,7 +260,7 @@ def _inspect(data: BinaryIO, name: str, owns_data: bool) -> CsvFile:
     data.seek(0)
     head = data.read(_SNIFF_BYTES)
     _refuse_binary(head, name)
-    sha256, size, encoding = _fingerprint(data, head, name)
+    sha256, size, encoding, quotes = _fingerprint(data, head, name)
     data.seek(0)
     first_line = _first_line(data, encoding)
     if not first_line.strip():
@@ -274,6 +278,7 @@ def _inspect(data: BinaryIO, name: str, owns_data: bool) -> CsvFile:
         delimiter=delimiter,
         header=header,
         owns_data=owns_data,
+        balanced_quotes=quotes % 2 == 0,
     )
 
 
@@ -287,11 +292,12 @@ def _refuse_binary(head: bytes, name: str) -> None:
         raise FileUnreadable(f"{name} is a binary file, not CSV text; {SAVE_AS_CSV}")
 
 
-def _fingerprint(data: BinaryIO, head: bytes, name: str) -> tuple[str, int, str]:
-    """Hash the whole file and choose its encoding: UTF-16 or UTF-8 by BOM, else UTF-8 if it all decodes,
-    else Windows-1252 (what Excel writes for 'CSV (Comma delimited)' on Windows)."""
+def _fingerprint(data: BinaryIO, head: bytes, name: str) -> tuple[str, int, str, int]:
+    """Hash the whole file, count its quote bytes and choose its encoding: UTF-16 or UTF-8 by BOM, else UTF-8
+    if it all decodes, else Windows-1252 (what Excel writes for 'CSV (Comma delimited)' on Windows)."""
     digest = hashlib.sha256(head)
     size = len(head)
+    quotes = 0
     if head.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
     elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -306,6 +312,7 @@ def _fingerprint(data: BinaryIO, head: bytes, name: str) -> tuple[str, int, str]
                 decoder.decode(block)
             except UnicodeDecodeError:
                 decoder, encoding = None, "cp1252"
+        quotes += block.count(b'"')
         block = data.read(_BLOCK)
         digest.update(block)
         size += len(block)
@@ -316,7 +323,7 @@ def _fingerprint(data: BinaryIO, head: bytes, name: str) -> tuple[str, int, str]
             encoding = "cp1252"
     if encoding == "cp1252":
         _check_cp1252(data, name)
-    return digest.hexdigest(), size, encoding
+    return digest.hexdigest(), size, encoding, quotes
 
 
 def _check_cp1252(data: BinaryIO, name: str) -> None:

@@ -127,7 +127,7 @@ def _check_range(
 
 def describe(error: dict) -> str:
     """A pydantic error in the words of this app: what is wrong and what would be accepted."""
-    if error["type"] in {"string_type", "missing"} and error.get("input") is None:
+    if error["type"] in {"string_type", "date_type", "missing"} and error.get("input") is None:
         return "blank; this column must be filled in on every row"
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "literal_error":

@@ -1,0 +1,331 @@
+"""Files that are refused: each error names its line (header = line 1), column and value, says what would be
+accepted, and the database is exactly as it was (every table compared before and after)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import Engine
+
+from louiestat.config import get_settings
+from louiestat.ingest import UploadResult, ingest, validate
+from tests.conftest import snapshot
+
+HEADER = "department,kpi,period,value\n"
+
+
+def rejected(engine: Engine, data: bytes | str, name: str = "values.csv", **options) -> UploadResult:
+    """Upload ``data`` and check it was refused without writing anything."""
+    before = snapshot(engine)
+    result = ingest(engine, data.encode() if isinstance(data, str) else data, name=name, **options)
+    assert result.status == "rejected", result.message
+    assert result.batch_id is None
+    assert result.error_count == len(result.errors) > 0
+    assert snapshot(engine) == before
+    assert result.message.startswith(f"{name} was rejected and nothing was written")
+    return result
+
+
+def where(result: UploadResult) -> list[tuple[int | None, str | None, str | None]]:
+    return [(e.line, e.column, e.value) for e in result.errors]
+
+
+def next_month() -> str:
+    today = dt.date.today()
+    return f"{today.year + today.month // 12}-{today.month % 12 + 1:02d}"
+
+
+def test_an_empty_file_is_refused(city: Engine) -> None:
+    result = rejected(city, b"")
+    assert where(result) == [(None, None, None)]
+    assert result.errors[0].message == "values.csv is empty; upload a CSV file whose first line is the header"
+
+
+def test_a_file_of_blank_lines_is_refused_as_empty(city: Engine) -> None:
+    result = rejected(city, b"\n\r\n  \n")
+    assert "is empty" in result.errors[0].message
+
+
+def test_a_header_without_rows_is_refused(city: Engine) -> None:
+    result = rejected(city, HEADER + "\n\n")
+    assert result.errors[0].message == "the file has a header but no data rows; add one row per value below the header"
+    assert (result.rows, result.kind) == (0, "values")
+
+
+def test_a_missing_required_column_is_named_with_the_columns_a_file_needs(city: Engine) -> None:
+    result = rejected(city, "department,kpi,value\nhr,overtime_hours,5\n")
+    assert where(result) == [(1, "period", None)]
+    message = result.errors[0].message
+    assert message.startswith("missing required column 'period'; a values file needs the columns")
+    assert "department, kpi, period, value and may have target, note" in message
+
+
+def test_a_misspelt_header_gets_a_hint(city: Engine) -> None:
+    result = rejected(city, "departmnet,kpi,period,valeu\nhr,overtime_hours,2013-01,5\n")
+    messages = {e.column: e.message for e in result.errors}
+    assert set(messages) == {"department", "value"}
+    assert "(is 'departmnet' meant to be 'department'?)" in messages["department"]
+    assert "(is 'valeu' meant to be 'value'?)" in messages["value"]
+    assert all(e.line == 1 for e in result.errors)
+
+
+def test_a_column_repeated_in_the_header_is_refused(city: Engine) -> None:
+    result = rejected(city, "department,kpi,period,value,Value\nhr,overtime_hours,2013-01,5,6\n")
+    assert where(result) == [(1, "value", None)]
+    assert "appears 2 times in the header; keep one" in result.errors[0].message
+
+
+def test_a_blank_value_is_an_error_never_a_zero(city: Engine) -> None:
+    result = rejected(city, HEADER + "hr,overtime_hours,2013-01,5\nhr,overtime_hours,2013-02,\nhr,overtime_hours,2013-03,  \n")
+    assert where(result) == [(3, "value", None), (4, "value", None)]
+    assert "a blank is never read as zero" in result.errors[0].message
+    assert "leave a month without data out of the file, or enter 0 if it was 0" in result.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("row", "column"),
+    [(",overtime_hours,2013-01,5", "department"), ("hr,,2013-01,5", "kpi"), ("hr,overtime_hours,,5", "period")],
+)
+def test_each_blank_required_cell_is_an_error(city: Engine, row: str, column: str) -> None:
+    result = rejected(city, HEADER + "hr,overtime_hours,2013-01,5\n" + row + "\n")
+    assert where(result) == [(3, column, None)]
+    assert result.errors[0].message == f"blank {column}; this column must be filled in on every row"
+
+
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        ("Jan 2013", "not a month; use YYYY-MM (2013-03), YYYY-MM-DD (2013-03-01), M/YYYY (3/2013) or MM/DD/YYYY"),
+        ("2013-13", "month 13 does not exist; months run 1 to 12"),
+        ("1899-12", "year 1899 is before 1900; check the year"),
+        ("2013-02-30", "2013-02-30 is not a real date; use YYYY-MM"),
+    ],
+)
+def test_an_unreadable_or_impossible_period_is_refused(city: Engine, period: str, message: str) -> None:
+    result = rejected(city, HEADER + f"hr,overtime_hours,2013-01,5\nhr,overtime_hours,{period},5\n")
+    assert where(result) == [(3, "period", period)]
+    assert message in result.errors[0].message
+
+
+def test_a_month_after_the_current_one_is_refused(city: Engine) -> None:
+    today = dt.date.today()
+    this_month = f"{today.year}-{today.month:02d}"
+    result = rejected(city, HEADER + f"hr,overtime_hours,{this_month},5\nhr,overtime_hours,{next_month()},5\n")
+    assert where(result) == [(3, "period", next_month())]
+    assert result.errors[0].message == (
+        f"{next_month()} is after the current month ({this_month}); future months cannot be reported"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("twelve", "not a number; use a plain number such as 1234.5, optionally with thousands commas"),
+        ("NaN", "not a number; use a plain number"),
+        ("inf", "infinite values are not accepted; give a finite number"),
+        ("-Infinity", "infinite values are not accepted"),
+        ("1.234,5", "commas are only read as thousands separators"),
+    ],
+)
+def test_a_value_that_is_not_a_finite_number_is_refused(city: Engine, value: str, message: str) -> None:
+    result = rejected(city, HEADER + f'hr,overtime_hours,2013-01,5\nhr,overtime_hours,2013-02,"{value}"\n')
+    assert where(result) == [(3, "value", value)]
+    assert message in result.errors[0].message
+
+
+def test_a_value_outside_the_kpis_min_and_max_is_refused(city: Engine) -> None:
+    result = rejected(
+        city, HEADER + "ems,calls_answered_pct,2013-01,100\nems,calls_answered_pct,2013-02,100.5\nems,calls_answered_pct,2013-03,-1\n"
+    )
+    assert where(result) == [(3, "value", "100.5"), (4, "value", "-1")]
+    assert result.errors[0].message == "value outside the valid range for this KPI (percent): 0 to 100"
+
+
+def test_negative_days_hours_minutes_and_counts_are_refused(city: Engine) -> None:
+    more = "department,department_name,kpi,kpi_name,unit,direction,target\nhr,Human Resources,hires,Hires,count,higher_is_better,10\n"
+    assert ingest(city, more.encode(), name="definitions.csv").status == "committed"
+    result = rejected(
+        city,
+        HEADER
+        + "hr,time_to_fill,2013-01,-1\nhr,overtime_hours,2013-01,-0.5\nems,response_time,2013-01,-2\nhr,hires,2013-01,-3\n"
+        + "hr,hires,2013-02,0\n",
+    )
+    assert where(result) == [(2, "value", "-1"), (3, "value", "-0.5"), (4, "value", "-2"), (5, "value", "-3")]
+    units = [e.message for e in result.errors]
+    assert units == [f"value outside the valid range for this KPI ({u}): 0 or more" for u in ("days", "hours", "minutes", "count")]
+
+
+def test_a_target_outside_the_kpis_range_is_refused(city: Engine) -> None:
+    result = rejected(city, "department,kpi,period,value,target\nems,calls_answered_pct,2013-01,90,120\n")
+    assert where(result) == [(2, "target", "120")]
+    assert "0 to 100" in result.errors[0].message
+
+
+def test_two_rows_for_the_same_kpi_and_month_are_both_reported(city: Engine) -> None:
+    result = rejected(
+        city, HEADER + "hr,overtime_hours,2013-01,5\nhr,overtime_hours,2013-02,5\nHuman Resources,Overtime_Hours,1/2013,6\n"
+    )
+    assert [e.line for e in result.errors] == [2, 4]
+    assert result.errors[0].message == (
+        "KPI 'overtime_hours' for 2013-01 appears more than once in the file (also on line 4); keep one row"
+    )
+    assert "(also on line 2)" in result.errors[1].message
+
+
+def test_duplicates_are_found_across_chunks(city: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOUIESTAT_INGEST_CHUNK_ROWS", "1000")
+    get_settings.cache_clear()
+    kpis = [("hr", "overtime_hours"), ("hr", "time_to_fill"), ("ems", "response_time"), ("ems", "calls_answered_pct")]
+    rows = [f"{d},{k},{year}-{month:02d},50" for d, k in kpis for year in range(1900, 2020) for month in range(1, 13)]
+    rows.append("ems,response_time,1950-06,7")
+    chunks: list[tuple[int, int]] = []
+    original = validate.validate_values
+
+    def recording(chunk, *args, **kwargs):
+        chunks.append((int(chunk.lines.min()), int(chunk.lines.max())))
+        return original(chunk, *args, **kwargs)
+
+    monkeypatch.setattr(validate, "validate_values", recording)
+    result = rejected(city, HEADER + "\n".join(rows) + "\n")
+    first = 2 + 2 * 1440 + 50 * 12 + 5
+    last = len(rows) + 1
+    assert [e.line for e in result.errors] == [first, last]
+    assert f"(also on line {last})" in result.errors[0].message
+    assert len(chunks) > 1
+    assert [i for i, (low, high) in enumerate(chunks) if low <= first <= high] != [
+        i for i, (low, high) in enumerate(chunks) if low <= last <= high
+    ]
+    assert (result.rows, result.rejected, result.error_count) == (len(rows), 2, 2)
+
+
+def test_ragged_rows_are_refused_with_their_field_counts(city: Engine) -> None:
+    result = rejected(
+        city, HEADER + "hr,overtime_hours,2013-01,5\nhr,overtime_hours,2013-02,5,6\nhr,overtime_hours,2013-03\n"
+    )
+    assert [e.line for e in result.errors] == [3, 4]
+    assert result.errors[0].message.startswith("this row has 5 fields but the header has 4")
+    assert result.errors[1].message.startswith("this row has 3 fields but the header has 4")
+    assert "check for a missing or extra delimiter" in result.errors[0].message
+
+
+def test_trailing_empty_fields_from_excel_are_not_ragged(city: Engine) -> None:
+    result = ingest(city, (HEADER + "hr,overtime_hours,2013-01,5,,\n").encode(), name="values.csv")
+    assert (result.status, result.new) == ("committed", 1)
+
+
+def test_an_unterminated_quote_is_reported_on_the_line_where_it_opens(city: Engine) -> None:
+    data = (
+        "department,kpi,period,value,note\n"
+        "hr,overtime_hours,2013-01,5,fine\n"
+        'hr,overtime_hours,2013-02,6,"storm closed the office\n'
+        "hr,overtime_hours,2013-03,7,\n"
+        "hr,overtime_hours,2013-04,8,\n"
+    )
+    result = rejected(city, data)
+    assert [e.line for e in result.errors] == [3]
+    assert result.errors[0].message == (
+        'a quoted value starts on this line and its closing quote is missing; add the closing " character'
+    )
+
+
+def test_an_unterminated_quote_is_found_when_other_values_are_quoted_too(city: Engine) -> None:
+    data = (
+        "department,kpi,period,value\n"
+        'hr,overtime_hours,2013-01,"1,234"\n'
+        'hr,overtime_hours,2013-02,"1,300\n'
+        'hr,overtime_hours,2013-03,"1,500"\n'
+    )
+    result = rejected(city, data)
+    assert [e.line for e in result.errors] == [3]
+    assert "put quotes around the whole value and double any quote inside it" in result.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("data", "what"),
+    [
+        (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00[Content_Types].xml", "an Excel workbook (.xlsx)"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00\x00\x00", "an old-style Excel workbook (.xls)"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "a PDF document"),
+        (bytes(range(256)) * 4, "a binary file"),
+    ],
+    ids=["xlsx", "xls", "pdf", "binary"],
+)
+def test_binary_and_spreadsheet_files_renamed_csv_are_refused(city: Engine, data: bytes, what: str) -> None:
+    result = rejected(city, data, name="march.csv")
+    assert where(result) == [(None, None, None)]
+    message = result.errors[0].message
+    assert message.startswith(f"march.csv is {what}")
+    assert "use File > Save As > 'CSV UTF-8 (Comma delimited)'" in message
+
+
+def test_an_unknown_department_or_kpi_gets_the_closest_existing_name(city: Engine) -> None:
+    result = rejected(
+        city,
+        HEADER + "hrr,overtime_hours,2013-01,5\nhr,overtme_hours,2013-01,5\nEmergency Medical Service,response_time,2013-01,9\n"
+        "parks,mowing,2013-01,1\n",
+    )
+    assert where(result) == [(2, "department", "hrr"), (3, "kpi", "overtme_hours"),
+                             (4, "department", "Emergency Medical Service"), (5, "department", "parks")]
+    messages = [e.message for e in result.errors]
+    assert messages[0] == "unknown department; did you mean 'hr'?"
+    assert messages[1] == "unknown KPI of department 'hr'; did you mean 'overtime_hours'?"
+    assert messages[2] == "unknown department; did you mean 'Emergency Medical Services'?"
+    assert messages[3].startswith("unknown department; known ones include ")
+    assert "(departments are created by uploading a definitions file)" in messages[3]
+
+
+def test_a_header_of_no_known_kind_lists_the_columns_of_each_kind(city: Engine) -> None:
+    result = rejected(city, "name,amount\nx,1\n")
+    assert where(result) == [(1, None, None)]
+    message = result.errors[0].message
+    assert "cannot tell what this file holds from its header (name, amount)" in message
+    assert "values: department, kpi, period, value" in message and "hiring: department, position_id" in message
+
+
+def test_every_error_in_the_file_is_reported_not_only_the_first(city: Engine) -> None:
+    good = [f"hr,overtime_hours,2010-{m:02d},5" for m in range(1, 13)]
+    bad = [f"hr,overtime_hours,2011-{m:02d},lots" for m in range(1, 13)] + [
+        f"ems,response_time,{y}-13,5" for y in range(2000, 2040)
+    ]
+    result = rejected(city, HEADER + "\n".join(good + bad) + "\n")
+    assert result.error_count == 52
+    assert [e.line for e in result.errors] == list(range(14, 66))
+    assert {e.column for e in result.errors} == {"value", "period"}
+    assert (result.rows, result.rejected) == (64, 52)
+    assert "52 errors in 52 of 64 rows" in result.message
+
+
+def test_a_row_with_several_problems_reports_each(city: Engine) -> None:
+    result = rejected(city, HEADER + "hr,overtime_hours,2013-13,abc\n")
+    assert where(result) == [(2, "period", "2013-13"), (2, "value", "abc")]
+
+
+def test_hiring_fill_date_before_posting_is_refused(city: Engine) -> None:
+    data = (
+        "department,position_id,posted_date,filled_date\n"
+        "hr,P-1,2013-01-10,2013-02-01\n"
+        "hr,P-2,2013-03-10,2013-03-09\n"
+    )
+    result = rejected(city, data, name="hiring.csv")
+    assert where(result) == [(3, "filled_date", "2013-03-09")]
+    assert result.errors[0].message == (
+        "filled_date 2013-03-09 is before posted_date 2013-03-10; a position is filled on or after the day it is posted"
+    )
+
+
+def test_hiring_rows_with_bad_dates_unknown_departments_or_repeats_are_all_reported(city: Engine) -> None:
+    data = (
+        "department,position_id,posted_date,filled_date\n"
+        "hr,P-1,2013-02-30,\n"
+        "parks,P-2,2013-01-01,\n"
+        "hr,P-3,,2013-01-01\n"
+        "hr,P-4,2013-01-01,2013-01-05\n"
+        "hr,P-4,2013-01-02,\n"
+    )
+    result = rejected(city, data, name="hiring.csv")
+    assert where(result) == [(2, "posted_date", "2013-02-30"), (3, "department", "parks"), (4, "posted_date", ""),
+                             (5, None, None), (6, None, None)]
+    assert "not a real date; use YYYY-MM-DD (2013-03-15) or MM/DD/YYYY (03/15/2013)" in result.errors[0].message
+    assert result.errors[2].message == "blank; this column must be filled in on every row"
+    assert "position 'P-4' of department 'hr' appears more than once in the file (also on line 6)" in result.errors[3].message

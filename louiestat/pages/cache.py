@@ -47,5 +47,25 @@ def batch_list() -> pd.DataFrame:
 
 def invalidate() -> None:
     """Forget every cached view after a write (the data version would also change)."""
-    _city.clear()
-    _batches.clear()
+    for cached in (_city, _batches, _scorecard, _overview):
+        cached.clear()
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def _scorecard(version: int, as_of: str) -> pd.DataFrame:
+    return views.city_scorecard(_city(version), pd.Timestamp(f"{as_of}-01"), get_settings().fiscal_year_start_month)
+
+
+def scorecard(as_of: str) -> pd.DataFrame:
+    """Every KPI of the city as of ``as_of`` (``YYYY-MM``)."""
+    return _scorecard(data_version(), as_of)
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def _overview(version: int, as_of: str) -> views.Overview:
+    card = _scorecard(version, as_of)
+    return views.overview(_city(version), card, pd.Timestamp(f"{as_of}-01"), get_settings().score_cap)
+
+
+def overview(as_of: str) -> views.Overview:
+    return _overview(data_version(), as_of)

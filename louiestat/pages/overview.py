@@ -1,10 +1,142 @@
-"""Placeholder: built next."""
+"""City overview: the city's composite score and its trend, a tile per department, the KPIs moving the wrong
+way, and the enterprise KPIs every department reports, side by side."""
 
+import pandas as pd
 import streamlit as st
+
+from louiestat import charts, views
+from louiestat.pages import cache
+from louiestat.pages.widgets import empty_city, month_label, month_picker, status_text
+from metrics.explain import format_value
 
 
 def render() -> None:
-    st.title("overview")
+    city = cache.city()
+    title, picker = st.columns([3, 1], vertical_alignment="bottom")
+    title.title("City overview")
+    if city.observations.empty:
+        empty_city(city)
+        return
+    with picker:
+        as_of = month_picker(city.months, key="as_of")
+    view = cache.overview(as_of)
+    summary = view.city
+    st.caption(
+        f"As of {month_label(as_of)} · {summary['departments']} departments · {summary['kpis']} KPIs · "
+        "a score of 1.0 means on target, above 1.0 better than target (Boston CityScore method)"
+    )
+    _city_scores(view)
+    st.header("Departments")
+    _department_tiles(view.departments, as_of)
+    st.header("Moving the wrong way")
+    _movers(view.movers, as_of)
+    if view.score_history["score"].notna().any():
+        st.header("City score over time")
+        st.plotly_chart(charts.score_chart(view.score_history, title="City score by month"), width="stretch")
+    st.header("Enterprise KPIs across departments")
+    _enterprise(view.card)
+
+
+def _score_text(score: float) -> str:
+    return "–" if pd.isna(score) else f"{score:.2f}"
+
+
+def _city_scores(view: views.Overview) -> None:
+    summary, history = view.city, view.score_history["score"]
+    previous = history.iloc[-2] if len(history) > 1 else float("nan")
+    month, quarter, year, off, overdue = st.columns(5)
+    month.metric(
+        "City score",
+        _score_text(summary["score_month"]),
+        None if pd.isna(previous) or pd.isna(summary["score_month"]) else f"{summary['score_month'] - previous:+.2f}",
+        chart_data=history.round(3).tolist(),
+        border=True,
+        help="Mean of the department scores; a KPI scores value/target (target/value when lower is better).",
+    )
+    quarter.metric("Last 3 months", _score_text(summary["score_3m"]), border=True)
+    year.metric("Last 12 months", _score_text(summary["score_12m"]), border=True)
+    off.metric(
+        f"KPIs off target (of {summary['kpis']})",
+        f"✖ {summary['off_target']}",
+        f"◆ {summary['near_target']} near · ✔ {summary['on_target']} on",
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+    )
+    overdue.metric(
+        f"Departments overdue (of {summary['departments']})",
+        f"{summary['departments_overdue']}",
+        f"▼ {summary['special_cause_concern']} KPIs really worsening",
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+    )
+
+
+def _department_tiles(departments: pd.DataFrame, as_of: str) -> None:
+    per_row = 4
+    for start in range(0, len(departments), per_row):
+        columns = st.columns(per_row)
+        for column, (_, row) in zip(columns, departments.iloc[start : start + per_row].iterrows()):
+            with column.container(border=True):
+                st.markdown(f"#### {row['department_name']}")
+                st.metric("Score this month", _score_text(row["score_month"]),
+                          help="Weighted mean of its KPI scores; 1.0 = on target")
+                st.markdown(
+                    f"{status_text('on_target')}: **{row['on_target']}**  \n"
+                    f"{status_text('near_target')}: **{row['near_target']}**  \n"
+                    f"{status_text('off_target')}: **{row['off_target']}**  \n"
+                    f"▼ Real worsening: **{row['special_cause_concern']}**"
+                )
+                last = month_label(row["last_period"].strftime("%Y-%m")) if pd.notna(row["last_period"]) else "never"
+                if row["overdue"]:
+                    st.markdown(f":orange-badge[⚠ Overdue] last reported {last}")
+                else:
+                    st.markdown(f":green-badge[✔ Up to date] {last}")
+                st.page_link("louiestat/pages/scorecard.py", label="Open scorecard", icon=":material/arrow_forward:",
+                             query_params={"department": row["department"], "as_of": as_of})
+
+
+def _movers(movers: pd.DataFrame, as_of: str) -> None:
+    if movers.empty:
+        st.success("No KPI is getting worse this month.")
+        return
+    table = pd.DataFrame(
+        {
+            "Department": movers["department_name"],
+            "KPI": movers["kpi_name"],
+            "Latest": format_value(movers["value"], movers["unit"]),
+            "Why": views.mover_reasons(movers),
+            "Status": [status_text(s) for s in movers["status"]],
+            "Detail": [
+                f"kpi?department={d}&kpi={k}&as_of={as_of}" for d, k in zip(movers["department"], movers["kpi"])
+            ],
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={"Detail": st.column_config.LinkColumn("Detail", display_text="Open")},
+    )
+
+
+def _enterprise(card: pd.DataFrame) -> None:
+    comparisons = views.enterprise_comparison(card)
+    if not comparisons:
+        st.info("No enterprise KPIs (reported by every department) have data for this month.")
+        return
+    columns = st.columns(2)
+    for i, (key, frame) in enumerate(comparisons.items()):
+        first = frame.iloc[0]
+        unit = {"percent": "%", "dollars": "$"}.get(first["unit"], first["unit"])
+        better = "lower is better" if first["direction"] == "lower_is_better" else "higher is better"
+        with columns[i % 2]:
+            st.plotly_chart(
+                charts.enterprise_chart(frame, title=f"{first['kpi_name']} ({better})", unit_label=unit),
+                width="stretch",
+                key=f"enterprise_{key}",
+            )
 
 
 render()

@@ -71,7 +71,7 @@ def month_picker(months: Iterable[pd.Timestamp], key: str, *, label: str = "As o
     return st.selectbox(
         label,
         options,
-        format_func=lambda m: pd.Timestamp(f"{m}-01").strftime("%B %Y"),
+        format_func=month_label,
         key=key,
         bind="query-params" if bind else None,
     )
@@ -82,3 +82,18 @@ def show_problems(problems: list[Problem], offset: int = 0) -> None:
     table = pd.DataFrame([p.model_dump() for p in problems], columns=["line", "column", "value", "message"])
     table["line"] = table["line"].astype("Int64") - offset
     st.dataframe(table.rename(columns={"line": "row" if offset else "line"}), hide_index=True, width="stretch")
+
+
+def month_label(month: str) -> str:
+    """'June 2016' for '2016-06'."""
+    return pd.Timestamp(f"{month}-01").strftime("%B %Y")
+
+
+def empty_city(city: City) -> None:
+    """What to do when there is nothing to show yet."""
+    if city.is_empty:
+        st.info("No KPIs are defined yet. Upload a definitions file (or run `python -m louiestat init --sample` "
+                "for the sample city).", icon=":material/info:")
+    else:
+        st.info("KPIs are defined but no monthly values are stored yet. Upload a values file.", icon=":material/info:")
+    st.page_link("louiestat/pages/upload.py", label="Go to Upload", icon=":material/upload_file:")

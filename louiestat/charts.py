@@ -1,0 +1,152 @@
+"""Plotly figures for the pages, built from metrics frames so tests can check what a chart shows. Sized and
+styled for a projector: large type, thick lines, and every signal told by marker shape and legend name as
+well as colour (Okabe–Ito palette, safe for colour-blind readers)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from metrics.status import STATUS_COLORS, STATUS_ICONS, STATUS_LABELS
+
+INK = "#1B1F24"
+VALUE = "#0B5394"
+TARGET = "#000000"
+LIMITS = "#6B7280"
+IMPROVEMENT = "#0072B2"
+CONCERN = "#D55E00"
+NEUTRAL = "#CC79A7"
+FONT = {"family": "Source Sans Pro, sans-serif", "size": 17, "color": INK}
+
+SIGNAL_MARKERS = {
+    "special_cause_improvement": ("Special cause — improvement", IMPROVEMENT, "triangle-up"),
+    "special_cause_concern": ("Special cause — concern", CONCERN, "triangle-down"),
+    "special_cause_neutral_high": ("Special cause — unusually high", NEUTRAL, "diamond"),
+    "special_cause_neutral_low": ("Special cause — unusually low", NEUTRAL, "diamond"),
+}
+
+
+def _layout(fig: go.Figure, title: str, unit_label: str, height: int = 520) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "font": {"size": 22}},
+        font=FONT,
+        height=height,
+        margin={"l": 70, "r": 30, "t": 70, "b": 60},
+        plot_bgcolor="white",
+        legend={"orientation": "h", "y": -0.18, "font": {"size": 15}},
+        hovermode="x unified",
+    )
+    fig.update_xaxes(showgrid=False, linecolor=INK, ticks="outside")
+    fig.update_yaxes(title=unit_label, gridcolor="#E5E7EB", zeroline=False)
+    return fig
+
+
+def monthly_grid(points: pd.DataFrame) -> pd.DataFrame:
+    """``points`` reindexed to every month from first to last, so missing months show as gaps."""
+    if points.empty:
+        return points
+    months = pd.date_range(points["period"].min(), points["period"].max(), freq="MS")
+    return points.set_index("period").reindex(months).rename_axis("period").reset_index()
+
+
+def kpi_chart(
+    points: pd.DataFrame, targets: pd.Series, notes: pd.Series, *, title: str, unit_label: str, year_over_year: bool
+) -> go.Figure:
+    """The KPI's monthly values with its target (a step where it changed), the SPC mean and process limits
+    per segment, special-cause points marked by shape, notes as annotations and, optionally, last year."""
+    grid = monthly_grid(points.assign(target=targets.to_numpy(), note=notes.to_numpy()))
+    fig = go.Figure()
+    fig.add_scatter(
+        x=grid["period"], y=grid["value"], name="Value", mode="lines+markers", connectgaps=False,
+        line={"color": VALUE, "width": 3}, marker={"size": 7, "color": VALUE},
+    )
+    if grid["target"].notna().any():
+        fig.add_scatter(
+            x=grid["period"], y=grid["target"], name="Target", mode="lines", line_shape="hv",
+            line={"color": TARGET, "width": 2.5, "dash": "dash"},
+        )
+    for name, column, dash in (("Average (SPC mean)", "mean", "solid"), ("Process limits", "upl", "dot"),
+                               (None, "lpl", "dot")):
+        if column in grid and grid[column].notna().any():
+            x, y = _by_segment(grid, column)
+            fig.add_scatter(
+                x=x, y=y, name=name or "Process limits",
+                showlegend=name is not None, legendgroup=column if name else "upl", mode="lines",
+                line={"color": LIMITS, "width": 1.8 if column == "mean" else 1.5, "dash": dash},
+                hoverinfo="skip" if column != "mean" else None,
+            )
+    if "variation" in grid:
+        for variation, (label, colour, symbol) in SIGNAL_MARKERS.items():
+            hits = grid[grid["variation"] == variation]
+            if not hits.empty:
+                fig.add_scatter(
+                    x=hits["period"], y=hits["value"], name=label, mode="markers",
+                    marker={"size": 15, "color": colour, "symbol": symbol, "line": {"width": 1.5, "color": "white"}},
+                )
+    if year_over_year:
+        last_year = grid.assign(period=grid["period"] + pd.DateOffset(years=1))
+        last_year = last_year[last_year["period"] <= grid["period"].max()]
+        fig.add_scatter(
+            x=last_year["period"], y=last_year["value"], name="Same month last year", mode="lines",
+            connectgaps=False, line={"color": "#9CA3AF", "width": 2, "dash": "dashdot"},
+        )
+    for period, value, note in grid.loc[grid["note"].notna() & (grid["note"] != ""), ["period", "value", "note"]].itertuples(
+        index=False
+    ):
+        fig.add_annotation(
+            x=period, y=value, text=_short(note), hovertext=note, showarrow=True, arrowhead=2, ax=0, ay=-48,
+            font={"size": 14}, bgcolor="rgba(255,255,255,0.9)", bordercolor=LIMITS,
+        )
+    return _layout(fig, title, unit_label)
+
+
+def _by_segment(grid: pd.DataFrame, column: str) -> tuple[list, list]:
+    """A limit line's points with a break between SPC segments, so it steps at a rebase instead of slanting."""
+    segments = grid["segment"].ffill().bfill() if "segment" in grid else pd.Series(0, index=grid.index)
+    x: list = []
+    y: list = []
+    for _, part in grid.groupby(segments.to_numpy(), sort=True):
+        if x:
+            x.append(None)
+            y.append(None)
+        x.extend(part["period"])
+        y.extend(part[column].ffill().bfill())
+    return x, y
+
+
+def _short(note: str, limit: int = 38) -> str:
+    return note if len(note) <= limit else note[: limit - 1] + "…"
+
+
+def enterprise_chart(frame: pd.DataFrame, *, title: str, unit_label: str) -> go.Figure:
+    """One enterprise KPI across departments: a bar per department labelled with its status icon and word,
+    and a target marker (``frame``: department_name, value, target, status)."""
+    ordered = frame.sort_values("value")
+    labels = ordered["department_name"].tolist()
+    fig = go.Figure()
+    fig.add_bar(
+        y=labels, x=ordered["value"], orientation="h", name="Latest value",
+        marker={"color": [STATUS_COLORS[s] for s in ordered["status"]]},
+        text=[f"{STATUS_ICONS[s]} {STATUS_LABELS[s]}" for s in ordered["status"]], textposition="outside",
+        textfont={"color": INK, "size": 14}, cliponaxis=False,
+    )
+    if ordered["target"].notna().any():
+        fig.add_scatter(
+            y=labels, x=ordered["target"], mode="markers", name="Target",
+            marker={"symbol": "line-ns", "size": 30, "line": {"width": 4, "color": TARGET}},
+        )
+    fig = _layout(fig, title, "", height=150 + 44 * len(ordered))
+    fig.update_xaxes(title=unit_label, range=[0, np.nanmax([ordered["value"].max(), ordered["target"].max()]) * 1.45])
+    fig.update_yaxes(title=None)
+    return fig
+
+
+def score_chart(history: pd.DataFrame, *, title: str) -> go.Figure:
+    """The city's composite score by month (``history``: period, score) against the 1.0 'on target' line."""
+    fig = go.Figure()
+    fig.add_scatter(x=history["period"], y=history["score"], name="City score", mode="lines+markers",
+                    line={"color": VALUE, "width": 3})
+    fig.add_hline(y=1.0, line={"color": TARGET, "dash": "dash", "width": 2}, annotation_text="1.0 = on target",
+                  annotation_position="bottom right")
+    return _layout(fig, title, "score (1.0 = on target)", height=360)

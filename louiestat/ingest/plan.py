@@ -105,7 +105,10 @@ def _plan_targets(conn: Connection, rows: pd.DataFrame, catalog: Catalog) -> Row
     repeats = (timeline["value"] == before).to_numpy()
     timeline = timeline.merge(stored_keys, on=["kpi_id", "effective_from"], how="left")
     keep = timeline["from_file"].to_numpy() & (~repeats | timeline["stored"].fillna(False).to_numpy(dtype=bool))
-    incoming = timeline.loc[keep, ["kpi_id", "effective_from", "value"]]
+    # Concatenating with an empty stored frame leaves object columns; month columns must be integers to be written.
+    incoming = timeline.loc[keep, ["kpi_id", "effective_from", "value"]].astype(
+        {"kpi_id": "int64", "effective_from": "int64", "value": "float64"}
+    )
     return diff_rows(stored, incoming, ["kpi_id", "effective_from"], ["value"])
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+import datetime as dt
+
+import pytest
+from sqlalchemy import Engine, text
 
 from louiestat import queries
 from louiestat.ingest import ingest
@@ -61,3 +64,90 @@ def test_a_rejected_file_lists_every_error_and_writes_nothing(city: Engine) -> N
     assert "did you mean 'overtime_hours'?" in by_line[6]
     assert "0 to 100" in by_line[7]
     assert (result.rows, result.rejected, result.error_count) == (7, 6, 6)
+
+
+def stored_targets(engine: Engine) -> dict[tuple[str, str], float]:
+    kpis = queries.kpis(engine).set_index("kpi_id")["kpi"]
+    targets = queries.targets(engine)
+    return {
+        (kpis[k], p.strftime("%Y-%m")): t
+        for k, p, t in zip(targets["kpi_id"], targets["effective_from"], targets["target"])
+    }
+
+
+@pytest.mark.parametrize("period", ["2013-03", "2013-3", "2013-03-01", "2013-03-31", "3/2013", "03/2013", "03/15/2013"])
+def test_each_period_format_stores_the_month(city: Engine, period: str) -> None:
+    result = ingest(city, f"department,kpi,period,value\nhr,overtime_hours,{period},7\n".encode(), name="v.csv")
+    assert result.status == "committed", result.message
+    assert stored_values(city) == {("overtime_hours", "2013-03"): 7.0}
+
+
+def test_values_with_thousands_separators_percent_and_dollar_signs_store_the_number(city: Engine) -> None:
+    more = "department,department_name,kpi,kpi_name,unit,direction,target\nhr,Human Resources,payroll,Payroll,dollars,lower_is_better,\n"
+    assert ingest(city, more.encode(), name="definitions.csv").status == "committed"
+    data = (
+        "department,kpi,period,value\n"
+        'hr,overtime_hours,2013-01,"1,234"\n'
+        'hr,overtime_hours,2013-02,"12,345.5"\n'
+        "ems,calls_answered_pct,2013-01,87.5%\n"
+        "ems,calls_answered_pct,2013-02,88 %\n"
+        "hr,payroll,2013-01,$950\n"
+        'hr,payroll,2013-02,"$1,250,000.75"\n'
+        "hr,payroll,2013-03,(200)\n"
+    )
+    result = ingest(city, data.encode(), name="values.csv")
+    assert result.status == "committed", result.message
+    assert stored_values(city) == {
+        ("overtime_hours", "2013-01"): 1234.0,
+        ("overtime_hours", "2013-02"): 12345.5,
+        ("calls_answered_pct", "2013-01"): 87.5,
+        ("calls_answered_pct", "2013-02"): 88.0,
+        ("payroll", "2013-01"): 950.0,
+        ("payroll", "2013-02"): 1250000.75,
+        ("payroll", "2013-03"): -200.0,
+    }
+
+
+def test_a_target_column_sets_the_target_from_that_month_on(city: Engine) -> None:
+    data = (
+        "department,kpi,period,value,target\n"
+        "hr,overtime_hours,2013-01,90,100\n"
+        "hr,overtime_hours,2013-02,95,\n"
+        "hr,overtime_hours,2013-03,85,80\n"
+        "hr,overtime_hours,2013-04,82,80\n"
+        "hr,overtime_hours,2013-05,75,70\n"
+        "ems,response_time,2013-01,8.8,8.5\n"
+    )
+    result = ingest(city, data.encode(), name="values.csv")
+    assert result.status == "committed", result.message
+    # 100 is overtime's default target already, 80 on 2013-04 repeats the target in force: neither is stored.
+    assert stored_targets(city) == {
+        ("overtime_hours", "2013-03"): 80.0,
+        ("overtime_hours", "2013-05"): 70.0,
+        ("response_time", "2013-01"): 8.5,
+    }
+    assert result.details == {"targets_new": 3, "targets_changed": 0, "targets_unchanged": 0}
+    with city.connect() as conn:
+        rows = conn.execute(text("SELECT batch_id FROM targets")).scalars().all()
+    assert set(rows) == {result.batch_id}
+
+
+def test_uploading_the_same_target_again_changes_nothing(city: Engine) -> None:
+    data = "department,kpi,period,value,target\nhr,overtime_hours,2013-03,85,80\nhr,overtime_hours,2013-04,82,80\n"
+    assert ingest(city, data.encode(), name="values.csv").status == "committed"
+    before = snapshot(city)
+    again = ingest(city, data.encode(), name="values.csv")
+    assert (again.status, again.new, again.changed, again.unchanged) == ("unchanged", 0, 0, 2)
+    assert again.details == {"targets_new": 0, "targets_changed": 0, "targets_unchanged": 1}
+    assert snapshot(city) == before
+
+
+def test_a_changed_target_for_a_month_replaces_it_and_keeps_the_old_one_in_history(city: Engine) -> None:
+    first = ingest(city, b"department,kpi,period,value,target\nhr,overtime_hours,2013-03,85,80\n", name="v.csv")
+    second = ingest(city, b"department,kpi,period,value,target\nhr,overtime_hours,2013-03,85,75\n", name="v.csv")
+    assert (second.status, second.new, second.changed, second.unchanged) == ("committed", 0, 0, 1)
+    assert second.details == {"targets_new": 0, "targets_changed": 1, "targets_unchanged": 0}
+    assert stored_targets(city) == {("overtime_hours", "2013-03"): 75.0}
+    overtime = int(queries.kpis(city).set_index("kpi").loc["overtime_hours", "kpi_id"])
+    history = [row[1:] for row in snapshot(city)["targets_history"]]
+    assert history == [(overtime, dt.date(2013, 3, 1), 80.0, first.batch_id, second.batch_id)]

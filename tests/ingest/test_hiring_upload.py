@@ -1,0 +1,126 @@
+"""Uploading HR hiring records: positions are upserted by (department, position_id), and each department's
+``time_to_fill`` KPI is recomputed from them: the mean days from posting to filling, by month of filling."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine
+
+from louiestat import queries
+from louiestat.ingest import UploadResult, ingest
+from tests.conftest import snapshot
+
+HEADER = "department,position_id,title,posted_date,filled_date\n"
+HIRING = (
+    HEADER
+    + "hr,HR-1,Clerk,2013-01-01,2013-01-31\n"  # 30 days, filled in January
+    + "hr,HR-2,Analyst,12/20/2012,01/15/2013\n"  # 26 days, January
+    + "hr,HR-3,,2013-01-10,2013-02-20\n"  # 41 days, February
+    + "hr,HR-4,Clerk,2013-02-01,\n"  # still open
+    + "ems,HR-1,Paramedic,2013-01-05,2013-01-20\n"  # EMS has no time_to_fill KPI
+)
+
+
+def upload(engine: Engine, data: str) -> UploadResult:
+    result = ingest(engine, data.encode(), name="hiring.csv")
+    assert result.status in {"committed", "unchanged"}, [str(e) for e in result.errors]
+    return result
+
+
+def positions(engine: Engine) -> dict[tuple[str, str], tuple]:
+    frame = queries.hiring(engine)
+    return {
+        (d, p): (None if pd.isna(t) else t, posted.date(), None if pd.isna(filled) else filled.date())
+        for d, p, t, posted, filled in frame[["department", "position_id", "title", "posted_date", "filled_date"]].values
+    }
+
+
+def time_to_fill(engine: Engine) -> dict[str, float]:
+    kpis = queries.kpis(engine)
+    kpi_id = int(kpis.loc[kpis["kpi"] == "time_to_fill", "kpi_id"].iloc[0])
+    obs = queries.observations(engine, [kpi_id])
+    return {p.strftime("%Y-%m"): v for p, v in zip(obs["period"], obs["value"])}
+
+
+def test_hiring_records_are_stored_one_row_per_position(city: Engine) -> None:
+    result = upload(city, HIRING)
+    assert (result.status, result.kind, result.new, result.changed, result.rows) == ("committed", "hiring", 5, 0, 5)
+    assert positions(city) == {
+        ("hr", "HR-1"): ("Clerk", dt.date(2013, 1, 1), dt.date(2013, 1, 31)),
+        ("hr", "HR-2"): ("Analyst", dt.date(2012, 12, 20), dt.date(2013, 1, 15)),
+        ("hr", "HR-3"): (None, dt.date(2013, 1, 10), dt.date(2013, 2, 20)),
+        ("hr", "HR-4"): ("Clerk", dt.date(2013, 2, 1), None),
+        ("ems", "HR-1"): ("Paramedic", dt.date(2013, 1, 5), dt.date(2013, 1, 20)),
+    }
+
+
+def test_time_to_fill_is_the_mean_days_to_fill_by_month_of_filling(city: Engine) -> None:
+    result = upload(city, HIRING)
+    assert time_to_fill(city) == {"2013-01": (30 + 26) / 2, "2013-02": 41.0}
+    assert result.details == {
+        "departments_without_time_to_fill_kpi": 1,
+        "time_to_fill_values_new": 2,
+        "time_to_fill_values_changed": 0,
+        "time_to_fill_values_unchanged": 0,
+        "time_to_fill_values_deleted": 0,
+    }
+    batches = {row[4] for row in snapshot(city)["observations"]}
+    assert batches == {result.batch_id}
+
+
+def test_an_open_position_counts_once_it_is_filled(city: Engine) -> None:
+    upload(city, HIRING)
+    result = upload(city, HEADER + "hr,HR-4,Clerk,2013-02-01,2013-03-01\n")
+    assert (result.new, result.changed, result.unchanged) == (0, 1, 0)
+    assert positions(city)[("hr", "HR-4")] == ("Clerk", dt.date(2013, 2, 1), dt.date(2013, 3, 1))
+    assert time_to_fill(city) == {"2013-01": 28.0, "2013-02": 41.0, "2013-03": 28.0}
+    assert len(positions(city)) == 5, "positions missing from the file are kept"
+
+
+def test_correcting_a_fill_date_moves_the_value_and_removes_a_month_without_fills(city: Engine) -> None:
+    first = upload(city, HIRING)
+    result = upload(city, HEADER + "hr,HR-3,,2013-01-10,2013-01-25\n")
+    assert (result.status, result.new, result.changed, result.unchanged) == ("committed", 0, 1, 0)
+    assert time_to_fill(city) == {"2013-01": pytest.approx((30 + 26 + 15) / 3)}
+    assert result.details == {
+        "time_to_fill_values_new": 0,
+        "time_to_fill_values_changed": 1,
+        "time_to_fill_values_unchanged": 0,
+        "time_to_fill_values_deleted": 1,
+    }
+    history = sorted((row[2], row[3], row[5], row[6]) for row in snapshot(city)["observations_history"])
+    assert history == [
+        (dt.date(2013, 1, 1), 28.0, first.batch_id, result.batch_id),
+        (dt.date(2013, 2, 1), 41.0, first.batch_id, result.batch_id),
+    ]
+    old_position = [row[2:] for row in snapshot(city)["positions_history"]]
+    assert old_position == [("HR-3", None, dt.date(2013, 1, 10), dt.date(2013, 2, 20), first.batch_id, result.batch_id)]
+
+
+def test_the_same_position_id_in_two_departments_is_two_positions(city: Engine) -> None:
+    upload(city, HIRING)
+    assert positions(city)[("hr", "HR-1")] != positions(city)[("ems", "HR-1")]
+    result = upload(city, HEADER + "ems,HR-1,Paramedic,2013-01-05,2013-01-21\n")
+    assert (result.new, result.changed) == (0, 1)
+    assert positions(city)[("hr", "HR-1")] == ("Clerk", dt.date(2013, 1, 1), dt.date(2013, 1, 31))
+    assert positions(city)[("ems", "HR-1")] == ("Paramedic", dt.date(2013, 1, 5), dt.date(2013, 1, 21))
+
+
+def test_uploading_the_same_hiring_file_again_changes_nothing(city: Engine) -> None:
+    upload(city, HIRING)
+    before = snapshot(city)
+    result = upload(city, HIRING)
+    assert (result.status, result.new, result.changed, result.unchanged, result.batch_id) == (
+        "unchanged", 0, 0, 5, None
+    )
+    assert result.details["time_to_fill_values_unchanged"] == 2
+    assert snapshot(city) == before
+
+
+def test_a_department_named_by_its_display_name_is_matched(city: Engine) -> None:
+    upload(city, HEADER + "Human Resources,HR-9,Clerk,2013-05-01,2013-05-11\n")
+    assert positions(city) == {("hr", "HR-9"): ("Clerk", dt.date(2013, 5, 1), dt.date(2013, 5, 11))}
+    assert time_to_fill(city) == {"2013-05": 10.0}

@@ -15,11 +15,11 @@ from louiestat.db.versioned import month_index
 from louiestat.export import DEFINITION_COLUMNS, definitions_frame
 from louiestat.ingest import KINDS
 from louiestat.months import month_start
-from metrics.explain import describe_signals
+from metrics.explain import describe_signals, format_value
 from metrics.scorecard import city_summary, department_summary, scorecard
 from metrics.scores import city_score_history
 from metrics.spc import xmr
-from metrics.status import targets_in_force
+from metrics.status import STATUS_ICONS, STATUS_LABELS, targets_in_force
 
 
 @dataclass(frozen=True)
@@ -210,3 +210,134 @@ def kpi_detail(city: City, kpi_id: int, as_of: pd.Timestamp) -> KpiDetail:
         notes=series["note"].reset_index(drop=True),
         signals=describe_signals(points, improvement) if len(points) else [],
     )
+
+
+CHANGE_WORDS = {"improving": "better", "worsening": "worse", "stable": "no change"}
+
+
+def change_text(change_pct: pd.Series, direction: pd.Series) -> list[str]:
+    """'▲ 3.2% better', '▼ 5.0% worse', '– no change': a change in words that say which way is good."""
+    texts = []
+    for pct, judged in zip(change_pct, direction):
+        if pd.isna(pct) or pd.isna(judged):
+            texts.append("–")
+        elif judged == "stable":
+            texts.append("= no change")
+        else:
+            arrow = "▲" if pct > 0 else "▼"
+            texts.append(f"{arrow} {abs(pct):.1f}% {CHANGE_WORDS[judged]}")
+    return texts
+
+
+def scorecard_table(card: pd.DataFrame, as_of: str) -> pd.DataFrame:
+    """A department's scorecard laid out for reading: values with units (and their month when it is not the
+    as-of month), status and signals in words."""
+    trial = card["trial_limits"].astype(bool)
+    signal = card["variation"].map(SIGNAL_WORDS).fillna("–")
+    return pd.DataFrame(
+        {
+            "Status": card["status"].map(status_words),
+            "KPI": card["kpi_name"],
+            "Latest": [
+                text if behind == 0 else (f"{text} ({period:%b %Y})" if pd.notna(period) else "none yet")
+                for text, behind, period in zip(
+                    format_value(card["value"], card["unit"]), card["months_behind"].fillna(-1), card["period"]
+                )
+            ],
+            "Target": format_value(card["target"], card["unit"]),
+            "vs last month": change_text(card["change_pct"], card["change_direction"]),
+            "vs last year": change_text(card["change_yoy_pct"], card["yoy_direction"]),
+            "Last 12 months": [[None if pd.isna(v) else float(v) for v in values] for values in card["sparkline"]],
+            "Signal": signal.where(~trial, signal + " (provisional: few months)"),
+            "Assurance": card["assurance"].map(ASSURANCE_WORDS).fillna("–"),
+            f"Year to date ({card['fy_label'].dropna().iloc[0] if card['fy_label'].notna().any() else 'FY'})": [
+                f"{v} · {status_words(s)}" if s == s and s is not None else v
+                for v, s in zip(format_value(card["fytd_value"], card["unit"]), card["fytd_status"])
+            ],
+            "Score": card["score_month"].round(2),
+            "Note": card["note"].fillna(""),
+            "Detail": [f"kpi?department={d}&kpi={k}&as_of={as_of}" for d, k in zip(card["department"], card["kpi"])],
+        }
+    )
+
+
+SIGNAL_WORDS = {
+    "special_cause_improvement": "▲ Improving — real change",
+    "special_cause_concern": "▼ Worsening — real change",
+    "special_cause_neutral_high": "▲ Unusually high",
+    "special_cause_neutral_low": "▼ Unusually low",
+    "common_cause": "• Normal variation",
+}
+ASSURANCE_WORDS = {
+    "consistently_passing": "✔ Reliably meets target",
+    "consistently_failing": "✖ Will not meet target without change",
+    "hit_and_miss": "◆ Hit and miss",
+}
+
+
+def status_words(status: str) -> str:
+    """'✖ Off target': icon and word, never colour alone."""
+    return f"{STATUS_ICONS[status]} {STATUS_LABELS[status]}"
+
+
+def scorecard_download(card: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard as plain values for CSV/Excel (numbers stay numbers, units in their own column)."""
+    columns = [
+        "department", "kpi", "kpi_name", "unit", "direction", "period", "value", "target", "status",
+        "change", "change_pct", "change_yoy", "change_yoy_pct", "trend", "variation", "rule", "assurance",
+        "trial_limits", "fy_label", "fytd_value", "fytd_target", "fytd_status", "score_month", "score_3m",
+        "score_12m", "projection_text", "explanation", "note",
+    ]
+    frame = card[columns].copy()
+    frame["period"] = frame["period"].dt.strftime("%Y-%m")
+    return frame
+
+
+def excel_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
+    """An .xlsx workbook holding ``frame`` (one sheet, header row frozen)."""
+    out = io.BytesIO()
+    with pd.ExcelWriter(out, engine="xlsxwriter") as writer:
+        frame.to_excel(writer, sheet_name=sheet[:31], index=False)
+        writer.sheets[sheet[:31]].freeze_panes(1, 0)
+    return out.getvalue()
+
+
+def needs_attention(card: pd.DataFrame) -> pd.DataFrame:
+    """KPIs off or near target or with a special-cause concern, with the sentence that explains each."""
+    flagged = card["status"].isin(["off_target", "near_target"]) | card["variation"].eq("special_cause_concern")
+    return card.loc[flagged, ["kpi_name", "status", "explanation", "department", "kpi"]]
+
+
+def department_row(departments: pd.DataFrame, department: str) -> pd.Series:
+    """One department's summary row (from ``metrics.scorecard.department_summary``)."""
+    return departments.set_index("department").loc[department]
+
+
+def kpi_table(detail: KpiDetail, history: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """The KPI's months, newest first: value, target, note, the batch that set the value and any earlier
+    values it replaced (the corrections)."""
+    points = detail.points.assign(target=detail.targets.to_numpy(), note=detail.notes.to_numpy())
+    current = history[history["current"]].set_index("period")
+    replaced = history[~history["current"]]
+    corrections = replaced.groupby("period").apply(
+        lambda rows: "; ".join(
+            f"{format_value(v, unit)} (batch {b}, {a}, {t:%Y-%m-%d})"
+            for v, b, a, t in zip(rows["value"], rows["batch_id"], rows["actor"], pd.to_datetime(rows["created_at"]))
+        ),
+        include_groups=False,
+    ) if not replaced.empty else pd.Series(dtype=object)
+    periods = points["period"]
+    batch = current.reindex(periods)
+    return pd.DataFrame(
+        {
+            "Month": periods.dt.strftime("%Y-%m"),
+            "Value": format_value(points["value"], unit),
+            "Target": format_value(points["target"], unit),
+            "Signal": points["variation"].map(SIGNAL_WORDS).fillna("–"),
+            "Note": points["note"].fillna(""),
+            "Batch": batch["batch_id"].to_numpy(),
+            "Uploaded by": batch["actor"].to_numpy(),
+            "File": batch["source"].to_numpy(),
+            "Earlier values (corrected)": corrections.reindex(periods).fillna("").to_numpy(),
+        }
+    ).iloc[::-1].reset_index(drop=True)

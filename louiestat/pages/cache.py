@@ -47,7 +47,7 @@ def batch_list() -> pd.DataFrame:
 
 def invalidate() -> None:
     """Forget every cached view after a write (the data version would also change)."""
-    for cached in (_city, _batches, _scorecard, _overview):
+    for cached in (_city, _batches, _scorecard, _overview, _kpi_detail, _value_history):
         cached.clear()
 
 
@@ -69,3 +69,23 @@ def _overview(version: int, as_of: str) -> views.Overview:
 
 def overview(as_of: str) -> views.Overview:
     return _overview(data_version(), as_of)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _kpi_detail(version: int, kpi_id: int, as_of: str) -> views.KpiDetail:
+    return views.kpi_detail(_city(version), kpi_id, pd.Timestamp(f"{as_of}-01"))
+
+
+def kpi_detail(kpi_id: int, as_of: str) -> views.KpiDetail:
+    """One KPI's XmR chart data, targets, notes and signals up to ``as_of``."""
+    return _kpi_detail(data_version(), kpi_id, as_of)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _value_history(version: int, kpi_id: int) -> pd.DataFrame:
+    return views.value_history(engine(), kpi_id)
+
+
+def value_history(kpi_id: int) -> pd.DataFrame:
+    """Every stored version of a KPI's values, with its batch."""
+    return _value_history(data_version(), kpi_id)

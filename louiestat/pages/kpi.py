@@ -1,10 +1,117 @@
-"""Placeholder: built next."""
+"""KPI detail: one KPI's months as an XmR chart with its target, the signals explained in words, the
+projection to target, and every value with the upload that set it and the corrections since."""
 
+import pandas as pd
 import streamlit as st
+
+from louiestat import charts, views
+from louiestat.pages import cache
+from louiestat.pages.widgets import department_picker, empty_city, month_label, month_picker, status_badge, url_selectbox
+from metrics.explain import format_value
+
+RECENT_SIGNALS = 5
+UNIT_LABELS = {"percent": "%", "dollars": "$", "minutes": "minutes", "rate": "rate"}
 
 
 def render() -> None:
-    st.title("kpi")
+    city = cache.city()
+    st.title("KPI detail")
+    if city.observations.empty:
+        empty_city(city)
+        return
+    pick_department, pick_kpi, pick_month = st.columns([2, 2, 1])
+    with pick_department:
+        department = department_picker(city, key="department", in_url=True)
+    mine = city.kpis[city.kpis["department"] == department].sort_values("kpi_name")
+    with pick_kpi:
+        key = url_selectbox("KPI", mine["kpi"].tolist(), "kpi", dict(zip(mine["kpi"], mine["kpi_name"])).get)
+    with pick_month:
+        as_of = month_picker(city.months)
+    kpi = mine.set_index("kpi").loc[key]
+    card = cache.scorecard(as_of).set_index("kpi_id").loc[kpi["kpi_id"]]
+    detail = cache.kpi_detail(int(kpi["kpi_id"]), as_of)
+    _header(kpi, card)
+    if detail.points.empty:
+        st.info(f"No data for {kpi['kpi_name']} up to {month_label(as_of)} yet — upload it on the Upload page.")
+        st.page_link("louiestat/pages/upload.py", label="Go to Upload", icon=":material/upload_file:")
+        return
+    _chart(detail, kpi)
+    _signals(detail, card)
+    _table(detail, kpi)
+
+
+def _header(kpi: pd.Series, card: pd.Series) -> None:
+    better = "lower is better" if kpi["direction"] == "lower_is_better" else "higher is better"
+    st.markdown(f"### {kpi['kpi_name']}")
+    st.caption(f"{kpi['department_name']} · {kpi['unit']}, {better}" + (f" · {kpi['description']}"
+                                                                          if pd.notna(kpi["description"]) else ""))
+    latest, target, fytd, score = st.columns(4)
+    change = card["change_pct"]
+    latest.metric(
+        f"Latest ({card['period']:%B %Y})" if pd.notna(card["period"]) else "Latest",
+        format_value(card["value"], kpi["unit"]),
+        None if pd.isna(change) else f"{change:+.1f}% vs previous month",
+        delta_color="inverse" if kpi["direction"] == "lower_is_better" else "normal",
+        chart_data=[None if pd.isna(v) else v for v in card["sparkline"]],
+        border=True,
+    )
+    target.metric("Target", format_value(card["target"], kpi["unit"]), border=True)
+    fytd.metric(
+        f"{card['fy_label']} to date" if pd.notna(card["fy_label"]) else "Fiscal year to date",
+        format_value(card["fytd_value"], kpi["unit"]),
+        views.status_words(card["fytd_status"]) if pd.notna(card["fytd_status"]) else None,
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+    )
+    score.metric("Score this month", "–" if pd.isna(card["score_month"]) else f"{card['score_month']:.2f}",
+                 help="value/target (target/value when lower is better); 1.0 = on target", border=True)
+    st.markdown(f"{status_badge(card['status'])} {card['explanation']}")
+
+
+def _chart(detail: views.KpiDetail, kpi: pd.Series) -> None:
+    overlay = st.toggle("Show the same month last year", key="yoy")
+    unit = UNIT_LABELS.get(kpi["unit"], kpi["unit"])
+    figure = charts.kpi_chart(
+        detail.points, detail.targets, detail.notes, title=f"{kpi['kpi_name']} by month", unit_label=unit,
+        year_over_year=overlay,
+    )
+    st.plotly_chart(figure, width="stretch", key="kpi_chart")
+
+
+def _signals(detail: views.KpiDetail, card: pd.Series) -> None:
+    st.subheader("What the chart says")
+    if bool(card["trial_limits"]):
+        st.warning(
+            "Fewer than 13 months in the current process: the limits are provisional, so treat signals with care.",
+            icon=":material/hourglass:",
+        )
+    if detail.signals:
+        recent, older = detail.signals[-RECENT_SIGNALS:], detail.signals[:-RECENT_SIGNALS]
+        for sentence in reversed(recent):
+            st.markdown(f"- {sentence}")
+        if older:
+            with st.expander(f"{len(older)} earlier signals"):
+                for sentence in reversed(older):
+                    st.markdown(f"- {sentence}")
+    else:
+        st.markdown("- No special cause: every month is within normal variation.")
+    if pd.notna(card.get("assurance")):
+        st.markdown(f"- **Assurance:** {views.ASSURANCE_WORDS[card['assurance']]}")
+    if pd.notna(card.get("projection_text")):
+        st.markdown(f"- **Projection:** {card['projection_text']}")
+
+
+def _table(detail: views.KpiDetail, kpi: pd.Series) -> None:
+    st.subheader("Values, uploads and corrections")
+    history = cache.value_history(int(kpi["kpi_id"]))
+    table = views.kpi_table(detail, history, kpi["unit"])
+    st.dataframe(table, hide_index=True, width="stretch", height=420,
+                 column_config={"Batch": st.column_config.NumberColumn("Batch", format="%d")})
+    st.download_button(
+        "Download this KPI (CSV)", table.to_csv(index=False), f"{kpi['department']}-{kpi.name}.csv", "text/csv",
+        icon=":material/download:", key="download_kpi",
+    )
 
 
 render()

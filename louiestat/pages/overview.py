@@ -6,7 +6,8 @@ import streamlit as st
 
 from louiestat import charts, views
 from louiestat.pages import cache
-from louiestat.pages.widgets import empty_city, month_label, month_picker, status_text
+from louiestat.pages.widgets import empty_city, month_label, month_picker
+from louiestat.views import status_words
 from metrics.explain import format_value
 
 
@@ -83,9 +84,9 @@ def _department_tiles(departments: pd.DataFrame, as_of: str) -> None:
                 st.metric("Score this month", _score_text(row["score_month"]),
                           help="Weighted mean of its KPI scores; 1.0 = on target")
                 st.markdown(
-                    f"{status_text('on_target')}: **{row['on_target']}**  \n"
-                    f"{status_text('near_target')}: **{row['near_target']}**  \n"
-                    f"{status_text('off_target')}: **{row['off_target']}**  \n"
+                    f"{status_words('on_target')}: **{row['on_target']}**  \n"
+                    f"{status_words('near_target')}: **{row['near_target']}**  \n"
+                    f"{status_words('off_target')}: **{row['off_target']}**  \n"
                     f"▼ Real worsening: **{row['special_cause_concern']}**"
                 )
                 last = month_label(row["last_period"].strftime("%Y-%m")) if pd.notna(row["last_period"]) else "never"
@@ -107,7 +108,7 @@ def _movers(movers: pd.DataFrame, as_of: str) -> None:
             "KPI": movers["kpi_name"],
             "Latest": format_value(movers["value"], movers["unit"]),
             "Why": views.mover_reasons(movers),
-            "Status": [status_text(s) for s in movers["status"]],
+            "Status": [status_words(s) for s in movers["status"]],
             "Detail": [
                 f"kpi?department={d}&kpi={k}&as_of={as_of}" for d, k in zip(movers["department"], movers["kpi"])
             ],

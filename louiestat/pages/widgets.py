@@ -9,31 +9,12 @@ import pandas as pd
 import streamlit as st
 
 from louiestat.ingest import Problem
-from louiestat.views import City
-from metrics.status import STATUS_COLORS, STATUS_ICONS, STATUS_LABELS
-
-VARIATION_ICONS = {
-    "special_cause_improvement": "▲ Improving (real change)",
-    "special_cause_concern": "▼ Concern (real change)",
-    "special_cause_neutral_high": "▲ Unusually high",
-    "special_cause_neutral_low": "▼ Unusually low",
-    "common_cause": "• Normal variation",
-}
-ASSURANCE_TEXT = {
-    "consistently_passing": "✔ Will reliably meet target",
-    "consistently_failing": "✖ Will not meet target without change",
-    "hit_and_miss": "◆ Hit and miss",
-}
-
-
-def status_text(status: str) -> str:
-    """'✖ Off target': the icon and the word, so status never depends on colour."""
-    return f"{STATUS_ICONS[status]} {STATUS_LABELS[status]}"
-
+from louiestat.views import City, status_words
+from metrics.status import STATUS_COLORS, STATUS_LABELS
 
 def status_badge(status: str) -> str:
     """Markdown for a coloured status badge that also carries its icon and word."""
-    return f":{_badge_colour(status)}-badge[{status_text(status)}]"
+    return f":{_badge_colour(status)}-badge[{status_words(status)}]"
 
 
 def _badge_colour(status: str) -> str:
@@ -42,7 +23,7 @@ def _badge_colour(status: str) -> str:
 
 def status_style(column: pd.Series) -> list[str]:
     """Cell styles for a status text column (background tint and a coloured left border)."""
-    by_text = {status_text(s): s for s in STATUS_LABELS}
+    by_text = {status_words(s): s for s in STATUS_LABELS}
     return [
         f"background-color: {STATUS_COLORS[by_text[v]]}22; border-left: 6px solid {STATUS_COLORS[by_text[v]]}"
         if v in by_text
@@ -51,30 +32,34 @@ def status_style(column: pd.Series) -> list[str]:
     ]
 
 
-def department_picker(city: City, key: str, *, bind: bool = False, allow_all: bool = False) -> str | None:
-    """A department select box (display names, slugs in the URL when ``bind``)."""
+def url_selectbox(label: str, options: list, key: str, format_func=str, default: int = 0):
+    """A select box whose choice lives in the URL parameter ``key`` as a stable id (a slug, a KPI key,
+    ``YYYY-MM``), so a link pasted into an email opens the same view even after a rename."""
+    wanted = st.query_params.get(key)
+    index = options.index(wanted) if wanted in options else default
+    value = st.selectbox(label, options, index=index, format_func=format_func, key=f"url_{key}")
+    if value is not None and st.query_params.get(key) != str(value):
+        st.query_params[key] = str(value)
+    return value
+
+
+def department_picker(city: City, key: str, *, in_url: bool = False, allow_all: bool = False) -> str | None:
+    """A department select box showing display names; ``in_url`` keeps the chosen slug in the URL."""
     departments = city.departments()
     options = ([None] if allow_all else []) + departments["department"].tolist()
     names = dict(zip(departments["department"], departments["department_name"]))
-    return st.selectbox(
-        "Department",
-        options,
-        format_func=lambda slug: "All departments" if slug is None else names.get(slug, slug),
-        key=key,
-        bind="query-params" if bind else None,
-    )
+
+    def name(slug: str | None) -> str:
+        return "All departments" if slug is None else names.get(slug, slug)
+
+    if in_url:
+        return url_selectbox("Department", options, key, name)
+    return st.selectbox("Department", options, format_func=name, key=key)
 
 
-def month_picker(months: Iterable[pd.Timestamp], key: str, *, label: str = "As of month", bind: bool = True) -> str:
-    """A month select box, newest first; the value is ``YYYY-MM`` (as it appears in the URL)."""
-    options = [m.strftime("%Y-%m") for m in months]
-    return st.selectbox(
-        label,
-        options,
-        format_func=month_label,
-        key=key,
-        bind="query-params" if bind else None,
-    )
+def month_picker(months: Iterable[pd.Timestamp], key: str = "as_of", *, label: str = "As of month") -> str:
+    """A month select box, newest first, kept in the URL as ``YYYY-MM``."""
+    return url_selectbox(label, [m.strftime("%Y-%m") for m in months], key, month_label)
 
 
 def show_problems(problems: list[Problem], offset: int = 0) -> None:

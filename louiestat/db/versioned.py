@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, ColumnElement, Table, and_, delete, exists, insert, literal, select, update
+from sqlalchemy import Connection, ColumnElement, Table, and_, delete, exists, func, insert, literal, select, update
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import Integer
@@ -233,12 +233,12 @@ def undo_rows(conn: Connection, batch_id: int, undo_batch_id: int) -> dict[str, 
     for spec in ALL:
         t, h = spec.table, spec.history
         current = select(literal(1)).where(_identity(t, h))
-        inserted = conn.execute(
-            insert(t).from_select(
-                spec.columns,
-                select(*(h.c[c] for c in spec.columns)).where(h.c.superseded_by_batch_id == batch_id, ~exists(current)),
-            )
-        ).rowcount
+        removed_by_batch = select(*(h.c[c] for c in spec.columns)).where(
+            h.c.superseded_by_batch_id == batch_id, ~exists(current)
+        )
+        # INSERT … SELECT need not report its row count (through psycopg it is -1), so count the rows first.
+        inserted = conn.execute(select(func.count()).select_from(removed_by_batch.subquery())).scalar_one()
+        conn.execute(insert(t).from_select(spec.columns, removed_by_batch))
         conn.execute(delete(h).where(h.c.superseded_by_batch_id == batch_id))
         touched[t.name] += inserted
     return touched

@@ -1,0 +1,233 @@
+"""The command line: each command run in-process on SQLite and PostgreSQL, its exit status (0 done, 1 rejected
+or refused, 2 usage error), what it prints, and what it leaves in the database; plus one real ``python -m``."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine
+
+from louiestat import batches, queries
+from louiestat.cli import main
+from louiestat.config import get_settings
+from louiestat.db.engine import make_engine
+from louiestat.db.migrate import current_revision, head_revision
+from tests.conftest import ROOT, snapshot
+from tests.ingest.conftest import DEFINITIONS
+
+VALUES = "department,kpi,period,value\nhr,overtime_hours,2013-01,120\nhr,overtime_hours,2013-02,95\n"
+BAD_VALUES = "department,kpi,period,value\nhr,overtime_hours,2013-13,120\nhr,overtme_hours,2013-02,95\nhr,overtime_hours,2013-03,\n"
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    paths = {"definitions": DEFINITIONS, "values": VALUES, "bad": BAD_VALUES}
+    for name, text in paths.items():
+        (tmp_path / f"{name}.csv").write_text(text)
+    return {name: tmp_path / f"{name}.csv" for name in paths}
+
+
+@pytest.fixture
+def city(engine: Engine, files: dict[str, Path], capsys: pytest.CaptureFixture) -> Engine:
+    assert main(["ingest", str(files["definitions"])]) == 0
+    capsys.readouterr()
+    return engine
+
+
+def test_init_creates_the_schema_of_a_new_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    monkeypatch.setenv("LOUIESTAT_DATABASE_URL", url)
+    get_settings.cache_clear()
+    assert main(["init"]) == 0
+    assert capsys.readouterr().out == f"Database ready at {url}\n"
+    engine = make_engine(url)
+    assert current_revision(engine) == head_revision()
+    assert all(rows == [] for rows in snapshot(engine).values())
+    engine.dispose()
+    get_settings.cache_clear()
+
+
+def test_init_sample_loads_the_sample_city(engine: Engine, capsys: pytest.CaptureFixture) -> None:
+    assert main(["init", "--sample"]) == 0
+    out = capsys.readouterr().out
+    assert "definitions.csv committed as batch 1: 80 new" in out
+    assert "values.csv committed as batch 2" in out and "hiring.csv committed as batch 3" in out
+    assert len(queries.departments(engine)) >= 6 and len(queries.kpis(engine)) >= 40
+    assert batches.list_batches(engine)["actor"].tolist() == ["tester"] * 3
+
+
+def test_ingest_commits_a_file_and_exits_0(city: Engine, files, capsys: pytest.CaptureFixture) -> None:
+    assert main(["--user", "analyst", "ingest", str(files["values"])]) == 0
+    out = capsys.readouterr().out
+    assert out == "values.csv committed as batch 2: 2 new, 0 changed, 0 unchanged (values, 2 rows).\n"
+    assert queries.observations(city)["value"].tolist() == [120.0, 95.0]
+    assert batches.list_batches(city)["actor"].tolist()[0] == "analyst"
+
+
+def test_ingesting_the_same_file_again_says_it_changes_nothing(city: Engine, files, capsys) -> None:
+    main(["ingest", str(files["values"])])
+    before = snapshot(city)
+    capsys.readouterr()
+    assert main(["ingest", str(files["values"])]) == 0
+    assert "changes nothing: all 2 rows are already stored (0 inserted, 0 updated)" in capsys.readouterr().out
+    assert snapshot(city) == before
+
+
+def test_a_rejected_file_exits_1_and_prints_every_error(city: Engine, files, capsys: pytest.CaptureFixture) -> None:
+    before = snapshot(city)
+    assert main(["ingest", str(files["bad"])]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "bad.csv was rejected and nothing was written: 3 errors in 3 of 3 rows."
+    assert out[1].startswith("  error: line 2, column 'period': month 13 does not exist")
+    assert out[2].startswith("  error: line 3, column 'kpi': unknown KPI of department 'hr'; did you mean 'overtime_hours'?")
+    assert out[3].startswith("  error: line 4, column 'value': blank value")
+    assert snapshot(city) == before
+
+
+def test_json_output_parses_and_includes_the_errors_with_their_lines(city: Engine, files, capsys) -> None:
+    assert main(["ingest", str(files["bad"]), "--json"]) == 1
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["status"], summary["kind"], summary["rows"], summary["error_count"]) == ("rejected", "values", 3, 3)
+    assert [(e["line"], e["column"], e["value"]) for e in summary["errors"]] == [
+        (2, "period", "2013-13"), (3, "kpi", "overtme_hours"), (4, "value", None)
+    ]
+    assert summary["message"].startswith("bad.csv was rejected")
+
+    assert main(["ingest", str(files["values"]), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["status"], summary["new"], summary["batch_id"], summary["errors"]) == ("committed", 2, 2, [])
+
+
+def test_dry_run_reports_without_writing(city: Engine, files, capsys: pytest.CaptureFixture) -> None:
+    before = snapshot(city)
+    assert main(["ingest", str(files["values"]), "--dry-run"]) == 0
+    assert capsys.readouterr().out == (
+        "Dry run of values.csv (values, 2 rows): a commit would write 2 new, 0 changed, 0 unchanged.\n"
+    )
+    assert snapshot(city) == before
+
+
+def test_a_kind_given_on_the_command_line_is_used_instead_of_detection(city: Engine, files, capsys) -> None:
+    assert main(["ingest", str(files["values"]), "--kind", "hiring", "--json"]) == 1
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["kind"] == "hiring"
+    assert {e["column"] for e in summary["errors"]} == {"position_id", "posted_date", "filled_date"}
+
+
+@pytest.mark.parametrize(
+    ("argv", "complaint"),
+    [
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+        ([], "the following arguments are required: COMMAND"),
+        (["ingest"], "the following arguments are required: path"),
+        (["ingest", "x.csv", "--kind", "budget"], "invalid choice: 'budget'"),
+        (["export", "everything"], "invalid choice: 'everything'"),
+        (["undo", "last"], "invalid int value: 'last'"),
+    ],
+)
+def test_usage_errors_exit_2_with_the_usage(engine: Engine, argv: list[str], complaint: str, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: python -m louiestat")
+    assert complaint in err
+
+
+def test_a_missing_file_is_a_usage_error(engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    before = snapshot(engine)
+    assert main(["ingest", str(tmp_path / "nowhere.csv")]) == 2
+    assert capsys.readouterr().err == f"error: no file at {tmp_path / 'nowhere.csv'}\n"
+    assert snapshot(engine) == before
+
+
+def test_export_writes_to_standard_output(city: Engine, files, capsys: pytest.CaptureFixture) -> None:
+    main(["ingest", str(files["values"])])
+    capsys.readouterr()
+    assert main(["export", "values", "--department", "hr"]) == 0
+    assert capsys.readouterr().out == (
+        "department,kpi,period,value,target,note\n"
+        "hr,overtime_hours,2013-01,120.0,100.0,\n"
+        "hr,overtime_hours,2013-02,95.0,100.0,\n"
+    )
+
+
+def test_export_writes_to_a_file_with_out(city: Engine, files, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "exported.csv"
+    assert main(["export", "definitions", "--out", str(out)]) == 0
+    assert capsys.readouterr().out == ""
+    exported = pd.read_csv(out)
+    assert sorted(exported["kpi"]) == ["calls_answered_pct", "overtime_hours", "response_time", "time_to_fill"]
+    before = snapshot(city)
+    assert main(["ingest", str(out)]) == 0
+    assert "changes nothing" in capsys.readouterr().out
+    assert snapshot(city) == before
+
+
+def test_batches_lists_every_batch_newest_first(city: Engine, files, capsys: pytest.CaptureFixture) -> None:
+    main(["ingest", str(files["values"])])
+    capsys.readouterr()
+    assert main(["batches", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(b["id"], b["kind"], b["source"], b["inserted"], b["status"]) for b in listed] == [
+        (2, "values", "values.csv", 2, "committed"),
+        (1, "definitions", "definitions.csv", 4, "committed"),
+    ]
+    assert main(["batches", "--limit", "1"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert len(table) == 2 and table[0].split()[:4] == ["id", "created_at", "actor", "kind"]
+    assert table[1].split()[0] == "2"
+
+
+def test_batches_on_an_empty_database_says_how_to_start(engine: Engine, capsys: pytest.CaptureFixture) -> None:
+    assert main(["batches"]) == 0
+    assert capsys.readouterr().out == "No batches yet: upload a file with `python -m louiestat ingest FILE`.\n"
+
+
+def test_undo_exits_0_and_restores_the_database(city: Engine, files, capsys: pytest.CaptureFixture) -> None:
+    before = snapshot(city)
+    main(["ingest", str(files["values"])])
+    capsys.readouterr()
+    assert main(["undo", "2"]) == 0
+    assert capsys.readouterr().out == "Batch 2 undone (undo recorded as batch 3): restored 2 observations.\n"
+    assert snapshot(city)["observations"] == before["observations"]
+
+
+def test_a_refused_undo_exits_1_with_the_reason(city: Engine, files, capsys: pytest.CaptureFixture) -> None:
+    main(["ingest", str(files["values"])])
+    capsys.readouterr()
+    before = snapshot(city)
+    assert main(["undo", "1"]) == 1
+    assert capsys.readouterr().err == (
+        "error: later batches (2) changed or depend on rows batch 1 wrote; undo them first, newest first\n"
+    )
+    assert main(["undo", "42"]) == 1
+    assert "there is no batch 42" in capsys.readouterr().err
+    assert snapshot(city) == before
+
+
+def test_python_m_louiestat_runs_from_the_repository_root(database_url: str, city: Engine, files) -> None:
+    env = {**os.environ, "LOUIESTAT_DATABASE_URL": database_url, "LOUIESTAT_USER": "cli"}
+
+    def run(*argv: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "louiestat", *argv], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
+
+    committed = run("ingest", str(files["values"]))
+    assert (committed.returncode, committed.stderr) == (0, "")
+    assert committed.stdout == "values.csv committed as batch 2: 2 new, 0 changed, 0 unchanged (values, 2 rows).\n"
+    before = snapshot(city)
+    rejected = run("ingest", str(files["bad"]), "--json")
+    assert rejected.returncode == 1
+    assert [e["line"] for e in json.loads(rejected.stdout)["errors"]] == [2, 3, 4]
+    assert snapshot(city) == before
+    assert batches.list_batches(city)["actor"].tolist() == ["cli", "tester"]

@@ -1,0 +1,121 @@
+"""Engines and write transactions: SQLite is tuned for a shared file (WAL, foreign keys, busy timeout), foreign
+keys are enforced on both databases, and a write transaction is all-or-nothing and holds the write lock."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import IntegrityError
+
+from louiestat.config import Settings, get_settings
+from louiestat.db.engine import SQLITE_BUSY_TIMEOUT_MS, WRITE_LOCK_KEY, engine_for, make_engine, write_transaction
+from louiestat.db.migrate import upgrade_to_head
+from tests.conftest import snapshot
+
+BATCH = (
+    "INSERT INTO batches (kind, source, actor, created_at, rows_total, inserted, updated, unchanged, deleted, status) "
+    "VALUES ('values', 'f.csv', 'me', '2024-01-01', 0, 0, 0, 0, 0, 'committed')"
+)
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'louiestat.db'}")
+    upgrade_to_head(engine)
+    yield engine
+    engine.dispose()
+
+
+def pragma(engine: Engine, name: str):
+    with engine.connect() as conn:
+        return conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+
+
+def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(sqlite_engine: Engine) -> None:
+    assert pragma(sqlite_engine, "journal_mode") == "wal"
+    assert pragma(sqlite_engine, "foreign_keys") == 1
+    assert pragma(sqlite_engine, "busy_timeout") == SQLITE_BUSY_TIMEOUT_MS == 30_000
+    assert pragma(sqlite_engine, "synchronous") == 1  # NORMAL: safe with WAL, much faster than FULL
+
+
+def test_the_sqlite_file_itself_is_in_wal_mode(sqlite_engine: Engine, tmp_path: Path) -> None:
+    with sqlite_engine.begin() as conn:
+        conn.execute(text(BATCH))
+    plain = sqlite3.connect(tmp_path / "louiestat.db")
+    try:
+        assert plain.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    finally:
+        plain.close()
+
+
+def test_foreign_keys_are_enforced(engine: Engine) -> None:
+    before = snapshot(engine)
+    with pytest.raises(IntegrityError):
+        with write_transaction(engine) as conn:
+            conn.execute(text(BATCH))
+            conn.execute(
+                text("INSERT INTO observations (kpi_id, period, value, batch_id) VALUES (999, '2013-01-01', 1, 1)")
+            )
+    assert snapshot(engine) == before
+
+
+def test_a_write_transaction_commits_when_its_block_ends(engine: Engine) -> None:
+    with write_transaction(engine) as conn:
+        conn.execute(text(BATCH))
+    assert len(snapshot(engine)["batches"]) == 1
+
+
+def test_a_write_transaction_rolls_back_on_any_exception(engine: Engine) -> None:
+    before = snapshot(engine)
+    with pytest.raises(KeyboardInterrupt):
+        with write_transaction(engine) as conn:
+            conn.execute(text(BATCH))
+            raise KeyboardInterrupt
+    assert snapshot(engine) == before
+
+
+def test_a_sqlite_write_transaction_holds_the_write_lock_from_its_start(sqlite_engine: Engine, tmp_path: Path) -> None:
+    other = sqlite3.connect(tmp_path / "louiestat.db", timeout=0.05, isolation_level=None)
+    try:
+        with write_transaction(sqlite_engine):
+            with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+                other.execute("BEGIN IMMEDIATE")
+            assert other.execute("SELECT count(*) FROM batches").fetchone() == (0,), "readers are not blocked"
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+
+
+@pytest.mark.postgres
+def test_a_postgres_write_transaction_holds_the_advisory_write_lock(postgres_url: str) -> None:
+    engine = make_engine(postgres_url)
+    try:
+        with engine.connect() as other:
+            with write_transaction(engine):
+                assert other.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY}).scalar() is False
+            other.rollback()
+            assert other.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY}).scalar() is True
+            other.rollback()
+    finally:
+        engine.dispose()
+
+
+def test_engine_for_makes_one_engine_per_url(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    assert engine_for(url) is engine_for(url)
+    assert engine_for(url) is not engine_for(f"sqlite:///{tmp_path / 'b.db'}")
+
+
+def test_the_database_url_comes_from_the_environment_with_a_local_file_by_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("LOUIESTAT_DATABASE_URL", raising=False)
+    assert Settings().database_url == "sqlite:///louiestat.db"
+    monkeypatch.setenv("LOUIESTAT_DATABASE_URL", "postgresql+psycopg://db.example/louiestat")
+    get_settings.cache_clear()
+    assert get_settings().database_url == "postgresql+psycopg://db.example/louiestat"
+    get_settings.cache_clear()

@@ -1,0 +1,79 @@
+"""Migrations: an empty database is brought to the newest schema, a current one is left alone, and the schema
+the migrations build is the one the models describe (on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, event, inspect, make_url, text
+
+from louiestat.db.engine import make_engine
+from louiestat.db.migrate import current_revision, head_revision, upgrade_to_head
+from louiestat.db.models import Base
+from tests.conftest import POSTGRES_URL, snapshot
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An engine on a database without any table: a new SQLite file, or a new PostgreSQL schema."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+        yield engine
+        engine.dispose()
+        return
+    schema = f"louiestat_migrate_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    engine = make_engine(url.render_as_string(hide_password=False))
+    yield engine
+    engine.dispose()
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def table_names(engine: Engine) -> set[str]:
+    return set(inspect(engine).get_table_names())
+
+
+def test_an_empty_database_is_upgraded_to_head(empty_engine: Engine) -> None:
+    assert table_names(empty_engine) == set()
+    assert current_revision(empty_engine) is None
+    upgrade_to_head(empty_engine)
+    assert current_revision(empty_engine) == head_revision() == "0001"
+    assert table_names(empty_engine) == set(Base.metadata.tables) | {"alembic_version"}
+
+
+def test_the_migrated_schema_matches_the_models(empty_engine: Engine) -> None:
+    upgrade_to_head(empty_engine)
+    with empty_engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    assert differences == []
+
+
+def test_upgrading_a_current_database_again_changes_nothing(empty_engine: Engine) -> None:
+    upgrade_to_head(empty_engine)
+    with empty_engine.begin() as conn:
+        conn.execute(text("INSERT INTO batches (kind, source, actor, created_at, rows_total, inserted, updated, "
+                          "unchanged, deleted, status) VALUES ('values', 'f.csv', 'me', '2024-01-01', 0, 0, 0, 0, 0, "
+                          "'committed')"))
+    before = snapshot(empty_engine)
+    statements: list[str] = []
+    event.listen(empty_engine, "before_cursor_execute", lambda conn, cursor, sql, *rest: statements.append(sql))
+    upgrade_to_head(empty_engine)
+    assert current_revision(empty_engine) == head_revision()
+    assert snapshot(empty_engine) == before
+    reads = ("SELECT", "PRAGMA", "BEGIN DEFERRED")
+    writes = [s for s in statements if not s.lstrip().upper().startswith(reads) or "advisory" in s]
+    assert writes == [], "a current database is only read: no DDL and no write lock"
+
+
+def test_the_test_databases_are_at_head(engine: Engine) -> None:
+    assert current_revision(engine) == head_revision()

@@ -56,35 +56,36 @@ def status(values: Any, targets: Any, direction: Any, tolerance_pct: Any) -> Any
     tolerance = np.where(np.isnan(tolerance), DEFAULT_TOLERANCE_PCT, tolerance)
     better_by = (value - target) * direction_sign(direction)
     allowed = tolerance * np.abs(target) * (1 + _BOUNDARY_SLACK)
-    result = np.select(
+    # Positions in STATUSES, picked last: numpy selects among integers much faster than among strings.
+    position = np.select(
         [np.isnan(value), np.isnan(target), better_by >= 0, np.abs(value - target) * 100 <= allowed],
-        [NO_DATA, NO_TARGET, ON_TARGET, NEAR_TARGET],
-        OFF_TARGET,
-    ).astype(object)
+        [STATUSES.index(NO_DATA), STATUSES.index(NO_TARGET), STATUSES.index(ON_TARGET), STATUSES.index(NEAR_TARGET)],
+        STATUSES.index(OFF_TARGET),
+    )
+    result = np.array(STATUSES, dtype=object)[np.atleast_1d(position)].reshape(np.shape(position))
     return shaped_like(result, values, targets, direction, tolerance_pct, name=STATUS)
 
 
 def targets_in_force(kpis: pd.DataFrame, targets: pd.DataFrame, periods: pd.DataFrame) -> pd.Series:
     """The target in force for each (kpi_id, period) row of ``periods``, on its index, so every
     module judges a month against the same target: the latest change by then, else the default."""
-    rows = pd.DataFrame(
-        {
-            KPI_ID: periods[KPI_ID].to_numpy(dtype=np.int64),
-            "month": month_number(periods[PERIOD]),
-            "row": np.arange(len(periods)),
-        }
-    ).sort_values("month", kind="stable")
-    changes = pd.DataFrame(
-        {
-            KPI_ID: targets[KPI_ID].to_numpy(dtype=np.int64),
-            "month": month_number(targets[EFFECTIVE_FROM]),
-            "changed_target": targets[TARGET].to_numpy(dtype=float),
-            "changed": True,
-        }
-    ).sort_values("month", kind="stable")
-    matched = pd.merge_asof(rows, changes, on="month", by=KPI_ID, direction="backward").sort_values("row")
-    default = kpi_settings(kpis)[TARGET].reindex(matched[KPI_ID]).to_numpy()
-    in_force = np.where(matched["changed"].notna().to_numpy(), matched["changed_target"].to_numpy(), default)
+    kpi = periods[KPI_ID].to_numpy(dtype=np.int64)
+    month = month_number(periods[PERIOD])
+    changed_kpi = targets[KPI_ID].to_numpy(dtype=np.int64)
+    changed_month = month_number(targets[EFFECTIVE_FROM])
+    # One integer key per (kpi_id, month), so a sorted search finds each row's latest change by then;
+    # of two changes in one month the later row wins.
+    first_kpi = min(kpi.min(initial=0), changed_kpi.min(initial=0))
+    first_month = min(month.min(initial=0), changed_month.min(initial=0))
+    span = max(month.max(initial=0), changed_month.max(initial=0)) - first_month + 1
+    order = np.lexsort((changed_month, changed_kpi))
+    changed_key = ((changed_kpi - first_kpi) * span + changed_month - first_month)[order]
+    latest = np.searchsorted(changed_key, (kpi - first_kpi) * span + month - first_month, side="right") - 1
+    changed = latest >= 0
+    changed[changed] = changed_kpi[order][latest[changed]] == kpi[changed]
+    changed_target = np.append(targets[TARGET].to_numpy(dtype=float)[order], np.nan)
+    default = pd.Series(kpis[TARGET].to_numpy(dtype=float), index=kpis[KPI_ID].to_numpy(dtype=np.int64))
+    in_force = np.where(changed, changed_target[np.where(changed, latest, -1)], default.reindex(kpi).to_numpy())
     return pd.Series(in_force, index=periods.index, name=TARGET)
 
 

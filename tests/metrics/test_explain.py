@@ -1,0 +1,183 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from metrics.explain import describe_signals, explain, format_value
+from metrics.frames import kpis_frame, monthly_observations, targets_frame
+from metrics.spc import xmr, xmr_many
+from metrics.status import status_frame
+
+SHIFT_7 = [1.0, 3, 1, 3, 1, 3, 1, -1, -3, -1, -3, -1, -3, -1]  # mean 0: 7 points above it, then 7 below
+
+
+def months(n: int, start: str) -> pd.DatetimeIndex:
+    return pd.date_range(start, periods=n, freq="MS")
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        (74.0, "days", "74 days"),
+        (1.0, "days", "1 day"),
+        (73.45, "days", "73.5 days"),
+        (12.5, "hours", "12.5 hours"),
+        (8.5, "minutes", "8.5 min"),
+        (10.0, "minutes", "10 min"),
+        (91.0, "percent", "91.0%"),
+        (1234.4, "dollars", "$1,234"),
+        (-1234.0, "dollars", "-$1,234"),
+        (1234.0, "count", "1,234"),
+        (12.5, "count", "12.5"),
+        (0.3456, "rate", "0.35"),
+        (np.nan, "days", "–"),
+    ],
+)
+def test_format_value_puts_each_unit_in_words(value, unit, expected):
+    assert format_value(value, unit) == expected
+
+
+def test_format_value_takes_series_and_arrays():
+    values = pd.Series([74.0, 91.0], index=[3, 4])
+    formatted = format_value(values, np.array(["days", "percent"], dtype=object))
+    assert isinstance(formatted, pd.Series) and formatted.index.tolist() == [3, 4]
+    assert formatted.tolist() == ["74 days", "91.0%"]
+    assert format_value(np.array([1.0, 2.0]), "hours").tolist() == ["1 hour", "2 hours"]
+
+
+def card_row(**changes) -> dict:
+    """A scorecard row on target with common-cause variation in June 2016; ``changes`` override it."""
+    row = {
+        "kpi_id": 1, "direction": "higher_is_better", "unit": "percent", "as_of": pd.Timestamp("2016-06-01"),
+        "period": pd.Timestamp("2016-06-01"), "value": 92.0, "target": 90.0, "status": "on_target",
+        "assurance": "hit_and_miss", "target_basis": "set", "special_cause": False, "rule": None, "side": None,
+        "variation": "common_cause", "trial_limits": False, "trend": "stable", "trend_basis": "none",
+    }
+    return row | changes
+
+
+def sentences(*rows: dict) -> list[str]:
+    card = pd.DataFrame([row | {"kpi_id": i} for i, row in enumerate(rows, start=1)])
+    return explain(card).tolist()
+
+
+def test_sentences_from_the_card_alone():
+    assert sentences(
+        card_row(),
+        card_row(assurance="consistently_passing"),
+        card_row(status="off_target", value=74.0, target=60.0, unit="days", direction="lower_is_better"),
+        card_row(status="near_target", value=88.0, assurance="consistently_failing"),
+        card_row(status="no_target", target=np.nan, trend="improving", trend_basis="slope"),
+        card_row(status="no_target", target=np.nan, target_basis="historical"),
+        card_row(trial_limits=True),
+        card_row(period=pd.Timestamp("2016-05-01")),
+        card_row(period=pd.NaT, value=np.nan, status="no_data", variation=None),
+    ) == [
+        "On target; within normal variation",
+        "Better than target and consistently passing it; within normal variation",
+        "Worse than target (74 days against a target of 60 days); within normal variation",
+        "Just short of target (88.0% against a target of 90.0%) and consistently failing it; within normal variation",
+        "No target set; trend improving over the last 12 months",
+        "No target set (scored against its own history); within normal variation",
+        "On target; too few months for reliable limits — treat signals as provisional",
+        "No data for June 2016 yet; May 2016: on target; within normal variation",
+        "No data for June 2016 yet",
+    ]
+
+
+def test_signals_named_from_the_card_alone_judged_by_the_direction():
+    assert sentences(
+        card_row(special_cause=True, rule="outside_limits", side="high", variation="special_cause_improvement"),
+        card_row(special_cause=True, rule="shift", side="high", direction="lower_is_better", status="off_target",
+                 variation="special_cause_concern"),
+        card_row(special_cause=True, rule="trend", side="low", trial_limits=True, variation="special_cause_concern"),
+    ) == [
+        "On target; June 2016 was outside the process limits (unusually high)"
+        " — a real change for the better, not noise",
+        "Worse than target (92.0% against a target of 90.0%); a run of months above the average"
+        " — a real change for the worse, not noise",
+        "On target; a run of falling months — a real change for the worse, not noise;"
+        " too few months for reliable limits — treat signals as provisional",
+    ]
+
+
+def shifted_history(n: int | None = None) -> pd.DataFrame:
+    """XmR points with each month's status, minutes, lower is better, target 10: 14 months alternating 10 and 8
+    from January 2012 (on target), then 7 months from March 2013 alternating 10.5 (near) and 11.5 (off), ending on
+    11.5 in September 2013; ``n`` keeps the first n months. Mean 203.5 / 21 = 9.69; AMR (13 x 2 + 2.5 + 5 x 1 + 0)
+    / 20 = 1.675, upper two-sigma 12.66: only the shift rule fires, on the last 7 points."""
+    kpis = kpis_frame([{"kpi_id": 1, "unit": "minutes", "direction": "lower_is_better", "target": 10.0}])
+    values = ([10.0, 8.0] * 7 + [10.5, 11.5, 10.5, 11.5, 10.5, 11.5, 11.5])[:n]
+    points = xmr_many(monthly_observations(1, "2012-01", values), improvement="decrease")
+    return status_frame(points, kpis, targets_frame([]))
+
+
+def minutes_row(**changes) -> dict:
+    return card_row(unit="minutes", direction="lower_is_better", target=10.0, **changes)
+
+
+def test_history_counts_months_off_target_and_dates_the_shift():
+    history = shifted_history()
+    assert history["rule"].tolist() == [None] * 14 + ["shift"] * 7
+    september = pd.Timestamp("2013-09-01")
+    card = pd.DataFrame([minutes_row(
+        as_of=september, period=september, value=11.5, status="off_target", special_cause=True, rule="shift",
+        side="high", variation="special_cause_concern",
+    )])
+    assert explain(card, history).tolist() == [
+        "Worse than target for 7 months (11.5 min against a target of 10 min); 7 months in a row above the average"
+        " since March 2013 — a real change for the worse, not noise"
+    ]
+    # Without the history the same signal is named without counting.
+    assert explain(card).tolist() == [
+        "Worse than target (11.5 min against a target of 10 min); a run of months above the average"
+        " — a real change for the worse, not noise"
+    ]
+
+
+def test_history_counts_the_points_behind_trial_limits_and_must_reach_the_cards_month():
+    history = shifted_history(8)
+    august = pd.Timestamp("2012-08-01")
+    card = pd.DataFrame([minutes_row(as_of=august, period=august, value=8.0, trial_limits=True)])
+    assert explain(card, history).tolist() == [
+        "On target; too few months (8) for reliable limits — treat signals as provisional"
+    ]
+    # A history ending before the card's month says nothing about it.
+    assert explain(card, history.head(7)).tolist() == [
+        "On target; too few months for reliable limits — treat signals as provisional"
+    ]
+
+
+def test_describe_signals_tells_each_shift_with_its_months_and_judgement():
+    points = xmr(SHIFT_7, months(14, "2013-01"), improvement="decrease")
+    assert describe_signals(points, "decrease") == [
+        "7 months in a row above the average, January to July 2013 — a real change for the worse, not noise",
+        "7 months in a row below the average since August 2013 — a real change for the better, not noise",
+    ]
+
+
+def test_describe_signals_tells_a_trend_from_the_point_it_starts_from():
+    ended = xmr([5.0, 1, 2, 3, 4, 5, 6, 7, 2], months(9, "2015-01"))
+    assert describe_signals(ended, "increase") == [
+        "7 months in a row rising, February to August 2015 — a real change for the better, not noise"
+    ]
+    # mean 7.3, AMR 33 / 9 = 3.67: nothing beyond two sigma; 11 down to 5 is 7 falling points, still going.
+    ongoing = xmr([2.0, 12, 3, 11, 10, 9, 8, 7, 6, 5], months(10, "2015-01"))
+    assert describe_signals(ongoing, "increase") == [
+        "7 months in a row falling since April 2015 — a real change for the worse, not noise"
+    ]
+
+
+def test_describe_signals_tells_points_outside_the_limits_in_each_segment():
+    points = xmr([1.0, 3, 1, 3, 100, 50, 52, 50, 52, 0], months(10, "2014-02"), baseline=4, rebase=[5])
+    assert describe_signals(points, "neutral") == [
+        "June 2014 was outside the process limits (unusually high) — a real change, not noise",
+        "November 2014 was outside the process limits (unusually low) — a real change, not noise",
+    ]
+
+
+def test_describe_signals_tells_two_in_three_near_a_limit():
+    points = xmr([10.0, 12, 10, 12, 15, 11.5, 15], months(7, "2020-01"), baseline=4)
+    assert describe_signals(points, "increase") == [
+        "2 of 3 months near the upper limit in May to July 2020 — a real change for the better, not noise"
+    ]
+    assert describe_signals(xmr([10.0, 12, 11, 13, 12], months(5, "2020-01")), "increase") == []

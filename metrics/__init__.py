@@ -1,0 +1,57 @@
+"""The metrics engine: pure pandas/numpy, DataFrames in and out, no database or Streamlit.
+
+Modules, each stating its rules once in its docstring:
+
+* ``frames``     — the input frames (kpis, observations, targets, hiring), defaults, month arithmetic.
+* ``status``     — on / near / off target, no target, no data against the target in force.
+* ``trend``      — monthly and yearly change, rolling means, the 12-month slope, direction-aware trends.
+* ``fiscal``     — fiscal-year labels, year-to-date and quarterly values and status.
+* ``scores``     — CityScore-style KPI, department and city scores.
+* ``hiring``     — time to fill by department and month, the age of open positions.
+* ``spc``        — XmR charts (Making Data Count rules) and assurance for one or all KPIs.
+* ``projection`` — Theil–Sen pace and the month each KPI reaches its target.
+* ``scorecard``  — one row per KPI with all of the above as of a month; department and city summaries.
+* ``explain``    — plain-language sentences for scorecard rows and SPC charts, values with units.
+
+The names below are the entry points. ``metrics.scorecard`` and ``metrics.explain`` are the functions named
+after their modules; import the modules' other names directly (``from metrics.status import status``).
+"""
+
+from metrics.explain import describe_signals, explain, format_value
+from metrics.fiscal import fiscal_labels, fiscal_quarters, fiscal_to_date
+from metrics.hiring import open_positions, time_to_fill, time_to_fill_by_month
+from metrics.projection import project_many, theil_sen
+from metrics.scorecard import city_summary, department_summary, scorecard
+from metrics.scores import city_score, city_score_history, department_scores, kpi_score, kpi_scores
+from metrics.spc import assurance_many, xmr, xmr_many
+from metrics.status import status_frame, targets_in_force
+from metrics.trend import latest_trend, trend_frame
+
+__all__ = [
+    "assurance_many",
+    "city_score",
+    "city_score_history",
+    "city_summary",
+    "department_scores",
+    "department_summary",
+    "describe_signals",
+    "explain",
+    "fiscal_labels",
+    "fiscal_quarters",
+    "fiscal_to_date",
+    "format_value",
+    "kpi_score",
+    "kpi_scores",
+    "latest_trend",
+    "open_positions",
+    "project_many",
+    "scorecard",
+    "status_frame",
+    "targets_in_force",
+    "theil_sen",
+    "time_to_fill",
+    "time_to_fill_by_month",
+    "trend_frame",
+    "xmr",
+    "xmr_many",
+]

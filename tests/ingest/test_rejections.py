@@ -296,6 +296,16 @@ def test_every_error_in_the_file_is_reported_not_only_the_first(city: Engine) ->
     assert "52 errors in 52 of 64 rows" in result.message
 
 
+def test_beyond_the_listing_limit_errors_are_still_counted(city: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOUIESTAT_MAX_LISTED_ERRORS", "5")
+    get_settings.cache_clear()
+    result = ingest(city, (HEADER + "".join(f"hr,overtime_hours,{y}-13,5\n" for y in range(2000, 2020))).encode(),
+                    name="values.csv")
+    assert (result.status, result.error_count, len(result.errors)) == ("rejected", 20, 5)
+    assert [e.line for e in result.errors] == [2, 3, 4, 5, 6]
+    assert result.message == "values.csv was rejected and nothing was written: 20 errors (5 listed) in 20 of 20 rows."
+
+
 def test_a_row_with_several_problems_reports_each(city: Engine) -> None:
     result = rejected(city, HEADER + "hr,overtime_hours,2013-13,abc\n")
     assert where(result) == [(2, "period", "2013-13"), (2, "value", "abc")]

@@ -151,3 +151,12 @@ def test_a_changed_target_for_a_month_replaces_it_and_keeps_the_old_one_in_histo
     overtime = int(queries.kpis(city).set_index("kpi").loc["overtime_hours", "kpi_id"])
     history = [row[1:] for row in snapshot(city)["targets_history"]]
     assert history == [(overtime, dt.date(2013, 3, 1), 80.0, first.batch_id, second.batch_id)]
+
+
+def test_progress_is_reported_from_reading_to_done(city: Engine) -> None:
+    steps: list[tuple[float, str]] = []
+    data = "department,kpi,period,value\n" + "".join(f"hr,overtime_hours,2010-{m:02d},{m}\n" for m in range(1, 13))
+    result = ingest(city, data.encode(), name="values.csv", progress=lambda f, stage: steps.append((f, stage)))
+    assert result.status == "committed"
+    assert [stage for _, stage in steps] == ["reading", "writing", "done"]
+    assert [f for f, _ in steps] == [0.8, 0.9, 1.0]

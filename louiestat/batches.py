@@ -75,7 +75,9 @@ def list_batches(engine: Engine, limit: int | None = None) -> pd.DataFrame:
     if limit:
         query = query.limit(limit)
     with engine.connect() as conn:
-        return bulk.fetch_frame(conn, query)
+        frame = bulk.fetch_frame(conn, query)
+    # Nullable integers, so a batch id reads 3 (not 3.0) in tables and JSON.
+    return frame.astype({"undone_by_id": "Int64", "undoes_id": "Int64"})
 
 
 def data_version(engine: Engine) -> int:

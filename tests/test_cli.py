@@ -187,6 +187,17 @@ def test_batches_lists_every_batch_newest_first(city: Engine, files, capsys: pyt
     assert table[1].split()[0] == "2"
 
 
+def test_batches_json_links_an_undo_and_the_batch_it_undid_by_integer_ids(city: Engine, files, capsys) -> None:
+    main(["ingest", str(files["values"])])
+    main(["undo", "2"])
+    capsys.readouterr()
+    assert main(["batches", "--json"]) == 0
+    listed = {b["id"]: b for b in json.loads(capsys.readouterr().out)}
+    assert (listed[3]["kind"], listed[3]["undoes_id"], listed[3]["undone_by_id"]) == ("undo", 2, None)
+    assert (listed[2]["status"], listed[2]["undone_by_id"], listed[2]["undoes_id"]) == ("undone", 3, None)
+    assert type(listed[3]["undoes_id"]) is int
+
+
 def test_batches_on_an_empty_database_says_how_to_start(engine: Engine, capsys: pytest.CaptureFixture) -> None:
     assert main(["batches"]) == 0
     assert capsys.readouterr().out == "No batches yet: upload a file with `python -m louiestat ingest FILE`.\n"

@@ -6,13 +6,17 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
 
 from louiestat import batches
+from louiestat.batches import open_batch
 from louiestat.db import bulk, models, versioned
+from louiestat.db.engine import write_transaction
 from louiestat.ingest import ingest, plan
 from tests.conftest import ROOT, snapshot
 
@@ -157,3 +161,25 @@ def test_a_process_killed_while_writing_leaves_the_database_as_before(
     assert snapshot(stored_city) == before
     after_kill = ingest(stored_city, values_file(range(2010, 2011), 50), name="next.csv")
     assert (after_kill.status, after_kill.new) == ("committed", 48), "the write lock was released by the kill"
+
+
+def test_an_upload_waits_for_a_write_in_progress_instead_of_failing(city: Engine) -> None:
+    holding = threading.Event()
+
+    def long_write() -> None:
+        with write_transaction(city) as conn:
+            open_batch(conn, kind="values", source="slow.csv", actor="other")
+            holding.set()
+            time.sleep(0.5)
+
+    writer = threading.Thread(target=long_write)
+    writer.start()
+    assert holding.wait(10)
+    started = time.monotonic()
+    result = ingest(city, values_file(range(2010, 2011), 5), name="queued.csv")
+    waited = time.monotonic() - started
+    writer.join()
+    assert (result.status, result.new) == ("committed", 48)
+    assert waited > 0.3, "the upload queued behind the write lock"
+    sources = [row[2] for row in sorted(snapshot(city)["batches"])]
+    assert sources == ["definitions.csv", "slow.csv", "queued.csv"]

@@ -14,6 +14,7 @@ import pandas as pd
 from metrics.frames import DEPARTMENT, FILLED_DATE, PERIOD, POSITION_ID, POSTED_DATE, TITLE
 
 DAYS_TO_FILL = "days_to_fill"
+TIME_TO_FILL_KPI = "time_to_fill"
 
 
 def _calendar_days(later: pd.Series, earlier: pd.Series) -> pd.Series:

@@ -13,7 +13,8 @@ and the projection look ahead, so they use the target in force at the as-of mont
 the values of the 12 months ending at the as-of month, NaN where a month has none. Rows are ordered off
 target first, then near, on, no target and no data (``status_rank``), then by department and KPI name.
 
-A department is overdue when none of its KPIs has a value for the as-of month.
+A department's ``last_period`` is the latest month it reported: its time to fill, which the application
+derives from hiring records, does not count. It is overdue when that month is before the as-of month.
 """
 
 from datetime import date
@@ -23,6 +24,7 @@ import pandas as pd
 
 from metrics.explain import explain
 from metrics.fiscal import fiscal_to_date
+from metrics.hiring import TIME_TO_FILL_KPI
 from metrics.frames import (
     DEPARTMENT, DEPARTMENT_NAME, DIRECTION, ENTERPRISE, HIGHER_IS_BETTER, KPI, KPI_ID, KPI_NAME, LOWER_IS_BETTER,
     NOTE, PERIOD, TARGET, TOLERANCE_PCT, UNIT, VALUE, WEIGHT, kpi_settings, month_grid, month_number, month_start,
@@ -144,15 +146,20 @@ def _scores_only(card: pd.DataFrame) -> pd.DataFrame:
 
 def department_summary(card: pd.DataFrame, kpis: pd.DataFrame, cap: float | None = None) -> pd.DataFrame:
     """One row per department of a scorecard: score_month/3m/12m, the number of KPIs in each status, with a
-    special-cause concern, last_period reported and overdue; ``cap`` bounds each KPI's score in the means."""
+    special-cause concern, last_period reported and overdue (see the module); ``cap`` bounds each KPI's score
+    in the means."""
     scores = department_scores(_scores_only(card), kpis, cap).pivot(index=DEPARTMENT, columns="window", values="score")
     scores.columns = [f"score_{name}" for name in scores.columns]
     counts = pd.crosstab(card[DEPARTMENT], card[STATUS]).reindex(columns=list(STATUSES), fill_value=0)
-    summary = card.assign(concern=card["variation"].eq("special_cause_concern")).groupby(DEPARTMENT, sort=True).agg(
+    flags = card.assign(
+        concern=card["variation"].eq("special_cause_concern"),
+        reported=card[PERIOD].where(card[KPI].ne(TIME_TO_FILL_KPI)),
+    )
+    summary = flags.groupby(DEPARTMENT, sort=True).agg(
         department_name=(DEPARTMENT_NAME, "first"),
         kpis=(KPI_ID, "size"),
         special_cause_concern=("concern", "sum"),
-        last_period=(PERIOD, "max"),
+        last_period=("reported", "max"),
         as_of=("as_of", "first"),
     )
     summary = summary.join(scores).join(counts)

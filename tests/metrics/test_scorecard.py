@@ -270,6 +270,11 @@ def test_june_2016_mix_with_time_to_fill_from_hiring_matches_the_sample_readme(c
     assert reported["status"].value_counts().to_dict() == {
         "on_target": 36, "near_target": 17, "off_target": 17, "no_target": 1
     }
+    # The library's June time to fill comes from hiring records, not from the library: still overdue.
+    assert row(card, "library", "time_to_fill")["reported_as_of"]
+    summary = department_summary(card, kpis).set_index("department")
+    assert summary["overdue"].to_dict() == {d: d == "library" for d in summary.index}
+    assert summary.loc["library", "last_period"] == pd.Timestamp("2016-05-01")
 
 
 def test_a_city_without_observations_has_a_no_data_row_per_kpi_and_every_department_overdue():

@@ -4,11 +4,15 @@ Each quirk is uploaded for real (SQLite and PostgreSQL) and the stored values ar
 
 from __future__ import annotations
 
+import hashlib
+import io
+
 import pandas as pd
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from louiestat import queries
+from louiestat.db.models import Batch
 from louiestat.ingest import ingest
 from louiestat.ingest.source import normalise_header, open_csv
 
@@ -164,3 +168,15 @@ def test_open_csv_reads_a_path_and_names_the_file_after_it(tmp_path) -> None:
 )
 def test_header_names_are_normalised(raw: str, name: str) -> None:
     assert normalise_header(raw) == name
+
+
+def test_an_uploaded_file_object_is_read_under_its_own_name_and_fingerprinted(city: Engine) -> None:
+    data = b"department,kpi,period,value\nhr,overtime_hours,2013-01,12\n"
+    upload = io.BytesIO(data)
+    upload.name = "March KPIs.csv"
+    result = ingest(city, upload)
+    assert result.status == "committed"
+    assert (result.file, result.sha256) == ("March KPIs.csv", hashlib.sha256(data).hexdigest())
+    with city.connect() as conn:
+        recorded = conn.execute(select(Batch.source, Batch.sha256).where(Batch.id == result.batch_id)).one()
+    assert tuple(recorded) == ("March KPIs.csv", hashlib.sha256(data).hexdigest())

@@ -137,20 +137,20 @@ def test_department_by_slug_or_name_and_kpi_by_key_or_name_in_any_case(city: Eng
 
 
 @pytest.mark.parametrize(
-    ("data", "encoding", "delimiter"),
+    ("data", "encoding", "delimiter", "header"),
     [
-        (b"a,b\n1,2\n", "utf-8", ","),
-        (b"\xef\xbb\xbfa;b\n1;2\n", "utf-8-sig", ";"),
-        ("a\tb\n1\t2\n".encode("utf-16"), "utf-16", "\t"),
-        (b"a;b\n1;caf\xe9\n", "cp1252", ";"),
-        (b'"x,y";b;c\n1;2;3\n', "utf-8", ";"),
+        (b"a,b\n1,2\n", "utf-8", ",", ["a", "b"]),
+        (b"\xef\xbb\xbfa;b\n1;2\n", "utf-8-sig", ";", ["a", "b"]),
+        ("a\tb\n1\t2\n".encode("utf-16"), "utf-16", "\t", ["a", "b"]),
+        (b"a;b\n1;caf\xe9\n", "cp1252", ";", ["a", "b"]),
+        (b'"x,y";b;c\n1;2;3\n', "utf-8", ";", ["x,y", "b", "c"]),
     ],
     ids=["utf-8", "utf-8-bom", "utf-16", "cp1252", "quoted-comma-in-header"],
 )
-def test_open_csv_detects_encoding_and_delimiter(data: bytes, encoding: str, delimiter: str) -> None:
+def test_open_csv_detects_encoding_and_delimiter(data: bytes, encoding: str, delimiter: str, header: list[str]) -> None:
     with open_csv(data, "f.csv") as csv_file:
         assert (csv_file.encoding, csv_file.delimiter, csv_file.size) == (encoding, delimiter, len(data))
-        assert csv_file.header[-1] in {"b", "c"}
+        assert csv_file.header == header
 
 
 def test_open_csv_reads_a_path_and_names_the_file_after_it(tmp_path) -> None:

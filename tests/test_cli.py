@@ -22,7 +22,12 @@ from tests.conftest import ROOT, snapshot
 from tests.ingest.conftest import DEFINITIONS
 
 VALUES = "department,kpi,period,value\nhr,overtime_hours,2013-01,120\nhr,overtime_hours,2013-02,95\n"
-BAD_VALUES = "department,kpi,period,value\nhr,overtime_hours,2013-13,120\nhr,overtme_hours,2013-02,95\nhr,overtime_hours,2013-03,\n"
+BAD_VALUES = (
+    "department,kpi,period,value\n"
+    "hr,overtime_hours,2013-13,120\n"
+    "hr,overtme_hours,2013-02,95\n"
+    "hr,overtime_hours,2013-03,\n"
+)
 
 
 @pytest.fixture
@@ -87,7 +92,9 @@ def test_a_rejected_file_exits_1_and_prints_every_error(city: Engine, files, cap
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "bad.csv was rejected and nothing was written: 3 errors in 3 of 3 rows."
     assert out[1].startswith("  error: line 2, column 'period': month 13 does not exist")
-    assert out[2].startswith("  error: line 3, column 'kpi': unknown KPI of department 'hr'; did you mean 'overtime_hours'?")
+    assert out[2].startswith(
+        "  error: line 3, column 'kpi': unknown KPI of department 'hr'; did you mean 'overtime_hours'?"
+    )
     assert out[3].startswith("  error: line 4, column 'value': blank value")
     assert snapshot(city) == before
 
@@ -97,7 +104,9 @@ def test_json_output_parses_and_includes_the_errors_with_their_lines(city: Engin
     summary = json.loads(capsys.readouterr().out)
     assert (summary["status"], summary["kind"], summary["rows"], summary["error_count"]) == ("rejected", "values", 3, 3)
     assert [(e["line"], e["column"], e["value"]) for e in summary["errors"]] == [
-        (2, "period", "2013-13"), (3, "kpi", "overtme_hours"), (4, "value", None)
+        (2, "period", "2013-13"),
+        (3, "kpi", "overtme_hours"),
+        (4, "value", None),
     ]
     assert summary["message"].startswith("bad.csv was rejected")
 
@@ -230,7 +239,13 @@ def test_python_m_louiestat_runs_from_the_repository_root(database_url: str, cit
 
     def run(*argv: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "-m", "louiestat", *argv], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+            [sys.executable, "-m", "louiestat", *argv],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
 
     committed = run("ingest", str(files["values"]))

@@ -19,7 +19,9 @@ VALUES = (
     "Human Resources,Overtime_Hours,2013-02-01,100,80,\n"
     "ems,response_time,2013-01,8.5,,\n"
 )
-HIRING = "department,position_id,title,posted_date,filled_date\nhr,P-1,Clerk,01/01/2013,2013-01-31\nhr,P-2,,2013-01-05,\n"
+HIRING = (
+    "department,position_id,title,posted_date,filled_date\nhr,P-1,Clerk,01/01/2013,2013-01-31\nhr,P-2,,2013-01-05,\n"
+)
 
 
 @pytest.fixture

@@ -53,12 +53,11 @@ def test_the_sqlite_file_itself_is_in_wal_mode(sqlite_engine: Engine, tmp_path: 
 
 def test_foreign_keys_are_enforced(engine: Engine) -> None:
     before = snapshot(engine)
-    with pytest.raises(IntegrityError):
-        with write_transaction(engine) as conn:
-            conn.execute(text(BATCH))
-            conn.execute(
-                text("INSERT INTO observations (kpi_id, period, value, batch_id) VALUES (999, '2013-01-01', 1, 1)")
-            )
+    with pytest.raises(IntegrityError), write_transaction(engine) as conn:
+        conn.execute(text(BATCH))
+        conn.execute(
+            text("INSERT INTO observations (kpi_id, period, value, batch_id) VALUES (999, '2013-01-01', 1, 1)")
+        )
     assert snapshot(engine) == before
 
 
@@ -70,10 +69,9 @@ def test_a_write_transaction_commits_when_its_block_ends(engine: Engine) -> None
 
 def test_a_write_transaction_rolls_back_on_any_exception(engine: Engine) -> None:
     before = snapshot(engine)
-    with pytest.raises(KeyboardInterrupt):
-        with write_transaction(engine) as conn:
-            conn.execute(text(BATCH))
-            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt), write_transaction(engine) as conn:
+        conn.execute(text(BATCH))
+        raise KeyboardInterrupt
     assert snapshot(engine) == before
 
 
@@ -96,7 +94,9 @@ def test_a_postgres_write_transaction_holds_the_advisory_write_lock(postgres_url
     try:
         with engine.connect() as other:
             with write_transaction(engine):
-                assert other.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY}).scalar() is False
+                assert (
+                    other.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY}).scalar() is False
+                )
             other.rollback()
             assert other.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY}).scalar() is True
             other.rollback()

@@ -61,9 +61,13 @@ def test_the_migrated_schema_matches_the_models(empty_engine: Engine) -> None:
 def test_upgrading_a_current_database_again_changes_nothing(empty_engine: Engine) -> None:
     upgrade_to_head(empty_engine)
     with empty_engine.begin() as conn:
-        conn.execute(text("INSERT INTO batches (kind, source, actor, created_at, rows_total, inserted, updated, "
-                          "unchanged, deleted, status) VALUES ('values', 'f.csv', 'me', '2024-01-01', 0, 0, 0, 0, 0, "
-                          "'committed')"))
+        conn.execute(
+            text(
+                "INSERT INTO batches (kind, source, actor, created_at, rows_total, inserted, updated, "
+                "unchanged, deleted, status) VALUES ('values', 'f.csv', 'me', '2024-01-01', 0, 0, 0, 0, 0, "
+                "'committed')"
+            )
+        )
     before = snapshot(empty_engine)
     statements: list[str] = []
     event.listen(empty_engine, "before_cursor_execute", lambda conn, cursor, sql, *rest: statements.append(sql))

@@ -73,13 +73,19 @@ def test_a_failure_after_the_first_slice_of_rows_leaves_every_table_as_before(
     [
         (values_file(range(2000, 2015), 20, target=15), "targets", "observations"),
         (
-            b"department,department_name,kpi,kpi_name,unit,direction,target\n"
-            b"parks,Parks,mowing,Acres mowed,count,higher_is_better,10\n"
-            b"hr,Human Resources,overtime_hours,Overtime,hours,lower_is_better,90\n",
+            (
+                b"department,department_name,kpi,kpi_name,unit,direction,target\n"
+                b"parks,Parks,mowing,Acres mowed,count,higher_is_better,10\n"
+                b"hr,Human Resources,overtime_hours,Overtime,hours,lower_is_better,90\n"
+            ),
             "departments",
             "kpis",
         ),
-        (b"department,position_id,posted_date,filled_date\nhr,P-1,2013-01-01,2013-01-31\n", "positions", "observations"),
+        (
+            b"department,position_id,posted_date,filled_date\nhr,P-1,2013-01-01,2013-01-31\n",
+            "positions",
+            "observations",
+        ),
     ],
     ids=["values", "definitions", "hiring"],
 )
@@ -154,7 +160,13 @@ def test_a_process_killed_while_writing_leaves_the_database_as_before(
     before = snapshot(stored_city)
     env = {**os.environ, "LOUIESTAT_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
     child = subprocess.run(
-        [sys.executable, "-c", KILLED_CHILD, str(path)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", KILLED_CHILD, str(path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert child.returncode == -signal.SIGKILL, child.stderr
     assert child.stdout.split() == [str(480 + 500)], "the child had written rows inside its transaction"

@@ -79,8 +79,13 @@ def test_parse_periods_keeps_the_index_of_its_input() -> None:
 
 @pytest.mark.parametrize(
     ("text", "date"),
-    [("2013-03-15", dt.date(2013, 3, 15)), ("03/15/2013", dt.date(2013, 3, 15)), ("3/5/2013", dt.date(2013, 3, 5)),
-     ("2012-02-29", dt.date(2012, 2, 29)), ("2024-06-15", TODAY)],
+    [
+        ("2013-03-15", dt.date(2013, 3, 15)),
+        ("03/15/2013", dt.date(2013, 3, 15)),
+        ("3/5/2013", dt.date(2013, 3, 5)),
+        ("2012-02-29", dt.date(2012, 2, 29)),
+        ("2024-06-15", TODAY),
+    ],
 )
 def test_dates_in_iso_or_us_form_are_read(text: str, date: dt.date) -> None:
     assert read_date(text, TODAY) == (date, None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
@@ -12,14 +13,29 @@ from tests.conftest import snapshot
 from tests.ingest.conftest import DEFINITIONS
 
 HEADER = "department,department_name,kpi,kpi_name,unit,direction,target"
-FIELDS = ["department", "department_name", "kpi_name", "unit", "direction", "target", "tolerance_pct", "min_value",
-          "max_value", "enterprise", "weight", "aggregation", "description"]
+FIELDS = [
+    "department",
+    "department_name",
+    "kpi_name",
+    "unit",
+    "direction",
+    "target",
+    "tolerance_pct",
+    "min_value",
+    "max_value",
+    "enterprise",
+    "weight",
+    "aggregation",
+    "description",
+]
 
 
 def definitions(engine: Engine) -> dict[str, dict]:
     """KPI key -> its stored definition (missing numbers as None)."""
     frame = queries.kpis(engine).set_index("kpi")[FIELDS]
-    return {key: {f: (None if v != v else v) for f, v in row.items()} for key, row in frame.to_dict("index").items()}
+    return {
+        key: {f: (None if pd.isna(v) else v) for f, v in row.items()} for key, row in frame.to_dict("index").items()
+    }
 
 
 def upload(engine: Engine, data: str) -> UploadResult:
@@ -40,7 +56,7 @@ def test_a_definitions_file_creates_departments_and_kpis_with_every_field(engine
         "min_value,max_value,enterprise,weight\n"
         "public_works,Public Works,potholes_pct,Potholes filled in 3 days,Percent,Higher is better,90,,"
         '"Share of potholes, filled",mean,0,100,no,2\n'
-        "public_works,Public Works,overtime_hours,Unscheduled overtime,hours,lower-is-better,\"1,200\",5,,sum,,,yes,\n"
+        'public_works,Public Works,overtime_hours,Unscheduled overtime,hours,lower-is-better,"1,200",5,,sum,,,yes,\n'
         "hr,Human Resources,overtime_hours,Unscheduled overtime,hours,lower_is_better,300,,,,,,x,\n"
     )
     result = upload(engine, data)
@@ -53,15 +69,38 @@ def test_a_definitions_file_creates_departments_and_kpis_with_every_field(engine
     kpis = queries.kpis(engine)
     stored = {(d, k): row for d, k, row in zip(kpis["department"], kpis["kpi"], kpis.to_dict("records"))}
     potholes = stored[("public_works", "potholes_pct")]
-    assert {f: potholes[f] for f in ["unit", "direction", "target", "tolerance_pct", "min_value", "max_value",
-                                      "enterprise", "weight", "aggregation", "description"]} == {
-        "unit": "percent", "direction": "higher_is_better", "target": 90.0, "tolerance_pct": 10.0, "min_value": 0.0,
-        "max_value": 100.0, "enterprise": False, "weight": 2.0, "aggregation": "mean",
+    assert {
+        f: potholes[f]
+        for f in [
+            "unit",
+            "direction",
+            "target",
+            "tolerance_pct",
+            "min_value",
+            "max_value",
+            "enterprise",
+            "weight",
+            "aggregation",
+            "description",
+        ]
+    } == {
+        "unit": "percent",
+        "direction": "higher_is_better",
+        "target": 90.0,
+        "tolerance_pct": 10.0,
+        "min_value": 0.0,
+        "max_value": 100.0,
+        "enterprise": False,
+        "weight": 2.0,
+        "aggregation": "mean",
         "description": "Share of potholes, filled",
     }
     overtime = stored[("public_works", "overtime_hours")]
     assert (overtime["direction"], overtime["target"], overtime["tolerance_pct"], overtime["enterprise"]) == (
-        "lower_is_better", 1200.0, 5.0, True
+        "lower_is_better",
+        1200.0,
+        5.0,
+        True,
     )
     assert stored[("hr", "overtime_hours")]["enterprise"]
 
@@ -93,7 +132,11 @@ def test_uploading_the_same_definitions_again_changes_nothing(city: Engine) -> N
     before = snapshot(city)
     result = upload(city, DEFINITIONS)
     assert (result.status, result.new, result.changed, result.unchanged, result.batch_id) == (
-        "unchanged", 0, 0, 4, None
+        "unchanged",
+        0,
+        0,
+        4,
+        None,
     )
     assert snapshot(city) == before
 
@@ -117,7 +160,9 @@ def test_a_bad_unit_or_direction_is_refused_listing_the_allowed_ones(city: Engin
 
 
 def test_min_above_max_is_refused(city: Engine) -> None:
-    result = rejected(city, f"{HEADER},min_value,max_value\nhr,Human Resources,score,Score,rate,higher_is_better,,10,1\n")
+    result = rejected(
+        city, f"{HEADER},min_value,max_value\nhr,Human Resources,score,Score,rate,higher_is_better,,10,1\n"
+    )
     assert [(e.line, e.column, e.value) for e in result.errors] == [(2, "max_value", "1")]
     assert result.errors[0].message == "max_value 1 is below min_value 10; swap them or correct one"
 
@@ -136,7 +181,10 @@ def test_a_target_outside_the_kpis_own_range_is_refused(city: Engine) -> None:
 
 def test_a_slug_with_spaces_is_refused_with_an_example(city: Engine) -> None:
     result = rejected(
-        city, f"{HEADER}\npublic works,Public Works,potholes,Potholes,count,lower_is_better,\nhr,Human Resources,new kpi,New,count,lower_is_better,\n"
+        city,
+        f"{HEADER}\n"
+        "public works,Public Works,potholes,Potholes,count,lower_is_better,\n"
+        "hr,Human Resources,new kpi,New,count,lower_is_better,\n",
     )
     assert [(e.line, e.column, e.value) for e in result.errors] == [
         (2, "department", "public works"),
@@ -154,13 +202,18 @@ def test_the_same_department_with_two_names_is_refused(city: Engine) -> None:
         "parks,Parks and Recreation,pools,Pools open,count,higher_is_better,\n",
     )
     assert [(e.line, e.column, e.value) for e in result.errors] == [(3, "department_name", "Parks and Recreation")]
-    assert result.errors[0].message == "department 'parks' is named 'Parks' on an earlier line; use one name per department"
+    assert (
+        result.errors[0].message
+        == "department 'parks' is named 'Parks' on an earlier line; use one name per department"
+    )
 
 
 def test_the_same_kpi_twice_is_refused_on_both_lines(city: Engine) -> None:
     result = rejected(
         city,
-        f"{HEADER}\nparks,Parks,mowing,Acres mowed,count,higher_is_better,\nparks,Parks,Mowing,Acres,count,higher_is_better,\n",
+        f"{HEADER}\n"
+        "parks,Parks,mowing,Acres mowed,count,higher_is_better,\n"
+        "parks,Parks,Mowing,Acres,count,higher_is_better,\n",
     )
     assert [e.line for e in result.errors] == [2, 3]
     assert "KPI 'mowing' of department 'parks' appears more than once in the file (also on line 3)" in (
@@ -170,8 +223,15 @@ def test_the_same_kpi_twice_is_refused_on_both_lines(city: Engine) -> None:
 
 @pytest.mark.parametrize("column", ["department_name", "kpi_name"])
 def test_a_blank_name_is_refused(city: Engine, column: str) -> None:
-    row = {"department": "parks", "department_name": "Parks", "kpi": "mowing", "kpi_name": "Mowing", "unit": "count",
-           "direction": "higher_is_better", "target": ""}
+    row = {
+        "department": "parks",
+        "department_name": "Parks",
+        "kpi": "mowing",
+        "kpi_name": "Mowing",
+        "unit": "count",
+        "direction": "higher_is_better",
+        "target": "",
+    }
     row[column] = " "
     result = rejected(city, f"{HEADER}\n" + ",".join(row.values()) + "\n")
     assert [(e.line, e.column) for e in result.errors] == [(2, column)]

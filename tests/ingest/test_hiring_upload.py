@@ -34,7 +34,9 @@ def positions(engine: Engine) -> dict[tuple[str, str], tuple]:
     frame = queries.hiring(engine)
     return {
         (d, p): (None if pd.isna(t) else t, posted.date(), None if pd.isna(filled) else filled.date())
-        for d, p, t, posted, filled in frame[["department", "position_id", "title", "posted_date", "filled_date"]].values
+        for d, p, t, posted, filled in frame[
+            ["department", "position_id", "title", "posted_date", "filled_date"]
+        ].values
     }
 
 
@@ -114,7 +116,11 @@ def test_uploading_the_same_hiring_file_again_changes_nothing(city: Engine) -> N
     before = snapshot(city)
     result = upload(city, HIRING)
     assert (result.status, result.new, result.changed, result.unchanged, result.batch_id) == (
-        "unchanged", 0, 0, 5, None
+        "unchanged",
+        0,
+        0,
+        5,
+        None,
     )
     assert result.details["time_to_fill_values_unchanged"] == 2
     assert snapshot(city) == before

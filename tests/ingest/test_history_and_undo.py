@@ -75,8 +75,13 @@ def test_a_corrected_file_updates_only_the_changed_rows_and_keeps_the_old_values
     assert (corrected.status, corrected.new, corrected.changed, corrected.unchanged) == ("committed", 1, 2, 2)
     recorded = batch(city, corrected.batch_id)
     assert {k: recorded[k] for k in ("kind", "source", "actor", "rows_total", "inserted", "updated", "unchanged")} == {
-        "kind": "values", "source": "values-corrected.csv", "actor": "tester", "rows_total": 5, "inserted": 1,
-        "updated": 2, "unchanged": 2,
+        "kind": "values",
+        "source": "values-corrected.csv",
+        "actor": "tester",
+        "rows_total": 5,
+        "inserted": 1,
+        "updated": 2,
+        "unchanged": 2,
     }
     observations = {(row[0], row[1]): (row[2], row[4]) for row in snapshot(city)["observations"]}
     assert observations[(2, dt.date(2013, 2, 1))] == (112.0, corrected.batch_id)
@@ -85,9 +90,7 @@ def test_a_corrected_file_updates_only_the_changed_rows_and_keeps_the_old_values
     history = sorted(
         (dict(zip(names, row)) for row in snapshot(city)["observations_history"]), key=lambda r: r["period"]
     )
-    assert [
-        (r["period"], r["value"], r["note"], r["batch_id"], r["superseded_by_batch_id"]) for r in history
-    ] == [
+    assert [(r["period"], r["value"], r["note"], r["batch_id"], r["superseded_by_batch_id"]) for r in history] == [
         (dt.date(2013, 2, 1), 110.0, None, first.batch_id, corrected.batch_id),
         (dt.date(2013, 3, 1), 120.0, "storm", first.batch_id, corrected.batch_id),
     ]
@@ -132,7 +135,11 @@ def test_undo_marks_the_batch_undone_and_records_who_undid_it(city: Engine) -> N
     assert (undone["status"], undone["undone_by_id"]) == ("undone", result.undo_batch_id)
     undo = batch(city, result.undo_batch_id)
     assert (undo["kind"], undo["actor"], undo["undoes_id"], undo["source"], undo["status"]) == (
-        "undo", "supervisor", corrected.batch_id, f"undo of batch {corrected.batch_id}", "committed"
+        "undo",
+        "supervisor",
+        corrected.batch_id,
+        f"undo of batch {corrected.batch_id}",
+        "committed",
     )
     listed = batches.list_batches(city)
     assert listed["id"].tolist()[:2] == [result.undo_batch_id, corrected.batch_id]
@@ -143,8 +150,11 @@ def test_the_undone_versions_stay_in_the_history_under_the_undo_batch(city: Engi
     corrected = upload(city, CORRECTED)
     result = batches.undo_batch(city, corrected.batch_id, actor="supervisor")
     history = sorted((row[3], row[5], row[6]) for row in snapshot(city)["observations_history"])
-    assert history == [(8.7, corrected.batch_id, result.undo_batch_id), (112.0, corrected.batch_id, result.undo_batch_id),
-                       (120.0, corrected.batch_id, result.undo_batch_id)]
+    assert history == [
+        (8.7, corrected.batch_id, result.undo_batch_id),
+        (112.0, corrected.batch_id, result.undo_batch_id),
+        (120.0, corrected.batch_id, result.undo_batch_id),
+    ]
     assert all(row[5] != first.batch_id for row in snapshot(city)["observations_history"])
 
 
@@ -155,7 +165,9 @@ def test_after_an_undo_the_corrected_file_can_be_uploaded_again(city: Engine) ->
     batches.undo_batch(city, corrected.batch_id, actor="supervisor")
     again = upload(city, CORRECTED)
     assert (again.status, again.new, again.changed) == ("committed", 1, 2)
-    assert [row[:4] for row in data_tables(snapshot(city))["observations"]] == [row[:4] for row in state["observations"]]
+    assert [row[:4] for row in data_tables(snapshot(city))["observations"]] == [
+        row[:4] for row in state["observations"]
+    ]
 
 
 def test_undo_of_a_definitions_update_restores_the_old_target(city: Engine) -> None:
@@ -172,7 +184,9 @@ def test_undo_of_a_definitions_update_restores_the_old_target(city: Engine) -> N
 
 
 def test_undo_of_a_hiring_upload_restores_the_time_to_fill_values(city: Engine) -> None:
-    hiring = "department,position_id,posted_date,filled_date\nhr,P-1,2013-01-01,2013-01-31\nhr,P-2,2013-01-01,2013-02-11\n"
+    hiring = (
+        "department,position_id,posted_date,filled_date\nhr,P-1,2013-01-01,2013-01-31\nhr,P-2,2013-01-01,2013-02-11\n"
+    )
     upload(city, hiring, name="hiring.csv")
     before = snapshot(city)
     correction = upload(city, hiring.replace("2013-02-11", "2013-01-21"), name="hiring.csv")
@@ -210,7 +224,8 @@ def test_a_later_batch_on_other_rows_does_not_block_an_undo(city: Engine) -> Non
 def test_undo_is_refused_when_a_later_batch_built_on_a_kpi_it_created(city: Engine) -> None:
     created = ingest(
         city,
-        b"department,department_name,kpi,kpi_name,unit,direction,target\nparks,Parks,mowing,Acres mowed,count,higher_is_better,\n",
+        b"department,department_name,kpi,kpi_name,unit,direction,target\n"
+        b"parks,Parks,mowing,Acres mowed,count,higher_is_better,\n",
         name="definitions.csv",
     )
     values = upload(city, "department,kpi,period,value\nparks,mowing,2013-01,40\n")

@@ -77,7 +77,9 @@ def test_a_column_repeated_in_the_header_is_refused(city: Engine) -> None:
 
 
 def test_a_blank_value_is_an_error_never_a_zero(city: Engine) -> None:
-    result = rejected(city, HEADER + "hr,overtime_hours,2013-01,5\nhr,overtime_hours,2013-02,\nhr,overtime_hours,2013-03,  \n")
+    result = rejected(
+        city, HEADER + "hr,overtime_hours,2013-01,5\nhr,overtime_hours,2013-02,\nhr,overtime_hours,2013-03,  \n"
+    )
     assert where(result) == [(3, "value", None), (4, "value", None)]
     assert "a blank is never read as zero" in result.errors[0].message
     assert "leave a month without data out of the file, or enter 0 if it was 0" in result.errors[0].message
@@ -136,24 +138,36 @@ def test_a_value_that_is_not_a_finite_number_is_refused(city: Engine, value: str
 
 def test_a_value_outside_the_kpis_min_and_max_is_refused(city: Engine) -> None:
     result = rejected(
-        city, HEADER + "ems,calls_answered_pct,2013-01,100\nems,calls_answered_pct,2013-02,100.5\nems,calls_answered_pct,2013-03,-1\n"
+        city,
+        HEADER
+        + "ems,calls_answered_pct,2013-01,100\n"
+        + "ems,calls_answered_pct,2013-02,100.5\n"
+        + "ems,calls_answered_pct,2013-03,-1\n",
     )
     assert where(result) == [(3, "value", "100.5"), (4, "value", "-1")]
     assert result.errors[0].message == "value outside the valid range for this KPI (percent): 0 to 100"
 
 
 def test_negative_days_hours_minutes_and_counts_are_refused(city: Engine) -> None:
-    more = "department,department_name,kpi,kpi_name,unit,direction,target\nhr,Human Resources,hires,Hires,count,higher_is_better,10\n"
+    more = (
+        "department,department_name,kpi,kpi_name,unit,direction,target\n"
+        "hr,Human Resources,hires,Hires,count,higher_is_better,10\n"
+    )
     assert ingest(city, more.encode(), name="definitions.csv").status == "committed"
     result = rejected(
         city,
         HEADER
-        + "hr,time_to_fill,2013-01,-1\nhr,overtime_hours,2013-01,-0.5\nems,response_time,2013-01,-2\nhr,hires,2013-01,-3\n"
+        + "hr,time_to_fill,2013-01,-1\n"
+        + "hr,overtime_hours,2013-01,-0.5\n"
+        + "ems,response_time,2013-01,-2\n"
+        + "hr,hires,2013-01,-3\n"
         + "hr,hires,2013-02,0\n",
     )
     assert where(result) == [(2, "value", "-1"), (3, "value", "-0.5"), (4, "value", "-2"), (5, "value", "-3")]
     units = [e.message for e in result.errors]
-    assert units == [f"value outside the valid range for this KPI ({u}): 0 or more" for u in ("days", "hours", "minutes", "count")]
+    assert units == [
+        f"value outside the valid range for this KPI ({u}): 0 or more" for u in ("days", "hours", "minutes", "count")
+    ]
 
 
 def test_a_target_outside_the_kpis_range_is_refused(city: Engine) -> None:
@@ -164,7 +178,8 @@ def test_a_target_outside_the_kpis_range_is_refused(city: Engine) -> None:
 
 def test_two_rows_for_the_same_kpi_and_month_are_both_reported(city: Engine) -> None:
     result = rejected(
-        city, HEADER + "hr,overtime_hours,2013-01,5\nhr,overtime_hours,2013-02,5\nHuman Resources,Overtime_Hours,1/2013,6\n"
+        city,
+        HEADER + "hr,overtime_hours,2013-01,5\nhr,overtime_hours,2013-02,5\nHuman Resources,Overtime_Hours,1/2013,6\n",
     )
     assert [e.line for e in result.errors] == [2, 4]
     assert result.errors[0].message == (
@@ -262,11 +277,18 @@ def test_binary_and_spreadsheet_files_renamed_csv_are_refused(city: Engine, data
 def test_an_unknown_department_or_kpi_gets_the_closest_existing_name(city: Engine) -> None:
     result = rejected(
         city,
-        HEADER + "hrr,overtime_hours,2013-01,5\nhr,overtme_hours,2013-01,5\nEmergency Medical Service,response_time,2013-01,9\n"
+        HEADER
+        + "hrr,overtime_hours,2013-01,5\n"
+        + "hr,overtme_hours,2013-01,5\n"
+        + "Emergency Medical Service,response_time,2013-01,9\n"
         "parks,mowing,2013-01,1\n",
     )
-    assert where(result) == [(2, "department", "hrr"), (3, "kpi", "overtme_hours"),
-                             (4, "department", "Emergency Medical Service"), (5, "department", "parks")]
+    assert where(result) == [
+        (2, "department", "hrr"),
+        (3, "kpi", "overtme_hours"),
+        (4, "department", "Emergency Medical Service"),
+        (5, "department", "parks"),
+    ]
     messages = [e.message for e in result.errors]
     assert messages[0] == "unknown department; did you mean 'hr'?"
     assert messages[1] == "unknown KPI of department 'hr'; did you mean 'overtime_hours'?"
@@ -299,8 +321,9 @@ def test_every_error_in_the_file_is_reported_not_only_the_first(city: Engine) ->
 def test_beyond_the_listing_limit_errors_are_still_counted(city: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOUIESTAT_MAX_LISTED_ERRORS", "5")
     get_settings.cache_clear()
-    result = ingest(city, (HEADER + "".join(f"hr,overtime_hours,{y}-13,5\n" for y in range(2000, 2020))).encode(),
-                    name="values.csv")
+    result = ingest(
+        city, (HEADER + "".join(f"hr,overtime_hours,{y}-13,5\n" for y in range(2000, 2020))).encode(), name="values.csv"
+    )
     assert (result.status, result.error_count, len(result.errors)) == ("rejected", 20, 5)
     assert [e.line for e in result.errors] == [2, 3, 4, 5, 6]
     assert result.message == "values.csv was rejected and nothing was written: 20 errors (5 listed) in 20 of 20 rows."
@@ -313,9 +336,7 @@ def test_a_row_with_several_problems_reports_each(city: Engine) -> None:
 
 def test_hiring_fill_date_before_posting_is_refused(city: Engine) -> None:
     data = (
-        "department,position_id,posted_date,filled_date\n"
-        "hr,P-1,2013-01-10,2013-02-01\n"
-        "hr,P-2,2013-03-10,2013-03-09\n"
+        "department,position_id,posted_date,filled_date\nhr,P-1,2013-01-10,2013-02-01\nhr,P-2,2013-03-10,2013-03-09\n"
     )
     result = rejected(city, data, name="hiring.csv")
     assert where(result) == [(3, "filled_date", "2013-03-09")]
@@ -334,8 +355,16 @@ def test_hiring_rows_with_bad_dates_unknown_departments_or_repeats_are_all_repor
         "hr,P-4,2013-01-02,\n"
     )
     result = rejected(city, data, name="hiring.csv")
-    assert where(result) == [(2, "posted_date", "2013-02-30"), (3, "department", "parks"), (4, "posted_date", ""),
-                             (5, None, None), (6, None, None)]
+    assert where(result) == [
+        (2, "posted_date", "2013-02-30"),
+        (3, "department", "parks"),
+        (4, "posted_date", ""),
+        (5, None, None),
+        (6, None, None),
+    ]
     assert "not a real date; use YYYY-MM-DD (2013-03-15) or MM/DD/YYYY (03/15/2013)" in result.errors[0].message
     assert result.errors[2].message == "blank; this column must be filled in on every row"
-    assert "position 'P-4' of department 'hr' appears more than once in the file (also on line 6)" in result.errors[3].message
+    assert (
+        "position 'P-4' of department 'hr' appears more than once in the file (also on line 6)"
+        in result.errors[3].message
+    )

@@ -56,7 +56,11 @@ def test_windows_1252_file_keeps_its_accented_letters(city: Engine) -> None:
 
 
 def test_utf16_tab_delimited_unicode_text_from_excel_loads(city: Engine) -> None:
-    text = "department\tkpi\tperiod\tvalue\tnote\r\nhr\tovertime_hours\t2013-01\t12\tZoë\r\nems\tresponse_time\t2013-01\t8.5\t\r\n"
+    text = (
+        "department\tkpi\tperiod\tvalue\tnote\r\n"
+        "hr\tovertime_hours\t2013-01\t12\tZoë\r\n"
+        "ems\tresponse_time\t2013-01\t8.5\t\r\n"
+    )
     data = text.encode("utf-16")
     assert data[:2] in (b"\xff\xfe", b"\xfe\xff")
     result = committed(city, data)
@@ -99,14 +103,16 @@ def test_blank_trailing_lines_are_not_rows(city: Engine) -> None:
 
 
 def test_blank_lines_between_rows_keep_later_line_numbers_exact(city: Engine) -> None:
-    result = ingest(city, b"department,kpi,period,value\n\nhr,overtime_hours,2013-01,12\n\n\nhr,overtime_hours,2013-02,x\n")
+    result = ingest(
+        city, b"department,kpi,period,value\n\nhr,overtime_hours,2013-01,12\n\n\nhr,overtime_hours,2013-02,x\n"
+    )
     assert result.status == "rejected"
     assert [(e.line, e.column, e.value) for e in result.errors] == [(6, "value", "x")]
 
 
 def test_quoted_values_may_hold_delimiters_quotes_and_line_breaks(city: Engine) -> None:
     data = (
-        b'department,kpi,period,value,note\n'
+        b"department,kpi,period,value,note\n"
         b'hr,overtime_hours,2013-01,"1,234","storm, then ""flood""\nsecond line"\n'
         b"hr,overtime_hours,2013-02,x,\n"
     )
@@ -164,7 +170,12 @@ def test_open_csv_reads_a_path_and_names_the_file_after_it(tmp_path) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "name"),
-    [("Department", "department"), ("  KPI Name ", "kpi_name"), ("posted-date", "posted_date"), ("\ufeffPeriod", "period")],
+    [
+        ("Department", "department"),
+        ("  KPI Name ", "kpi_name"),
+        ("posted-date", "posted_date"),
+        ("\ufeffPeriod", "period"),
+    ],
 )
 def test_header_names_are_normalised(raw: str, name: str) -> None:
     assert normalise_header(raw) == name

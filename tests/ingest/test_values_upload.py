@@ -83,7 +83,10 @@ def test_each_period_format_stores_the_month(city: Engine, period: str) -> None:
 
 
 def test_values_with_thousands_separators_percent_and_dollar_signs_store_the_number(city: Engine) -> None:
-    more = "department,department_name,kpi,kpi_name,unit,direction,target\nhr,Human Resources,payroll,Payroll,dollars,lower_is_better,\n"
+    more = (
+        "department,department_name,kpi,kpi_name,unit,direction,target\n"
+        "hr,Human Resources,payroll,Payroll,dollars,lower_is_better,\n"
+    )
     assert ingest(city, more.encode(), name="definitions.csv").status == "committed"
     data = (
         "department,kpi,period,value\n"

@@ -16,6 +16,7 @@ from louiestat.export import DEFINITION_COLUMNS, definitions_frame
 from louiestat.ingest import KINDS
 from louiestat.months import month_start
 from metrics.explain import describe_signals, format_value
+from metrics.hiring import TIME_TO_FILL_KPI
 from metrics.scorecard import city_summary, department_summary, scorecard
 from metrics.scores import city_score_history
 from metrics.spc import xmr
@@ -103,7 +104,7 @@ def template_csv(engine: Engine, city: City, kind: str, department: str | None) 
         due = city.next_month_due(department).strftime("%Y-%m")
         frame = pd.DataFrame({"department": department, "kpi": mine["kpi"], "period": due, "value": "", "target": "",
                               "note": ""})
-        frame = frame[~mine["kpi"].eq("time_to_fill").to_numpy()]
+        frame = frame[~mine["kpi"].eq(TIME_TO_FILL_KPI).to_numpy()]
     elif kind == "hiring" and department:
         frame = pd.DataFrame([{"department": department, "position_id": "", "title": "", "posted_date": "",
                                "filled_date": ""}])

@@ -24,9 +24,8 @@ from louiestat.db.versioned import (
 )
 from louiestat.ingest.catalog import Catalog
 from louiestat.months import month_index_of_dates
-from metrics.hiring import time_to_fill_by_month
+from metrics.hiring import TIME_TO_FILL_KPI, time_to_fill_by_month
 
-TIME_TO_FILL_KPI = "time_to_fill"
 
 
 def _first_of_month(index: int) -> dt.date:

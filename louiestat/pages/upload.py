@@ -175,24 +175,33 @@ def _history() -> None:
         key="undo_choice",
     )
     if st.button("Undo this batch…", icon=":material/undo:", key="undo_button"):
-        _confirm_undo(int(choice))
+        st.session_state["undo_pending"] = int(choice)
+    pending = st.session_state.get("undo_pending")
+    if pending is not None:
+        _confirm_undo(pending)
 
 
-@st.dialog("Undo a batch")
 def _confirm_undo(batch_id: int) -> None:
-    st.write(
-        f"Undoing batch {batch_id} puts back every value it replaced and removes what it added. "
-        "The undo is recorded as a batch of its own."
-    )
-    if st.button("Undo now", type="primary", key="undo_confirm"):
-        try:
-            result = batches.undo_batch(cache.engine(), batch_id, actor=get_settings().user)
-            st.session_state["upload_flash"] = ("success", result.message)
-        except batches.UndoRefused as exc:
-            st.session_state["upload_flash"] = ("error", f"Batch {batch_id} was not undone: {exc}")
-        cache.invalidate()
-        _dry_run.clear()
-        st.rerun()
+    with st.container(border=True):
+        st.warning(
+            f"Undo batch {batch_id}? Every value it replaced is put back and what it added is removed. "
+            "The undo is recorded as a batch of its own.",
+            icon=":material/undo:",
+        )
+        yes, no, _ = st.columns([1, 1, 3])
+        if yes.button(f"Yes, undo batch {batch_id}", type="primary", key="undo_confirm"):
+            try:
+                result = batches.undo_batch(cache.engine(), batch_id, actor=get_settings().user)
+                st.session_state["upload_flash"] = ("success", result.message)
+            except batches.UndoRefused as exc:
+                st.session_state["upload_flash"] = ("error", f"Batch {batch_id} was not undone: {exc}")
+            del st.session_state["undo_pending"]
+            cache.invalidate()
+            _dry_run.clear()
+            st.rerun()
+        if no.button("Cancel", key="undo_cancel"):
+            del st.session_state["undo_pending"]
+            st.rerun()
 
 
 render()

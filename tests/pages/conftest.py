@@ -1,0 +1,90 @@
+"""Fixtures for page tests: the app under ``AppTest`` on a fresh SQLite copy of the sample city, or on an
+empty database. Streamlit's caches live in the process, so each test starts with them cleared."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from sqlalchemy import Engine
+from streamlit.testing.v1 import AppTest
+
+from louiestat.config import get_settings
+from louiestat.db.engine import make_engine
+from louiestat.db.migrate import upgrade_to_head
+from louiestat.ingest import ingest
+from tests.conftest import ROOT, SAMPLE
+
+
+@pytest.fixture(scope="session")
+def sample_city_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sample") / "louiestat.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_to_head(engine)
+    for name in ("definitions.csv", "values.csv", "hiring.csv"):
+        assert ingest(engine, SAMPLE / name, actor="sample").status == "committed"
+    engine.dispose()
+    return path
+
+
+def _use(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOUIESTAT_DATABASE_URL", url)
+    monkeypatch.setenv("LOUIESTAT_USER", "page-tester")
+    get_settings.cache_clear()
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def city_url(sample_city_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A private copy of the sample city; the app's settings point at it."""
+    path = tmp_path / "louiestat.db"
+    shutil.copy(sample_city_file, path)
+    url = f"sqlite:///{path}"
+    _use(url, monkeypatch)
+    yield url
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def empty_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    _use(url, monkeypatch)
+    yield url
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def city_engine(city_url: str) -> Iterator[Engine]:
+    engine = make_engine(city_url)
+    yield engine
+    engine.dispose()
+
+
+def _runner() -> Callable[..., AppTest]:
+    def run(page: str = "overview", **params: str) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        if page != "overview":
+            at.switch_page(f"louiestat/pages/{page}.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return run
+
+
+@pytest.fixture
+def open_page(city_url: str) -> Callable[..., AppTest]:
+    """Run the app on the sample city, optionally with URL parameters, on a page (``scorecard``, ``kpi``, …)."""
+    return _runner()
+
+
+@pytest.fixture
+def open_empty_page(empty_url: str) -> Callable[..., AppTest]:
+    """Run the app on an empty database."""
+    return _runner()

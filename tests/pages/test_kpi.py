@@ -1,0 +1,51 @@
+"""The KPI detail page: deep link, values equal to the metrics, the chart's content, corrections."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from louiestat import charts
+from louiestat.ingest import ingest
+from louiestat.views import City, kpi_detail
+
+
+def test_a_deep_link_opens_the_kpi_and_shows_its_latest_value_and_target(open_page) -> None:
+    at = open_page("kpi", department="ems", kpi="response_time", as_of="2016-06")
+
+    assert at.selectbox(key="url_kpi").value == "response_time"
+    assert "### Response time, priority 1" in [m.value for m in at.markdown]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Target"] == "8.5 min"
+    assert metrics["Latest (June 2016)"].endswith(" min")
+
+
+def test_the_chart_shows_the_target_step_and_the_special_causes(city_engine) -> None:
+    city = City.load(city_engine)
+    ems = city.kpis[(city.kpis["department"] == "ems") & (city.kpis["kpi"] == "response_time")].iloc[0]
+    detail = kpi_detail(city, int(ems["kpi_id"]), pd.Timestamp("2016-06-01"))
+
+    figure = charts.kpi_chart(detail.points, detail.targets, detail.notes, title="t", unit_label="minutes",
+                              year_over_year=True)
+
+    traces = {trace.name: trace for trace in figure.data}
+    target = [y for x, y in zip(traces["Target"].x, traces["Target"].y) if y == y]
+    assert target[0] == 9.0 and target[-1] == 8.5
+    assert traces["Target"].line.shape == "hv"
+    assert "Special cause — concern" in traces and "Special cause — improvement" in traces
+    assert traces["Special cause — concern"].marker.symbol == "triangle-down"
+    assert "Same month last year" in traces
+    assert "New CAD dispatch system live" in [a.text for a in figure.layout.annotations]
+
+
+def test_a_corrected_value_shows_its_earlier_value_and_batch(open_page, city_engine) -> None:
+    text = "department,kpi,period,value\nems,response_time,2016-06,9.9\n"
+    result = ingest(city_engine, text.encode(), name="fix.csv", actor="analyst")
+    assert result.changed == 1
+
+    at = open_page("kpi", department="ems", kpi="response_time", as_of="2016-06")
+
+    table = at.dataframe[0].value
+    june = table[table["Month"] == "2016-06"].iloc[0]
+    assert june["Value"] == "9.9 min"
+    assert june["Uploaded by"] == "analyst"
+    assert "(batch 2, sample" in june["Earlier values (corrected)"]

@@ -1,0 +1,55 @@
+"""The department scorecard: deep links, values equal to the metrics, status words, downloads."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from louiestat.views import City, scorecard_table
+from metrics.scorecard import scorecard
+
+
+def test_a_deep_link_opens_the_department_and_month_it_names(open_page, city_engine) -> None:
+    at = open_page("scorecard", department="ems", as_of="2015-03")
+
+    assert at.selectbox(key="url_department").value == "ems"
+    assert at.selectbox(key="url_as_of").value == "2015-03"
+    assert at.query_params["department"] == ["ems"] or at.query_params["department"] == "ems"
+    city = City.load(city_engine)
+    card = scorecard(city.observations, city.kpis, city.targets, pd.Timestamp("2015-03-01"))
+    expected = scorecard_table(card[card["department"] == "ems"], "2015-03")
+    shown = at.dataframe[0].value
+    assert shown["KPI"].tolist() == expected["KPI"].tolist()
+    assert shown["Latest"].tolist() == expected["Latest"].tolist()
+    assert shown["Target"].tolist() == expected["Target"].tolist()
+    assert shown["Status"].tolist() == expected["Status"].tolist()
+
+
+def test_status_is_an_icon_and_a_word_and_off_target_comes_first(open_page) -> None:
+    at = open_page("scorecard", department="ems", as_of="2016-06")
+
+    statuses = at.dataframe[0].value["Status"].tolist()
+    assert set(statuses) <= {"✖ Off target", "◆ Near target", "✔ On target", "○ No target", "– No data"}
+    rank = {"✖ Off target": 0, "◆ Near target": 1, "✔ On target": 2, "○ No target": 3, "– No data": 4}
+    assert [rank[s] for s in statuses] == sorted(rank[s] for s in statuses)
+    assert statuses[0] == "✖ Off target"
+
+
+def test_changing_the_department_updates_the_url_and_the_table(open_page) -> None:
+    at = open_page("scorecard", department="ems")
+    at.selectbox(key="url_department").set_value("library").run()
+
+    assert at.query_params["department"] in ("library", ["library"])
+    assert "Library visits" in at.dataframe[0].value["KPI"].tolist()
+
+
+def test_an_overdue_department_is_told_to_upload(open_page) -> None:
+    at = open_page("scorecard", department="library", as_of="2016-06")
+
+    assert any("No data for June 2016 yet" in w.value for w in at.warning)
+
+
+def test_the_scorecard_downloads_as_csv_and_excel(open_page) -> None:
+    at = open_page("scorecard", department="ems")
+
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Download CSV", "Download Excel"]

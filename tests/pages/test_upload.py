@@ -1,0 +1,51 @@
+"""The Upload page: dry run before commit, errors by line, commit changes the scorecard, undo restores it."""
+
+from __future__ import annotations
+
+GOOD = b"department,kpi,period,value,note\nems,response_time,2016-06,12.5,Storm week\n"
+BAD = b"department,kpi,period,value\nems,response_time,2016-13,8\nems,response_tme,2016-05,8\n"
+
+
+def latest(at) -> str:
+    table = at.dataframe[0].value
+    return table.loc[table["KPI"] == "Response time, priority 1", "Latest"].iloc[0]
+
+
+def test_a_bad_file_shows_every_error_with_its_line(open_page) -> None:
+    at = open_page("upload")
+    at.file_uploader[0].upload("bad.csv", BAD, "text/csv").run()
+
+    assert "was rejected and nothing was written: 2 errors" in at.error[0].value
+    errors = at.dataframe[1].value
+    assert errors["line"].tolist() == [2, 3]
+    assert errors["column"].tolist() == ["period", "kpi"]
+    assert "did you mean 'response_time'?" in errors["message"].iloc[1]
+    assert not [b for b in at.button if b.label.startswith("Commit")]
+
+
+def test_upload_commit_changes_the_scorecard_and_undo_restores_it(open_page) -> None:
+    before = latest(open_page("scorecard", department="ems", as_of="2016-06"))
+
+    at = open_page("upload")
+    at.file_uploader[0].upload("june.csv", GOOD, "text/csv").run()
+    assert [m.value for m in at.metric] == ["0", "1", "0", "0"]
+    commit = next(b for b in at.button if b.label == "Commit june.csv")
+    commit.click().run()
+    assert "june.csv committed as batch 4: 0 new, 1 changed" in at.success[0].value
+
+    assert latest(open_page("scorecard", department="ems", as_of="2016-06")) == "12.5 min"
+
+    at = open_page("upload")
+    assert at.selectbox(key="undo_choice").value == 4
+    at.button(key="undo_button").click().run()
+    at.button(key="undo_confirm").click().run()
+    assert "Batch 4 undone" in at.success[0].value
+
+    assert latest(open_page("scorecard", department="ems", as_of="2016-06")) == before
+
+
+def test_templates_are_offered_for_each_kind(open_page) -> None:
+    at = open_page("upload")
+
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["KPI definitions template", "Monthly values template", "Hiring records template"]

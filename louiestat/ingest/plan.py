@@ -63,7 +63,9 @@ class Plan:
 
 def plan_values(conn: Connection, rows: pd.DataFrame, catalog: Catalog) -> Plan:
     """Observations to insert or correct, and targets the file sets from a month on."""
-    incoming = rows[["kpi_id", "period", "value", "note"]]
+    # Without a note column the stored notes stay; a blank cell in a note column clears one.
+    compare = [c for c in ("value", "note") if c in rows]
+    incoming = rows[["kpi_id", "period", *compare]]
     t = OBSERVATIONS.table
     kpi_ids = sorted(set(incoming["kpi_id"].tolist()))
     existing = OBSERVATIONS.read(
@@ -72,7 +74,7 @@ def plan_values(conn: Connection, rows: pd.DataFrame, catalog: Catalog) -> Plan:
         t.c.period >= _first_of_month(int(incoming["period"].min())),
         t.c.period <= _first_of_month(int(incoming["period"].max())),
     ) if kpi_ids else OBSERVATIONS.read(conn, t.c.kpi_id.in_([]))
-    observations = diff_rows(existing, incoming, ["kpi_id", "period"], ["value", "note"])
+    observations = diff_rows(existing, incoming, ["kpi_id", "period"], compare)
     targets = _plan_targets(conn, rows, catalog)
     if targets is None:
         return Plan(primary=observations, steps=[Step(OBSERVATIONS, observations)])
@@ -158,10 +160,12 @@ def _resolve_department_ids(conn: Connection, kpis: RowDiff) -> RowDiff:
 
 def plan_hiring(conn: Connection, rows: pd.DataFrame, catalog: Catalog) -> Plan:
     """Positions to insert or correct, and the ``time_to_fill`` KPI values they imply for their departments."""
-    incoming = rows[["department_id", "position_id", "title", "posted_date", "filled_date"]]
+    # Without a title column the stored titles stay.
+    compare = [c for c in ("title", "posted_date", "filled_date") if c in rows]
+    incoming = rows[["department_id", "position_id", *compare]]
     department_ids = sorted(set(incoming["department_id"].tolist()))
     stored = POSITIONS.read(conn, POSITIONS.table.c.department_id.in_(department_ids))
-    positions = diff_rows(stored, incoming, ["department_id", "position_id"], ["title", "posted_date", "filled_date"])
+    positions = diff_rows(stored, incoming, ["department_id", "position_id"], compare)
     time_to_fill, details = _plan_time_to_fill(conn, stored, incoming, catalog)
     steps = [Step(POSITIONS, positions)] + ([Step(OBSERVATIONS, time_to_fill)] if time_to_fill else [])
     return Plan(primary=positions, steps=steps, details=details)

@@ -55,7 +55,8 @@ def resolve_departments(chunk: Chunk, catalog: Catalog, ok: np.ndarray, log: Pro
 
 
 def validate_values(chunk: Chunk, catalog: Catalog, log: ProblemLog, has_target: bool) -> pd.DataFrame:
-    """Rows of a values chunk that pass every check: ``line, kpi_id, period, value, target, note``."""
+    """Rows of a values chunk that pass every check: ``line, kpi_id, period, value, target`` and ``note`` when
+    the file has that column (a file without it leaves stored notes alone)."""
     f = chunk.frame
     ok = require_cells(chunk, ("department", "kpi", "period", "value"), log)
     department_ids = resolve_departments(chunk, catalog, ok, log)
@@ -91,17 +92,12 @@ def validate_values(chunk: Chunk, catalog: Catalog, log: ProblemLog, has_target:
         _check_range(chunk, "target", targets, kpi_ids, catalog, ok & filled, log)
         ok &= ~(filled & np.isnan(targets))
 
-    notes = f["note"].str.strip() if "note" in f else pd.Series("", index=f.index)
     result = pd.DataFrame(
-        {
-            "line": chunk.lines,
-            "kpi_id": kpi_ids,
-            "period": periods,
-            "value": values,
-            "target": targets,
-            "note": notes.where(notes != "").astype(object).to_numpy(),
-        }
+        {"line": chunk.lines, "kpi_id": kpi_ids, "period": periods, "value": values, "target": targets}
     )
+    if "note" in f:
+        notes = f["note"].str.strip()
+        result["note"] = notes.where(notes != "").astype(object).to_numpy()
     return result[ok]
 
 
@@ -158,11 +154,14 @@ def validate_definitions(chunk: Chunk, log: ProblemLog) -> pd.DataFrame:
 
 
 def validate_hiring(chunk: Chunk, catalog: Catalog, log: ProblemLog) -> pd.DataFrame:
-    """Rows of a hiring chunk that pass: ``line, department_id, position_id, title, posted_date, filled_date``."""
+    """Rows of a hiring chunk that pass: ``line, department_id, position_id, posted_date, filled_date`` and
+    ``title`` when the file has that column (a file without it leaves stored titles alone)."""
     ok = np.ones(len(chunk.lines), dtype=bool)
     department_ids = resolve_departments(chunk, catalog, ok, log)
     records = validate_models(chunk, HiringRecord, log)
     columns = ["line", "department_id", "position_id", "title", "posted_date", "filled_date"]
+    if "title" not in chunk.frame:
+        columns.remove("title")
     if not records:
         return pd.DataFrame(columns=columns)
     frame = pd.DataFrame([{"line": line, **r.model_dump()} for line, r in records])

@@ -130,3 +130,12 @@ def test_a_department_named_by_its_display_name_is_matched(city: Engine) -> None
     upload(city, HEADER + "Human Resources,HR-9,Clerk,2013-05-01,2013-05-11\n")
     assert positions(city) == {("hr", "HR-9"): ("Clerk", dt.date(2013, 5, 1), dt.date(2013, 5, 11))}
     assert time_to_fill(city) == {"2013-05": 10.0}
+
+
+def test_a_file_without_the_title_column_keeps_the_stored_titles(city: Engine) -> None:
+    upload(city, HIRING)
+    result = upload(city, "department,position_id,posted_date,filled_date\nhr,HR-1,2013-01-01,2013-01-31\n")
+    assert (result.status, result.new, result.changed, result.unchanged) == ("unchanged", 0, 0, 1)
+    upload(city, "department,position_id,posted_date,filled_date\nhr,HR-4,2013-02-01,2013-02-15\nhr,HR-5,2013-03-01,\n")
+    assert positions(city)[("hr", "HR-4")] == ("Clerk", dt.date(2013, 2, 1), dt.date(2013, 2, 15))
+    assert positions(city)[("hr", "HR-5")] == (None, dt.date(2013, 3, 1), None)

@@ -257,3 +257,23 @@ def test_undo_of_an_unknown_batch_is_refused(city: Engine) -> None:
         batches.undo_batch(city, 999, actor="supervisor")
     assert str(refused.value) == "there is no batch 999; `python -m louiestat batches` lists them"
     assert snapshot(city) == before
+
+
+def test_a_file_without_the_note_column_keeps_the_stored_notes(city: Engine) -> None:
+    first = upload(city, FIRST)
+    without_notes = "department,kpi,period,value\nhr,overtime_hours,2013-03,125\nhr,overtime_hours,2013-04,130\n"
+    result = upload(city, without_notes)
+    assert (result.new, result.changed, result.unchanged) == (1, 1, 0)
+    notes = {row[1]: (row[2], row[3], row[4]) for row in snapshot(city)["observations"] if row[0] == 2}
+    assert notes[dt.date(2013, 3, 1)] == (125.0, "storm", result.batch_id)
+    assert notes[dt.date(2013, 4, 1)] == (130.0, None, result.batch_id)
+    assert upload(city, FIRST.replace("120,storm", "125,storm")).status == "unchanged"
+    assert notes[dt.date(2013, 1, 1)] == (100.0, None, first.batch_id)
+
+
+def test_a_blank_note_in_a_note_column_clears_the_stored_note(city: Engine) -> None:
+    upload(city, FIRST)
+    result = upload(city, "department,kpi,period,value,note\nhr,overtime_hours,2013-03,120,\n")
+    assert (result.new, result.changed) == (0, 1)
+    notes = {row[1]: row[3] for row in snapshot(city)["observations"] if row[0] == 2}
+    assert notes[dt.date(2013, 3, 1)] is None

@@ -18,6 +18,7 @@ from louiestat.config import get_settings
 from louiestat.db.engine import make_engine
 from louiestat.db.migrate import upgrade_to_head
 from louiestat.db.models import Base
+from louiestat.ingest import ingest
 
 POSTGRES_URL = os.environ.get("LOUIESTAT_TEST_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/test")
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,9 +95,19 @@ def snapshot(engine: Engine) -> dict[str, list[tuple]]:
 @pytest.fixture
 def sample_city(engine: Engine) -> Engine:
     """The test database with the sample city loaded."""
-    from louiestat.ingest import ingest
-
     for name in ("definitions.csv", "values.csv", "hiring.csv"):
         result = ingest(engine, SAMPLE / name, actor="sample")
         assert result.status == "committed", result.message
     return engine
+
+
+@pytest.fixture(scope="session")
+def sample_city_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file holding the sample city, built once per test session (copy it before writing)."""
+    path = tmp_path_factory.mktemp("sample") / "louiestat.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_to_head(engine)
+    for name in ("definitions.csv", "values.csv", "hiring.csv"):
+        assert ingest(engine, SAMPLE / name, actor="sample").status == "committed"
+    engine.dispose()
+    return path

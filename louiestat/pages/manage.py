@@ -47,6 +47,7 @@ def _definitions() -> None:
         num_rows="add",
         hide_index=True,
         width="stretch",
+        height=560,
         key=f"definitions_editor_{department}_{cache.data_version()}",
         column_config={
             "department": st.column_config.TextColumn("Department (slug)", required=True),

@@ -9,10 +9,11 @@ import streamlit as st
 from louiestat import batches, views
 from louiestat.config import get_settings
 from louiestat.ingest import KINDS, UploadResult, ingest
-from louiestat.ingest.source import FileUnreadable, open_csv
+from louiestat.ingest.source import DELIMITERS, FileUnreadable, open_csv
 from louiestat.pages import cache
 
 PURPOSE = {k.name: k.purpose for k in KINDS.values()}
+ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "cp1252": "Windows-1252", "utf-16": "UTF-16"}
 
 
 def render() -> None:
@@ -82,9 +83,10 @@ def _file_panel(file) -> None:
     result = _dry_run(data, file.name, cache.data_version())
     st.subheader(file.name)
     if result.kind:
+        rows = f"{result.rows:,} row{'s' if result.rows != 1 else ''}"
         st.markdown(
-            f"**Detected:** {PURPOSE[result.kind]} (`{result.kind}` file) · {result.rows:,} rows · "
-            f"{result.encoding}, {result.delimiter!r}-delimited".replace("'\\t'", "tab")
+            f"**Detected:** {PURPOSE[result.kind]} (a {result.kind} file) · {rows} · "
+            f"{ENCODINGS.get(result.encoding, result.encoding)} · {DELIMITERS[result.delimiter]}-delimited"
         )
     left, mid, right, last = st.columns(4)
     left.metric("New rows", f"{result.new:,}")
@@ -145,7 +147,11 @@ def _history() -> None:
     if history.empty:
         st.info("No uploads yet. Start with a definitions file, then monthly values.")
         return
-    shown = history.assign(created_at=pd.to_datetime(history["created_at"]).dt.strftime("%Y-%m-%d %H:%M"))
+    shown = history.assign(
+        created_at=pd.to_datetime(history["created_at"]).dt.strftime("%Y-%m-%d %H:%M"),
+        undone_by_id=pd.array(history["undone_by_id"], dtype="Int64"),
+        undoes_id=pd.array(history["undoes_id"], dtype="Int64"),
+    )
     st.dataframe(
         shown[["id", "created_at", "actor", "kind", "source", "inserted", "updated", "unchanged", "status",
                "undone_by_id", "undoes_id"]],
@@ -172,7 +178,7 @@ def _history() -> None:
         "Undo a batch",
         undoable["id"].tolist(),
         format_func=lambda i: f"Batch {i}: {undoable.set_index('id').at[i, 'source']}",
-        key="undo_choice",
+        key=f"undo_choice_{cache.data_version()}",
     )
     if st.button("Undo this batch…", icon=":material/undo:", key="undo_button"):
         st.session_state["undo_pending"] = int(choice)

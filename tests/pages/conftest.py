@@ -14,20 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from louiestat.config import get_settings
 from louiestat.db.engine import make_engine
-from louiestat.db.migrate import upgrade_to_head
-from louiestat.ingest import ingest
-from tests.conftest import ROOT, SAMPLE
-
-
-@pytest.fixture(scope="session")
-def sample_city_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("sample") / "louiestat.db"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade_to_head(engine)
-    for name in ("definitions.csv", "values.csv", "hiring.csv"):
-        assert ingest(engine, SAMPLE / name, actor="sample").status == "committed"
-    engine.dispose()
-    return path
+from tests.conftest import ROOT
 
 
 def _use(url: str, monkeypatch: pytest.MonkeyPatch) -> None:

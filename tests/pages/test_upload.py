@@ -36,7 +36,7 @@ def test_upload_commit_changes_the_scorecard_and_undo_restores_it(open_page) -> 
     assert latest(open_page("scorecard", department="ems", as_of="2016-06")) == "12.5 min"
 
     at = open_page("upload")
-    assert at.selectbox(key="undo_choice").value == 4
+    assert next(s for s in at.selectbox if s.label == "Undo a batch").value == 4
     at.button(key="undo_button").click().run()
     at.button(key="undo_confirm").click().run()
     assert "Batch 4 undone" in at.success[0].value

@@ -19,7 +19,7 @@ from louiestat.config import get_settings
 from louiestat.db.engine import make_engine
 from louiestat.db.migrate import current_revision, head_revision
 from tests.conftest import ROOT, snapshot
-from tests.ingest.conftest import DEFINITIONS
+from tests.conftest import DEFINITIONS
 
 VALUES = "department,kpi,period,value\nhr,overtime_hours,2013-01,120\nhr,overtime_hours,2013-02,95\n"
 BAD_VALUES = (

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from louiestat.export import export_csv
 from louiestat.ingest import ingest
 from tests.conftest import SAMPLE, snapshot
-from tests.ingest.conftest import DEFINITIONS
+from tests.conftest import DEFINITIONS
 
 VALUES = (
     "department,kpi,period,value,target,note\n"

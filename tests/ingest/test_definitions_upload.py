@@ -10,7 +10,7 @@ from louiestat import queries
 from louiestat.db.models import kpi_history
 from louiestat.ingest import UploadResult, ingest
 from tests.conftest import snapshot
-from tests.ingest.conftest import DEFINITIONS
+from tests.conftest import DEFINITIONS
 
 HEADER = "department,department_name,kpi,kpi_name,unit,direction,target"
 FIELDS = [

@@ -1,0 +1,67 @@
+"""Editing a KPI's dated targets: checked like an upload, written as one batch, undoable."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from louiestat import queries
+from louiestat.batches import list_batches, undo_batch
+from louiestat.targets import save_targets
+from tests.conftest import snapshot
+
+
+def kpi_id(engine: Engine, key: str) -> int:
+    kpis = queries.kpis(engine)
+    return int(kpis.loc[kpis["kpi"] == key, "kpi_id"].iloc[0])
+
+
+def stored(engine: Engine, kpi: int) -> list[tuple[str, float]]:
+    targets = queries.targets(engine, [kpi])
+    return [(p.strftime("%Y-%m"), t) for p, t in zip(targets["effective_from"], targets["target"])]
+
+
+def test_saving_targets_adds_changes_and_removes_them_in_one_batch(city: Engine) -> None:
+    kpi = kpi_id(city, "response_time")
+    first = save_targets(city, kpi, pd.DataFrame({"effective_from": ["2014-07", "2015-07"], "target": [8.5, 8.0]}),
+                         actor="office")
+    assert (first.new, first.changed, first.deleted) == (2, 0, 0)
+    assert stored(city, kpi) == [("2014-07", 8.5), ("2015-07", 8.0)]
+
+    second = save_targets(city, kpi, pd.DataFrame({"effective_from": ["2014-07"], "target": [8.25]}), actor="office")
+
+    assert (second.new, second.changed, second.deleted) == (0, 1, 1)
+    assert stored(city, kpi) == [("2014-07", 8.25)]
+    batches = list_batches(city)
+    assert batches.loc[0, ["kind", "actor", "source"]].tolist() == ["targets", "office", "Manage page"]
+    undo_batch(city, second.batch_id, actor="office")
+    assert stored(city, kpi) == [("2014-07", 8.5), ("2015-07", 8.0)]
+
+
+def test_bad_target_rows_are_refused_by_row_and_nothing_is_written(city: Engine) -> None:
+    kpi = kpi_id(city, "calls_answered_pct")
+    before = snapshot(city)
+    rows = pd.DataFrame(
+        {"effective_from": ["2014-13", "2014-07", "2015-01", "2015-01", ""], "target": [90, 120, 95, 96, 90]}
+    )
+
+    result = save_targets(city, kpi, rows, actor="office")
+
+    assert result.batch_id is None
+    problems = {(p.line, p.column) for p in result.errors}
+    assert problems == {(1, "effective_from"), (2, "target"), (4, "effective_from"), (5, "effective_from")}
+    messages = " ".join(p.message for p in result.errors)
+    assert "month 13 does not exist" in messages and "0 to 100" in messages and "rows 3, 4" in messages
+    assert snapshot(city) == before
+
+
+def test_saving_the_same_targets_again_changes_nothing(city: Engine) -> None:
+    kpi = kpi_id(city, "overtime_hours")
+    rows = pd.DataFrame({"effective_from": ["2013-07"], "target": [90.0]})
+    assert save_targets(city, kpi, rows, actor="office").batch_id is not None
+    before = snapshot(city)
+
+    again = save_targets(city, kpi, rows, actor="office")
+
+    assert again.batch_id is None and again.message == "No change to save."
+    assert snapshot(city) == before

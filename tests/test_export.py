@@ -11,7 +11,6 @@ from sqlalchemy import Engine
 from louiestat.export import export_csv
 from louiestat.ingest import ingest
 from tests.conftest import SAMPLE, snapshot
-from tests.conftest import DEFINITIONS
 
 VALUES = (
     "department,kpi,period,value,target,note\n"
@@ -22,13 +21,6 @@ VALUES = (
 HIRING = (
     "department,position_id,title,posted_date,filled_date\nhr,P-1,Clerk,01/01/2013,2013-01-31\nhr,P-2,,2013-01-05,\n"
 )
-
-
-@pytest.fixture
-def city(engine: Engine) -> Engine:
-    """The small inline city of the ingest tests: two departments, four KPIs."""
-    assert ingest(engine, DEFINITIONS.encode(), name="definitions.csv").status == "committed"
-    return engine
 
 
 @pytest.mark.parametrize("kind", ["definitions", "values", "hiring"])

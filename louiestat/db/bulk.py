@@ -84,7 +84,13 @@ def delete_rows(conn: Connection, table: Table, frame: pd.DataFrame, keys: Seque
 
 
 def fetch_frame(conn: Connection, statement) -> pd.DataFrame:
-    """Run a select and return its rows as a DataFrame, without per-row ORM or type-processing overhead."""
-    result = conn.execute(statement)
-    return pd.DataFrame.from_records(result.fetchall(), columns=list(result.keys()))
-
+    """Run a select and return its rows as a DataFrame. Read through the driver's own cursor (plain tuples,
+    no per-row result objects), with the statement's few parameters (ids, slugs, months) rendered inline."""
+    sql = str(statement.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(sql)
+        columns = [d[0] for d in cursor.description]
+        return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+    finally:
+        cursor.close()

@@ -1,0 +1,33 @@
+"""Every page on an empty database tells the user what to do; the Manage page on the sample city."""
+
+from __future__ import annotations
+
+import pytest
+
+from louiestat import queries
+
+
+@pytest.mark.parametrize("page", ["scorecard", "kpi", "manage", "upload"])
+def test_each_page_on_an_empty_database_points_to_the_next_step(open_empty_page, page: str) -> None:
+    at = open_empty_page(page)
+
+    text = " ".join(i.value for i in at.info)
+    if page == "upload":
+        assert "No uploads yet. Start with a definitions file" in text
+        assert len(at.file_uploader) == 1
+    elif page == "manage":
+        assert "No KPIs yet. Upload a definitions file on the Upload page first." in text
+    else:
+        assert "No KPIs are defined yet" in text
+        assert "Go to Upload" in [link.label for link in at.get("page_link")]
+
+
+def test_manage_lists_every_kpi_definition_and_a_kpis_dated_targets(open_page, city_engine) -> None:
+    at = open_page("manage")
+
+    shown = at.dataframe[0].value
+    assert len(shown) == len(queries.kpis(city_engine))
+    assert set(shown.columns) >= {"department", "kpi", "kpi_name", "unit", "direction", "target"}
+    labels = [s.label for s in at.selectbox]
+    assert labels == ["Department", "Department", "KPI"]
+    assert "Default target" in " ".join(m.value for m in at.markdown)

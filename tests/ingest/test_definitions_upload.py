@@ -9,8 +9,7 @@ from sqlalchemy import Engine
 from louiestat import queries
 from louiestat.db.models import kpi_history
 from louiestat.ingest import UploadResult, ingest
-from tests.conftest import snapshot
-from tests.conftest import DEFINITIONS
+from tests.conftest import DEFINITIONS, snapshot
 
 HEADER = "department,department_name,kpi,kpi_name,unit,direction,target"
 FIELDS = [

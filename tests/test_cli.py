@@ -249,3 +249,15 @@ def test_python_m_louiestat_runs_from_the_repository_root(database_url: str, cit
     assert (summary["status"], summary["new"], summary["batch_id"]) == ("committed", 2, 2)
     assert queries.observations(city)["value"].tolist() == [120.0, 95.0]
     assert batches.list_batches(city)["actor"].tolist() == ["cli", "tester"]
+
+
+def test_export_into_a_pipe_closed_early_stops_quietly(sample_city_file: Path) -> None:
+    env = {**os.environ, "LOUIESTAT_DATABASE_URL": f"sqlite:///{sample_city_file}"}
+    export = subprocess.Popen(
+        [sys.executable, "-m", "louiestat", "export", "values"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert export.stdout.readline() == b"department,kpi,period,value,target,note\n"
+    export.stdout.close()
+    assert export.wait(timeout=120) == 0
+    assert b"Traceback" not in export.stderr.read()

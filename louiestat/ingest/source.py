@@ -63,7 +63,7 @@ class CsvFile:
     ragged_rows: int = 0
     owns_data: bool = False
     lines_provisional: bool = False
-    balanced_quotes: bool = True
+    quoted: bool = False
 
     def __enter__(self) -> CsvFile:
         return self
@@ -80,9 +80,12 @@ class CsvFile:
     def chunks(self, columns: list[str], problems: ProblemLog, chunk_rows: int, exact: bool = False) -> Iterator[Chunk]:
         """Stream the rows of ``columns`` in chunks, skipping blank lines.
 
-        The fast reader (pyarrow) raises IrregularFile at the first ragged row or broken quote; read again with
-        ``exact=True`` (the csv module), which reports those as problems with their lines. The fast reader's
-        line numbers assume one line per row; ``exact_lines`` corrects them when problems need reporting."""
+        A file with quote characters is read by the exact reader (the csv module, strict about quoting: an
+        unclosed quote or text after a closing quote is reported with its line). Others go to the fast reader
+        (pyarrow), which raises IrregularFile at the first ragged row; read again with ``exact=True``, which
+        reports it. The fast reader's line numbers assume one line per row; ``exact_lines`` corrects them when
+        problems need reporting."""
+        exact = exact or self.quoted
         self.rows = self.ragged_rows = 0
         self.lines_provisional = not exact
         self.data.seek(0)
@@ -92,9 +95,6 @@ class CsvFile:
             yield from self._fast_chunks(columns, chunk_rows)
 
     def _fast_chunks(self, columns: list[str], chunk_rows: int) -> Iterator[Chunk]:
-        if not self.balanced_quotes:
-            # pyarrow reads an unclosed quote to the end of the file as one value; the exact reader reports it.
-            raise IrregularFile("an odd number of quote characters")
         width = len(self.header)
         names = [f"c{i}" for i in range(width)]
         encoding = {"utf-8-sig": "utf8", "utf-8": "utf8"}.get(self.encoding, self.encoding)
@@ -278,7 +278,7 @@ def _inspect(data: BinaryIO, name: str, owns_data: bool) -> CsvFile:
         delimiter=delimiter,
         header=header,
         owns_data=owns_data,
-        balanced_quotes=quotes % 2 == 0,
+        quoted=quotes > 0,
     )
 
 

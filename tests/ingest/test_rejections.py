@@ -256,6 +256,17 @@ def test_an_unterminated_quote_is_found_when_other_values_are_quoted_too(city: E
     assert "put quotes around the whole value and double any quote inside it" in result.errors[0].message
 
 
+def test_text_after_a_closing_quote_is_refused_with_its_line(city: Engine) -> None:
+    data = (
+        "department,kpi,period,value,note\n"
+        'hr,overtime_hours,2013-01,5,"storm"ed\n'
+        "hr,overtime_hours,2013-02,6,\n"
+    )
+    result = rejected(city, data)
+    assert [e.line for e in result.errors] == [2]
+    assert "put quotes around the whole value and double any quote inside it" in result.errors[0].message
+
+
 @pytest.mark.parametrize(
     ("data", "what"),
     [

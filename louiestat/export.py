@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from louiestat import queries
 from louiestat.ingest.kinds import KindName
+from metrics.hiring import TIME_TO_FILL_KPI
 
 DEFINITION_COLUMNS = [
     "department", "department_name", "kpi", "kpi_name", "unit", "direction", "target", "tolerance_pct",
@@ -26,11 +27,13 @@ def definitions_frame(engine: Engine, department: str | None = None) -> pd.DataF
 
 
 def values_frame(engine: Engine, department: str | None = None) -> pd.DataFrame:
-    """Every stored value as a values file, with the target in force for each month."""
+    """Every stored value as a values file, with the target in force for each month. Time to fill is left
+    out: it is derived from hiring records and travels in the hiring export."""
     kpis = queries.kpis(engine, department)
+    kpis = kpis[kpis["kpi"] != TIME_TO_FILL_KPI]
     with engine.connect() as conn:
-        obs = queries.observations(conn, kpis["kpi_id"].tolist() if department else None)
-        targets = queries.targets(conn, kpis["kpi_id"].tolist() if department else None)
+        obs = queries.observations(conn, kpis["kpi_id"].tolist())
+        targets = queries.targets(conn, kpis["kpi_id"].tolist())
     obs = obs.merge(kpis[["kpi_id", "department", "kpi", "target"]], on="kpi_id").sort_values(["period", "kpi_id"])
     if not targets.empty:
         targets = targets.sort_values("effective_from").rename(columns={"target": "set_target"})

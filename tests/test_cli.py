@@ -173,7 +173,9 @@ def test_export_writes_to_a_file_with_out(city: Engine, files, tmp_path: Path, c
     assert main(["export", "definitions", "--out", str(out)]) == 0
     assert capsys.readouterr().out == ""
     exported = pd.read_csv(out)
-    assert sorted(exported["kpi"]) == ["calls_answered_pct", "overtime_hours", "response_time", "time_to_fill"]
+    assert sorted(exported["kpi"]) == [
+        "calls_answered_pct", "overtime_hours", "response_time", "sick_leave_hours", "time_to_fill"
+    ]
     before = snapshot(city)
     assert main(["ingest", str(out)]) == 0
     assert "changes nothing" in capsys.readouterr().out
@@ -187,7 +189,7 @@ def test_batches_lists_every_batch_newest_first(city: Engine, files, capsys: pyt
     listed = json.loads(capsys.readouterr().out)
     assert [(b["id"], b["kind"], b["source"], b["inserted"], b["status"]) for b in listed] == [
         (2, "values", "values.csv", 2, "committed"),
-        (1, "definitions", "definitions.csv", 4, "committed"),
+        (1, "definitions", "definitions.csv", 5, "committed"),
     ]
     assert main(["batches", "--limit", "1"]) == 0
     table = capsys.readouterr().out.splitlines()

@@ -51,7 +51,6 @@ def test_values_are_exported_by_slug_key_and_month_with_the_target_in_force(city
         "ems,response_time,2013-01,8.5,9.0,\n"
         'hr,overtime_hours,2013-01,1234.5,100.0,"late, storm"\n'
         "hr,overtime_hours,2013-02,100.0,80.0,\n"
-        "hr,time_to_fill,2013-01,30.0,60.0,\n"
     )
 
 
@@ -63,6 +62,7 @@ def test_definitions_are_exported_with_every_column_of_a_definitions_file(city: 
         "higher_is_better,90.0,10.0,,,0.0,100.0,false,\n"
         "ems,Emergency Medical Services,response_time,Response time,minutes,lower_is_better,9.0,10.0,,,,,false,\n"
         "hr,Human Resources,overtime_hours,Unscheduled overtime hours,hours,lower_is_better,100.0,5.0,,,,,false,\n"
+        "hr,Human Resources,sick_leave_hours,Sick-leave hours per FTE,hours,lower_is_better,8.0,10.0,,,,,false,\n"
         "hr,Human Resources,time_to_fill,Time to fill vacancies,days,lower_is_better,60.0,10.0,,,,,false,\n"
     )
 

@@ -23,6 +23,7 @@ from louiestat.db.versioned import (
     diff_rows,
 )
 from louiestat.ingest.catalog import Catalog
+from louiestat.ingest.schemas import KpiDefinition
 from louiestat.months import month_index_of_dates
 from metrics.hiring import TIME_TO_FILL_KPI, time_to_fill_by_month
 
@@ -138,9 +139,13 @@ def plan_definitions(conn: Connection, rows: pd.DataFrame) -> Plan:
     stored_departments = DEPARTMENTS.read(conn)
     stored = KPIS.read(conn)
     stored["department"] = stored["department_id"].map(stored_departments.set_index("id")["slug"])
-    incoming = rows[["department", *KPI_FIELDS]].rename(columns=KPI_FIELDS)
-    compare = [c for c in KPI_FIELDS.values() if c != "key"]
+    # Columns the file leaves out keep their stored values; new KPIs get the definition's defaults for them.
+    present = [c for c in KPI_FIELDS if c in rows]
+    incoming = rows[["department", *present]].rename(columns=KPI_FIELDS)
+    compare = [KPI_FIELDS[c] for c in present if c != "kpi"]
     kpis = diff_rows(stored, incoming, ["department", "key"], compare)
+    absent = {KPI_FIELDS[c]: KpiDefinition.model_fields[c].default for c in KPI_FIELDS if c not in rows}
+    kpis.new = kpis.new.assign(**absent)
     details = {f"departments_{k}": v for k, v in departments.counts.items() if k != "deleted"}
     steps = [Step(DEPARTMENTS, departments), Step(KPIS, kpis, _resolve_department_ids)]
     return Plan(primary=kpis, steps=steps, details=details)

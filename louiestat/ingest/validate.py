@@ -14,7 +14,12 @@ from louiestat.ingest.numbers import parse_numbers
 from louiestat.ingest.problems import ProblemLog
 from louiestat.ingest.schemas import NON_NEGATIVE_UNITS, HiringRecord, KpiDefinition, range_text
 from louiestat.ingest.source import Chunk
+from metrics.hiring import TIME_TO_FILL_KPI
 
+DERIVED_KPI = (
+    f"{TIME_TO_FILL_KPI} is computed from hiring records (mean days from posting to filling, by month filled); "
+    "upload a hiring file instead of values for it"
+)
 BLANK_VALUE = (
     "blank value; a blank is never read as zero — leave a month without data out of the file, or enter 0 if it was 0"
 )
@@ -69,6 +74,9 @@ def validate_values(chunk: Chunk, catalog: Catalog, log: ProblemLog, has_target:
         messages[unknown_kpi] = [advice[p] for p in pairs.itertuples(index=False, name=None)]
         _report(log, chunk, "kpi", unknown_kpi, messages)
     ok &= kpi_ids >= 0
+    derived = np.isin(kpi_ids, catalog.kpis.loc[catalog.kpis["key"] == TIME_TO_FILL_KPI, "id"].to_numpy())
+    _report(log, chunk, "kpi", derived, DERIVED_KPI)
+    ok &= ~derived
 
     periods, period_errors = parse_periods(f["period"])
     bad = period_errors.notna().to_numpy() & ~_blank(f["period"])
@@ -148,9 +156,11 @@ def validate_models(chunk: Chunk, model: type[BaseModel], log: ProblemLog) -> li
 
 
 def validate_definitions(chunk: Chunk, log: ProblemLog) -> pd.DataFrame:
-    """Rows of a definitions chunk that pass: one column per KpiDefinition field plus ``line``."""
+    """Rows of a definitions chunk that pass: ``line`` and the KpiDefinition fields the file has (a column the
+    file leaves out must not reset what is stored)."""
+    present = set(chunk.frame.columns) & set(KpiDefinition.model_fields)
     records = validate_models(chunk, KpiDefinition, log)
-    return pd.DataFrame([{"line": line, **r.model_dump()} for line, r in records])
+    return pd.DataFrame([{"line": line, **r.model_dump(include=present)} for line, r in records])
 
 
 def validate_hiring(chunk: Chunk, catalog: Catalog, log: ProblemLog) -> pd.DataFrame:

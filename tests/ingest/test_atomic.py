@@ -20,7 +20,7 @@ from louiestat.db.engine import write_transaction
 from louiestat.ingest import ingest, plan
 from tests.conftest import ROOT, snapshot
 
-KPIS = [("hr", "overtime_hours"), ("hr", "time_to_fill"), ("ems", "response_time"), ("ems", "calls_answered_pct")]
+KPIS = [("hr", "overtime_hours"), ("hr", "sick_leave_hours"), ("ems", "response_time"), ("ems", "calls_answered_pct")]
 
 
 def values_file(years: range, value: int, target: int | None = None) -> bytes:

@@ -113,7 +113,7 @@ def test_updating_one_kpis_target_and_tolerance_changes_only_that_kpi(city: Engi
     )
     assert changed != DEFINITIONS
     result = upload(city, changed)
-    assert (result.status, result.new, result.changed, result.unchanged) == ("committed", 0, 1, 3)
+    assert (result.status, result.new, result.changed, result.unchanged) == ("committed", 0, 1, 4)
     assert result.details == {"departments_new": 0, "departments_changed": 0, "departments_unchanged": 2}
     after = definitions(city)
     assert after["overtime_hours"] == {**before["overtime_hours"], "target": 80.0, "tolerance_pct": 15.0}
@@ -134,7 +134,7 @@ def test_uploading_the_same_definitions_again_changes_nothing(city: Engine) -> N
         "unchanged",
         0,
         0,
-        4,
+        5,
         None,
     )
     assert snapshot(city) == before
@@ -235,3 +235,26 @@ def test_a_blank_name_is_refused(city: Engine, column: str) -> None:
     result = rejected(city, f"{HEADER}\n" + ",".join(row.values()) + "\n")
     assert [(e.line, e.column) for e in result.errors] == [(2, column)]
     assert result.errors[0].message == "blank; this column must be filled in on every row"
+
+
+def test_a_definitions_file_without_optional_columns_keeps_the_stored_ones(city: Engine) -> None:
+    full = (
+        "department,department_name,kpi,kpi_name,unit,direction,target,tolerance_pct,min_value,max_value,"
+        "enterprise,weight,aggregation,description\n"
+        "hr,Human Resources,hires,Hires,count,higher_is_better,10,5,0,1000,true,3,last,New hires in the month\n"
+    )
+    assert upload(city, full).status == "committed"
+    renamed = (
+        "department,department_name,kpi,kpi_name,unit,direction,target\n"
+        "hr,Human Resources,hires,Hires (all departments),count,higher_is_better,10\n"
+    )
+
+    result = upload(city, renamed)
+
+    assert (result.status, result.changed) == ("committed", 1)
+    hires = queries.kpis(city).set_index("kpi").loc["hires"]
+    assert hires["kpi_name"] == "Hires (all departments)"
+    assert (hires["tolerance_pct"], hires["min_value"], hires["max_value"], hires["weight"]) == (5, 0, 1000, 3)
+    assert (bool(hires["enterprise"]), hires["aggregation"], hires["description"]) == (
+        True, "last", "New hires in the month"
+    )

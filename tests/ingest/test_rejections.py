@@ -152,12 +152,13 @@ def test_negative_days_hours_minutes_and_counts_are_refused(city: Engine) -> Non
     more = (
         "department,department_name,kpi,kpi_name,unit,direction,target\n"
         "hr,Human Resources,hires,Hires,count,higher_is_better,10\n"
+        "hr,Human Resources,onboarding_days,Days to onboard,days,lower_is_better,10\n"
     )
     assert ingest(city, more.encode(), name="definitions.csv").status == "committed"
     result = rejected(
         city,
         HEADER
-        + "hr,time_to_fill,2013-01,-1\n"
+        + "hr,onboarding_days,2013-01,-1\n"
         + "hr,overtime_hours,2013-01,-0.5\n"
         + "ems,response_time,2013-01,-2\n"
         + "hr,hires,2013-01,-3\n"
@@ -191,7 +192,7 @@ def test_two_rows_for_the_same_kpi_and_month_are_both_reported(city: Engine) -> 
 def test_duplicates_are_found_across_chunks(city: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOUIESTAT_INGEST_CHUNK_ROWS", "1000")
     get_settings.cache_clear()
-    kpis = [("hr", "overtime_hours"), ("hr", "time_to_fill"), ("ems", "response_time"), ("ems", "calls_answered_pct")]
+    kpis = [("hr", "overtime_hours"), ("hr", "sick_leave_hours"), ("ems", "response_time"), ("ems", "calls_answered_pct")]
     rows = [f"{d},{k},{year}-{month:02d},50" for d, k in kpis for year in range(1900, 2020) for month in range(1, 13)]
     rows.append("ems,response_time,1950-06,7")
     chunks: list[tuple[int, int]] = []

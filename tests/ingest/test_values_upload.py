@@ -163,3 +163,14 @@ def test_progress_is_reported_from_reading_to_done(city: Engine) -> None:
     assert result.status == "committed"
     assert [stage for _, stage in steps] == ["reading", "writing", "done"]
     assert [f for f, _ in steps] == [0.8, 0.9, 1.0]
+
+
+def test_time_to_fill_values_are_refused_because_they_come_from_hiring_records(city: Engine) -> None:
+    before = snapshot(city)
+    result = ingest(city, b"department,kpi,period,value\nhr,time_to_fill,2013-01,45\n", name="ttf.csv")
+
+    assert result.status == "rejected"
+    assert [(e.line, e.column) for e in result.errors] == [(2, "kpi")]
+    assert "computed from hiring records" in result.errors[0].message
+    assert "upload a hiring file" in result.errors[0].message
+    assert snapshot(city) == before

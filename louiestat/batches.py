@@ -32,7 +32,7 @@ class UndoResult(BaseModel):
 def open_batch(conn: Connection, *, kind: str, source: str, actor: str, sha256: str | None = None) -> int:
     """Start recording a change; returns the batch id that every written row will carry."""
     return conn.execute(
-        insert(Batch).values(kind=kind, source=source[:500], sha256=sha256, actor=actor, created_at=utcnow())
+        insert(Batch).values(kind=kind, source=source[:500], sha256=sha256, actor=actor[:200], created_at=utcnow())
     ).inserted_primary_key[0]
 
 
@@ -76,7 +76,8 @@ def list_batches(engine: Engine, limit: int | None = None) -> pd.DataFrame:
         query = query.limit(limit)
     with engine.connect() as conn:
         frame = bulk.fetch_frame(conn, query)
-    # Nullable integers, so a batch id reads 3 (not 3.0) in tables and JSON.
+    # Nullable integers, so a batch id reads 3 (not 3.0) in tables and JSON; times as timestamps on every database.
+    frame["created_at"] = pd.to_datetime(frame["created_at"])
     return frame.astype({"undone_by_id": "Int64", "undoes_id": "Int64"})
 
 

@@ -29,7 +29,9 @@ class Settings(BaseSettings):
     score_cap: float | None = Field(
         None, gt=0, description="Cap on a KPI's score when averaging into department scores (off when unset)."
     )
-    user: str = Field(default_factory=_default_user, description="Who is acting, recorded with every change.")
+    user: str = Field(
+        default_factory=_default_user, max_length=200, description="Who is acting, recorded with every change."
+    )
     max_listed_errors: int = Field(10_000, ge=1, description="Errors listed per rejected file (all are counted).")
     ingest_chunk_rows: int = Field(100_000, ge=1_000, description="Rows read per chunk when streaming a CSV.")
 

@@ -84,13 +84,11 @@ def delete_rows(conn: Connection, table: Table, frame: pd.DataFrame, keys: Seque
 
 
 def fetch_frame(conn: Connection, statement) -> pd.DataFrame:
-    """Run a select and return its rows as a DataFrame. Read through the driver's own cursor (plain tuples,
-    no per-row result objects), with the statement's few parameters (ids, slugs, months) rendered inline."""
-    sql = str(statement.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = conn.connection.driver_connection.cursor()
+    """Run a select and return its rows as a DataFrame, fetched straight from the driver's cursor as plain
+    tuples (SQLAlchemy binds the parameters; no per-row result objects are made)."""
+    result = conn.execute(statement)
     try:
-        cursor.execute(sql)
-        columns = [d[0] for d in cursor.description]
-        return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+        columns = list(result.keys())
+        return pd.DataFrame.from_records(result.cursor.fetchall(), columns=columns)
     finally:
-        cursor.close()
+        result.close()

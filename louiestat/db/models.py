@@ -42,6 +42,7 @@ class Batch(Base):
     """One change to the data: an uploaded file, an edit on the Manage page, or an undo. Carries who and when."""
 
     __tablename__ = "batches"
+    __table_args__ = {"sqlite_autoincrement": True}  # an undone batch's id is never given to another
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -61,6 +62,7 @@ class Batch(Base):
 
 class Department(Base):
     __tablename__ = "departments"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids stay unique across undo, so history never mixes rows
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slug: Mapped[str] = mapped_column(String(100), unique=True)
@@ -72,7 +74,7 @@ class Kpi(Base):
     """A KPI definition: what is measured, in which unit, which way is better, and its default target."""
 
     __tablename__ = "kpis"
-    __table_args__ = (UniqueConstraint("department_id", "key"),)
+    __table_args__ = (UniqueConstraint("department_id", "key"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))

@@ -148,7 +148,7 @@ class HiringRecord(BaseModel):
 
     department: Text
     position_id: Text = Field(max_length=100)
-    title: OptionalText = None
+    title: Annotated[Annotated[str, Field(max_length=300)] | None, BeforeValidator(_blank_to_none)] = None
     posted_date: Date
     filled_date: OptionalDate = None
 

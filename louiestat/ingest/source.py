@@ -305,8 +305,14 @@ def _fingerprint(data: BinaryIO, head: bytes, name: str) -> tuple[str, int, str,
     else:
         encoding = "utf-8"
     decoder = codecs.getincrementaldecoder("utf-8")() if encoding == "utf-8" else None
-    block = head
+    block, lines = head, 1
     while block:
+        if encoding != "utf-16" and b"\x00" in block:
+            line = lines + block[: block.index(b"\x00")].count(b"\n")
+            raise FileUnreadable(
+                f"{name} line {line} holds a NUL byte, so this is binary data, not CSV text; {SAVE_AS_CSV}"
+            )
+        lines += block.count(b"\n")
         if decoder is not None:
             try:
                 decoder.decode(block)

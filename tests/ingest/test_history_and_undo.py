@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import Engine
 
-from louiestat import batches
+from louiestat import batches, queries
 from louiestat.db.models import Batch, observation_history
 from louiestat.ingest import UploadResult, ingest
 from tests.conftest import snapshot
@@ -277,3 +277,20 @@ def test_a_blank_note_in_a_note_column_clears_the_stored_note(city: Engine) -> N
     assert (result.new, result.changed) == (0, 1)
     notes = {row[1]: row[3] for row in snapshot(city)["observations"] if row[0] == 2}
     assert notes[dt.date(2013, 3, 1)] is None
+
+
+def test_an_undone_kpis_id_is_never_given_to_a_new_kpi(city: Engine) -> None:
+    created = upload(city, "department,department_name,kpi,kpi_name,unit,direction,target\n"
+                           "hr,Human Resources,potholes,Potholes,count,higher_is_better,10\n", name="one.csv")
+    undone_id = int(queries.kpis(city).set_index("kpi").at["potholes", "kpi_id"])
+    batches.undo_batch(city, created.batch_id, actor="tester")
+
+    upload(city, "department,department_name,kpi,kpi_name,unit,direction,target\n"
+                 "hr,Human Resources,sick,Sick days,days,lower_is_better,5\n", name="two.csv")
+
+    assert int(queries.kpis(city).set_index("kpi").at["sick", "kpi_id"]) > undone_id
+
+
+def test_batch_times_are_timestamps_on_every_database(city: Engine) -> None:
+    listed = batches.list_batches(city)
+    assert str(listed["created_at"].dtype).startswith("datetime64")

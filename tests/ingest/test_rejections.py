@@ -380,3 +380,17 @@ def test_hiring_rows_with_bad_dates_unknown_departments_or_repeats_are_all_repor
         "position 'P-4' of department 'hr' appears more than once in the file (also on line 6)"
         in result.errors[3].message
     )
+
+
+def test_a_nul_byte_deep_in_the_file_is_refused_with_its_line(city: Engine) -> None:
+    data = HEADER.encode() + b"hr,overtime_hours,2013-01,5\n" * 600 + b"hr,overtime_hours,2013-02,5\x00\n"
+    result = rejected(city, data, name="march.csv")
+    assert "march.csv line 602 holds a NUL byte" in result.errors[0].message
+
+
+def test_a_title_longer_than_the_database_holds_is_refused_in_the_dry_run_too(city: Engine) -> None:
+    data = "department,position_id,title,posted_date,filled_date\nhr,P-1," + "x" * 301 + ",2013-01-02,\n"
+    for dry_run in (True, False):
+        result = rejected(city, data, name="hiring.csv", dry_run=dry_run)
+        assert where(result)[0][:2] == (2, "title")
+        assert "at most 300 characters" in result.errors[0].message, result.errors[0].message

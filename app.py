@@ -17,6 +17,7 @@ navigation = st.navigation(
             st.Page(f"{PAGES}/upload.py", title="Upload", icon=":material/upload_file:"),
             st.Page(f"{PAGES}/manage.py", title="Manage KPIs & targets", icon=":material/tune:"),
         ],
-    }
+    },
+    position="top",  # the full width for tables and charts, on a laptop or a projector
 )
 navigation.run()

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from louiestat.views import SIGNAL_WORDS
 from metrics.status import STATUS_COLORS, STATUS_ICONS, STATUS_LABELS
 
 INK = "#1B1F24"
@@ -19,11 +20,15 @@ CONCERN = "#D55E00"
 NEUTRAL = "#CC79A7"
 FONT = {"family": "Source Sans Pro, sans-serif", "size": 17, "color": INK}
 
+# Same words as the scorecard's signal column; the marker's shape tells them apart without colour.
 SIGNAL_MARKERS = {
-    "special_cause_improvement": ("Special cause — improvement", IMPROVEMENT, "triangle-up"),
-    "special_cause_concern": ("Special cause — concern", CONCERN, "triangle-down"),
-    "special_cause_neutral_high": ("Special cause — unusually high", NEUTRAL, "diamond"),
-    "special_cause_neutral_low": ("Special cause — unusually low", NEUTRAL, "diamond"),
+    code: (f"{SIGNAL_WORDS[code]} (special cause)", colour, symbol)
+    for code, colour, symbol in (
+        ("special_cause_improvement", IMPROVEMENT, "circle"),
+        ("special_cause_concern", CONCERN, "square"),
+        ("special_cause_neutral_high", NEUTRAL, "diamond"),
+        ("special_cause_neutral_low", NEUTRAL, "diamond"),
+    )
 }
 
 
@@ -37,8 +42,8 @@ def _layout(fig: go.Figure, title: str, unit_label: str, height: int = 520) -> g
         legend={"orientation": "h", "y": -0.18, "font": {"size": 15}},
         hovermode="x unified",
     )
-    fig.update_xaxes(showgrid=False, linecolor=INK, ticks="outside")
-    fig.update_yaxes(title=unit_label, gridcolor="#E5E7EB", zeroline=False)
+    fig.update_xaxes(showgrid=False, linecolor=INK, ticks="outside", tickfont={"size": 15, "color": INK})
+    fig.update_yaxes(title=unit_label, gridcolor="#E5E7EB", zeroline=False, tickfont={"size": 15, "color": INK})
     return fig
 
 
@@ -115,21 +120,20 @@ def _by_segment(grid: pd.DataFrame, column: str) -> tuple[list, list]:
     return x, y
 
 
-def _short(note: str, limit: int = 38) -> str:
+def _short(note: str, limit: int = 28) -> str:
     return note if len(note) <= limit else note[: limit - 1] + "…"
 
 
 def enterprise_chart(frame: pd.DataFrame, *, title: str, unit_label: str) -> go.Figure:
-    """One enterprise KPI across departments: a bar per department labelled with its status icon and word,
-    and a target marker (``frame``: department_name, value, target, status)."""
+    """One enterprise KPI across departments: a bar per department coloured by status, the status icon after
+    the department's name (so colour is never needed), and a target marker (``frame``: department_name, value, target, status)."""
     ordered = frame.sort_values("value")
-    labels = ordered["department_name"].tolist()
+    labels = [f"{name}  {STATUS_ICONS[s]}" for name, s in zip(ordered["department_name"], ordered["status"])]
     fig = go.Figure()
     fig.add_bar(
-        y=labels, x=ordered["value"], orientation="h", name="Latest value",
+        y=labels, x=ordered["value"], orientation="h", name="Latest value", showlegend=False,
         marker={"color": [STATUS_COLORS[s] for s in ordered["status"]]},
-        text=[f"{STATUS_ICONS[s]} {STATUS_LABELS[s]}" for s in ordered["status"]], textposition="outside",
-        textfont={"color": INK, "size": 14}, cliponaxis=False,
+        hovertext=[STATUS_LABELS[s] for s in ordered["status"]],
     )
     if ordered["target"].notna().any():
         fig.add_scatter(
@@ -137,7 +141,7 @@ def enterprise_chart(frame: pd.DataFrame, *, title: str, unit_label: str) -> go.
             marker={"symbol": "line-ns", "size": 30, "line": {"width": 4, "color": TARGET}},
         )
     fig = _layout(fig, title, "", height=150 + 44 * len(ordered))
-    fig.update_xaxes(title=unit_label, range=[0, np.nanmax([ordered["value"].max(), ordered["target"].max()]) * 1.45])
+    fig.update_xaxes(title=unit_label, range=[0, np.nanmax([ordered["value"].max(), ordered["target"].max()]) * 1.1])
     fig.update_yaxes(title=None)
     return fig
 
@@ -147,6 +151,7 @@ def score_chart(history: pd.DataFrame, *, title: str) -> go.Figure:
     fig = go.Figure()
     fig.add_scatter(x=history["period"], y=history["score"], name="City score", mode="lines+markers",
                     line={"color": VALUE, "width": 3})
-    fig.add_hline(y=1.0, line={"color": TARGET, "dash": "dash", "width": 2}, annotation_text="1.0 = on target",
-                  annotation_position="bottom right")
-    return _layout(fig, title, "score (1.0 = on target)", height=360)
+    fig.add_hline(y=1.0, line={"color": TARGET, "dash": "dash", "width": 2}, name="1.0 = on target")
+    fig = _layout(fig, title, "score (1.0 = on target)", height=360)
+    fig.update_yaxes(tickformat=".2f")
+    return fig

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from louiestat import batches
+from louiestat import batches, queries
 from louiestat.config import get_settings
 from louiestat.db.engine import engine_for
 from louiestat.db.migrate import upgrade_to_head
@@ -93,6 +93,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """Write stored data in the CSV format it is uploaded in."""
     engine = _engine()
+    known = queries.departments(engine)["department"].tolist()
+    if args.department and args.department not in known:
+        print(f"error: no department '{args.department}'; known: {', '.join(known) or 'none yet'}", file=sys.stderr)
+        return EXIT_USAGE
     if args.out:
         with open(args.out, "w", encoding="utf-8", newline="") as out:
             export_csv(engine, args.kind, out, args.department)

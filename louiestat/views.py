@@ -15,7 +15,7 @@ from louiestat.db.versioned import month_index
 from louiestat.export import DEFINITION_COLUMNS, definitions_frame
 from louiestat.ingest import KINDS
 from louiestat.months import month_start
-from metrics.explain import describe_signals, format_value
+from metrics.explain import MISSING_VALUE as MISSING, describe_signals, format_value
 from metrics.hiring import TIME_TO_FILL_KPI
 from metrics.scorecard import city_summary, department_summary, scorecard
 from metrics.scores import city_score_history
@@ -151,32 +151,30 @@ def overview(city: City, card: pd.DataFrame, as_of: pd.Timestamp, cap: float | N
 
 
 def worst_movers(card: pd.DataFrame, limit: int = 10) -> pd.DataFrame:
-    """KPIs moving the wrong way: special-cause concern first, then worsening month on month by the most."""
-    concern = card["variation"].eq("special_cause_concern")
-    worsening = card["change_direction"].eq("worsening")
-    moving = card[concern | worsening].assign(
-        concern=concern, size=card["change_pct"].abs().fillna(0)
-    )
+    """KPIs really moving the wrong way, not noise: a special-cause concern in the latest month first, then a
+    clearly worsening 12-month trend (see ``metrics.trend``); the biggest month-on-month change breaks ties."""
+    concern = card["variation"].eq("special_cause_concern").to_numpy()
+    worsening = card["trend"].eq("worsening").to_numpy()
+    moving = card.loc[concern | worsening].copy()
+    moving["concern"] = concern[concern | worsening]
+    moving["size"] = moving["change_pct"].abs().fillna(0)
     return moving.sort_values(["concern", "size"], ascending=[False, False]).head(limit).reset_index(drop=True)
 
 
 RULE_WORDS = {
     "outside_limits": "outside the process limits",
-    "shift": "a run on the worse side of the average",
-    "trend": "a run of months getting worse",
-    "two_in_three": "2 of 3 months near the limit",
+    "shift": "a run of months on the worse side of the average",
+    "trend": "a run of months each worse than the last",
+    "two_in_three": "2 of 3 months close to the limit",
 }
 
 
 def mover_reasons(movers: pd.DataFrame) -> list[str]:
-    """Why each mover is listed, in words: the SPC rule behind a real worsening, or the size of the change."""
-    reasons = []
-    for concern, rule, change in zip(movers["concern"], movers["rule"], movers["change_pct"]):
-        if concern:
-            reasons.append(f"▼ Real worsening: {RULE_WORDS.get(rule, 'special cause')}")
-        else:
-            reasons.append(f"Worse than last month by {abs(change):.1f}%" if pd.notna(change) else "Worse than last month")
-    return reasons
+    """Why each mover is listed, in words: the SPC rule behind a real concern, or the worsening trend."""
+    return [
+        f"Real concern: {RULE_WORDS.get(rule, 'special cause')}" if concern else "Worsening over the last 12 months"
+        for concern, rule in zip(movers["concern"], movers["rule"])
+    ]
 
 
 def enterprise_comparison(card: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -230,15 +228,20 @@ def change_text(change_pct: pd.Series, direction: pd.Series) -> list[str]:
     return texts
 
 
+def sparkline(values) -> list[float]:
+    """The months of a sparkline that have a value (charts take numbers only; a gap just closes up)."""
+    return [float(v) for v in values if pd.notna(v)]
+
+
 def scorecard_table(card: pd.DataFrame, as_of: str) -> pd.DataFrame:
     """A department's scorecard laid out for reading: values with units (and their month when it is not the
-    as-of month), status and signals in words."""
-    trial = card["trial_limits"].astype(bool)
-    signal = card["variation"].map(SIGNAL_WORDS).fillna("–")
+    as-of month), status and signals in words, the link to each KPI's detail next to its name."""
+    fy = card["fy_label"].dropna().iloc[0] if card["fy_label"].notna().any() else "FY"
     return pd.DataFrame(
         {
             "Status": card["status"].map(status_words),
             "KPI": card["kpi_name"],
+            "Detail": [f"kpi?department={d}&kpi={k}&as_of={as_of}" for d, k in zip(card["department"], card["kpi"])],
             "Latest": [
                 text if behind == 0 else (f"{text} ({period:%b %Y})" if pd.notna(period) else "none yet")
                 for text, behind, period in zip(
@@ -248,36 +251,67 @@ def scorecard_table(card: pd.DataFrame, as_of: str) -> pd.DataFrame:
             "Target": format_value(card["target"], card["unit"]),
             "vs last month": change_text(card["change_pct"], card["change_direction"]),
             "vs last year": change_text(card["change_yoy_pct"], card["yoy_direction"]),
-            "Last 12 months": [[None if pd.isna(v) else float(v) for v in values] for values in card["sparkline"]],
-            "Signal": signal.where(~trial, signal + " (provisional: few months)"),
-            "Assurance": card["assurance"].map(ASSURANCE_WORDS).fillna("–"),
-            f"Year to date ({card['fy_label'].dropna().iloc[0] if card['fy_label'].notna().any() else 'FY'})": [
-                f"{v} · {status_words(s)}" if s == s and s is not None else v
-                for v, s in zip(format_value(card["fytd_value"], card["unit"]), card["fytd_status"])
+            "Last 12 months": [sparkline(values) for values in card["sparkline"]],
+            "Score": ["–" if pd.isna(v) else f"{v:.2f}" for v in card["score_month"]],
+            "Signal": signal_text(card["variation"], card["side"], card["trial_limits"]),
+            "Assurance": assurance_text(card["assurance"], card["trial_limits"]),
+            f"Year to date ({fy})": [
+                (f"{v} of {t} · " if t != MISSING else f"{v} · ") + status_words(s) if isinstance(s, str) else v
+                for v, t, s in zip(
+                    format_value(card["fytd_value"], card["unit"]),
+                    format_value(card["fytd_target"], card["unit"]),
+                    card["fytd_status"],
+                )
             ],
-            "Score": card["score_month"].round(2),
             "Note": card["note"].fillna(""),
-            "Detail": [f"kpi?department={d}&kpi={k}&as_of={as_of}" for d, k in zip(card["department"], card["kpi"])],
         }
     )
 
 
 SIGNAL_WORDS = {
-    "special_cause_improvement": "▲ Improving — real change",
-    "special_cause_concern": "▼ Worsening — real change",
-    "special_cause_neutral_high": "▲ Unusually high",
-    "special_cause_neutral_low": "▼ Unusually low",
-    "common_cause": "• Normal variation",
+    "special_cause_improvement": "Real improvement",
+    "special_cause_concern": "Real concern",
+    "special_cause_neutral_high": "Unusually high",
+    "special_cause_neutral_low": "Unusually low",
+    "common_cause": "Normal variation",
 }
 ASSURANCE_WORDS = {
     "consistently_passing": "✔ Reliably meets target",
     "consistently_failing": "✖ Will not meet target without change",
     "hit_and_miss": "◆ Hit and miss",
 }
+PROVISIONAL = "provisional: fewer than 13 months since the last process change"
 
 
-def status_words(status: str) -> str:
-    """'✖ Off target': icon and word, never colour alone."""
+def signal_text(variation: pd.Series, side: pd.Series, trial: pd.Series) -> list[str]:
+    """The SPC signal of each row in words. The arrow says which way the value moved (as in the change
+    columns), the words whether that is good; on trial limits there is no confident icon, only words."""
+    texts = []
+    for code, where, provisional in zip(variation, side, trial):
+        if not isinstance(code, str):
+            texts.append("–")
+        elif bool(provisional):
+            texts.append(f"{SIGNAL_WORDS[code]} ({PROVISIONAL})")
+        elif code == "common_cause":
+            texts.append(f"• {SIGNAL_WORDS[code]}")
+        else:
+            texts.append(f"{'▲' if where == 'high' else '▼'} {SIGNAL_WORDS[code]}")
+    return texts
+
+
+def assurance_text(assurance: pd.Series, trial: pd.Series) -> list[str]:
+    """Assurance in words; on trial limits it is marked provisional and carries no icon."""
+    return [
+        "–" if not isinstance(code, str)
+        else f"{ASSURANCE_WORDS[code][2:]} ({PROVISIONAL})" if bool(provisional)
+        else ASSURANCE_WORDS[code]
+        for code, provisional in zip(assurance, trial)
+    ]
+
+
+def status_words(status: str | None) -> str:
+    """'✖ Off target': icon and word, never colour alone ('– No data' when there is no status)."""
+    status = status if isinstance(status, str) else "no_data"
     return f"{STATUS_ICONS[status]} {STATUS_LABELS[status]}"
 
 
@@ -306,7 +340,7 @@ def excel_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
 def needs_attention(card: pd.DataFrame) -> pd.DataFrame:
     """KPIs off or near target or with a special-cause concern, with the sentence that explains each."""
     flagged = card["status"].isin(["off_target", "near_target"]) | card["variation"].eq("special_cause_concern")
-    return card.loc[flagged, ["kpi_name", "status", "explanation", "department", "kpi"]]
+    return card.loc[flagged, ["kpi_name", "status", "explanation"]]
 
 
 def department_row(departments: pd.DataFrame, department: str) -> pd.Series:
@@ -334,7 +368,7 @@ def kpi_table(detail: KpiDetail, history: pd.DataFrame, unit: str) -> pd.DataFra
             "Month": periods.dt.strftime("%Y-%m"),
             "Value": format_value(points["value"], unit),
             "Target": format_value(points["target"], unit),
-            "Signal": points["variation"].map(SIGNAL_WORDS).fillna("–"),
+            "Signal": signal_text(points["variation"], points["side"], points["trial_limits"]),
             "Note": points["note"].fillna(""),
             "Batch": batch["batch_id"].to_numpy(),
             "Uploaded by": batch["actor"].to_numpy(),

@@ -263,3 +263,9 @@ def test_export_into_a_pipe_closed_early_stops_quietly(sample_city_file: Path) -
     export.stdout.close()
     assert export.wait(timeout=120) == 0
     assert b"Traceback" not in export.stderr.read()
+
+
+def test_export_of_an_unknown_department_is_a_usage_error_naming_the_known_ones(city: Engine, capsys) -> None:
+    assert main(["export", "values", "--department", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert "no department 'nope'; known: ems, hr" in err

@@ -28,6 +28,19 @@ Progress = Callable[[float, str], None]
 Status = Literal["committed", "dry_run", "unchanged", "rejected"]
 
 
+class Correction(BaseModel):
+    """A stored value a values file would replace: which KPI and month, the value now and the new one."""
+
+    department: str
+    kpi: str
+    period: str
+    stored: float
+    new: float
+
+
+CORRECTIONS_LISTED = 200
+
+
 class UploadResult(BaseModel):
     """What an upload did or would do; the CLI prints it (``--json``) and the Upload page shows it."""
 
@@ -48,6 +61,8 @@ class UploadResult(BaseModel):
     error_count: int = 0
     errors: list[Problem] = []
     warnings: list[Problem] = []
+    would_change: bool = False
+    corrections: list[Correction] = []
 
     @property
     def message(self) -> str:
@@ -121,7 +136,15 @@ def ingest(
                 if log.has_errors:
                     raise _Rejected
                 plan = _plan(conn, chosen, rows, catalog)
-                result = result.model_copy(update={**plan.primary.counts, "details": plan.details, **_problems(log)})
+                result = result.model_copy(
+                    update={
+                        **plan.primary.counts,
+                        "details": plan.details,
+                        "would_change": plan.changes_anything,
+                        "corrections": _corrections(plan, catalog) if chosen.name == "values" else [],
+                        **_problems(log),
+                    }
+                )
                 if dry_run:
                     return result.model_copy(update={"status": "dry_run"})
                 if not plan.changes_anything:
@@ -147,6 +170,27 @@ def ingest(
     if progress:
         progress(1.0, "done")
     return result.model_copy(update={"status": "committed", "batch_id": batch_id})
+
+
+def _corrections(plan: Plan, catalog: Catalog) -> list[Correction]:
+    """The first stored values a values file would change, old beside new, for the analyst to check."""
+    changed = plan.primary.changed.head(CORRECTIONS_LISTED)
+    if changed.empty:
+        return []
+    old = plan.primary.replaced[["kpi_id", "period", "value"]].rename(columns={"value": "stored"})
+    rows = changed[["kpi_id", "period", "value"]].merge(old, on=["kpi_id", "period"])
+    kpis = catalog.kpis.set_index("id")
+    slugs = catalog.departments.set_index("id")["slug"]
+    return [
+        Correction(
+            department=slugs[kpis.at[kpi_id, "department_id"]],
+            kpi=kpis.at[kpi_id, "key"],
+            period=month_label(int(period)),
+            stored=stored,
+            new=new,
+        )
+        for kpi_id, period, new, stored in rows.itertuples(index=False)
+    ]
 
 
 def _problems(log: ProblemLog) -> dict:

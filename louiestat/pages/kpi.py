@@ -6,7 +6,15 @@ import streamlit as st
 
 from louiestat import charts, views
 from louiestat.pages import cache
-from louiestat.pages.widgets import department_picker, empty_city, month_label, month_picker, status_badge, url_selectbox
+from louiestat.pages.widgets import (
+    department_picker,
+    empty_city,
+    escape_markdown,
+    month_label,
+    month_picker,
+    status_badge,
+    url_selectbox,
+)
 from metrics.explain import format_value
 
 RECENT_SIGNALS = 5
@@ -42,9 +50,9 @@ def render() -> None:
 
 def _header(kpi: pd.Series, card: pd.Series) -> None:
     better = "lower is better" if kpi["direction"] == "lower_is_better" else "higher is better"
-    st.markdown(f"### {kpi['kpi_name']}")
-    st.caption(f"{kpi['department_name']} · {kpi['unit']}, {better}" + (f" · {kpi['description']}"
-                                                                          if pd.notna(kpi["description"]) else ""))
+    st.markdown(f"### {escape_markdown(kpi['kpi_name'])}")
+    description = f" · {kpi['description']}" if pd.notna(kpi["description"]) else ""
+    st.caption(escape_markdown(f"{kpi['department_name']} · {kpi['unit']}, {better}{description}"))
     latest, target, fytd, score = st.columns(4)
     change = card["change_pct"]
     latest.metric(
@@ -52,21 +60,24 @@ def _header(kpi: pd.Series, card: pd.Series) -> None:
         format_value(card["value"], kpi["unit"]),
         None if pd.isna(change) else f"{change:+.1f}% vs previous month",
         delta_color="inverse" if kpi["direction"] == "lower_is_better" else "normal",
-        chart_data=[None if pd.isna(v) else v for v in card["sparkline"]],
+        chart_data=views.sparkline(card["sparkline"]),
         border=True,
     )
     target.metric("Target", format_value(card["target"], kpi["unit"]), border=True)
     fytd.metric(
         f"{card['fy_label']} to date" if pd.notna(card["fy_label"]) else "Fiscal year to date",
         format_value(card["fytd_value"], kpi["unit"]),
-        views.status_words(card["fytd_status"]) if pd.notna(card["fytd_status"]) else None,
+        views.status_words(card["fytd_status"])
+        + (f" (target {format_value(card['fytd_target'], kpi['unit'])})" if pd.notna(card["fytd_target"]) else "")
+        if isinstance(card["fytd_status"], str)
+        else None,
         delta_color="off",
         delta_arrow="off",
         border=True,
     )
     score.metric("Score this month", "–" if pd.isna(card["score_month"]) else f"{card['score_month']:.2f}",
                  help="value/target (target/value when lower is better); 1.0 = on target", border=True)
-    st.markdown(f"{status_badge(card['status'])} {card['explanation']}")
+    st.markdown(f"{status_badge(card['status'])} {escape_markdown(card['explanation'])}")
 
 
 def _chart(detail: views.KpiDetail, kpi: pd.Series) -> None:
@@ -89,25 +100,35 @@ def _signals(detail: views.KpiDetail, card: pd.Series) -> None:
     if detail.signals:
         recent, older = detail.signals[-RECENT_SIGNALS:], detail.signals[:-RECENT_SIGNALS]
         for sentence in reversed(recent):
-            st.markdown(f"- {sentence}")
+            st.markdown(f"- {escape_markdown(sentence)}")
         if older:
             with st.expander(f"{len(older)} earlier signals"):
                 for sentence in reversed(older):
-                    st.markdown(f"- {sentence}")
+                    st.markdown(f"- {escape_markdown(sentence)}")
     else:
         st.markdown("- No special cause: every month is within normal variation.")
     if pd.notna(card.get("assurance")):
-        st.markdown(f"- **Assurance:** {views.ASSURANCE_WORDS[card['assurance']]}")
+        assurance = views.assurance_text(pd.Series([card["assurance"]]), pd.Series([card["trial_limits"]]))[0]
+        st.markdown(f"- **Assurance:** {assurance}")
     if pd.notna(card.get("projection_text")):
-        st.markdown(f"- **Projection:** {card['projection_text']}")
+        st.markdown(f"- **Projection:** {escape_markdown(card['projection_text'])}")
 
 
 def _table(detail: views.KpiDetail, kpi: pd.Series) -> None:
     st.subheader("Values, uploads and corrections")
     history = cache.value_history(int(kpi["kpi_id"]))
     table = views.kpi_table(detail, history, kpi["unit"])
-    st.dataframe(table, hide_index=True, width="stretch", height=420,
-                 column_config={"Batch": st.column_config.NumberColumn("Batch", format="%d")})
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=420,
+        column_config={
+            "Batch": st.column_config.NumberColumn("Batch", format="%d", width=70),
+            "Note": st.column_config.TextColumn("Note", width=300),
+            "Earlier values (corrected)": st.column_config.TextColumn("Earlier values (corrected)", width=420),
+        },
+    )
     st.download_button(
         "Download this KPI (CSV)", table.to_csv(index=False), f"{kpi['department']}-{kpi.name}.csv", "text/csv",
         icon=":material/download:", key="download_kpi",

@@ -6,9 +6,8 @@ import streamlit as st
 
 from louiestat import charts, views
 from louiestat.pages import cache
-from louiestat.pages.widgets import empty_city, month_label, month_picker
+from louiestat.pages.widgets import empty_city, escape_markdown, month_label, month_picker
 from louiestat.views import status_words
-from metrics.explain import format_value
 
 
 def render() -> None:
@@ -35,6 +34,8 @@ def render() -> None:
         st.header("City score over time")
         st.plotly_chart(charts.score_chart(view.score_history, title="City score by month"), width="stretch")
     st.header("Enterprise KPIs across departments")
+    st.caption("Each department's latest month. After the name: ✔ on target · ◆ near target · ✖ off target; "
+               "the black tick is the department's target.")
     _enterprise(view.card)
 
 
@@ -57,7 +58,7 @@ def _city_scores(view: views.Overview) -> None:
     quarter.metric("Last 3 months", _score_text(summary["score_3m"]), border=True)
     year.metric("Last 12 months", _score_text(summary["score_12m"]), border=True)
     off.metric(
-        f"KPIs off target (of {summary['kpis']})",
+        f"Off target, of {summary['kpis']}",
         f"✖ {summary['off_target']}",
         f"◆ {summary['near_target']} near · ✔ {summary['on_target']} on",
         delta_color="off",
@@ -65,9 +66,9 @@ def _city_scores(view: views.Overview) -> None:
         border=True,
     )
     overdue.metric(
-        f"Departments overdue (of {summary['departments']})",
+        f"Overdue, of {summary['departments']}",
         f"{summary['departments_overdue']}",
-        f"▼ {summary['special_cause_concern']} KPIs really worsening",
+        f"{summary['special_cause_concern']} real concerns (SPC)",
         delta_color="off",
         delta_arrow="off",
         border=True,
@@ -80,15 +81,15 @@ def _department_tiles(departments: pd.DataFrame, as_of: str) -> None:
         columns = st.columns(per_row)
         for column, (_, row) in zip(columns, departments.iloc[start : start + per_row].iterrows()):
             with column.container(border=True):
-                st.markdown(f"#### {row['department_name']}")
+                st.markdown(f"#### {escape_markdown(row['department_name'])}")
                 st.metric("Score this month", _score_text(row["score_month"]),
                           help="Weighted mean of its KPI scores; 1.0 = on target")
-                st.markdown(
-                    f"{status_words('on_target')}: **{row['on_target']}**  \n"
-                    f"{status_words('near_target')}: **{row['near_target']}**  \n"
-                    f"{status_words('off_target')}: **{row['off_target']}**  \n"
-                    f"▼ Real worsening: **{row['special_cause_concern']}**"
-                )
+                counts = [
+                    f"{status_words(s)}: **{row[s]}**"
+                    for s in ("on_target", "near_target", "off_target", "no_target", "no_data")
+                    if row[s] or s in ("on_target", "near_target", "off_target")
+                ]
+                st.markdown("  \n".join([*counts, f"Real concern (SPC): **{row['special_cause_concern']}**"]))
                 last = month_label(row["last_period"].strftime("%Y-%m")) if pd.notna(row["last_period"]) else "never"
                 if row["overdue"]:
                     st.markdown(f":orange-badge[⚠ Overdue] last reported {last}")
@@ -100,25 +101,22 @@ def _department_tiles(departments: pd.DataFrame, as_of: str) -> None:
 
 def _movers(movers: pd.DataFrame, as_of: str) -> None:
     if movers.empty:
-        st.success("No KPI is getting worse this month.")
+        st.success("No KPI shows a real worsening (special cause) or a worsening 12-month trend.")
         return
-    table = pd.DataFrame(
-        {
-            "Department": movers["department_name"],
-            "KPI": movers["kpi_name"],
-            "Latest": format_value(movers["value"], movers["unit"]),
-            "Why": views.mover_reasons(movers),
-            "Status": [status_words(s) for s in movers["status"]],
-            "Detail": [
-                f"kpi?department={d}&kpi={k}&as_of={as_of}" for d, k in zip(movers["department"], movers["kpi"])
-            ],
-        }
-    )
+    table = views.scorecard_table(movers, as_of)[["KPI", "Detail", "Latest", "Status"]]
+    table.insert(0, "Department", movers["department_name"].to_numpy())
+    table.insert(3, "Why", views.mover_reasons(movers))
     st.dataframe(
         table,
         hide_index=True,
         width="stretch",
-        column_config={"Detail": st.column_config.LinkColumn("Detail", display_text="Open")},
+        column_config={
+            "Department": st.column_config.TextColumn("Department", width=240),
+            "KPI": st.column_config.TextColumn("KPI", width=280),
+            "Detail": st.column_config.LinkColumn("Detail", display_text="Open", width=70),
+            "Why": st.column_config.TextColumn("Why", width=380),
+            "Latest": st.column_config.TextColumn("Latest", width=170),
+        },
     )
 
 

@@ -6,7 +6,14 @@ import streamlit as st
 
 from louiestat import views
 from louiestat.pages import cache
-from louiestat.pages.widgets import department_picker, empty_city, month_label, month_picker, status_style
+from louiestat.pages.widgets import (
+    department_picker,
+    empty_city,
+    escape_markdown,
+    month_label,
+    month_picker,
+    status_style,
+)
 from louiestat.views import status_words
 from metrics.status import STATUS_LABELS
 
@@ -49,24 +56,26 @@ def render() -> None:
         table.style.apply(status_style, subset=["Status"]),
         hide_index=True,
         width="stretch",
-        height=min(35 * (len(table) + 1) + 3, 900),
+        height=min(36 * (len(table) + 1) + 3, 940),
+        row_height=36,
         column_config={
-            "Status": st.column_config.TextColumn("Status", width=130, pinned=True),
-            "KPI": st.column_config.TextColumn("KPI", width=280, pinned=True),
-            "Latest": st.column_config.TextColumn("Latest", width=120),
+            "Status": st.column_config.TextColumn("Status", width=130),
+            "KPI": st.column_config.TextColumn("KPI", width=280),
+            "Detail": st.column_config.LinkColumn("Detail", display_text="Open", width=70),
+            "Latest": st.column_config.TextColumn("Latest", width=170),
             "Target": st.column_config.TextColumn("Target", width=100),
             "vs last month": st.column_config.TextColumn("vs last month", width=140),
             "vs last year": st.column_config.TextColumn("vs last year", width=140),
             "Last 12 months": st.column_config.LineChartColumn("Last 12 months", width=140),
-            "Signal": st.column_config.TextColumn("Signal (SPC)", width=230),
-            "Assurance": st.column_config.TextColumn("Assurance", width=230),
-            "Score": st.column_config.NumberColumn("Score", width=70,
-                                                   help="value/target (target/value when lower is better)"),
-            "Note": st.column_config.TextColumn("Analyst's note", width=260),
-            "Detail": st.column_config.LinkColumn("Detail", display_text="Open", width=70),
+            "Score": st.column_config.TextColumn(
+                "Score", width=70, help="value/target (target/value when lower is better); 1.00 = on target"
+            ),
+            "Signal": st.column_config.TextColumn("Signal (SPC)", width=200),
+            "Assurance": st.column_config.TextColumn("Assurance", width=240),
+            "Note": st.column_config.TextColumn("Analyst's note", width=300),
         },
     )
-    _attention(mine, as_of)
+    _attention(mine)
     download = views.scorecard_download(mine)
     name = f"scorecard-{department}-{as_of}"
     left, right, _ = st.columns([1, 1, 3])
@@ -79,13 +88,13 @@ def render() -> None:
     )
 
 
-def _attention(card: pd.DataFrame, as_of: str) -> None:
+def _attention(card: pd.DataFrame) -> None:
     flagged = views.needs_attention(card)
     if flagged.empty:
         return
     st.subheader("What needs attention")
-    for kpi_name, status, explanation, department, kpi in flagged.itertuples(index=False):
-        st.markdown(f"**{status_words(status)} · {kpi_name}** — {explanation}")
+    for kpi_name, status, explanation in flagged[["kpi_name", "status", "explanation"]].itertuples(index=False):
+        st.markdown(f"**{status_words(status)} · {escape_markdown(kpi_name)}** — {escape_markdown(explanation)}")
 
 
 def _summary(row: pd.Series, as_of: str) -> None:

@@ -27,7 +27,9 @@ def render() -> None:
     city = cache.city()
     _templates(city)
     files = st.file_uploader(
-        "CSV files (exported from Excel or another system)", accept_multiple_files=True, key="upload_files"
+        "CSV files (exported from Excel or another system)",
+        accept_multiple_files=True,
+        key=f"upload_files_{st.session_state.get('upload_round', 0)}",
     )
     for file in files or []:
         with st.container(border=True):
@@ -100,17 +102,36 @@ def _file_panel(file) -> None:
     if result.status == "rejected":
         st.error(result.message + " Fix these lines in the file and upload it again.", icon=":material/error:")
         table = result.error_table()
-        st.dataframe(table, hide_index=True, width="stretch", column_config={"line": st.column_config.NumberColumn(
-            "line", format="%d")})
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "line": st.column_config.NumberColumn("Line", format="%d", width=60),
+                "column": st.column_config.TextColumn("Column", width=110),
+                "value": st.column_config.TextColumn("Value", width=160),
+                "message": st.column_config.TextColumn("What is wrong, and what is accepted", width=900),
+                "severity": None,
+            },
+        )
         st.download_button("Download the error list", table.to_csv(index=False), f"errors-{file.name}",
                            "text/csv", key=f"errors_{file.file_id}")
         return
     for warning in result.warnings:
         st.warning(str(warning), icon=":material/warning:")
-    if result.new + result.changed + sum(v for k, v in result.details.items() if "new" in k or "changed" in k or
-                                         "deleted" in k) == 0:
+    if not result.would_change:
         st.info("Everything in this file is already stored: committing it would change nothing.")
         return
+    if result.corrections:
+        with st.expander(f"Values this file would correct ({result.changed:,})", expanded=result.changed <= 20):
+            st.dataframe(
+                pd.DataFrame([c.model_dump() for c in result.corrections]).rename(
+                    columns={"department": "Department", "kpi": "KPI", "period": "Month", "stored": "Stored now",
+                             "new": "In this file"}
+                ),
+                hide_index=True,
+                width="stretch",
+            )
     if st.button(f"Commit {file.name}", type="primary", key=f"commit_{file.file_id}", icon=":material/check:"):
         _commit(file, data)
 
@@ -134,6 +155,7 @@ def _commit(file, data: bytes) -> None:
     result = ingest(cache.engine(), data, name=file.name, actor=get_settings().user, progress=progress)
     cache.invalidate()
     _dry_run.clear()
+    st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1  # a fresh, empty uploader
     if result.status == "committed":
         st.session_state["upload_flash"] = ("success", result.message)
     else:
@@ -149,8 +171,8 @@ def _history() -> None:
         return
     shown = history.assign(
         created_at=pd.to_datetime(history["created_at"]).dt.strftime("%Y-%m-%d %H:%M"),
-        undone_by_id=pd.array(history["undone_by_id"], dtype="Int64"),
-        undoes_id=pd.array(history["undoes_id"], dtype="Int64"),
+        undone_by_id=history["undone_by_id"].astype("string").fillna(""),
+        undoes_id=history["undoes_id"].astype("string").fillna(""),
     )
     st.dataframe(
         shown[["id", "created_at", "actor", "kind", "source", "inserted", "updated", "unchanged", "status",
@@ -167,8 +189,8 @@ def _history() -> None:
             "updated": st.column_config.NumberColumn("Changed", format="%d"),
             "unchanged": st.column_config.NumberColumn("Unchanged", format="%d"),
             "status": "Status",
-            "undone_by_id": st.column_config.NumberColumn("Undone by", format="%d"),
-            "undoes_id": st.column_config.NumberColumn("Undoes", format="%d"),
+            "undone_by_id": st.column_config.TextColumn("Undone by batch"),
+            "undoes_id": st.column_config.TextColumn("Undoes batch"),
         },
     )
     undoable = history[(history["status"] == "committed") & (history["kind"] != "undo")]

@@ -3,6 +3,7 @@ word + colour (never colour alone), and problem tables."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -38,6 +39,9 @@ def url_selectbox(label: str, options: list, key: str, format_func=str, default:
     wanted = st.query_params.get(key)
     index = options.index(wanted) if wanted in options else default
     value = st.selectbox(label, options, index=index, format_func=format_func, key=f"url_{key}")
+    if wanted is not None and wanted not in options and value == options[index]:
+        st.warning(f"The link asks for {label.lower()} “{wanted}”, which does not exist here; showing "
+                   f"{format_func(value)} instead.", icon=":material/link_off:")
     if value is not None and st.query_params.get(key) != str(value):
         st.query_params[key] = str(value)
     return value
@@ -82,3 +86,11 @@ def empty_city(city: City) -> None:
     else:
         st.info("KPIs are defined but no monthly values are stored yet. Upload a values file.", icon=":material/info:")
     st.page_link("louiestat/pages/upload.py", label="Go to Upload", icon=":material/upload_file:")
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~:$])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text from an upload (names, notes) shown literally in ``st.markdown``, never as links or images."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))

@@ -31,8 +31,9 @@ def test_the_chart_shows_the_target_step_and_the_special_causes(city_engine) -> 
     target = [y for x, y in zip(traces["Target"].x, traces["Target"].y) if y == y]
     assert target[0] == 9.0 and target[-1] == 8.5
     assert traces["Target"].line.shape == "hv"
-    assert "Special cause — concern" in traces and "Special cause — improvement" in traces
-    assert traces["Special cause — concern"].marker.symbol == "triangle-down"
+    assert "Real concern (special cause)" in traces and "Real improvement (special cause)" in traces
+    assert traces["Real concern (special cause)"].marker.symbol == "square"
+    assert traces["Real improvement (special cause)"].marker.symbol == "circle"
     assert "Same month last year" in traces
     assert "New CAD dispatch system live" in [a.text for a in figure.layout.annotations]
 

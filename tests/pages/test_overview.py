@@ -22,7 +22,7 @@ def test_overview_shows_the_city_and_department_scores_the_metrics_compute(open_
     assert metrics["City score"] == f"{summary['score_month']:.2f}"
     assert metrics["Last 3 months"] == f"{summary['score_3m']:.2f}"
     assert metrics["Last 12 months"] == f"{summary['score_12m']:.2f}"
-    assert metrics[f"KPIs off target (of {summary['kpis']})"] == f"✖ {summary['off_target']}"
+    assert metrics[f"Off target, of {summary['kpis']}"] == f"✖ {summary['off_target']}"
     tiles = [m.value for m in at.metric if m.label == "Score this month"]
     assert tiles == [f"{s:.2f}" for s in departments.sort_values("department_name")["score_month"]]
     headings = [m.value for m in at.markdown if m.value.startswith("#### ")]
@@ -46,3 +46,10 @@ def test_an_empty_database_says_what_to_upload(open_empty_page) -> None:
 
     assert "No KPIs are defined yet" in at.info[0].value
     assert [link.label for link in at.get("page_link")] == ["Go to Upload"]
+
+
+def test_the_first_month_of_data_opens_without_error(open_page) -> None:
+    at = open_page(as_of="2012-07")
+
+    assert at.selectbox(key="url_as_of").value == "2012-07"
+    assert "As of July 2012" in at.caption[0].value

@@ -49,3 +49,20 @@ def test_templates_are_offered_for_each_kind(open_page) -> None:
 
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["KPI definitions template", "Monthly values template", "Hiring records template"]
+
+
+def test_the_dry_run_lists_the_stored_values_a_file_would_correct(open_page) -> None:
+    at = open_page("upload")
+    at.file_uploader[0].upload("june.csv", GOOD, "text/csv").run()
+
+    corrections = next(d.value for d in at.dataframe if "Stored now" in d.value.columns)
+    assert corrections[["Department", "KPI", "Month", "In this file"]].values.tolist() == [
+        ["ems", "response_time", "2016-06", 12.5]
+    ]
+    assert corrections["Stored now"].iloc[0] != 12.5
+
+
+def test_a_deep_link_to_an_unknown_department_says_so(open_page) -> None:
+    at = open_page("scorecard", department="nope")
+
+    assert any("“nope”, which does not exist here" in w.value for w in at.warning)

@@ -40,8 +40,10 @@ def month_index_of_dates(values: pd.Series) -> np.ndarray:
     return (stamps.dt.year * 12 + stamps.dt.month - 1).to_numpy(dtype="int64")
 
 
-def month_start(indexes: np.ndarray | pd.Series) -> pd.Series:
+def timestamps_of_months(indexes: np.ndarray | pd.Series) -> pd.Series:
     """Month-start timestamps (datetime64) for month indexes: the ``period`` the metrics package expects."""
     idx = np.asarray(indexes, dtype="int64")
+    if not len(idx):
+        return pd.Series(dtype="datetime64[us]")
     years, months = idx // 12, idx % 12 + 1
     return pd.to_datetime(pd.DataFrame({"year": years, "month": months, "day": 1}))

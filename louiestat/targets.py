@@ -39,15 +39,15 @@ class TargetEdit(BaseModel):
 def save_targets(engine: Engine, kpi_id: int, rows: pd.DataFrame, actor: str, source: str = "Manage page") -> TargetEdit:
     """Make ``rows`` (``effective_from`` as a month, ``target``) the KPI's complete list of dated targets."""
     log = ProblemLog()
-    text = rows.astype(str).replace({"None": "", "nan": "", "<NA>": "", "NaT": ""})
+    text = rows[["effective_from", "target"]].astype("string").fillna("").apply(lambda c: c.str.strip())
     numbers = pd.Series(np.arange(1, len(rows) + 1))
     for column in ("effective_from", "target"):
-        blank = (text[column].str.strip() == "").to_numpy()
+        blank = (text[column] == "").to_numpy()
         log.add_rows(numbers[blank].to_numpy(), column, None, f"blank {column}; fill it in or delete the row")
-    months, month_errors = parse_periods(text["effective_from"].str.slice(0, 7))
+    months, month_errors = parse_periods(text["effective_from"])
     values, value_errors = parse_numbers(text["target"])
     for column, errors in (("effective_from", month_errors), ("target", value_errors)):
-        bad = errors.notna().to_numpy() & (text[column].str.strip() != "").to_numpy()
+        bad = errors.notna().to_numpy() & (text[column] != "").to_numpy()
         log.add_rows(numbers[bad].to_numpy(), column, text[column][bad].to_numpy(), errors[bad].to_numpy())
     incoming = pd.DataFrame({"kpi_id": kpi_id, "effective_from": months, "value": values, "row": numbers})
     incoming = incoming[(months >= 0) & ~np.isnan(values)]

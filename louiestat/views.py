@@ -11,13 +11,13 @@ from sqlalchemy import Engine, select
 
 from louiestat import queries
 from louiestat.db import bulk, models
-from louiestat.db.versioned import month_index
+from louiestat.db.versioned import sql_month_index
 from louiestat.export import DEFINITION_COLUMNS, definitions_frame
 from louiestat.ingest import KINDS
-from louiestat.months import month_start
+from louiestat.months import timestamps_of_months
 from metrics.explain import MISSING_VALUE as MISSING, describe_signals, format_value
 from metrics.hiring import TIME_TO_FILL_KPI
-from metrics.scorecard import city_summary, department_summary, scorecard
+from metrics.scorecard import IMPROVEMENT, city_summary, department_summary, scorecard
 from metrics.scores import city_score_history
 from metrics.spc import xmr
 from metrics.status import STATUS_ICONS, STATUS_LABELS, targets_in_force
@@ -74,10 +74,10 @@ def value_history(engine: Engine, kpi_id: int) -> pd.DataFrame:
     when and by whom, newest first per month."""
     o, h, b = models.Observation, models.observation_history, models.Batch
     current = select(
-        month_index(o.period).label("month"), o.value, o.note, o.batch_id, b.created_at, b.actor, b.source
+        sql_month_index(o.period).label("month"), o.value, o.note, o.batch_id, b.created_at, b.actor, b.source
     ).join(b, b.id == o.batch_id).where(o.kpi_id == kpi_id)
     replaced = select(
-        month_index(h.c.period).label("month"),
+        sql_month_index(h.c.period).label("month"),
         h.c.value,
         h.c.note,
         h.c.batch_id,
@@ -90,7 +90,7 @@ def value_history(engine: Engine, kpi_id: int) -> pd.DataFrame:
         now = bulk.fetch_frame(conn, current).assign(superseded_by_batch_id=pd.NA, current=True)
         old = bulk.fetch_frame(conn, replaced).assign(current=False)
     frame = pd.concat([now, old], ignore_index=True) if not old.empty else now
-    frame.insert(0, "period", month_start(frame.pop("month")) if len(frame) else pd.Series(dtype="datetime64[ns]"))
+    frame.insert(0, "period", timestamps_of_months(frame.pop("month")))
     return frame.sort_values(["period", "current", "batch_id"], ascending=[False, False, False]).reset_index(drop=True)
 
 
@@ -199,7 +199,7 @@ def kpi_detail(city: City, kpi_id: int, as_of: pd.Timestamp) -> KpiDetail:
     """A KPI's months up to ``as_of`` as an XmR chart, with targets, notes and the signals in words."""
     kpi = city.kpis.set_index("kpi_id").loc[kpi_id]
     series = city.observations[(city.observations["kpi_id"] == kpi_id) & (city.observations["period"] <= as_of)]
-    improvement = {"higher_is_better": "increase", "lower_is_better": "decrease"}[kpi["direction"]]
+    improvement = IMPROVEMENT[kpi["direction"]]
     points = xmr(series["value"].to_numpy(), series["period"].to_numpy(), improvement=improvement)
     in_force = targets_in_force(city.kpis, city.targets, series[["kpi_id", "period"]]).reset_index(drop=True)
     return KpiDetail(
@@ -209,6 +209,14 @@ def kpi_detail(city: City, kpi_id: int, as_of: pd.Timestamp) -> KpiDetail:
         notes=series["note"].reset_index(drop=True),
         signals=describe_signals(points, improvement) if len(points) else [],
     )
+
+
+AXIS_UNITS = {"percent": "%", "dollars": "$"}
+
+
+def axis_label(unit: str) -> str:
+    """What a chart axis of this unit is labelled: '%', '$', 'days', 'hours'…"""
+    return AXIS_UNITS.get(unit, unit)
 
 
 CHANGE_WORDS = {"improving": "better", "worsening": "worse", "stable": "no change"}

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from metrics.frames import KPI_ID, PERIOD, VALUE, direction_sign, month_number, shaped_like
+from metrics.frames import IMPROVEMENT_SIGN, KPI_ID, PERIOD, VALUE, direction_sign, month_number, shaped_like
 from metrics.status import NEAR_TARGET, NO_TARGET, OFF_TARGET, ON_TARGET, STATUS
 
 MISSING_VALUE = "–"
@@ -40,7 +40,6 @@ MONTH_NAMES = np.array(
      "December"],
     dtype=object,
 )
-IMPROVEMENT_SIGN = {"increase": 1, "decrease": -1, "neutral": 0}
 _RULE_ORDER = ("outside_limits", "trend", "two_in_three", "shift")
 
 

@@ -94,6 +94,25 @@ def direction_sign(direction: Any) -> np.ndarray:
     return np.where(higher, 1.0, -1.0)
 
 
+IMPROVEMENT_SIGN = {"increase": 1, "decrease": -1, "neutral": 0}
+DIRECTION_SIGN = {HIGHER_IS_BETTER: 1, LOWER_IS_BETTER: -1}
+
+
+def sign_per_kpi(given: pd.Series | str, signs: Mapping[str, int], kpi_ids: np.ndarray) -> np.ndarray:
+    """The sign (+1, -1, 0) of each of ``kpi_ids`` from a value for all KPIs or a Series by kpi_id; a KPI
+    missing from the Series gets 0, a value not in ``signs`` raises."""
+    if isinstance(given, str):
+        if given not in signs:
+            raise ValueError(f"must be one of {list(signs)}, not {given!r}")
+        return np.full(len(kpi_ids), signs[given], dtype=np.int8)
+    values = given.reindex(kpi_ids)
+    sign = values.map(signs)
+    invalid = values.notna() & sign.isna()
+    if invalid.any():
+        raise ValueError(f"unknown values {sorted(set(values[invalid]))}; use one of {list(signs)}")
+    return sign.fillna(0).to_numpy(np.int8)
+
+
 def month_number(periods: Any) -> np.ndarray:
     """Months since January 1970 (int64) for dates, so calendar-month arithmetic is integer arithmetic."""
     return np.asarray(periods, dtype="datetime64[ns]").astype("datetime64[M]").astype(np.int64)

@@ -21,9 +21,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from metrics.frames import DIRECTION_SIGN, sign_per_kpi
+
 Z_95 = 1.959963984540054  # standard normal 97.5% quantile
 MAX_MONTHS_AHEAD = 120
-_DIRECTION_SIGN = {"higher_is_better": 1, "lower_is_better": -1}
 
 
 def theil_sen(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float]:
@@ -84,7 +85,7 @@ def project_many(
     slope, level, low, high = (np.where(enough, a, np.nan) for a in _theil_sen_rows(x, y))
 
     target = targets.reindex(kpi_ids).to_numpy(float)
-    sign = _direction_per_kpi(direction, kpi_ids)
+    sign = sign_per_kpi(direction, DIRECTION_SIGN, kpi_ids)
     has_goal = ~np.isnan(target) & (sign != 0)
     met = has_goal & (sign * (latest_value - target) >= 0)
     pace = sign * slope
@@ -174,16 +175,6 @@ def _month_start(month: np.ndarray, keep: np.ndarray, unit: np.dtype) -> np.ndar
     """Month numbers (since January 1970) as month-start datetimes, NaT where not ``keep``."""
     whole = np.where(keep, month, 0).astype(np.int64)
     return np.where(keep, whole.astype("datetime64[M]").astype(unit), np.datetime64("NaT"))
-
-
-def _direction_per_kpi(direction: pd.Series, kpi_ids: np.ndarray) -> np.ndarray:
-    """+1 (higher is better), -1 (lower is better) or 0 (none) for each of ``kpi_ids``."""
-    given = direction.reindex(kpi_ids)
-    sign = given.map(_DIRECTION_SIGN)
-    invalid = given.notna() & sign.isna()
-    if invalid.any():
-        raise ValueError(f"unknown direction values {sorted(set(given[invalid]))}")
-    return sign.fillna(0).to_numpy(np.int8)
 
 
 def _projection_text(

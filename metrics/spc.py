@@ -38,6 +38,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from metrics.frames import IMPROVEMENT_SIGN, month_number, sign_per_kpi
+
 PROCESS_LIMIT = 2.66
 TWO_SIGMA = 2 * (PROCESS_LIMIT / 3)
 SCREEN_FACTOR = 3.267
@@ -57,7 +59,6 @@ ASSURANCE_LABELS: dict[str, str] = {
     "hit_and_miss": "Hit and miss — the target lies within the process limits",
 }
 
-_IMPROVEMENT_SIGN = {"increase": 1, "decrease": -1, "neutral": 0}
 _RULES = np.array([None, "outside_limits", "trend", "two_in_three", "shift"], dtype=object)
 _SIDES = np.array(["low", None, "high"], dtype=object)
 # Indexed by 3 * (side + 1) + (improvement + 1), side and improvement in {-1, 0, 1}.
@@ -91,7 +92,7 @@ def xmr(
         period = np.full(len(y), np.datetime64("NaT"), dtype="datetime64[us]")
     else:
         period = pd.DatetimeIndex(pd.to_datetime(periods)).to_numpy()
-        month = _month_number(period)
+        month = month_number(period)
     if len(period) != len(y):
         raise ValueError("values and periods differ in length")
     points = _xmr_points(
@@ -125,7 +126,7 @@ def xmr_many(
     period = pd.DatetimeIndex(observations["period"]).to_numpy()
     return _xmr_points(
         observations["kpi_id"].to_numpy(np.int64),
-        _month_number(period),
+        month_number(period),
         period,
         observations["value"].to_numpy(float),
         improvement=improvement, rebase=rebase, baseline=baseline,
@@ -142,7 +143,7 @@ def assurance_many(
     latest = points.drop_duplicates("kpi_id", keep="last")
     kpi_ids = latest["kpi_id"].to_numpy(np.int64)
     target = targets.reindex(kpi_ids).to_numpy(float)
-    sign = _improvement_per_kpi(improvement, kpi_ids)
+    sign = sign_per_kpi(improvement, IMPROVEMENT_SIGN, kpi_ids)
     lpl = latest["lpl"].to_numpy(float)
     upl = latest["upl"].to_numpy(float)
     above = target > upl
@@ -158,31 +159,12 @@ def assurance_many(
     return pd.Series(assurance, index=pd.Index(kpi_ids, name="kpi_id"), name="assurance", dtype=object)
 
 
-def _month_number(period: np.ndarray) -> np.ndarray:
-    """Months since January 1970, so adjacent months differ by exactly 1."""
-    return period.astype("datetime64[M]").astype(np.int64)
-
-
 def _kpi_month_order(kpi: np.ndarray, month: np.ndarray) -> np.ndarray:
     """Stable order by kpi then month, via one integer key (much faster than lexsort on sorted input)."""
     if len(kpi) == 0:
         return np.arange(0)
     span = month.max() - month.min() + 1
     return np.argsort((kpi - kpi.min()) * span + (month - month.min()), kind="stable")
-
-
-def _improvement_per_kpi(improvement: pd.Series | str, kpi_ids: np.ndarray) -> np.ndarray:
-    """+1 (increase), -1 (decrease) or 0 (neutral or unknown) for each of ``kpi_ids``."""
-    if isinstance(improvement, str):
-        if improvement not in _IMPROVEMENT_SIGN:
-            raise ValueError(f"improvement must be one of {list(_IMPROVEMENT_SIGN)}, not {improvement!r}")
-        return np.full(len(kpi_ids), _IMPROVEMENT_SIGN[improvement], dtype=np.int8)
-    given = improvement.reindex(kpi_ids)
-    sign = given.map(_IMPROVEMENT_SIGN)
-    invalid = given.notna() & sign.isna()
-    if invalid.any():
-        raise ValueError(f"unknown improvement values {sorted(set(given[invalid]))}")
-    return sign.fillna(0).to_numpy(np.int8)
 
 
 def _run_length(key: np.ndarray, breaks: np.ndarray) -> np.ndarray:
@@ -312,7 +294,7 @@ def _xmr_points(
     rules = [outside, trend, two_in_three, shift]
     rule = np.select(rules, [1, 2, 3, 4], 0)
     side = np.select(rules, [side_of_mean, trend_side, side_of_mean, side_of_mean], 0)
-    sign = _improvement_per_kpi(improvement, kpi[first_of_kpi])[kpi_index]
+    sign = sign_per_kpi(improvement, IMPROVEMENT_SIGN, kpi[first_of_kpi])[kpi_index]
     segment_size = np.diff(np.append(first_of_segment, n))
 
     return pd.DataFrame(

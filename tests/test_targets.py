@@ -65,3 +65,17 @@ def test_saving_the_same_targets_again_changes_nothing(city: Engine) -> None:
 
     assert again.batch_id is None and again.message == "No change to save."
     assert snapshot(city) == before
+
+
+def test_blank_target_cells_say_blank_and_full_dates_are_read_as_their_month(city: Engine) -> None:
+    kpi = kpi_id(city, "overtime_hours")
+    rows = pd.DataFrame({"effective_from": [None, "03/01/2014"], "target": [90.0, None]})
+
+    result = save_targets(city, kpi, rows, actor="office")
+
+    assert [(p.line, p.column, p.message) for p in result.errors] == [
+        (1, "effective_from", "blank effective_from; fill it in or delete the row"),
+        (2, "target", "blank target; fill it in or delete the row"),
+    ]
+    fixed = save_targets(city, kpi, pd.DataFrame({"effective_from": ["03/01/2014"], "target": [90.0]}), actor="o")
+    assert fixed.new == 1 and stored(city, kpi) == [("2014-03", 90.0)]

@@ -16,21 +16,21 @@ from sqlalchemy.types import Integer
 from louiestat.db import bulk, models
 
 
-class month_index(FunctionElement):
+class sql_month_index(FunctionElement):
     """SQL for a date column's month index (``year * 12 + month - 1``), so diffs compare integers."""
 
     type = Integer()
     inherit_cache = True
 
 
-@compiles(month_index)
+@compiles(sql_month_index)
 def _month_index_default(element, compiler, **kw):
     (col,) = list(element.clauses)
     c = compiler.process(col, **kw)
     return f"(CAST(EXTRACT(YEAR FROM {c}) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM {c}) AS INTEGER) - 1)"
 
 
-@compiles(month_index, "sqlite")
+@compiles(sql_month_index, "sqlite")
 def _month_index_sqlite(element, compiler, **kw):
     (col,) = list(element.clauses)
     c = compiler.process(col, **kw)
@@ -59,7 +59,7 @@ class Versioned:
     def selectable(self, *where: ColumnElement[bool]):
         """SELECT of every column, month columns as month indexes."""
         cols = [
-            month_index(self.table.c[c]).label(c) if c in self.month_columns else self.table.c[c] for c in self.columns
+            sql_month_index(self.table.c[c]).label(c) if c in self.month_columns else self.table.c[c] for c in self.columns
         ]
         return select(*cols).where(*where)
 

@@ -73,13 +73,3 @@ def read_date(text: str, latest: dt.date | None = None) -> tuple[dt.date | None,
     if value > latest:
         return None, f"{value.isoformat()} is in the future (today is {latest.isoformat()})"
     return value, None
-
-
-def parse_dates(values: pd.Series, today: dt.date | None = None) -> tuple[pd.Series, pd.Series]:
-    """Dates (datetime64, NaT where invalid) for ``values`` and an error message per value (None where fine)."""
-    latest = today or dt.date.today()
-    codes, uniques = pd.factorize(values.str.strip(), use_na_sentinel=False)
-    parsed = [read_date(str(u), latest) for u in uniques]
-    dates = pd.to_datetime(pd.Series([p[0] for p in parsed], dtype=object)).to_numpy()[codes]
-    messages = np.array([p[1] for p in parsed], dtype=object)[codes]
-    return pd.Series(dates, index=values.index), pd.Series(messages, index=values.index)

@@ -18,7 +18,6 @@ from louiestat.pages.widgets import (
 from metrics.explain import format_value
 
 RECENT_SIGNALS = 5
-UNIT_LABELS = {"percent": "%", "dollars": "$", "minutes": "minutes", "rate": "rate"}
 
 
 def render() -> None:
@@ -82,7 +81,7 @@ def _header(kpi: pd.Series, card: pd.Series) -> None:
 
 def _chart(detail: views.KpiDetail, kpi: pd.Series) -> None:
     overlay = st.toggle("Show the same month last year", key="yoy")
-    unit = UNIT_LABELS.get(kpi["unit"], kpi["unit"])
+    unit = views.axis_label(kpi["unit"])
     figure = charts.kpi_chart(
         detail.points, detail.targets, detail.notes, title=f"{kpi['kpi_name']} by month", unit_label=unit,
         year_over_year=overlay,

@@ -3,19 +3,20 @@ same rules as uploads and recorded as batches (who, when, what), so they can be 
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pandas as pd
 import streamlit as st
 
 from louiestat.config import get_settings
 from louiestat.export import definitions_frame
 from louiestat.ingest import ingest
+from louiestat.ingest.schemas import Aggregation, Direction, Unit
 from louiestat.pages import cache
 from louiestat.pages.widgets import department_picker, show_problems
 from louiestat.targets import save_targets
 
-UNITS = ["count", "days", "hours", "minutes", "percent", "dollars", "rate"]
-DIRECTIONS = ["higher_is_better", "lower_is_better"]
-AGGREGATIONS = ["sum", "mean", "last", "min", "max"]
+UNITS, DIRECTIONS, AGGREGATIONS = (list(get_args(t)) for t in (Unit, Direction, Aggregation))
 
 
 def render() -> None:

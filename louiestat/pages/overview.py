@@ -128,7 +128,7 @@ def _enterprise(card: pd.DataFrame) -> None:
     columns = st.columns(2)
     for i, (key, frame) in enumerate(comparisons.items()):
         first = frame.iloc[0]
-        unit = {"percent": "%", "dollars": "$"}.get(first["unit"], first["unit"])
+        unit = views.axis_label(first["unit"])
         better = "lower is better" if first["direction"] == "lower_is_better" else "higher is better"
         with columns[i % 2]:
             st.plotly_chart(

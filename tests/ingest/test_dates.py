@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from louiestat.ingest.dates import PERIOD_FORMATS, parse_dates, parse_periods, read_date
+from louiestat.ingest.dates import PERIOD_FORMATS, parse_periods, read_date
 from louiestat.months import month_index
 
 TODAY = dt.date(2024, 6, 15)
@@ -105,10 +105,3 @@ def test_impossible_dates_are_refused_with_the_reason(text: str, reason: str) ->
     date, message = read_date(text, TODAY)
     assert date is None
     assert reason in message
-
-
-def test_parse_dates_gives_timestamps_and_a_message_per_value() -> None:
-    dates, messages = parse_dates(pd.Series(["2013-03-15", "nope", "03/16/2013"], dtype="str"), today=TODAY)
-    assert dates.tolist()[0] == pd.Timestamp("2013-03-15") and dates.tolist()[2] == pd.Timestamp("2013-03-16")
-    assert pd.isna(dates.iloc[1])
-    assert [pd.isna(m) for m in messages] == [True, False, True]

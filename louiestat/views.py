@@ -59,8 +59,10 @@ class City:
         )
 
     def next_month_due(self, department: str) -> pd.Timestamp:
-        """The month after the department's latest reported month (the city's latest when it has none)."""
-        ids = self.kpis.loc[self.kpis["department"] == department, "kpi_id"]
+        """The month after the department's latest reported month (the city's latest when it has none); time to
+        fill is derived from hiring records, not reported, so it does not count (as in the overdue rule)."""
+        reported = (self.kpis["department"] == department) & (self.kpis["kpi"] != TIME_TO_FILL_KPI)
+        ids = self.kpis.loc[reported, "kpi_id"]
         mine = self.observations.loc[self.observations["kpi_id"].isin(ids), "period"]
         latest = mine.max() if not mine.empty else self.latest_month
         if latest is None or pd.isna(latest):

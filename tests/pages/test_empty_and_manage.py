@@ -31,3 +31,13 @@ def test_manage_lists_every_kpi_definition_and_a_kpis_dated_targets(open_page, c
     labels = [s.label for s in at.selectbox]
     assert labels == ["Department", "Department", "KPI"]
     assert "Default target" in " ".join(m.value for m in at.markdown)
+
+
+def test_saving_unchanged_definitions_on_the_manage_page_says_nothing_changed(open_page, city_engine) -> None:
+    from louiestat.batches import list_batches
+
+    at = open_page("manage")
+    next(b for b in at.button if b.label == "Save definitions").click().run()
+
+    assert [s.value for s in at.success] == ["No change to save."]
+    assert len(list_batches(city_engine)) == 3

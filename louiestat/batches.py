@@ -8,12 +8,9 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from louiestat.db import bulk, versioned
+from louiestat.errors import UndoRefused
 from louiestat.db.engine import write_transaction
 from louiestat.db.models import Batch, utcnow
-
-
-class UndoRefused(Exception):
-    """The batch cannot be undone (unknown, already undone, an undo itself, or later batches build on it)."""
 
 
 class UndoResult(BaseModel):

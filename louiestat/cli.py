@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from louiestat import batches, queries
 from louiestat.config import get_settings
 from louiestat.db.engine import engine_for
+from louiestat.errors import UndoRefused
 from louiestat.db.migrate import upgrade_to_head
 from louiestat.export import export_csv
 from louiestat.ingest import KINDS, UploadResult, ingest
@@ -121,7 +122,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
     """Undo a committed batch, restoring the values it replaced."""
     try:
         result = batches.undo_batch(_engine(), args.batch_id, actor=args.user)
-    except batches.UndoRefused as exc:
+    except UndoRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REJECTED
     print(result.message)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from louiestat.errors import UnknownKind
+
 KindName = Literal["definitions", "values", "hiring"]
 
 
@@ -40,10 +42,6 @@ KINDS: dict[str, Kind] = {
         ),
     )
 }
-
-
-class UnknownKind(ValueError):
-    """The header matches none of the upload kinds."""
 
 
 def detect_kind(header: list[str]) -> Kind:

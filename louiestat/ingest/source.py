@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 from pyarrow import csv as pa_csv
 
+from louiestat.errors import FileUnreadable, IrregularFile
 from louiestat.ingest.problems import ProblemLog
 
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
@@ -31,10 +32,6 @@ _SIGNATURES = {
 SAVE_AS_CSV = "open it in Excel and use File > Save As > 'CSV UTF-8 (Comma delimited)'"
 
 
-class FileUnreadable(Exception):
-    """The file cannot be read as CSV at all (binary, empty, undecodable); the message says what to do."""
-
-
 @dataclass
 class Chunk:
     """A block of rows: one string column per header name, and the file line on which each row starts
@@ -42,10 +39,6 @@ class Chunk:
 
     lines: np.ndarray
     frame: pd.DataFrame
-
-
-class IrregularFile(Exception):
-    """The fast reader met something only the exact reader reports well (a ragged row, broken quoting)."""
 
 
 @dataclass

@@ -18,10 +18,11 @@ from louiestat.config import get_settings
 from louiestat.db.engine import write_transaction
 from louiestat.ingest import validate
 from louiestat.ingest.catalog import Catalog
-from louiestat.ingest.kinds import KINDS, Kind, KindName, UnknownKind, detect_kind
+from louiestat.errors import FileUnreadable, IrregularFile, UnknownKind
+from louiestat.ingest.kinds import KINDS, Kind, KindName, detect_kind
 from louiestat.ingest.plan import Plan, plan_definitions, plan_hiring, plan_values
 from louiestat.ingest.problems import Problem, ProblemLog
-from louiestat.ingest.source import CsvFile, FileUnreadable, IrregularFile, open_csv
+from louiestat.ingest.source import CsvFile, open_csv
 from louiestat.months import month_label
 
 Progress = Callable[[float, str], None]

@@ -9,7 +9,8 @@ import streamlit as st
 from louiestat import batches, views
 from louiestat.config import get_settings
 from louiestat.ingest import KINDS, UploadResult, ingest
-from louiestat.ingest.source import DELIMITERS, FileUnreadable, open_csv
+from louiestat.errors import FileUnreadable, UndoRefused
+from louiestat.ingest.source import DELIMITERS, open_csv
 from louiestat.pages import cache
 
 PURPOSE = {k.name: k.purpose for k in KINDS.values()}
@@ -221,7 +222,7 @@ def _confirm_undo(batch_id: int) -> None:
             try:
                 result = batches.undo_batch(cache.engine(), batch_id, actor=get_settings().user)
                 st.session_state["upload_flash"] = ("success", result.message)
-            except batches.UndoRefused as exc:
+            except UndoRefused as exc:
                 st.session_state["upload_flash"] = ("error", f"Batch {batch_id} was not undone: {exc}")
             del st.session_state["undo_pending"]
             cache.invalidate()

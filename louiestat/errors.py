@@ -1,0 +1,31 @@
+"""Every exception louiestat raises on purpose, in one tree. Each message says what is wrong and what to do.
+
+    LouieStatError
+    ├── FileUnreadable   an upload is not CSV text at all (binary, a spreadsheet, empty, undecodable)
+    ├── UnknownKind      a header matches none of the upload kinds (definitions, values, hiring)
+    ├── IrregularFile    the fast CSV reader met a ragged row; the exact reader reads the file again
+    └── UndoRefused      a batch cannot be undone (unknown, already undone, or later batches build on it)
+
+Problems inside a readable file are not exceptions: they are collected as ``louiestat.ingest.Problem`` rows
+so that every error of a file is reported at once.
+"""
+
+
+class LouieStatError(Exception):
+    """Base of the exceptions below."""
+
+
+class FileUnreadable(LouieStatError):
+    """The file cannot be read as CSV at all (binary, empty, undecodable); the message says what to do."""
+
+
+class UnknownKind(LouieStatError, ValueError):
+    """The header matches none of the upload kinds."""
+
+
+class IrregularFile(LouieStatError):
+    """The fast reader met something only the exact reader reports well (a ragged row)."""
+
+
+class UndoRefused(LouieStatError):
+    """The batch cannot be undone (unknown, already undone, an undo itself, or later batches build on it)."""

@@ -56,10 +56,18 @@ def monthly_grid(points: pd.DataFrame) -> pd.DataFrame:
 
 
 def kpi_chart(
-    points: pd.DataFrame, targets: pd.Series, notes: pd.Series, *, title: str, unit_label: str, year_over_year: bool
+    points: pd.DataFrame,
+    targets: pd.Series,
+    notes: pd.Series,
+    *,
+    title: str,
+    unit_label: str,
+    year_over_year: bool,
+    process_changes: pd.DataFrame | None = None,
 ) -> go.Figure:
     """The KPI's monthly values with its target (a step where it changed), the SPC mean and process limits
-    per segment, special-cause points marked by shape, notes as annotations and, optionally, last year."""
+    per segment, special-cause points marked by shape, notes as annotations, process changes as vertical
+    lines and, optionally, last year."""
     grid = monthly_grid(points.assign(target=targets.to_numpy(), note=notes.to_numpy()))
     fig = go.Figure()
     fig.add_scatter(
@@ -102,6 +110,12 @@ def kpi_chart(
         fig.add_annotation(
             x=period, y=value, text=_short(note), hovertext=note, showarrow=True, arrowhead=2, ax=0, ay=-48,
             font={"size": 14}, bgcolor="rgba(255,255,255,0.9)", bordercolor=LIMITS,
+        )
+    for period, reason in (process_changes if process_changes is not None else pd.DataFrame()).itertuples(index=False):
+        fig.add_vline(x=period, line={"color": INK, "width": 1.5, "dash": "longdash"})
+        fig.add_annotation(
+            x=period, y=1, yref="paper", yanchor="bottom", text=f"Process change: {_short(reason)}", hovertext=reason,
+            showarrow=False, xanchor="left", font={"size": 13, "color": INK}, bgcolor="rgba(255,255,255,0.9)",
         )
     return _layout(fig, title, unit_label)
 

@@ -21,7 +21,7 @@ from louiestat.export import export_csv
 from louiestat.ingest import KINDS, UploadResult, ingest
 
 SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
-SAMPLE_FILES = ("definitions.csv", "values.csv", "hiring.csv")
+SAMPLE_FILES = ("definitions.csv", "values.csv", "hiring.csv", "process_changes.csv")
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
 

@@ -60,7 +60,27 @@ def hiring_frame(engine: Engine, department: str | None = None) -> pd.DataFrame:
     return records[["department", "position_id", "title", "posted_date", "filled_date"]]
 
 
-EXPORTS = {"definitions": definitions_frame, "values": values_frame, "hiring": hiring_frame}
+def process_changes_frame(engine: Engine, department: str | None = None) -> pd.DataFrame:
+    """Every recorded process change as a process-changes file."""
+    kpis = queries.kpis(engine, department)
+    changes = queries.process_changes(engine, kpis["kpi_id"].tolist()).merge(kpis[["kpi_id", "department", "kpi"]])
+    changes = changes.sort_values(["department", "kpi", "period"])
+    return pd.DataFrame(
+        {
+            "department": changes["department"],
+            "kpi": changes["kpi"],
+            "period": changes["period"].dt.strftime("%Y-%m"),
+            "reason": changes["reason"],
+        }
+    )
+
+
+EXPORTS = {
+    "definitions": definitions_frame,
+    "values": values_frame,
+    "hiring": hiring_frame,
+    "process_changes": process_changes_frame,
+}
 
 
 def export_csv(engine: Engine, kind: KindName, out: TextIO | None = None, department: str | None = None) -> str | None:

@@ -104,6 +104,18 @@ def targets(source: Engine | Connection, kpi_ids: Sequence[int] | None = None) -
     return frame
 
 
+def process_changes(source: Engine | Connection, kpi_ids: Sequence[int] | None = None) -> pd.DataFrame:
+    """``kpi_id, period (month start), reason``: the months a KPI's process changed (its SPC segments start)."""
+    C = models.ProcessChange
+    query = select(C.kpi_id, sql_month_index(C.period).label("month"), C.reason).order_by(C.kpi_id, C.period)
+    if kpi_ids is not None:
+        query = query.where(C.kpi_id.in_(list(kpi_ids)))
+    with _connection(source) as conn:
+        frame = bulk.fetch_frame(conn, query)
+    frame.insert(1, "period", timestamps_of_months(frame.pop("month")))
+    return frame
+
+
 def hiring(source: Engine | Connection, department: str | None = None) -> pd.DataFrame:
     """Hiring records: ``department, position_id, title, posted_date, filled_date`` (NaT while open)."""
     query = (

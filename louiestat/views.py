@@ -19,22 +19,34 @@ from metrics.explain import MISSING_VALUE as MISSING, describe_signals, format_v
 from metrics.hiring import TIME_TO_FILL_KPI
 from metrics.scorecard import IMPROVEMENT, city_summary, department_summary, scorecard
 from metrics.scores import city_score_history
-from metrics.spc import xmr
+from metrics.spc import rebase_positions, xmr_many
 from metrics.status import STATUS_ICONS, STATUS_LABELS, targets_in_force
 
 
 @dataclass(frozen=True)
 class City:
-    """Every department's KPIs, values and targets, as the ``metrics`` package takes them."""
+    """Every department's KPIs, values, targets and process changes, as the ``metrics`` package takes them."""
 
     kpis: pd.DataFrame
     observations: pd.DataFrame
     targets: pd.DataFrame
+    process_changes: pd.DataFrame
 
     @classmethod
     def load(cls, engine: Engine) -> City:
         with engine.connect() as conn:
-            return cls(queries.kpis(conn), queries.observations(conn), queries.targets(conn))
+            return cls(
+                queries.kpis(conn), queries.observations(conn), queries.targets(conn), queries.process_changes(conn)
+            )
+
+    def spc_points(self, as_of: pd.Timestamp, kpi_ids: list[int] | None = None) -> pd.DataFrame:
+        """XmR points of every KPI (or the given ones) from its months up to ``as_of``, a new segment starting
+        at each recorded process change."""
+        observed = self.observations[(self.observations["period"] <= as_of) & self.observations["value"].notna()]
+        if kpi_ids is not None:
+            observed = observed[observed["kpi_id"].isin(kpi_ids)]
+        improvement = self.kpis.set_index("kpi_id")["direction"].map(IMPROVEMENT)
+        return xmr_many(observed, improvement=improvement, rebase=rebase_positions(observed, self.process_changes))
 
     @property
     def is_empty(self) -> bool:
@@ -122,8 +134,11 @@ ENTERPRISE_ORDER = ("overtime_hours", "sick_leave_hours_per_fte", "injury_hours_
 
 
 def city_scorecard(city: City, as_of: pd.Timestamp, fy_start_month: int) -> pd.DataFrame:
-    """Every KPI of the city as of a month (see ``metrics.scorecard``)."""
-    return scorecard(city.observations, city.kpis, city.targets, as_of, fy_start_month=fy_start_month)
+    """Every KPI of the city as of a month (see ``metrics.scorecard``), SPC limits restarting at process changes."""
+    return scorecard(
+        city.observations, city.kpis, city.targets, as_of, fy_start_month=fy_start_month,
+        spc_points=city.spc_points(as_of),
+    )
 
 
 @dataclass(frozen=True)
@@ -195,21 +210,25 @@ class KpiDetail:
     targets: pd.Series
     notes: pd.Series
     signals: list[str]
+    process_changes: pd.DataFrame
 
 
 def kpi_detail(city: City, kpi_id: int, as_of: pd.Timestamp) -> KpiDetail:
-    """A KPI's months up to ``as_of`` as an XmR chart, with targets, notes and the signals in words."""
+    """A KPI's months up to ``as_of`` as an XmR chart (a new segment at each process change), with targets,
+    notes and the signals in words."""
     kpi = city.kpis.set_index("kpi_id").loc[kpi_id]
+    points = city.spc_points(as_of, [kpi_id]).drop(columns="kpi_id").reset_index(drop=True)
     series = city.observations[(city.observations["kpi_id"] == kpi_id) & (city.observations["period"] <= as_of)]
-    improvement = IMPROVEMENT[kpi["direction"]]
-    points = xmr(series["value"].to_numpy(), series["period"].to_numpy(), improvement=improvement)
+    series = series[series["value"].notna()].sort_values("period").reset_index(drop=True)
     in_force = targets_in_force(city.kpis, city.targets, series[["kpi_id", "period"]]).reset_index(drop=True)
+    changes = city.process_changes[city.process_changes["kpi_id"] == kpi_id]
     return KpiDetail(
         kpi=kpi,
         points=points,
         targets=in_force,
-        notes=series["note"].reset_index(drop=True),
-        signals=describe_signals(points, improvement) if len(points) else [],
+        notes=series["note"],
+        signals=describe_signals(points, IMPROVEMENT[kpi["direction"]]) if len(points) else [],
+        process_changes=changes[changes["period"] <= as_of][["period", "reason"]].reset_index(drop=True),
     )
 
 

@@ -23,7 +23,7 @@ from metrics.hiring import open_positions, time_to_fill, time_to_fill_by_month
 from metrics.projection import project_many, theil_sen
 from metrics.scorecard import city_summary, department_summary, scorecard
 from metrics.scores import city_score, city_score_history, department_scores, kpi_score, kpi_scores
-from metrics.spc import assurance_many, xmr, xmr_many
+from metrics.spc import assurance_many, rebase_positions, xmr, xmr_many
 from metrics.status import status_frame, targets_in_force
 from metrics.trend import latest_trend, trend_frame
 
@@ -45,6 +45,7 @@ __all__ = [
     "latest_trend",
     "open_positions",
     "project_many",
+    "rebase_positions",
     "scorecard",
     "status_frame",
     "targets_in_force",

@@ -134,6 +134,35 @@ def xmr_many(
     )
 
 
+def rebase_positions(observations: pd.DataFrame, changes: pd.DataFrame) -> dict[int, list[int]]:
+    """Segment starts for ``xmr``/``xmr_many`` from process changes (``kpi_id, period``): the position, among a
+    KPI's reported months in order, of its first month on or after each change. A change on or before a KPI's
+    first month, or after its last, starts nothing."""
+    reported = observations.loc[
+        observations["value"].notna() & observations["kpi_id"].isin(changes["kpi_id"]), ["kpi_id", "period"]
+    ]
+    if reported.empty:
+        return {}
+    points = pd.DataFrame(
+        {"kpi_id": reported["kpi_id"].to_numpy(np.int64), "month": month_number(reported["period"])}
+    ).sort_values(["kpi_id", "month"])
+    points["position"] = points.groupby("kpi_id").cumcount()
+    starts = pd.merge_asof(
+        pd.DataFrame(
+            {"kpi_id": changes["kpi_id"].to_numpy(np.int64), "month": month_number(changes["period"])}
+        ).sort_values("month"),
+        points.sort_values("month"),
+        on="month",
+        by="kpi_id",
+        direction="forward",
+    ).dropna(subset=["position"])
+    starts = starts[starts["position"] > 0].drop_duplicates(["kpi_id", "position"])
+    return {
+        int(kpi_id): sorted(int(p) for p in positions)
+        for kpi_id, positions in starts.groupby("kpi_id")["position"]
+    }
+
+
 def assurance_many(
     points: pd.DataFrame, targets: pd.Series, improvement: pd.Series | str
 ) -> pd.Series:

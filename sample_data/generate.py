@@ -255,6 +255,19 @@ EVENTS = (
 )
 
 
+# Known changes in how the work is done: the SPC limits of these KPIs start afresh there.
+PROCESS_CHANGES = (
+    ("hr", "requisitions_posted_5day_pct", "2013-07", "Redesigned hiring process live"),
+    ("ems", "response_time", "2014-03", "New CAD dispatch system live"),
+    ("ems", "calls_answered_90s_pct", "2014-03", "New CAD dispatch system live"),
+)
+
+
+def process_changes() -> pd.DataFrame:
+    """The process changes as a process-changes upload file."""
+    return pd.DataFrame(PROCESS_CHANGES, columns=["department", "kpi", "period", "reason"])
+
+
 def fixed(value: float, unit: str) -> str:
     """Format a monthly value with the fixed number of decimals for its unit."""
     return f"{value:.{DECIMALS[unit]}f}"
@@ -382,7 +395,7 @@ def write(frame: pd.DataFrame, path: Path) -> None:
 
 
 def main() -> None:
-    """Parse --out and write definitions.csv, values.csv and hiring.csv."""
+    """Parse --out and write definitions.csv, values.csv, hiring.csv and process_changes.csv."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent, help="output folder")
     out = parser.parse_args().out
@@ -392,6 +405,7 @@ def main() -> None:
     write(definitions(kpis), out / "definitions.csv")
     write(values(kpis, rng), out / "values.csv")
     write(hiring(rng), out / "hiring.csv")
+    write(process_changes(), out / "process_changes.csv")
 
 
 if __name__ == "__main__":

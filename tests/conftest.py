@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, make_url, select, text
 
+from louiestat.cli import SAMPLE_FILES
 from louiestat.config import get_settings
 from louiestat.db.engine import make_engine
 from louiestat.db.migrate import upgrade_to_head
@@ -112,7 +113,7 @@ def city(engine: Engine) -> Engine:
 @pytest.fixture
 def sample_city(engine: Engine) -> Engine:
     """The test database with the sample city loaded."""
-    for name in ("definitions.csv", "values.csv", "hiring.csv"):
+    for name in SAMPLE_FILES:
         result = ingest(engine, SAMPLE / name, actor="sample")
         assert result.status == "committed", result.message
     return engine
@@ -124,7 +125,7 @@ def sample_city_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sample") / "louiestat.db"
     engine = make_engine(f"sqlite:///{path}")
     upgrade_to_head(engine)
-    for name in ("definitions.csv", "values.csv", "hiring.csv"):
+    for name in SAMPLE_FILES:
         assert ingest(engine, SAMPLE / name, actor="sample").status == "committed"
     engine.dispose()
     return path

@@ -104,6 +104,18 @@ class Target(Base):
     batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
 
 
+class ProcessChange(Base):
+    """A known change in how a KPI's work is done (a new system, a new policy) from ``period`` on: its SPC
+    chart starts a new segment there, with its own mean and limits."""
+
+    __tablename__ = "process_changes"
+
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpis.id"), primary_key=True)
+    period: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    reason: Mapped[str] = mapped_column(Text)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
+
+
 class Observation(Base):
     """One KPI's value for one month (``period`` is the first day of that month)."""
 
@@ -145,5 +157,6 @@ def _history_of(model: type[Base]) -> Table:
 department_history = _history_of(Department)
 kpi_history = _history_of(Kpi)
 target_history = _history_of(Target)
+process_change_history = _history_of(ProcessChange)
 observation_history = _history_of(Observation)
 position_history = _history_of(Position)

@@ -74,6 +74,9 @@ class Versioned:
 DEPARTMENTS = Versioned(models.Department.__table__, models.department_history, ("id",))
 KPIS = Versioned(models.Kpi.__table__, models.kpi_history, ("id",))
 TARGETS = Versioned(models.Target.__table__, models.target_history, ("kpi_id", "effective_from"), ("effective_from",))
+PROCESS_CHANGES = Versioned(
+    models.ProcessChange.__table__, models.process_change_history, ("kpi_id", "period"), ("period",)
+)
 OBSERVATIONS = Versioned(models.Observation.__table__, models.observation_history, ("kpi_id", "period"), ("period",))
 POSITIONS = Versioned(
     models.Position.__table__,
@@ -82,7 +85,7 @@ POSITIONS = Versioned(
     date_columns=("posted_date", "filled_date"),
 )
 # Parents before children: inserts run in this order, deletes in reverse.
-ALL = (DEPARTMENTS, KPIS, TARGETS, OBSERVATIONS, POSITIONS)
+ALL = (DEPARTMENTS, KPIS, TARGETS, PROCESS_CHANGES, OBSERVATIONS, POSITIONS)
 
 
 @dataclass
@@ -178,7 +181,7 @@ for _spec in ALL:
 # Tables whose rows point at a parent's rows: a parent created by a batch cannot be removed while they do.
 DEPENDENTS = {
     "departments": ((KPIS, "department_id"), (POSITIONS, "department_id")),
-    "kpis": ((TARGETS, "kpi_id"), (OBSERVATIONS, "kpi_id")),
+    "kpis": ((TARGETS, "kpi_id"), (PROCESS_CHANGES, "kpi_id"), (OBSERVATIONS, "kpi_id")),
 }
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from louiestat.errors import UnknownKind
 
-KindName = Literal["definitions", "values", "hiring"]
+KindName = Literal["definitions", "values", "hiring", "process_changes"]
 
 
 @dataclass(frozen=True)
@@ -40,18 +40,26 @@ KINDS: dict[str, Kind] = {
             ("title",),
             "HR hiring records, one row per position",
         ),
+        Kind(
+            "process_changes",
+            ("department", "kpi", "period", "reason"),
+            (),
+            "process changes: the month a KPI's way of working changed (its SPC limits start afresh)",
+        ),
     )
 }
 
 
 def detect_kind(header: list[str]) -> Kind:
-    """The kind whose required columns the header has most of (a position_id means hiring, a direction or unit
-    means definitions, a period and value mean values)."""
+    """The kind the header is of: a position_id means hiring, a direction or unit definitions, a reason without
+    a value process changes, a period or value values."""
     columns = set(header)
     if "position_id" in columns:
         return KINDS["hiring"]
     if columns & {"direction", "unit", "kpi_name", "department_name"}:
         return KINDS["definitions"]
+    if "reason" in columns and "value" not in columns:
+        return KINDS["process_changes"]
     if {"period", "value"} & columns:
         return KINDS["values"]
     expected = "; ".join(f"{k.name}: {', '.join(k.required)}" for k in KINDS.values())

@@ -16,6 +16,7 @@ from louiestat.db.versioned import (
     KPIS,
     OBSERVATIONS,
     POSITIONS,
+    PROCESS_CHANGES,
     TARGETS,
     RowDiff,
     Versioned,
@@ -81,6 +82,14 @@ def plan_values(conn: Connection, rows: pd.DataFrame, catalog: Catalog) -> Plan:
         return Plan(primary=observations, steps=[Step(OBSERVATIONS, observations)])
     details = {f"targets_{k}": v for k, v in targets.counts.items() if k != "deleted"}
     return Plan(primary=observations, steps=[Step(TARGETS, targets), Step(OBSERVATIONS, observations)], details=details)
+
+
+def plan_process_changes(conn: Connection, rows: pd.DataFrame) -> Plan:
+    """Process changes to record or re-word, matched by KPI and month (the Manage page removes them)."""
+    incoming = rows[["kpi_id", "period", "reason"]]
+    stored = PROCESS_CHANGES.read(conn, PROCESS_CHANGES.table.c.kpi_id.in_(sorted(set(incoming["kpi_id"].tolist()))))
+    changes = diff_rows(stored, incoming, ["kpi_id", "period"], ["reason"])
+    return Plan(primary=changes, steps=[Step(PROCESS_CHANGES, changes)])
 
 
 def _plan_targets(conn: Connection, rows: pd.DataFrame, catalog: Catalog) -> RowDiff | None:

@@ -20,7 +20,7 @@ from louiestat.ingest import validate
 from louiestat.ingest.catalog import Catalog
 from louiestat.errors import FileUnreadable, IrregularFile, UnknownKind
 from louiestat.ingest.kinds import KINDS, Kind, KindName, detect_kind
-from louiestat.ingest.plan import Plan, plan_definitions, plan_hiring, plan_values
+from louiestat.ingest.plan import Plan, plan_definitions, plan_hiring, plan_process_changes, plan_values
 from louiestat.ingest.problems import Problem, ProblemLog
 from louiestat.ingest.source import CsvFile, open_csv
 from louiestat.months import month_label
@@ -273,6 +273,8 @@ def _validated_rows(
             parts.append(validate.validate_values(chunk, catalog, log, has_target="target" in columns))
         elif kind.name == "hiring":
             parts.append(validate.validate_hiring(chunk, catalog, log))
+        elif kind.name == "process_changes":
+            parts.append(validate.validate_process_changes(chunk, catalog, log))
         else:
             parts.append(validate.validate_definitions(chunk, log))
         if progress:
@@ -280,7 +282,7 @@ def _validated_rows(
     rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if rows.empty:
         return rows
-    if kind.name == "values":
+    if kind.name in ("values", "process_changes"):
         names = catalog.kpis.set_index("id")["key"]
         label = lambda key: f"KPI '{names[key[0]]}' for {month_label(int(key[1]))}"  # noqa: E731
         duplicated = validate.report_duplicates(rows, ["kpi_id", "period"], label, log)
@@ -316,4 +318,6 @@ def _plan(conn: Connection, kind: Kind, rows: pd.DataFrame, catalog: Catalog) ->
         return plan_values(conn, rows, catalog)
     if kind.name == "hiring":
         return plan_hiring(conn, rows, catalog)
+    if kind.name == "process_changes":
+        return plan_process_changes(conn, rows)
     return plan_definitions(conn, rows)

@@ -1,6 +1,7 @@
 """Checking each chunk of an upload against its kind's rules. Every failing cell becomes a problem with its
-line, column and value; only rows without any problem go on. Values files are checked column-wise (they can
-have a million rows); definitions and hiring rows go through their pydantic models."""
+line, column and value; only rows without any problem go on. Values and process-change files are checked
+column-wise (values files can have a million rows); definitions and hiring rows go through their pydantic
+models."""
 
 from __future__ import annotations
 
@@ -59,11 +60,10 @@ def resolve_departments(chunk: Chunk, catalog: Catalog, ok: np.ndarray, log: Pro
     return ids
 
 
-def validate_values(chunk: Chunk, catalog: Catalog, log: ProblemLog, has_target: bool) -> pd.DataFrame:
-    """Rows of a values chunk that pass every check: ``line, kpi_id, period, value, target`` and ``note`` when
-    the file has that column (a file without it leaves stored notes alone)."""
+def resolve_kpis(chunk: Chunk, catalog: Catalog, ok: np.ndarray, log: ProblemLog) -> np.ndarray:
+    """KPI id per row from its department and KPI (key or name, any case); -1 when unknown, reported with the
+    closest KPI of that department."""
     f = chunk.frame
-    ok = require_cells(chunk, ("department", "kpi", "period", "value"), log)
     department_ids = resolve_departments(chunk, catalog, ok, log)
     kpi_ids = catalog.kpi_ids(department_ids, f["kpi"])
     unknown_kpi = (kpi_ids < 0) & (department_ids >= 0) & ~_blank(f["kpi"])
@@ -74,14 +74,41 @@ def validate_values(chunk: Chunk, catalog: Catalog, log: ProblemLog, has_target:
         messages[unknown_kpi] = [advice[p] for p in pairs.itertuples(index=False, name=None)]
         _report(log, chunk, "kpi", unknown_kpi, messages)
     ok &= kpi_ids >= 0
+    return kpi_ids
+
+
+def _periods(chunk: Chunk, ok: np.ndarray, log: ProblemLog) -> np.ndarray:
+    """Month index per row of the ``period`` column; unreadable or future months are reported."""
+    periods, errors = parse_periods(chunk.frame["period"])
+    bad = errors.notna().to_numpy() & ~_blank(chunk.frame["period"])
+    _report(log, chunk, "period", bad, errors.to_numpy())
+    ok &= ~bad
+    return periods
+
+
+def validate_process_changes(chunk: Chunk, catalog: Catalog, log: ProblemLog) -> pd.DataFrame:
+    """Rows of a process-changes chunk that pass: ``line, kpi_id, period, reason``."""
+    ok = require_cells(chunk, ("department", "kpi", "period", "reason"), log)
+    kpi_ids = resolve_kpis(chunk, catalog, ok, log)
+    periods = _periods(chunk, ok, log)
+    reasons = chunk.frame["reason"].str.strip()
+    frame = pd.DataFrame(
+        {"line": chunk.lines, "kpi_id": kpi_ids, "period": periods, "reason": reasons.astype(object).to_numpy()}
+    )
+    return frame[ok]
+
+
+def validate_values(chunk: Chunk, catalog: Catalog, log: ProblemLog, has_target: bool) -> pd.DataFrame:
+    """Rows of a values chunk that pass every check: ``line, kpi_id, period, value, target`` and ``note`` when
+    the file has that column (a file without it leaves stored notes alone)."""
+    f = chunk.frame
+    ok = require_cells(chunk, ("department", "kpi", "period", "value"), log)
+    kpi_ids = resolve_kpis(chunk, catalog, ok, log)
     derived = np.isin(kpi_ids, catalog.kpis.loc[catalog.kpis["key"] == TIME_TO_FILL_KPI, "id"].to_numpy())
     _report(log, chunk, "kpi", derived, DERIVED_KPI)
     ok &= ~derived
 
-    periods, period_errors = parse_periods(f["period"])
-    bad = period_errors.notna().to_numpy() & ~_blank(f["period"])
-    _report(log, chunk, "period", bad, period_errors.to_numpy())
-    ok &= ~bad
+    periods = _periods(chunk, ok, log)
 
     values, value_errors = parse_numbers(f["value"])
     bad = value_errors.notna().to_numpy() & ~_blank(f["value"])

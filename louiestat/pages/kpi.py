@@ -84,7 +84,7 @@ def _chart(detail: views.KpiDetail, kpi: pd.Series) -> None:
     unit = views.axis_label(kpi["unit"])
     figure = charts.kpi_chart(
         detail.points, detail.targets, detail.notes, title=f"{kpi['kpi_name']} by month", unit_label=unit,
-        year_over_year=overlay,
+        year_over_year=overlay, process_changes=detail.process_changes,
     )
     st.plotly_chart(figure, width="stretch", key="kpi_chart")
 

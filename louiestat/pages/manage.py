@@ -1,5 +1,5 @@
-"""Manage: edit departments and KPI definitions, and each KPI's targets over time. Edits are checked by the
-same rules as uploads and recorded as batches (who, when, what), so they can be reviewed and undone."""
+"""Manage: edit departments and KPI definitions, each KPI's targets over time and its process changes. Edits
+are checked by the same rules as uploads and recorded as batches (who, when, what), so they can be undone."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from louiestat.ingest import ingest
 from louiestat.ingest.schemas import Aggregation, Direction, Unit
 from louiestat.pages import cache
 from louiestat.pages.widgets import department_picker, show_problems
-from louiestat.targets import save_targets
+from louiestat.dated import save_process_changes, save_targets
 
 UNITS, DIRECTIONS, AGGREGATIONS = (list(get_args(t)) for t in (Unit, Direction, Aggregation))
 
@@ -28,11 +28,15 @@ def render() -> None:
     message = st.session_state.pop("manage_flash", None)
     if message:
         (st.success if message[0] == "success" else st.error)(message[1])
-    definitions, targets = st.tabs(["Departments and KPI definitions", "Targets over time"])
+    definitions, targets, changes = st.tabs(
+        ["Departments and KPI definitions", "Targets over time", "Process changes (SPC)"]
+    )
     with definitions:
         _definitions()
     with targets:
         _targets()
+    with changes:
+        _process_changes()
 
 
 def _definitions() -> None:
@@ -83,23 +87,38 @@ def _definitions() -> None:
         st.rerun()
 
 
+def _pick_kpi(city, key: str) -> pd.Series:
+    """A department and one of its KPIs (the row of ``city.kpis``, indexed by kpi_id)."""
+    department = department_picker(city, key=f"{key}_department")
+    mine = city.kpis[city.kpis["department"] == department].sort_values("kpi_name")
+    kpi_id = st.selectbox(
+        "KPI", mine["kpi_id"].tolist(), format_func=dict(zip(mine["kpi_id"], mine["kpi_name"])).get, key=f"{key}_kpi"
+    )
+    return mine.set_index("kpi_id").loc[kpi_id]
+
+
+def _save_dated(result, what: str) -> None:
+    if result.errors:
+        st.error(f"{what} not saved. Fix these rows:")
+        show_problems(result.errors)
+        return
+    cache.invalidate()
+    st.session_state["manage_flash"] = ("success", result.message)
+    st.rerun()
+
+
 def _targets() -> None:
     city = cache.city()
     if city.is_empty:
         st.info("No KPIs yet. Upload a definitions file on the Upload page first.")
         return
-    department = department_picker(city, key="targets_department")
-    mine = city.kpis[city.kpis["department"] == department].sort_values("kpi_name")
-    kpi_id = st.selectbox(
-        "KPI", mine["kpi_id"].tolist(), format_func=dict(zip(mine["kpi_id"], mine["kpi_name"])).get, key="targets_kpi"
-    )
-    kpi = mine.set_index("kpi_id").loc[kpi_id]
+    kpi = _pick_kpi(city, "targets")
     default = "none" if pd.isna(kpi["target"]) else f"{kpi['target']:g}"
     st.markdown(
         f"Default target: **{default}** ({kpi['unit']}, {kpi['direction'].replace('_', ' ')}). "
         "A dated target applies from its month on, until the next one."
     )
-    dated = city.targets[city.targets["kpi_id"] == kpi_id]
+    dated = city.targets[city.targets["kpi_id"] == kpi.name]
     table = pd.DataFrame(
         {"effective_from": dated["effective_from"].dt.strftime("%Y-%m"), "target": dated["target"]}
     ).reset_index(drop=True)
@@ -107,21 +126,45 @@ def _targets() -> None:
         table,
         num_rows="dynamic",
         hide_index=True,
-        key=f"targets_editor_{kpi_id}_{cache.data_version()}",
+        key=f"targets_editor_{kpi.name}_{cache.data_version()}",
         column_config={
             "effective_from": st.column_config.TextColumn("From month (YYYY-MM)", required=True),
             "target": st.column_config.NumberColumn(f"Target ({kpi['unit']})", required=True),
         },
     )
     if st.button("Save targets", type="primary", key="save_targets", icon=":material/save:"):
-        result = save_targets(cache.engine(), int(kpi_id), edited, actor=get_settings().user)
-        if result.errors:
-            st.error("Nothing was saved. Fix these rows:")
-            show_problems(result.errors)
-            return
-        cache.invalidate()
-        st.session_state["manage_flash"] = ("success", result.message)
-        st.rerun()
+        _save_dated(save_targets(cache.engine(), int(kpi.name), edited, actor=get_settings().user), "Targets")
+
+
+def _process_changes() -> None:
+    city = cache.city()
+    if city.is_empty:
+        st.info("No KPIs yet. Upload a definitions file on the Upload page first.")
+        return
+    st.caption(
+        "Record a month in which the way a KPI's work is done changed for good (a new system, a new policy). "
+        "Its statistical process control chart starts afresh there, with a new average and new limits, so the "
+        "months before do not make every later month look like a signal."
+    )
+    kpi = _pick_kpi(city, "changes")
+    recorded = city.process_changes[city.process_changes["kpi_id"] == kpi.name]
+    table = pd.DataFrame(
+        {"period": recorded["period"].dt.strftime("%Y-%m"), "reason": recorded["reason"]}
+    ).reset_index(drop=True)
+    edited = st.data_editor(
+        table,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        key=f"changes_editor_{kpi.name}_{cache.data_version()}",
+        column_config={
+            "period": st.column_config.TextColumn("From month (YYYY-MM)", required=True, width=180),
+            "reason": st.column_config.TextColumn("What changed", required=True, width="large"),
+        },
+    )
+    if st.button("Save process changes", type="primary", key="save_changes", icon=":material/save:"):
+        result = save_process_changes(cache.engine(), int(kpi.name), edited, actor=get_settings().user)
+        _save_dated(result, "Process changes")
 
 
 render()

@@ -14,6 +14,12 @@ from louiestat.ingest.source import DELIMITERS, open_csv
 from louiestat.pages import cache
 
 PURPOSE = {k.name: k.purpose for k in KINDS.values()}
+TEMPLATE_LABELS = {
+    "definitions": "KPI definitions",
+    "values": "Monthly values",
+    "hiring": "Hiring records",
+    "process_changes": "Process changes",
+}
 ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "cp1252": "Windows-1252", "utf-16": "UTF-16"}
 
 
@@ -60,9 +66,8 @@ def _templates(city: views.City) -> None:
             if not departments.empty
             else None
         )
-        columns = st.columns(3)
-        for column, kind in zip(columns, KINDS):
-            label = {"values": "Monthly values", "definitions": "KPI definitions", "hiring": "Hiring records"}[kind]
+        for column, kind in zip(st.columns(len(KINDS)), KINDS):
+            label = TEMPLATE_LABELS[kind]
             column.download_button(
                 f"{label} template",
                 views.template_csv(cache.engine(), city, kind, department),

@@ -8,11 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, event, inspect, make_url, text
 
-from louiestat.db.engine import make_engine
+from louiestat.db import migrate
+from louiestat.db.engine import make_engine, write_transaction
 from louiestat.db.migrate import current_revision, head_revision, upgrade_to_head
 from louiestat.db.models import Base
 from tests.conftest import POSTGRES_URL, snapshot
@@ -47,7 +49,7 @@ def test_an_empty_database_is_upgraded_to_head(empty_engine: Engine) -> None:
     assert table_names(empty_engine) == set()
     assert current_revision(empty_engine) is None
     upgrade_to_head(empty_engine)
-    assert current_revision(empty_engine) == head_revision() == "0001"
+    assert current_revision(empty_engine) == head_revision() == "0002"
     assert table_names(empty_engine) == set(Base.metadata.tables) | {"alembic_version"}
 
 
@@ -81,3 +83,17 @@ def test_upgrading_a_current_database_again_changes_nothing(empty_engine: Engine
 
 def test_the_test_databases_are_at_head(engine: Engine) -> None:
     assert current_revision(engine) == head_revision()
+
+
+def test_a_database_at_an_older_revision_is_upgraded_on_start(empty_engine: Engine) -> None:
+    config = migrate._config()
+    with write_transaction(empty_engine) as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+    assert current_revision(empty_engine) == "0001"
+    assert "process_changes" not in table_names(empty_engine)
+
+    upgrade_to_head(empty_engine)
+
+    assert current_revision(empty_engine) == head_revision()
+    assert {"process_changes", "process_changes_history"} <= table_names(empty_engine)

@@ -6,6 +6,7 @@ from metrics.spc import (
     ASSURANCE_LABELS,
     VARIATION_LABELS,
     assurance_many,
+    rebase_positions,
     xmr,
     xmr_many,
 )
@@ -379,3 +380,20 @@ def test_labels_cover_every_code():
     assert set(ASSURANCE_LABELS) == {"consistently_passing", "consistently_failing", "hit_and_miss"}
     assert VARIATION_LABELS["special_cause_improvement"] == "Special cause — improvement"
     assert ASSURANCE_LABELS["consistently_passing"] == "Consistently passing the target"
+
+
+def test_process_changes_become_segment_starts_at_the_first_reported_month_on_or_after_them() -> None:
+    months = pd.date_range("2014-01-01", periods=6, freq="MS").delete(2)  # March 2014 missing
+    observations = pd.DataFrame({"kpi_id": 7, "period": months, "value": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    changes = pd.DataFrame(
+        {
+            "kpi_id": [7, 7, 7, 8],
+            # March (missing) starts at April, position 2; January is the first month: no segment;
+            # a change after the last month starts nothing; KPI 8 has no data.
+            "period": pd.to_datetime(["2014-03-01", "2014-01-01", "2015-01-01", "2014-03-01"]),
+        }
+    )
+
+    assert rebase_positions(observations, changes) == {7: [2]}
+    points = xmr_many(observations, rebase=rebase_positions(observations, changes))
+    assert points["segment"].tolist() == [0, 0, 1, 1, 1]

@@ -29,7 +29,7 @@ def test_manage_lists_every_kpi_definition_and_a_kpis_dated_targets(open_page, c
     assert len(shown) == len(queries.kpis(city_engine))
     assert set(shown.columns) >= {"department", "kpi", "kpi_name", "unit", "direction", "target"}
     labels = [s.label for s in at.selectbox]
-    assert labels == ["Department", "Department", "KPI"]
+    assert labels == ["Department", "Department", "KPI", "Department", "KPI"]
     assert "Default target" in " ".join(m.value for m in at.markdown)
 
 
@@ -40,4 +40,4 @@ def test_saving_unchanged_definitions_on_the_manage_page_says_nothing_changed(op
     next(b for b in at.button if b.label == "Save definitions").click().run()
 
     assert [s.value for s in at.success] == ["No change to save."]
-    assert len(list_batches(city_engine)) == 3
+    assert len(list_batches(city_engine)) == 4

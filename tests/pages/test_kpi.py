@@ -19,23 +19,28 @@ def test_a_deep_link_opens_the_kpi_and_shows_its_latest_value_and_target(open_pa
     assert metrics["Latest (June 2016)"].endswith(" min")
 
 
-def test_the_chart_shows_the_target_step_and_the_special_causes(city_engine) -> None:
+def test_the_chart_shows_the_target_step_the_process_change_and_the_special_causes(city_engine) -> None:
     city = City.load(city_engine)
     ems = city.kpis[(city.kpis["department"] == "ems") & (city.kpis["kpi"] == "response_time")].iloc[0]
     detail = kpi_detail(city, int(ems["kpi_id"]), pd.Timestamp("2016-06-01"))
 
     figure = charts.kpi_chart(detail.points, detail.targets, detail.notes, title="t", unit_label="minutes",
-                              year_over_year=True)
+                              year_over_year=True, process_changes=detail.process_changes)
 
     traces = {trace.name: trace for trace in figure.data}
-    target = [y for x, y in zip(traces["Target"].x, traces["Target"].y) if y == y]
+    target = [y for y in traces["Target"].y if y == y]
     assert target[0] == 9.0 and target[-1] == 8.5
     assert traces["Target"].line.shape == "hv"
-    assert "Real concern (special cause)" in traces and "Real improvement (special cause)" in traces
-    assert traces["Real concern (special cause)"].marker.symbol == "square"
     assert traces["Real improvement (special cause)"].marker.symbol == "circle"
+    means = traces["Average (SPC mean)"]
+    assert None in means.y, "the mean breaks at the process change instead of slanting across it"
+    before, after = means.y[: means.y.index(None)], means.y[means.y.index(None) + 1 :]
+    assert len(set(before)) == 1 and len(set(after)) == 1 and before[0] > after[0] + 1
     assert "Same month last year" in traces
-    assert "New CAD dispatch system live" in [a.text for a in figure.layout.annotations]
+    texts = [a.text for a in figure.layout.annotations]
+    assert "Process change: New CAD dispatch system live" in texts
+    assert "New CAD dispatch system live" in texts
+    assert [shape.type for shape in figure.layout.shapes] == ["line"]
 
 
 def test_a_corrected_value_shows_its_earlier_value_and_batch(open_page, city_engine) -> None:

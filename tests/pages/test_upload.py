@@ -31,15 +31,15 @@ def test_upload_commit_changes_the_scorecard_and_undo_restores_it(open_page) -> 
     assert [m.value for m in at.metric] == ["0", "1", "0", "0"]
     commit = next(b for b in at.button if b.label == "Commit june.csv")
     commit.click().run()
-    assert "june.csv committed as batch 4: 0 new, 1 changed" in at.success[0].value
+    assert "june.csv committed as batch 5: 0 new, 1 changed" in at.success[0].value
 
     assert latest(open_page("scorecard", department="ems", as_of="2016-06")) == "12.5 min"
 
     at = open_page("upload")
-    assert next(s for s in at.selectbox if s.label == "Undo a batch").value == 4
+    assert next(s for s in at.selectbox if s.label == "Undo a batch").value == 5
     at.button(key="undo_button").click().run()
     at.button(key="undo_confirm").click().run()
-    assert "Batch 4 undone" in at.success[0].value
+    assert "Batch 5 undone" in at.success[0].value
 
     assert latest(open_page("scorecard", department="ems", as_of="2016-06")) == before
 
@@ -48,7 +48,9 @@ def test_templates_are_offered_for_each_kind(open_page) -> None:
     at = open_page("upload")
 
     labels = [b.label for b in at.get("download_button")]
-    assert labels == ["KPI definitions template", "Monthly values template", "Hiring records template"]
+    assert labels == [
+        "KPI definitions template", "Monthly values template", "Hiring records template", "Process changes template"
+    ]
 
 
 def test_the_dry_run_lists_the_stored_values_a_file_would_correct(open_page) -> None:

@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 
 from louiestat import queries
 from louiestat.batches import list_batches, undo_batch
-from louiestat.targets import save_targets
+from louiestat.dated import save_process_changes, save_targets
 from tests.conftest import snapshot
 
 
@@ -79,3 +79,30 @@ def test_blank_target_cells_say_blank_and_full_dates_are_read_as_their_month(cit
     ]
     fixed = save_targets(city, kpi, pd.DataFrame({"effective_from": ["03/01/2014"], "target": [90.0]}), actor="o")
     assert fixed.new == 1 and stored(city, kpi) == [("2014-03", 90.0)]
+
+
+def test_process_changes_are_saved_reworded_and_removed_as_batches(city: Engine) -> None:
+    kpi = kpi_id(city, "response_time")
+    rows = pd.DataFrame({"period": ["2014-03", "2015-07"], "reason": ["New CAD system", "Second station opened"]})
+
+    first = save_process_changes(city, kpi, rows, actor="office")
+    assert (first.new, first.deleted) == (2, 0)
+
+    second = save_process_changes(city, kpi, pd.DataFrame({"period": ["2014-03"], "reason": ["New CAD dispatch"]}),
+                                  actor="office")
+
+    assert (second.new, second.changed, second.deleted) == (0, 1, 1)
+    changes = queries.process_changes(city, [kpi])
+    assert list(zip(changes["period"].dt.strftime("%Y-%m"), changes["reason"])) == [("2014-03", "New CAD dispatch")]
+    assert list_batches(city).loc[0, "kind"] == "process_changes"
+
+
+def test_a_process_change_without_a_reason_is_refused(city: Engine) -> None:
+    kpi = kpi_id(city, "response_time")
+    before = snapshot(city)
+
+    result = save_process_changes(city, kpi, pd.DataFrame({"period": ["2014-03"], "reason": [" "]}), actor="office")
+
+    assert [(p.line, p.column) for p in result.errors] == [(1, "reason")]
+    assert result.message == "Process changes not saved: 1 problem."
+    assert snapshot(city) == before

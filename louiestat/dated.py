@@ -1,0 +1,139 @@
+"""Editing a KPI's dated rows on the Manage page — its targets and its process changes. The edited table is
+the KPI's complete list: rows are checked with the same rules as an upload, and what was added, changed or
+removed is written through the versioned write path as one batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel
+from sqlalchemy import Connection, Engine
+
+from louiestat.batches import close_batch, open_batch
+from louiestat.db.engine import write_transaction
+from louiestat.db.versioned import PROCESS_CHANGES, TARGETS, Versioned, apply_diff, diff_rows
+from louiestat.ingest.catalog import Catalog
+from louiestat.ingest.dates import parse_periods
+from louiestat.ingest.numbers import parse_numbers
+from louiestat.ingest.problems import Problem, ProblemLog
+from louiestat.ingest.schemas import NON_NEGATIVE_UNITS, range_text
+
+# Checks an edited column's text against the KPI (a row of Catalog.kpis) and returns the values to store.
+ValueReader = Callable[[pd.Series, pd.Series, pd.Series, ProblemLog], np.ndarray]
+
+
+class DatedEdit(BaseModel):
+    """What saving a KPI's dated rows did: the batch and the counts, or the problems (by editor row, from 1)."""
+
+    what: str
+    batch_id: int | None = None
+    new: int = 0
+    changed: int = 0
+    deleted: int = 0
+    errors: list[Problem] = []
+
+    @property
+    def message(self) -> str:
+        if self.errors:
+            return f"{self.what} not saved: {len(self.errors)} problem{'s' if len(self.errors) != 1 else ''}."
+        if self.batch_id is None:
+            return "No change to save."
+        return (
+            f"{self.what} saved as batch {self.batch_id}: {self.new} new, {self.changed} changed, "
+            f"{self.deleted} removed."
+        )
+
+
+def save_targets(engine: Engine, kpi_id: int, rows: pd.DataFrame, actor: str, source: str = "Manage page") -> DatedEdit:
+    """Make ``rows`` (``effective_from`` as a month, ``target``) the KPI's complete list of dated targets."""
+    return _save(
+        engine, TARGETS, "Targets", kpi_id, rows, ("effective_from", "target", "value"), _read_targets, actor, source
+    )
+
+
+def save_process_changes(
+    engine: Engine, kpi_id: int, rows: pd.DataFrame, actor: str, source: str = "Manage page"
+) -> DatedEdit:
+    """Make ``rows`` (``period`` as a month, ``reason``) the KPI's complete list of process changes."""
+    return _save(
+        engine, PROCESS_CHANGES, "Process changes", kpi_id, rows, ("period", "reason", "reason"), _read_reasons, actor,
+        source,
+    )
+
+
+def _read_targets(text: pd.Series, rows: pd.Series, kpi: pd.Series, log: ProblemLog) -> np.ndarray:
+    """Targets as numbers within the KPI's valid range (as an upload's ``target`` column)."""
+    values, errors = parse_numbers(text)
+    bad = errors.notna().to_numpy() & (text != "").to_numpy()
+    log.add_rows(rows[bad].to_numpy(), "target", text[bad].to_numpy(), errors[bad].to_numpy())
+    low = max(kpi["min_value"] if pd.notna(kpi["min_value"]) else -np.inf,
+              0.0 if kpi["unit"] in NON_NEGATIVE_UNITS else -np.inf)
+    high = kpi["max_value"] if pd.notna(kpi["max_value"]) else np.inf
+    outside = ~np.isnan(values) & ((values < low) | (values > high))
+    log.add_rows(rows[outside].to_numpy(), "target", text[outside].to_numpy(),
+                 f"target outside the valid range for this KPI: {range_text(low, high)}")
+    return np.where(outside, np.nan, values)
+
+
+def _read_reasons(text: pd.Series, rows: pd.Series, kpi: pd.Series, log: ProblemLog) -> np.ndarray:
+    """Reasons as given (blank ones are reported with every other blank cell)."""
+    return np.where(text == "", np.nan, text.to_numpy(dtype=object))
+
+
+def _save(
+    engine: Engine,
+    spec: Versioned,
+    what: str,
+    kpi_id: int,
+    rows: pd.DataFrame,
+    columns: tuple[str, str, str],
+    read_value: ValueReader,
+    actor: str,
+    source: str,
+) -> DatedEdit:
+    """``columns``: the editor's month and value columns, and the table column the value is stored in."""
+    month_column, value_column, stored_value = columns
+    log = ProblemLog()
+    text = rows[[month_column, value_column]].astype("string").fillna("").apply(lambda c: c.str.strip())
+    numbers = pd.Series(np.arange(1, len(rows) + 1))
+    for column in (month_column, value_column):
+        blank = (text[column] == "").to_numpy()
+        log.add_rows(numbers[blank].to_numpy(), column, None, f"blank {column}; fill it in or delete the row")
+    months, month_errors = parse_periods(text[month_column])
+    bad = month_errors.notna().to_numpy() & (text[month_column] != "").to_numpy()
+    log.add_rows(numbers[bad].to_numpy(), month_column, text[month_column][bad].to_numpy(), month_errors[bad].to_numpy())
+    with write_transaction(engine) as conn:
+        kpi = Catalog.load(conn).kpis.set_index("id").loc[kpi_id]
+        values = read_value(text[value_column], numbers, kpi, log)
+        incoming = pd.DataFrame({"kpi_id": kpi_id, spec.month_columns[0]: months, stored_value: values, "row": numbers})
+        incoming = incoming[(months >= 0) & pd.notna(values)]
+        _report_repeated_months(incoming, spec.month_columns[0], month_column, log)
+        if log.has_errors:
+            return DatedEdit(what=what, errors=log.problems("error"))
+        return _write(conn, spec, what, kpi_id, incoming.drop(columns="row"), stored_value, actor, source)
+
+
+def _report_repeated_months(incoming: pd.DataFrame, month: str, column: str, log: ProblemLog) -> None:
+    for value in incoming.loc[incoming.duplicated(month, keep=False), month].unique():
+        same = incoming.loc[incoming[month] == value, "row"].tolist()
+        log.error(f"two rows for the same month (rows {', '.join(map(str, same))}); keep one", line=same[-1],
+                  column=column)
+
+
+def _write(
+    conn: Connection, spec: Versioned, what: str, kpi_id: int, incoming: pd.DataFrame, value: str, actor: str,
+    source: str,
+) -> DatedEdit:
+    stored = spec.read(conn, spec.table.c.kpi_id == kpi_id)
+    diff = diff_rows(stored, incoming, list(spec.identity), [value], delete_missing=True)
+    if not diff.changes_anything:
+        return DatedEdit(what=what)
+    batch_id = open_batch(conn, kind=spec.table.name, source=source, actor=actor)
+    apply_diff(conn, spec, diff, batch_id)
+    counts = diff.counts
+    close_batch(conn, batch_id, rows_total=len(incoming), inserted=counts["new"], updated=counts["changed"],
+                unchanged=counts["unchanged"], deleted=counts["deleted"])
+    return DatedEdit(what=what, batch_id=batch_id, new=counts["new"], changed=counts["changed"],
+                     deleted=counts["deleted"])

@@ -354,6 +354,8 @@ def scorecard_download(card: pd.DataFrame) -> pd.DataFrame:
     ]
     frame = card[columns].copy()
     frame["period"] = frame["period"].dt.strftime("%Y-%m")
+    numbers = frame.select_dtypes("number").columns
+    frame[numbers] = frame[numbers].round(4)  # no float noise such as 60.30000000000001 in a spreadsheet
     return frame
 
 

@@ -113,7 +113,7 @@ def _summary(row: pd.Series, as_of: str) -> None:
     on.metric(status_words("on_target"), int(row["on_target"]), border=True)
     near.metric(status_words("near_target"), int(row["near_target"]), border=True)
     off.metric(status_words("off_target"), int(row["off_target"]), border=True)
-    concern.metric("▼ Real worsening", int(row["special_cause_concern"]), border=True,
+    concern.metric("Real concern (SPC)", int(row["special_cause_concern"]), border=True,
                    help="KPIs whose latest month is a special-cause concern on its XmR chart: a real change, not noise")
 
 

@@ -18,7 +18,7 @@ from louiestat.ingest.catalog import Catalog
 from louiestat.ingest.dates import parse_periods
 from louiestat.ingest.numbers import parse_numbers
 from louiestat.ingest.problems import Problem, ProblemLog
-from louiestat.ingest.schemas import NON_NEGATIVE_UNITS, range_text
+from louiestat.ingest.schemas import range_text, valid_ranges
 
 # Checks an edited column's text against the KPI (a row of Catalog.kpis) and returns the values to store.
 ValueReader = Callable[[pd.Series, pd.Series, pd.Series, ProblemLog], np.ndarray]
@@ -68,9 +68,7 @@ def _read_targets(text: pd.Series, rows: pd.Series, kpi: pd.Series, log: Problem
     values, errors = parse_numbers(text)
     bad = errors.notna().to_numpy() & (text != "").to_numpy()
     log.add_rows(rows[bad].to_numpy(), "target", text[bad].to_numpy(), errors[bad].to_numpy())
-    low = max(kpi["min_value"] if pd.notna(kpi["min_value"]) else -np.inf,
-              0.0 if kpi["unit"] in NON_NEGATIVE_UNITS else -np.inf)
-    high = kpi["max_value"] if pd.notna(kpi["max_value"]) else np.inf
+    low, high = valid_ranges(kpi["unit"], kpi["min_value"], kpi["max_value"])
     outside = ~np.isnan(values) & ((values < low) | (values > high))
     log.add_rows(rows[outside].to_numpy(), "target", text[outside].to_numpy(),
                  f"target outside the valid range for this KPI: {range_text(low, high)}")

@@ -7,6 +7,8 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
+import numpy as np
+import pandas as pd
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from louiestat.ingest.dates import read_date
@@ -134,11 +136,9 @@ class KpiDefinition(BaseModel):
 
     @property
     def valid_range(self) -> tuple[float, float]:
-        """The values this KPI accepts: its min/max, and never below zero for counts, days, hours, minutes."""
-        low = self.min_value if self.min_value is not None else float("-inf")
-        if self.unit in NON_NEGATIVE_UNITS:
-            low = max(low, 0.0)
-        return low, self.max_value if self.max_value is not None else float("inf")
+        """The values this KPI accepts (see ``valid_ranges``)."""
+        low, high = valid_ranges(self.unit, self.min_value, self.max_value)
+        return float(low), float(high)
 
 
 class HiringRecord(BaseModel):
@@ -163,6 +163,21 @@ class HiringRecord(BaseModel):
                 "a position is filled on or after the day it is posted"
             )
         return filled
+
+
+def valid_ranges(unit, min_value, max_value) -> tuple:
+    """The lowest and highest value each KPI accepts (scalars, or arrays of them): its min/max where set, and
+    never below zero for counts, days, hours and minutes. The one rule for uploads, definitions and targets."""
+
+    def numbers(values) -> np.ndarray:
+        return pd.to_numeric(pd.Series(np.atleast_1d(np.asarray(values, dtype=object))), errors="coerce").to_numpy(
+            dtype="float64", na_value=np.nan
+        )
+
+    floor = np.where(np.isin(np.atleast_1d(np.asarray(unit, dtype=object)), list(NON_NEGATIVE_UNITS)), 0.0, -np.inf)
+    low, high = np.fmax(numbers(min_value), floor), numbers(max_value)
+    high = np.where(np.isnan(high), np.inf, high)
+    return (low[0], high[0]) if np.ndim(unit) == 0 else (low, high)
 
 
 def range_text(low: float, high: float) -> str:

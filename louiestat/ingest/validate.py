@@ -13,7 +13,7 @@ from louiestat.ingest.catalog import Catalog
 from louiestat.ingest.dates import parse_periods
 from louiestat.ingest.numbers import parse_numbers
 from louiestat.ingest.problems import ProblemLog
-from louiestat.ingest.schemas import NON_NEGATIVE_UNITS, HiringRecord, KpiDefinition, range_text
+from louiestat.ingest.schemas import HiringRecord, KpiDefinition, range_text, valid_ranges
 from louiestat.ingest.source import Chunk
 from metrics.hiring import TIME_TO_FILL_KPI
 
@@ -142,10 +142,7 @@ def _check_range(
     """Report numbers outside their KPI's valid range (its min/max; counts, days, hours, minutes never negative)."""
     kpis = catalog.kpis.set_index("id")
     rows = kpis.reindex(kpi_ids)
-    floor = np.where(rows["unit"].isin(NON_NEGATIVE_UNITS).to_numpy(), 0.0, -np.inf)
-    low = np.fmax(rows["min_value"].to_numpy(dtype="float64", na_value=np.nan), floor)
-    high = rows["max_value"].to_numpy(dtype="float64", na_value=np.nan)
-    high = np.where(np.isnan(high), np.inf, high)
+    low, high = valid_ranges(rows["unit"].to_numpy(), rows["min_value"].to_numpy(), rows["max_value"].to_numpy())
     outside = ok & ~np.isnan(numbers) & ((numbers < low) | (numbers > high))
     if outside.any():
         units = rows["unit"].to_numpy()

@@ -12,6 +12,7 @@ from louiestat import batches, views
 from louiestat.config import get_settings
 from louiestat.db.engine import engine_for
 from louiestat.db.migrate import upgrade_to_head
+from metrics.scorecard import department_summary
 
 
 @st.cache_resource(show_spinner=False)
@@ -47,7 +48,7 @@ def batch_list() -> pd.DataFrame:
 
 def invalidate() -> None:
     """Forget every cached view after a write (the data version would also change)."""
-    for cached in (_city, _batches, _scorecard, _overview, _kpi_detail, _value_history):
+    for cached in (_city, _batches, _scorecard, _departments, _overview, _kpi_detail, _value_history):
         cached.clear()
 
 
@@ -59,6 +60,16 @@ def _scorecard(version: int, as_of: str) -> pd.DataFrame:
 def scorecard(as_of: str) -> pd.DataFrame:
     """Every KPI of the city as of ``as_of`` (``YYYY-MM``)."""
     return _scorecard(data_version(), as_of)
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def _departments(version: int, as_of: str) -> pd.DataFrame:
+    return department_summary(_scorecard(version, as_of), _city(version).kpis, get_settings().score_cap)
+
+
+def departments(as_of: str) -> pd.DataFrame:
+    """One summary row per department as of ``as_of`` (score, status counts, overdue)."""
+    return _departments(data_version(), as_of)
 
 
 @st.cache_data(max_entries=24, show_spinner=False)

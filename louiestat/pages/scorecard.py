@@ -40,7 +40,7 @@ def render() -> None:
         sort = st.selectbox("Sort", list(SORTS), key="sort")
     card = cache.scorecard(as_of)
     mine = card[card["department"] == department]
-    summary = views.department_row(cache.overview(as_of).departments, department)
+    summary = views.department_row(cache.departments(as_of), department)
     _summary(summary, as_of)
     shown = st.pills(
         "Show", list(STATUS_LABELS), selection_mode="multi", default=list(STATUS_LABELS),

@@ -4,7 +4,9 @@
     ├── FileUnreadable   an upload is not CSV text at all (binary, a spreadsheet, empty, undecodable)
     ├── UnknownKind      a header matches none of the upload kinds (definitions, values, hiring)
     ├── IrregularFile    the fast CSV reader met a ragged row; the exact reader reads the file again
-    └── UndoRefused      a batch cannot be undone (unknown, already undone, or later batches build on it)
+    ├── UndoRefused      a batch cannot be undone (unknown, already undone, or later batches build on it)
+    └── EnvironmentFailure  the database or the machine cannot do what was asked (CLI exit status 3)
+        └── LockTimeout     another write held the database's write lock longer than the wait allowed
 
 Problems inside a readable file are not exceptions: they are collected as ``louiestat.ingest.Problem`` rows
 so that every error of a file is reported at once.
@@ -29,3 +31,12 @@ class IrregularFile(LouieStatError):
 
 class UndoRefused(LouieStatError):
     """The batch cannot be undone (unknown, already undone, an undo itself, or later batches build on it)."""
+
+
+class EnvironmentFailure(LouieStatError):
+    """The database or the machine failed (locked, read-only, unreachable, unknown, a failed migration): nothing
+    was written; the message names the cause and what to do. The CLI exits with status 3."""
+
+
+class LockTimeout(EnvironmentFailure):
+    """Another write held the database's write lock longer than the configured wait; nothing was written."""

@@ -91,6 +91,9 @@ class Kpi(Base):
     enterprise: Mapped[bool] = mapped_column(Boolean, default=False)
     weight: Mapped[float | None] = mapped_column(Float)
     batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
+    # Added by migration 0003, so last. 'reported' (values files) or 'hiring' (derived from the department's
+    # hiring records): declared in the definition, never inferred from the key.
+    source: Mapped[str] = mapped_column(String(20), default="reported", server_default="reported")
 
 
 class Target(Base):
@@ -126,6 +129,9 @@ class Observation(Base):
     value: Mapped[float] = mapped_column(Float)
     note: Mapped[str | None] = mapped_column(Text)
     batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
+    # Added by migration 0003, so last. The number of cases behind a monthly mean (positions filled, calls
+    # timed), so roll-ups weight by them.
+    count: Mapped[float | None] = mapped_column(Float)
 
 
 class Position(Base):

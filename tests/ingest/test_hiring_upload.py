@@ -93,7 +93,7 @@ def test_correcting_a_fill_date_moves_the_value_and_removes_a_month_without_fill
         "time_to_fill_values_unchanged": 0,
         "time_to_fill_values_deleted": 1,
     }
-    history = sorted((row[2], row[3], row[5], row[6]) for row in snapshot(city)["observations_history"])
+    history = sorted((row[2], row[3], row[5], row[-1]) for row in snapshot(city)["observations_history"])
     assert history == [
         (dt.date(2013, 1, 1), 28.0, first.batch_id, result.batch_id),
         (dt.date(2013, 2, 1), 41.0, first.batch_id, result.batch_id),

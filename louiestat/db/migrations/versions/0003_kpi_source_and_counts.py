@@ -1,0 +1,40 @@
+"""KPI source (reported or derived from hiring records) and the case count behind a monthly mean
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-12-02
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0003'
+down_revision = '0002'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('kpis', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('source', sa.String(length=20), server_default='reported', nullable=False))
+    with op.batch_alter_table('kpis_history', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('source', sa.String(length=20), nullable=True))
+    # Older databases derived time to fill from its key; declare it, so they keep behaving as before.
+    op.execute("UPDATE kpis SET source = 'hiring' WHERE key = 'time_to_fill'")
+    op.execute("UPDATE kpis_history SET source = CASE WHEN key = 'time_to_fill' THEN 'hiring' ELSE 'reported' END")
+    with op.batch_alter_table('observations', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('count', sa.Float(), nullable=True))
+    with op.batch_alter_table('observations_history', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('count', sa.Float(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('observations_history', schema=None) as batch_op:
+        batch_op.drop_column('count')
+    with op.batch_alter_table('observations', schema=None) as batch_op:
+        batch_op.drop_column('count')
+    with op.batch_alter_table('kpis_history', schema=None) as batch_op:
+        batch_op.drop_column('source')
+    with op.batch_alter_table('kpis', schema=None) as batch_op:
+        batch_op.drop_column('source')

@@ -9,8 +9,8 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, select
 
 from louiestat.db import bulk, models
-from louiestat.db.versioned import sql_month_index
-from louiestat.months import timestamps_of_months
+from louiestat.db.versioned import sql_month_number
+from metrics.months import month_start
 
 D, K, T, O, P = models.Department, models.Kpi, models.Target, models.Observation, models.Position
 
@@ -77,21 +77,21 @@ def kpis(source: Engine | Connection, department: str | None = None) -> pd.DataF
 
 def observations(source: Engine | Connection, kpi_ids: Sequence[int] | None = None) -> pd.DataFrame:
     """``kpi_id, period (month start), value, note, batch_id`` for all KPIs or the given ones."""
-    query = select(O.kpi_id, sql_month_index(O.period).label("month"), O.value, O.note, O.batch_id).order_by(
+    query = select(O.kpi_id, sql_month_number(O.period).label("month"), O.value, O.note, O.batch_id).order_by(
         O.kpi_id, O.period
     )
     if kpi_ids is not None:
         query = query.where(O.kpi_id.in_(list(kpi_ids)))
     with _connection(source) as conn:
         frame = bulk.fetch_frame(conn, query)
-    frame.insert(1, "period", timestamps_of_months(frame.pop("month")))
+    frame.insert(1, "period", month_start(frame.pop("month")))
     frame["value"] = frame["value"].astype("float64")
     return frame
 
 
 def targets(source: Engine | Connection, kpi_ids: Sequence[int] | None = None) -> pd.DataFrame:
     """``kpi_id, effective_from (month start), target``: targets in force from a month on."""
-    query = select(T.kpi_id, sql_month_index(T.effective_from).label("month"), T.value.label("target")).order_by(
+    query = select(T.kpi_id, sql_month_number(T.effective_from).label("month"), T.value.label("target")).order_by(
         T.kpi_id, T.effective_from
     )
     if kpi_ids is not None:
@@ -99,7 +99,7 @@ def targets(source: Engine | Connection, kpi_ids: Sequence[int] | None = None) -
     with _connection(source) as conn:
         frame = bulk.fetch_frame(conn, query)
     months = frame.pop("month")
-    frame.insert(1, "effective_from", timestamps_of_months(months))
+    frame.insert(1, "effective_from", month_start(months))
     frame["target"] = frame["target"].astype("float64")
     return frame
 
@@ -107,12 +107,12 @@ def targets(source: Engine | Connection, kpi_ids: Sequence[int] | None = None) -
 def process_changes(source: Engine | Connection, kpi_ids: Sequence[int] | None = None) -> pd.DataFrame:
     """``kpi_id, period (month start), reason``: the months a KPI's process changed (its SPC segments start)."""
     C = models.ProcessChange
-    query = select(C.kpi_id, sql_month_index(C.period).label("month"), C.reason).order_by(C.kpi_id, C.period)
+    query = select(C.kpi_id, sql_month_number(C.period).label("month"), C.reason).order_by(C.kpi_id, C.period)
     if kpi_ids is not None:
         query = query.where(C.kpi_id.in_(list(kpi_ids)))
     with _connection(source) as conn:
         frame = bulk.fetch_frame(conn, query)
-    frame.insert(1, "period", timestamps_of_months(frame.pop("month")))
+    frame.insert(1, "period", month_start(frame.pop("month")))
     return frame
 
 

@@ -11,10 +11,10 @@ from sqlalchemy import Engine, select
 
 from louiestat import queries
 from louiestat.db import bulk, models
-from louiestat.db.versioned import sql_month_index
+from louiestat.db.versioned import sql_month_number
 from louiestat.export import DEFINITION_COLUMNS, definitions_frame
 from louiestat.ingest import KINDS
-from louiestat.months import timestamps_of_months
+from metrics.months import month_start
 from metrics.explain import MISSING_VALUE as MISSING, describe_signals, format_value
 from metrics.hiring import TIME_TO_FILL_KPI
 from metrics.scorecard import IMPROVEMENT, city_summary, department_summary, scorecard
@@ -88,10 +88,10 @@ def value_history(engine: Engine, kpi_id: int) -> pd.DataFrame:
     when and by whom, newest first per month."""
     o, h, b = models.Observation, models.observation_history, models.Batch
     current = select(
-        sql_month_index(o.period).label("month"), o.value, o.note, o.batch_id, b.created_at, b.actor, b.source
+        sql_month_number(o.period).label("month"), o.value, o.note, o.batch_id, b.created_at, b.actor, b.source
     ).join(b, b.id == o.batch_id).where(o.kpi_id == kpi_id)
     replaced = select(
-        sql_month_index(h.c.period).label("month"),
+        sql_month_number(h.c.period).label("month"),
         h.c.value,
         h.c.note,
         h.c.batch_id,
@@ -104,7 +104,7 @@ def value_history(engine: Engine, kpi_id: int) -> pd.DataFrame:
         now = bulk.fetch_frame(conn, current).assign(superseded_by_batch_id=pd.NA, current=True)
         old = bulk.fetch_frame(conn, replaced).assign(current=False)
     frame = pd.concat([now, old], ignore_index=True) if not old.empty else now
-    frame.insert(0, "period", timestamps_of_months(frame.pop("month")))
+    frame.insert(0, "period", month_start(frame.pop("month")))
     return frame.sort_values(["period", "current", "batch_id"], ascending=[False, False, False]).reset_index(drop=True)
 
 

@@ -30,7 +30,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from metrics.frames import IMPROVEMENT_SIGN, KPI_ID, PERIOD, VALUE, direction_sign, month_number, shaped_like
+from metrics.frames import IMPROVEMENT_SIGN, KPI_ID, PERIOD, VALUE, direction_sign, shaped_like
+from metrics.months import month_number
 from metrics.status import NEAR_TARGET, NO_TARGET, OFF_TARGET, ON_TARGET, STATUS
 
 MISSING_VALUE = "–"
@@ -74,7 +75,7 @@ def _month_name(periods: Any) -> np.ndarray:
     """'March 2013' per period, '' for NaT."""
     dates = np.asarray(periods, dtype="datetime64[ns]")
     month = month_number(dates)
-    names = MONTH_NAMES[month % 12] + " " + (month // 12 + 1970).astype(str).astype(object)
+    names = MONTH_NAMES[month % 12] + " " + (month // 12).astype(str).astype(object)
     return np.where(np.isnat(dates), "", names).astype(object)
 
 

@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 from metrics.frames import (
-    AGGREGATION, DIRECTION, KPI_ID, PERIOD, TARGET, TOLERANCE_PCT, VALUE, kpi_settings, month_number,
+    AGGREGATION, DIRECTION, KPI_ID, PERIOD, TARGET, TOLERANCE_PCT, VALUE, kpi_settings,
 )
+from metrics.months import month_number
 from metrics.status import status, targets_in_force
 
 MONTHS = "months"
@@ -27,7 +28,7 @@ def fiscal_labels(periods: Any, fy_start_month: int = 7) -> pd.DataFrame:
     if not 1 <= fy_start_month <= 12:
         raise ValueError("fy_start_month must be 1 to 12")
     months = month_number(periods)
-    calendar_year, month = months // 12 + 1970, months % 12 + 1
+    calendar_year, month = months // 12, months % 12 + 1
     fiscal_year = calendar_year + ((month >= fy_start_month) & (fy_start_month > 1))
     fiscal_quarter = (month - fy_start_month) % 12 // 3 + 1
     fy_label = "FY" + pd.Series(fiscal_year).astype(str)

@@ -13,8 +13,8 @@ The database layer delivers four frames; every function in ``metrics`` takes the
     applies from that month on, overriding the KPI's default target.
 ``hiring`` — department, position_id, title, posted_date, filled_date (NaT while open).
 
-Beside the contract: the KPI settings with defaults resolved, month arithmetic and the
-(KPI, month) grid the modules vectorise on, and tiny constructors (``*_frame``) for tests.
+Beside the contract: the KPI settings with defaults resolved, the (KPI, month) grid the modules vectorise on,
+and tiny constructors (``*_frame``) for tests. Month arithmetic is in ``metrics.months``.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,6 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
+
+from metrics.months import month_number
 
 KPI_ID = "kpi_id"
 DEPARTMENT = "department"
@@ -111,16 +113,6 @@ def sign_per_kpi(given: pd.Series | str, signs: Mapping[str, int], kpi_ids: np.n
     if invalid.any():
         raise ValueError(f"unknown values {sorted(set(values[invalid]))}; use one of {list(signs)}")
     return sign.fillna(0).to_numpy(np.int8)
-
-
-def month_number(periods: Any) -> np.ndarray:
-    """Months since January 1970 (int64) for dates, so calendar-month arithmetic is integer arithmetic."""
-    return np.asarray(periods, dtype="datetime64[ns]").astype("datetime64[M]").astype(np.int64)
-
-
-def month_start(numbers: Any) -> np.ndarray:
-    """The first day of each month number, the inverse of ``month_number``."""
-    return np.asarray(numbers, dtype=np.int64).astype("datetime64[M]").astype("datetime64[ns]")
 
 
 def month_grid(observations: pd.DataFrame, kpi_ids: Any, first_month: int, last_month: int) -> np.ndarray:

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.frames import DIRECTION_SIGN, sign_per_kpi
+from metrics.months import month_number, month_start
 
 Z_95 = 1.959963984540054  # standard normal 97.5% quantile
 MAX_MONTHS_AHEAD = 120
@@ -53,7 +54,7 @@ def project_many(
         raise ValueError("need 2 <= min_points <= max_points")
     kpi = points["kpi_id"].to_numpy(np.int64)
     period = pd.DatetimeIndex(points["period"]).to_numpy()
-    month = period.astype("datetime64[M]").astype(np.int64)
+    month = month_number(period)
     order = np.lexsort((month, kpi))
     kpi, month, period = kpi[order], month[order], period[order]
     segment = points["segment"].to_numpy(np.int64)[order]
@@ -172,9 +173,9 @@ def _months_ahead(target: np.ndarray, level: np.ndarray, slope: np.ndarray) -> n
 
 
 def _month_start(month: np.ndarray, keep: np.ndarray, unit: np.dtype) -> np.ndarray:
-    """Month numbers (since January 1970) as month-start datetimes, NaT where not ``keep``."""
+    """Month numbers as month-start datetimes, NaT where not ``keep``."""
     whole = np.where(keep, month, 0).astype(np.int64)
-    return np.where(keep, whole.astype("datetime64[M]").astype(unit), np.datetime64("NaT"))
+    return np.where(keep, month_start(whole).astype(unit), np.datetime64("NaT"))
 
 
 def _projection_text(

@@ -27,8 +27,9 @@ from metrics.fiscal import fiscal_to_date
 from metrics.hiring import TIME_TO_FILL_KPI
 from metrics.frames import (
     DEPARTMENT, DEPARTMENT_NAME, DIRECTION, ENTERPRISE, HIGHER_IS_BETTER, KPI, KPI_ID, KPI_NAME, LOWER_IS_BETTER,
-    NOTE, PERIOD, TARGET, TOLERANCE_PCT, UNIT, VALUE, WEIGHT, kpi_settings, month_grid, month_number, month_start,
+    NOTE, PERIOD, TARGET, TOLERANCE_PCT, UNIT, VALUE, WEIGHT, kpi_settings, month_grid,
 )
+from metrics.months import month_number, month_start
 from metrics.projection import project_many
 from metrics.scores import WINDOWS, city_score, department_scores, kpi_scores
 from metrics.spc import assurance_many, xmr_many

@@ -22,8 +22,9 @@ import pandas as pd
 
 from metrics.frames import (
     AGGREGATION, DEPARTMENT, DIRECTION, KPI_ID, PERIOD, WEIGHT, direction_sign, kpi_settings, month_grid,
-    month_number, month_start, shaped_like, trailing_windows,
+    shaped_like, trailing_windows,
 )
+from metrics.months import month_number, month_start
 from metrics.status import targets_in_force
 
 WINDOWS = {"month": 1, "3m": 3, "12m": 12}

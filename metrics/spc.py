@@ -38,7 +38,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from metrics.frames import IMPROVEMENT_SIGN, month_number, sign_per_kpi
+from metrics.frames import IMPROVEMENT_SIGN, sign_per_kpi
+from metrics.months import month_number
 
 PROCESS_LIMIT = 2.66
 TWO_SIGMA = 2 * (PROCESS_LIMIT / 3)

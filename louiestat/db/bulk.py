@@ -1,5 +1,5 @@
 """Bulk writes that stay fast at a million rows: ``executemany`` on SQLite, ``COPY`` on PostgreSQL, fed in
-slices so memory stays bounded. Frames hold month columns as month indexes; they are written as dates here."""
+slices so memory stays bounded. Frames hold month columns as month numbers; they are written as dates here."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 import pandas as pd
 from sqlalchemy import Connection, Date, Table
 
-from louiestat.months import month_start_iso
+from metrics.months import month_start_iso
 
 SLICE_ROWS = 50_000
 

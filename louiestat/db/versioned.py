@@ -16,22 +16,22 @@ from sqlalchemy.types import Integer
 from louiestat.db import bulk, models
 
 
-class sql_month_index(FunctionElement):
-    """SQL for a date column's month index (``year * 12 + month - 1``), so diffs compare integers."""
+class sql_month_number(FunctionElement):
+    """SQL for a date column's month number (``year * 12 + month - 1``), so diffs compare integers."""
 
     type = Integer()
     inherit_cache = True
 
 
-@compiles(sql_month_index)
-def _month_index_default(element, compiler, **kw):
+@compiles(sql_month_number)
+def _month_number_default(element, compiler, **kw):
     (col,) = list(element.clauses)
     c = compiler.process(col, **kw)
     return f"(CAST(EXTRACT(YEAR FROM {c}) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM {c}) AS INTEGER) - 1)"
 
 
-@compiles(sql_month_index, "sqlite")
-def _month_index_sqlite(element, compiler, **kw):
+@compiles(sql_month_number, "sqlite")
+def _month_number_sqlite(element, compiler, **kw):
     (col,) = list(element.clauses)
     c = compiler.process(col, **kw)
     return f"(CAST(substr({c}, 1, 4) AS INTEGER) * 12 + CAST(substr({c}, 6, 2) AS INTEGER) - 1)"
@@ -40,7 +40,7 @@ def _month_index_sqlite(element, compiler, **kw):
 @dataclass(frozen=True)
 class Versioned:
     """A table whose rows are versioned: ``identity`` names a row across versions; ``month_columns`` are Date
-    columns holding first-of-month dates, handled as month indexes in frames."""
+    columns holding first-of-month dates, handled as month numbers in frames."""
 
     table: Table
     history: Table
@@ -57,14 +57,14 @@ class Versioned:
         return [c for c in self.columns if c not in self.identity and c != "batch_id"]
 
     def selectable(self, *where: ColumnElement[bool]):
-        """SELECT of every column, month columns as month indexes."""
+        """SELECT of every column, month columns as month numbers."""
         cols = [
-            sql_month_index(self.table.c[c]).label(c) if c in self.month_columns else self.table.c[c] for c in self.columns
+            sql_month_number(self.table.c[c]).label(c) if c in self.month_columns else self.table.c[c] for c in self.columns
         ]
         return select(*cols).where(*where)
 
     def read(self, conn: Connection, *where: ColumnElement[bool]) -> pd.DataFrame:
-        """Stored rows matching ``where``, as a frame with month columns as month indexes."""
+        """Stored rows matching ``where``, as a frame with month columns as month numbers."""
         frame = bulk.fetch_frame(conn, self.selectable(*where))
         for c in self.date_columns:
             frame[c] = pd.to_datetime(frame[c])

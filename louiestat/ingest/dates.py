@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from louiestat.months import current_month_index, month_index, month_label
+from metrics.months import current_month, month_label, month_of
 
 PERIOD_FORMATS = "YYYY-MM (2013-03), YYYY-MM-DD (2013-03-01), M/YYYY (3/2013) or MM/DD/YYYY (03/01/2013)"
 DATE_FORMATS = "YYYY-MM-DD (2013-03-15) or MM/DD/YYYY (03/15/2013)"
@@ -39,22 +39,22 @@ def _read_period(text: str, latest: int) -> tuple[int, str | None]:
             return -1, f"{text} is not a real date; use {PERIOD_FORMATS}"
     if year < EARLIEST_YEAR:
         return -1, f"year {year} is before {EARLIEST_YEAR}; check the year"
-    index = month_index(year, month)
-    if index > latest:
-        return -1, f"{month_label(index)} is after the current month ({month_label(latest)}); future months cannot be reported"
-    return index, None
+    number = month_of(year, month)
+    if number > latest:
+        return -1, f"{month_label(number)} is after the current month ({month_label(latest)}); future months cannot be reported"
+    return number, None
 
 
 def parse_periods(values: pd.Series, today: dt.date | None = None) -> tuple[np.ndarray, pd.Series]:
-    """Month indexes for ``values`` and an error message per value (None where it parsed).
+    """Month numbers for ``values`` (-1 where invalid) and an error message per value (None where it parsed).
 
     Blank cells must be caught by the caller; here they are simply 'not a month'."""
-    latest = current_month_index(today)
+    latest = current_month(today)
     codes, uniques = pd.factorize(values.str.strip(), use_na_sentinel=False)
     parsed = [_read_period(str(u), latest) for u in uniques]
-    indexes = np.array([p[0] for p in parsed], dtype="int64")[codes]
+    numbers = np.array([p[0] for p in parsed], dtype="int64")[codes]
     messages = np.array([p[1] for p in parsed], dtype=object)[codes]
-    return indexes, pd.Series(messages, index=values.index)
+    return numbers, pd.Series(messages, index=values.index)
 
 
 def read_date(text: str, latest: dt.date | None = None) -> tuple[dt.date | None, str | None]:

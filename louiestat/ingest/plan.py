@@ -25,7 +25,7 @@ from louiestat.db.versioned import (
 )
 from louiestat.ingest.catalog import Catalog
 from louiestat.ingest.schemas import KpiDefinition
-from louiestat.months import month_index_of_dates
+from metrics.months import month_number
 from metrics.hiring import TIME_TO_FILL_KPI, time_to_fill_by_month
 
 
@@ -205,7 +205,7 @@ def _plan_time_to_fill(
     derived = pd.DataFrame(
         {
             "kpi_id": values["id"].to_numpy(dtype="int64"),
-            "period": month_index_of_dates(values["period"]),
+            "period": month_number(values["period"]),
             "value": values["mean_days"].to_numpy(dtype="float64"),
             "note": pd.Series([None] * len(values), dtype=object),
         }

@@ -23,7 +23,7 @@ from louiestat.ingest.kinds import KINDS, Kind, KindName, detect_kind
 from louiestat.ingest.plan import Plan, plan_definitions, plan_hiring, plan_process_changes, plan_values
 from louiestat.ingest.problems import Problem, ProblemLog
 from louiestat.ingest.source import CsvFile, open_csv
-from louiestat.months import month_label
+from metrics.months import month_label
 
 Progress = Callable[[float, str], None]
 Status = Literal["committed", "dry_run", "unchanged", "rejected"]

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from louiestat.ingest.dates import PERIOD_FORMATS, parse_periods, read_date
-from louiestat.months import month_index
+from metrics.months import month_of
 
 TODAY = dt.date(2024, 6, 15)
 
@@ -24,12 +24,12 @@ def one_period(text: str) -> tuple[int, str | None]:
     ["2013-03", "2013-3", "2013-03-01", "2013-03-31", "3/2013", "03/2013", "03/15/2013", "3/1/2013", " 2013-03 "],
 )
 def test_each_accepted_period_format_gives_the_month(text: str) -> None:
-    assert one_period(text) == (month_index(2013, 3), None)
+    assert one_period(text) == (month_of(2013, 3), None)
 
 
 def test_the_current_month_and_january_1900_are_the_limits_accepted() -> None:
-    assert one_period("2024-06") == (month_index(2024, 6), None)
-    assert one_period("1900-01") == (month_index(1900, 1), None)
+    assert one_period("2024-06") == (month_of(2024, 6), None)
+    assert one_period("1900-01") == (month_of(1900, 1), None)
 
 
 @pytest.mark.parametrize(
@@ -65,14 +65,14 @@ def test_the_current_month_defaults_to_today() -> None:
     this_month = f"{today.year}-{today.month:02d}"
     following = dt.date(today.year + today.month // 12, today.month % 12 + 1, 1)
     indexes, messages = parse_periods(pd.Series([this_month, following.strftime("%Y-%m")], dtype="str"))
-    assert indexes.tolist() == [month_index(today.year, today.month), -1]
+    assert indexes.tolist() == [month_of(today.year, today.month), -1]
     assert pd.isna(messages.iloc[0]) and "after the current month" in messages.iloc[1]
 
 
 def test_parse_periods_keeps_the_index_of_its_input() -> None:
     values = pd.Series(["2013-01", "bad", "2013-01"], index=[10, 20, 30], dtype="str")
     indexes, messages = parse_periods(values, today=TODAY)
-    assert indexes.tolist() == [month_index(2013, 1), -1, month_index(2013, 1)]
+    assert indexes.tolist() == [month_of(2013, 1), -1, month_of(2013, 1)]
     assert messages.index.tolist() == [10, 20, 30]
     assert messages.notna().tolist() == [False, True, False]
 

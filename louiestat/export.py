@@ -11,11 +11,10 @@ from sqlalchemy import Engine
 
 from louiestat import queries
 from louiestat.ingest.kinds import KindName
-from metrics.hiring import TIME_TO_FILL_KPI
 
 DEFINITION_COLUMNS = [
     "department", "department_name", "kpi", "kpi_name", "unit", "direction", "target", "tolerance_pct",
-    "description", "aggregation", "min_value", "max_value", "enterprise", "weight",
+    "description", "aggregation", "min_value", "max_value", "enterprise", "weight", "source",
 ]
 
 
@@ -27,10 +26,10 @@ def definitions_frame(engine: Engine, department: str | None = None) -> pd.DataF
 
 
 def values_frame(engine: Engine, department: str | None = None) -> pd.DataFrame:
-    """Every stored value as a values file, with the target in force for each month. Time to fill is left
-    out: it is derived from hiring records and travels in the hiring export."""
+    """Every stored value as a values file, with the target in force for each month. KPIs declared
+    ``source=hiring`` are left out: they are derived from hiring records, which travel in the hiring export."""
     kpis = queries.kpis(engine, department)
-    kpis = kpis[kpis["kpi"] != TIME_TO_FILL_KPI]
+    kpis = kpis[kpis["source"] == "reported"]
     with engine.connect() as conn:
         obs = queries.observations(conn, kpis["kpi_id"].tolist())
         targets = queries.targets(conn, kpis["kpi_id"].tolist())
@@ -48,6 +47,7 @@ def values_frame(engine: Engine, department: str | None = None) -> pd.DataFrame:
             "value": obs["value"],
             "target": obs["target"],
             "note": obs["note"],
+            "count": obs["count"].astype("Int64"),
         }
     )
 

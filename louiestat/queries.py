@@ -61,6 +61,7 @@ def kpis(source: Engine | Connection, department: str | None = None) -> pd.DataF
             K.max_value,
             K.weight,
             K.enterprise,
+            K.source,
         )
         .join(D, D.id == K.department_id)
         .order_by(D.slug, K.key)
@@ -76,8 +77,10 @@ def kpis(source: Engine | Connection, department: str | None = None) -> pd.DataF
 
 
 def observations(source: Engine | Connection, kpi_ids: Sequence[int] | None = None) -> pd.DataFrame:
-    """``kpi_id, period (month start), value, note, batch_id`` for all KPIs or the given ones."""
-    query = select(O.kpi_id, sql_month_number(O.period).label("month"), O.value, O.note, O.batch_id).order_by(
+    """``kpi_id, period (month start), value, note, count, batch_id`` for all KPIs or the given ones."""
+    query = select(
+        O.kpi_id, sql_month_number(O.period).label("month"), O.value, O.note, O.count, O.batch_id
+    ).order_by(
         O.kpi_id, O.period
     )
     if kpi_ids is not None:
@@ -86,6 +89,7 @@ def observations(source: Engine | Connection, kpi_ids: Sequence[int] | None = No
         frame = bulk.fetch_frame(conn, query)
     frame.insert(1, "period", month_start(frame.pop("month")))
     frame["value"] = frame["value"].astype("float64")
+    frame["count"] = pd.to_numeric(frame["count"], errors="coerce").astype("float64")
     return frame
 
 

@@ -16,7 +16,6 @@ from louiestat.export import DEFINITION_COLUMNS, definitions_frame
 from louiestat.ingest import KINDS
 from metrics.months import month_start
 from metrics.explain import MISSING_VALUE as MISSING, describe_signals, format_value
-from metrics.hiring import TIME_TO_FILL_KPI
 from metrics.scorecard import IMPROVEMENT, city_summary, department_summary, scorecard
 from metrics.scores import city_score_history
 from metrics.spc import rebase_positions, xmr_many
@@ -71,9 +70,9 @@ class City:
         )
 
     def next_month_due(self, department: str) -> pd.Timestamp:
-        """The month after the department's latest reported month (the city's latest when it has none); time to
-        fill is derived from hiring records, not reported, so it does not count (as in the overdue rule)."""
-        reported = (self.kpis["department"] == department) & (self.kpis["kpi"] != TIME_TO_FILL_KPI)
+        """The month after the department's latest reported month (the city's latest when it has none); KPIs
+        derived from hiring records are not reported, so they do not count (as in the overdue rule)."""
+        reported = (self.kpis["department"] == department) & (self.kpis["source"] == "reported")
         ids = self.kpis.loc[reported, "kpi_id"]
         mine = self.observations.loc[self.observations["kpi_id"].isin(ids), "period"]
         latest = mine.max() if not mine.empty else self.latest_month
@@ -114,11 +113,10 @@ def template_csv(engine: Engine, city: City, kind: str, department: str | None) 
     if kind == "definitions":
         frame = definitions_frame(engine, department) if department else pd.DataFrame(columns=DEFINITION_COLUMNS)
     elif kind == "values" and department:
-        mine = city.kpis[city.kpis["department"] == department].sort_values("kpi")
+        mine = city.kpis[(city.kpis["department"] == department) & (city.kpis["source"] == "reported")]
         due = city.next_month_due(department).strftime("%Y-%m")
-        frame = pd.DataFrame({"department": department, "kpi": mine["kpi"], "period": due, "value": "", "target": "",
-                              "note": ""})
-        frame = frame[~mine["kpi"].eq(TIME_TO_FILL_KPI).to_numpy()]
+        frame = pd.DataFrame({"department": department, "kpi": mine.sort_values("kpi")["kpi"], "period": due,
+                              "value": "", "target": "", "note": "", "count": ""})
     elif kind == "hiring" and department:
         frame = pd.DataFrame([{"department": department, "position_id": "", "title": "", "posted_date": "",
                                "filled_date": ""}])
@@ -128,9 +126,6 @@ def template_csv(engine: Engine, city: City, kind: str, department: str | None) 
     frame.to_csv(out, index=False, lineterminator="\n")
     return out.getvalue()
 
-
-
-ENTERPRISE_ORDER = ("overtime_hours", "sick_leave_hours_per_fte", "injury_hours_lost", "time_to_fill")
 
 
 def city_scorecard(city: City, as_of: pd.Timestamp, fy_start_month: int) -> pd.DataFrame:
@@ -195,9 +190,10 @@ def mover_reasons(movers: pd.DataFrame) -> list[str]:
 
 
 def enterprise_comparison(card: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The enterprise KPIs every department reports, each as one row per department (key → frame)."""
+    """The enterprise KPIs every department reports, each as one row per department (key → frame), in the
+    order the city defined them."""
     shared = card[card["enterprise"].astype(bool) & card["value"].notna()]
-    keys = [k for k in ENTERPRISE_ORDER if k in set(shared["kpi"])] + sorted(set(shared["kpi"]) - set(ENTERPRISE_ORDER))
+    keys = shared.sort_values("kpi_id")["kpi"].drop_duplicates()
     return {key: shared[shared["kpi"] == key].reset_index(drop=True) for key in keys}
 
 

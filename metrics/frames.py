@@ -6,9 +6,11 @@ The database layer delivers four frames; every function in ``metrics`` takes the
     kpi_id (int), department (slug), department_name, kpi (key), kpi_name,
     unit (one of UNITS), direction (one of DIRECTIONS), target (float, NaN if none),
     tolerance_pct (float, NaN means 10), aggregation (one of AGGREGATIONS, NaN means
-    sum for count and dollars, mean otherwise), weight (float, NaN means 1), enterprise (bool).
+    sum for count and dollars, mean otherwise), weight (float, NaN means 1), enterprise (bool),
+    optionally source ('reported', the default, or 'hiring' for a KPI derived from hiring records).
 ``observations`` — one row per KPI and month: kpi_id, period (datetime64, month start),
-    value (float, NaN when reported missing), note (str or missing).
+    value (float, NaN when reported missing), note (str or missing), optionally count (float, the
+    number of cases behind a monthly mean, NaN when not known).
 ``targets`` — kpi_id, effective_from (datetime64, month start), target (float): the target
     applies from that month on, overriding the KPI's default target.
 ``hiring`` — department, position_id, title, posted_date, filled_date (NaT while open).
@@ -38,10 +40,13 @@ TOLERANCE_PCT = "tolerance_pct"
 AGGREGATION = "aggregation"
 WEIGHT = "weight"
 ENTERPRISE = "enterprise"
+SOURCE = "source"
+REPORTED = "reported"
 
 PERIOD = "period"
 VALUE = "value"
 NOTE = "note"
+COUNT = "count"
 
 EFFECTIVE_FROM = "effective_from"
 
@@ -85,6 +90,11 @@ def kpi_settings(kpis: pd.DataFrame) -> pd.DataFrame:
         },
         index=pd.Index(kpis[KPI_ID].to_numpy(dtype=np.int64), name=KPI_ID),
     )
+
+
+def reported_kpis(kpis: pd.DataFrame) -> pd.Series:
+    """True for the KPIs a department reports (not derived from hiring records), on the kpis frame's index."""
+    return kpis[SOURCE].eq(REPORTED) if SOURCE in kpis else pd.Series(True, index=kpis.index)
 
 
 def direction_sign(direction: Any) -> np.ndarray:

@@ -3,7 +3,8 @@
 Days are whole calendar days (a position filled the day it was posted took 0); a filled date
 before the posted date is a recording error and counts for nothing. The 90th percentile
 interpolates linearly, as numpy does by default. The database layer stores ``mean_days`` per
-department and month as the enterprise KPI ``time_to_fill``.
+department and month, with ``filled`` as its count, as the values of the department's KPIs declared
+``source=hiring``.
 """
 
 from datetime import date
@@ -14,7 +15,6 @@ import pandas as pd
 from metrics.frames import DEPARTMENT, FILLED_DATE, PERIOD, POSITION_ID, POSTED_DATE, TITLE
 
 DAYS_TO_FILL = "days_to_fill"
-TIME_TO_FILL_KPI = "time_to_fill"
 
 
 def _calendar_days(later: pd.Series, earlier: pd.Series) -> pd.Series:

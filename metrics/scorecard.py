@@ -13,8 +13,8 @@ and the projection look ahead, so they use the target in force at the as-of mont
 the values of the 12 months ending at the as-of month, NaN where a month has none. Rows are ordered off
 target first, then near, on, no target and no data (``status_rank``), then by department and KPI name.
 
-A department's ``last_period`` is the latest month it reported: its time to fill, which the application
-derives from hiring records, does not count. It is overdue when that month is before the as-of month.
+A department's ``last_period`` is the latest month it reported: KPIs derived from hiring records (``source``
+'hiring', such as time to fill) do not count. It is overdue when that month is before the as-of month.
 """
 
 from datetime import date
@@ -24,10 +24,9 @@ import pandas as pd
 
 from metrics.explain import explain
 from metrics.fiscal import fiscal_to_date
-from metrics.hiring import TIME_TO_FILL_KPI
 from metrics.frames import (
     DEPARTMENT, DEPARTMENT_NAME, DIRECTION, ENTERPRISE, HIGHER_IS_BETTER, KPI, KPI_ID, KPI_NAME, LOWER_IS_BETTER,
-    NOTE, PERIOD, TARGET, TOLERANCE_PCT, UNIT, VALUE, WEIGHT, kpi_settings, month_grid,
+    NOTE, PERIOD, TARGET, TOLERANCE_PCT, UNIT, VALUE, WEIGHT, kpi_settings, month_grid, reported_kpis,
 )
 from metrics.months import month_number, month_start
 from metrics.projection import project_many
@@ -152,9 +151,10 @@ def department_summary(card: pd.DataFrame, kpis: pd.DataFrame, cap: float | None
     scores = department_scores(_scores_only(card), kpis, cap).pivot(index=DEPARTMENT, columns="window", values="score")
     scores.columns = [f"score_{name}" for name in scores.columns]
     counts = pd.crosstab(card[DEPARTMENT], card[STATUS]).reindex(columns=list(STATUSES), fill_value=0)
+    derived = kpis.loc[~reported_kpis(kpis), KPI_ID]
     flags = card.assign(
         concern=card["variation"].eq("special_cause_concern"),
-        reported=card[PERIOD].where(card[KPI].ne(TIME_TO_FILL_KPI)),
+        reported=card[PERIOD].where(~card[KPI_ID].isin(derived)),
     )
     summary = flags.groupby(DEPARTMENT, sort=True).agg(
         department_name=(DEPARTMENT_NAME, "first"),

@@ -52,6 +52,7 @@ class Kpi:
     new_target: tuple[str, float] | None = None  # (first period it applies, target)
     skip: tuple[str, ...] = ()  # periods left unreported (gaps)
     enterprise: bool = False
+    source: str = "reported"  # or "hiring": derived from the department's hiring records
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ ENTERPRISE = (  # the same definition in every department; levels and targets co
         "Work hours lost to on-the-job injuries.", cv=0.2, aggregation="sum", enterprise=True),
     Kpi("", "time_to_fill", "Time to fill vacancies", "days", LOWER, TIME_TO_FILL_TARGET, (),
         "Mean days from posting to filling, by month filled; derived from hiring records.",
-        aggregation="mean", enterprise=True),
+        aggregation="mean", enterprise=True, source="hiring"),
 )
 
 KPIS = (
@@ -325,7 +326,7 @@ def definitions(kpis: list[Kpi]) -> pd.DataFrame:
         "unit": k.unit, "direction": k.direction, "target": plain(k.target), "tolerance_pct": plain(k.tol),
         "description": k.description, "aggregation": k.aggregation,
         "min_value": plain(valid_range(k.unit)[0]), "max_value": plain(valid_range(k.unit)[1]),
-        "enterprise": str(k.enterprise).lower(), "weight": plain(k.weight),
+        "enterprise": str(k.enterprise).lower(), "weight": plain(k.weight), "source": k.source,
     } for k in kpis])
 
 

@@ -93,18 +93,18 @@ def snapshot(engine: Engine) -> dict[str, list[tuple]]:
         }
 
 
-DEFINITIONS = """department,department_name,kpi,kpi_name,unit,direction,target,tolerance_pct,min_value,max_value
-hr,Human Resources,time_to_fill,Time to fill vacancies,days,lower_is_better,60,,,
-hr,Human Resources,overtime_hours,Unscheduled overtime hours,hours,lower_is_better,100,5,,
-hr,Human Resources,sick_leave_hours,Sick-leave hours per FTE,hours,lower_is_better,8,,,
-ems,Emergency Medical Services,response_time,Response time,minutes,lower_is_better,9,,,
-ems,Emergency Medical Services,calls_answered_pct,Calls answered within 90 seconds,percent,higher_is_better,90,,0,100
+DEFINITIONS = """department,department_name,kpi,kpi_name,unit,direction,target,tolerance_pct,min_value,max_value,source
+hr,Human Resources,time_to_fill,Time to fill vacancies,days,lower_is_better,60,,,,hiring
+hr,Human Resources,overtime_hours,Unscheduled overtime hours,hours,lower_is_better,100,5,,,
+hr,Human Resources,sick_leave_hours,Sick-leave hours per FTE,hours,lower_is_better,8,,,,
+ems,Emergency Medical Services,response_time,Response time,minutes,lower_is_better,9,,,,
+ems,Emergency Medical Services,calls_answered_pct,Calls answered within 90 seconds,percent,higher_is_better,90,,0,100,
 """
 
 
 @pytest.fixture
 def city(engine: Engine) -> Engine:
-    """A small inline city: two departments, five KPIs (one the derived time to fill), no values yet."""
+    """A small inline city: two departments, five KPIs (one, time to fill, declared source=hiring), no values yet."""
     result = ingest(engine, DEFINITIONS.encode(), name="definitions.csv")
     assert result.status == "committed", result.message
     return engine

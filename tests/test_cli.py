@@ -162,9 +162,9 @@ def test_export_writes_to_standard_output(city: Engine, files, capsys: pytest.Ca
     capsys.readouterr()
     assert main(["export", "values", "--department", "hr"]) == 0
     assert capsys.readouterr().out == (
-        "department,kpi,period,value,target,note\n"
-        "hr,overtime_hours,2013-01,120.0,100.0,\n"
-        "hr,overtime_hours,2013-02,95.0,100.0,\n"
+        "department,kpi,period,value,target,note,count\n"
+        "hr,overtime_hours,2013-01,120.0,100.0,,\n"
+        "hr,overtime_hours,2013-02,95.0,100.0,,\n"
     )
 
 
@@ -259,7 +259,7 @@ def test_export_into_a_pipe_closed_early_stops_quietly(sample_city_file: Path) -
         [sys.executable, "-m", "louiestat", "export", "values"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
-    assert export.stdout.readline() == b"department,kpi,period,value,target,note\n"
+    assert export.stdout.readline() == b"department,kpi,period,value,target,note,count\n"
     export.stdout.close()
     assert export.wait(timeout=120) == 0
     assert b"Traceback" not in export.stderr.read()

@@ -37,7 +37,7 @@ def test_each_export_of_the_sample_city_uploaded_again_changes_nothing(sample_ci
 def test_the_values_export_holds_the_whole_sample_city(sample_city: Engine) -> None:
     exported = pd.read_csv(io.StringIO(export_csv(sample_city, "values")), dtype=str, keep_default_na=False)
     uploaded = pd.read_csv(SAMPLE / "values.csv", dtype=str, keep_default_na=False)
-    assert list(exported.columns) == ["department", "kpi", "period", "value", "target", "note"]
+    assert list(exported.columns) == ["department", "kpi", "period", "value", "target", "note", "count"]
     assert exported["period"].str.fullmatch(r"\d{4}-\d{2}").all()
     pairs = set(zip(uploaded["kpi"], uploaded["period"]))
     assert pairs <= set(zip(exported["kpi"], exported["period"]))
@@ -47,23 +47,23 @@ def test_values_are_exported_by_slug_key_and_month_with_the_target_in_force(city
     assert ingest(city, VALUES.encode(), name="values.csv").status == "committed"
     assert ingest(city, HIRING.encode(), name="hiring.csv").status == "committed"
     assert export_csv(city, "values") == (
-        "department,kpi,period,value,target,note\n"
-        "ems,response_time,2013-01,8.5,9.0,\n"
-        'hr,overtime_hours,2013-01,1234.5,100.0,"late, storm"\n'
-        "hr,overtime_hours,2013-02,100.0,80.0,\n"
+        "department,kpi,period,value,target,note,count\n"
+        "ems,response_time,2013-01,8.5,9.0,,\n"
+        'hr,overtime_hours,2013-01,1234.5,100.0,"late, storm",\n'
+        "hr,overtime_hours,2013-02,100.0,80.0,,\n"
     )
 
 
 def test_definitions_are_exported_with_every_column_of_a_definitions_file(city: Engine) -> None:
     assert export_csv(city, "definitions") == (
         "department,department_name,kpi,kpi_name,unit,direction,target,tolerance_pct,description,aggregation,"
-        "min_value,max_value,enterprise,weight\n"
+        "min_value,max_value,enterprise,weight,source\n"
         "ems,Emergency Medical Services,calls_answered_pct,Calls answered within 90 seconds,percent,"
-        "higher_is_better,90.0,10.0,,,0.0,100.0,false,\n"
-        "ems,Emergency Medical Services,response_time,Response time,minutes,lower_is_better,9.0,10.0,,,,,false,\n"
-        "hr,Human Resources,overtime_hours,Unscheduled overtime hours,hours,lower_is_better,100.0,5.0,,,,,false,\n"
-        "hr,Human Resources,sick_leave_hours,Sick-leave hours per FTE,hours,lower_is_better,8.0,10.0,,,,,false,\n"
-        "hr,Human Resources,time_to_fill,Time to fill vacancies,days,lower_is_better,60.0,10.0,,,,,false,\n"
+        "higher_is_better,90.0,10.0,,,0.0,100.0,false,,reported\n"
+        "ems,Emergency Medical Services,response_time,Response time,minutes,lower_is_better,9.0,10.0,,,,,false,,reported\n"
+        "hr,Human Resources,overtime_hours,Unscheduled overtime hours,hours,lower_is_better,100.0,5.0,,,,,false,,reported\n"
+        "hr,Human Resources,sick_leave_hours,Sick-leave hours per FTE,hours,lower_is_better,8.0,10.0,,,,,false,,reported\n"
+        "hr,Human Resources,time_to_fill,Time to fill vacancies,days,lower_is_better,60.0,10.0,,,,,false,,hiring\n"
     )
 
 
@@ -79,7 +79,7 @@ def test_hiring_records_are_exported_with_iso_dates_and_open_positions_blank(cit
 def test_an_export_can_be_limited_to_one_department(city: Engine) -> None:
     ingest(city, VALUES.encode(), name="values.csv")
     assert export_csv(city, "values", department="ems") == (
-        "department,kpi,period,value,target,note\nems,response_time,2013-01,8.5,9.0,\n"
+        "department,kpi,period,value,target,note,count\nems,response_time,2013-01,8.5,9.0,,\n"
     )
     assert export_csv(city, "definitions", department="ems").count("\nems,") == 2
     assert "\nhr," not in export_csv(city, "definitions", department="ems")

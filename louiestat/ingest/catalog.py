@@ -19,7 +19,8 @@ def _fold(values: pd.Series) -> pd.Series:
 
 @dataclass
 class Catalog:
-    """Departments (``id, slug, name``) and KPIs (``id, department_id, key, name, unit, min_value, max_value``)."""
+    """Departments (``id, slug, name``) and KPIs (``id, department_id, key, name, unit, min_value, max_value,
+    target, aggregation, source``)."""
 
     departments: pd.DataFrame
     kpis: pd.DataFrame
@@ -29,7 +30,11 @@ class Catalog:
         d, k = models.Department, models.Kpi
         departments = bulk.fetch_frame(conn, select(d.id, d.slug, d.name))
         kpis = bulk.fetch_frame(
-            conn, select(k.id, k.department_id, k.key, k.name, k.unit, k.min_value, k.max_value, k.target)
+            conn,
+            select(
+                k.id, k.department_id, k.key, k.name, k.unit, k.min_value, k.max_value, k.target, k.aggregation,
+                k.source,
+            ),
         )
         return cls(departments.astype({"slug": "str", "name": "str"}), kpis.astype({"key": "str", "name": "str"}))
 

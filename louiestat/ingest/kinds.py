@@ -1,27 +1,64 @@
-"""The three kinds of upload, their columns, and telling them apart from a header."""
+"""The kinds of upload, each one entry that carries everything the upload needs: its columns, how a chunk of
+rows is validated, which columns must be unique within a file, the whole-file checks, and how the valid rows
+are planned against what is stored. A new kind is one more entry in ``KINDS``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection
+
 from louiestat.errors import UnknownKind
+from louiestat.ingest import plan, validate
+from louiestat.ingest.catalog import Catalog
+from louiestat.ingest.problems import ProblemLog
+from louiestat.ingest.source import Chunk
+from metrics.months import month_label
 
 KindName = Literal["definitions", "values", "hiring", "process_changes"]
+
+Validator = Callable[[Chunk, Catalog, ProblemLog], pd.DataFrame]
+KeyLabel = Callable[[tuple, Catalog], str]
+FileCheck = Callable[[pd.DataFrame, Catalog, ProblemLog], np.ndarray]
+Planner = Callable[[Connection, pd.DataFrame, Catalog], plan.Plan]
 
 
 @dataclass(frozen=True)
 class Kind:
-    """An upload kind: the columns it needs and the ones it may have."""
+    """An upload kind: the columns it needs and may have, and its steps. ``validate`` turns a chunk into its
+    valid rows (with their ``line``); ``key`` names the columns that identify a row, so a key given twice in a
+    file is an error (``label`` says it in words); ``check`` looks at all valid rows at once (returning the rows
+    it refuses); ``plan`` diffs them against the database."""
 
     name: KindName
     required: tuple[str, ...]
     optional: tuple[str, ...]
     purpose: str
+    validate: Validator
+    key: tuple[str, ...]
+    label: KeyLabel
+    plan: Planner
+    check: FileCheck | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
         return self.required + self.optional
+
+
+def _kpi_month(key: tuple, catalog: Catalog) -> str:
+    return f"KPI '{catalog.kpis.set_index('id').at[key[0], 'key']}' for {month_label(int(key[1]))}"
+
+
+def _position(key: tuple, catalog: Catalog) -> str:
+    return f"position '{key[1]}' of department '{catalog.departments.set_index('id').at[key[0], 'slug']}'"
+
+
+def _definition(key: tuple, catalog: Catalog) -> str:
+    return f"KPI '{key[1]}' of department '{key[0]}'"
 
 
 KINDS: dict[str, Kind] = {
@@ -30,21 +67,45 @@ KINDS: dict[str, Kind] = {
         Kind(
             "definitions",
             ("department", "department_name", "kpi", "kpi_name", "unit", "direction", "target"),
-            ("tolerance_pct", "description", "aggregation", "min_value", "max_value", "enterprise", "weight"),
+            ("tolerance_pct", "description", "aggregation", "min_value", "max_value", "enterprise", "weight",
+             "source"),
             "departments and KPI definitions",
+            validate=validate.validate_definitions,
+            key=("department", "kpi"),
+            label=_definition,
+            plan=plan.plan_definitions,
+            check=validate.check_department_names,
         ),
-        Kind("values", ("department", "kpi", "period", "value"), ("target", "note"), "monthly KPI values"),
+        Kind(
+            "values",
+            ("department", "kpi", "period", "value"),
+            ("target", "note", "count"),
+            "monthly KPI values",
+            validate=validate.validate_values,
+            key=("kpi_id", "period"),
+            label=_kpi_month,
+            plan=plan.plan_values,
+            check=validate.check_values_file,
+        ),
         Kind(
             "hiring",
             ("department", "position_id", "posted_date", "filled_date"),
             ("title",),
             "HR hiring records, one row per position",
+            validate=validate.validate_hiring,
+            key=("department_id", "position_id"),
+            label=_position,
+            plan=plan.plan_hiring,
         ),
         Kind(
             "process_changes",
             ("department", "kpi", "period", "reason"),
             (),
             "process changes: the month a KPI's way of working changed (its SPC limits start afresh)",
+            validate=validate.validate_process_changes,
+            key=("kpi_id", "period"),
+            label=_kpi_month,
+            plan=plan.plan_process_changes,
         ),
     )
 }

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
+from pydantic import BaseModel
 from sqlalchemy import Connection, select
 
 from louiestat.db import models
@@ -25,9 +26,20 @@ from louiestat.db.versioned import (
 )
 from louiestat.ingest.catalog import Catalog
 from louiestat.ingest.schemas import KpiDefinition
-from metrics.months import month_number
-from metrics.hiring import TIME_TO_FILL_KPI, time_to_fill_by_month
+from metrics.hiring import time_to_fill_by_month
+from metrics.months import month_label, month_number
 
+CORRECTIONS_LISTED = 200
+
+
+class Correction(BaseModel):
+    """A stored value a values file would replace: which KPI and month, the value now and the new one."""
+
+    department: str
+    kpi: str
+    period: str
+    stored: float
+    new: float
 
 
 def _first_of_month(index: int) -> dt.date:
@@ -52,6 +64,7 @@ class Plan:
     primary: RowDiff
     steps: list[Step]
     details: dict[str, int] = field(default_factory=dict)
+    corrections: list[Correction] = field(default_factory=list)
 
     @property
     def changes_anything(self) -> bool:
@@ -65,8 +78,8 @@ class Plan:
 
 def plan_values(conn: Connection, rows: pd.DataFrame, catalog: Catalog) -> Plan:
     """Observations to insert or correct, and targets the file sets from a month on."""
-    # Without a note column the stored notes stay; a blank cell in a note column clears one.
-    compare = [c for c in ("value", "note") if c in rows]
+    # Without a note or count column the stored ones stay; a blank cell in such a column clears one.
+    compare = [c for c in ("value", "note", "count") if c in rows]
     incoming = rows[["kpi_id", "period", *compare]]
     t = OBSERVATIONS.table
     kpi_ids = sorted(set(incoming["kpi_id"].tolist()))
@@ -77,14 +90,37 @@ def plan_values(conn: Connection, rows: pd.DataFrame, catalog: Catalog) -> Plan:
         t.c.period <= _first_of_month(int(incoming["period"].max())),
     ) if kpi_ids else OBSERVATIONS.read(conn, t.c.kpi_id.in_([]))
     observations = diff_rows(existing, incoming, ["kpi_id", "period"], compare)
+    corrections = _corrections(observations, catalog)
     targets = _plan_targets(conn, rows, catalog)
     if targets is None:
-        return Plan(primary=observations, steps=[Step(OBSERVATIONS, observations)])
+        return Plan(primary=observations, steps=[Step(OBSERVATIONS, observations)], corrections=corrections)
     details = {f"targets_{k}": v for k, v in targets.counts.items() if k != "deleted"}
-    return Plan(primary=observations, steps=[Step(TARGETS, targets), Step(OBSERVATIONS, observations)], details=details)
+    steps = [Step(TARGETS, targets), Step(OBSERVATIONS, observations)]
+    return Plan(primary=observations, steps=steps, details=details, corrections=corrections)
 
 
-def plan_process_changes(conn: Connection, rows: pd.DataFrame) -> Plan:
+def _corrections(observations: RowDiff, catalog: Catalog) -> list[Correction]:
+    """The first stored values a values file would change, old beside new, for the analyst to check."""
+    changed = observations.changed.head(CORRECTIONS_LISTED)
+    if changed.empty:
+        return []
+    old = observations.replaced[["kpi_id", "period", "value"]].rename(columns={"value": "stored"})
+    rows = changed[["kpi_id", "period", "value"]].merge(old, on=["kpi_id", "period"])
+    kpis = catalog.kpis.set_index("id")
+    slugs = catalog.departments.set_index("id")["slug"]
+    return [
+        Correction(
+            department=slugs[kpis.at[kpi_id, "department_id"]],
+            kpi=kpis.at[kpi_id, "key"],
+            period=month_label(int(period)),
+            stored=stored,
+            new=new,
+        )
+        for kpi_id, period, new, stored in rows.itertuples(index=False)
+    ]
+
+
+def plan_process_changes(conn: Connection, rows: pd.DataFrame, catalog: Catalog) -> Plan:
     """Process changes to record or re-word, matched by KPI and month (the Manage page removes them)."""
     incoming = rows[["kpi_id", "period", "reason"]]
     stored = PROCESS_CHANGES.read(conn, PROCESS_CHANGES.table.c.kpi_id.in_(sorted(set(incoming["kpi_id"].tolist()))))
@@ -136,10 +172,11 @@ KPI_FIELDS = {
     "max_value": "max_value",
     "enterprise": "enterprise",
     "weight": "weight",
+    "source": "source",
 }
 
 
-def plan_definitions(conn: Connection, rows: pd.DataFrame) -> Plan:
+def plan_definitions(conn: Connection, rows: pd.DataFrame, catalog: Catalog) -> Plan:
     """Departments and KPIs to create or update, matched by department slug and KPI key."""
     departments_in = rows.drop_duplicates("department")[["department", "department_name"]].rename(
         columns={"department": "slug", "department_name": "name"}
@@ -173,7 +210,8 @@ def _resolve_department_ids(conn: Connection, kpis: RowDiff) -> RowDiff:
 
 
 def plan_hiring(conn: Connection, rows: pd.DataFrame, catalog: Catalog) -> Plan:
-    """Positions to insert or correct, and the ``time_to_fill`` KPI values they imply for their departments."""
+    """Positions to insert or correct, and the values they imply for their departments' KPIs declared
+    ``source=hiring`` (time to fill)."""
     # Without a title column the stored titles stay.
     compare = [c for c in ("title", "posted_date", "filled_date") if c in rows]
     incoming = rows[["department_id", "position_id", *compare]]
@@ -189,8 +227,9 @@ def _plan_time_to_fill(
     conn: Connection, stored: pd.DataFrame, incoming: pd.DataFrame, catalog: Catalog
 ) -> tuple[RowDiff | None, dict[str, int]]:
     """Monthly mean days to fill per department, recomputed from all its positions after the upload and
-    written as the values of its ``time_to_fill`` KPI (months that no longer have a filled position are removed)."""
-    kpis = catalog.kpis[catalog.kpis["key"] == TIME_TO_FILL_KPI][["id", "department_id"]]
+    written, with the number of positions filled as the month's count, as the values of its KPIs declared
+    ``source=hiring`` (months that no longer have a filled position are removed)."""
+    kpis = catalog.kpis[catalog.kpis["source"] == "hiring"][["id", "department_id"]]
     kpis = kpis[kpis["department_id"].isin(incoming["department_id"])]
     missing = int(incoming["department_id"].nunique() - kpis["department_id"].nunique())
     details = {"departments_without_time_to_fill_kpi": missing} if missing else {}
@@ -208,10 +247,11 @@ def _plan_time_to_fill(
             "period": month_number(values["period"]),
             "value": values["mean_days"].to_numpy(dtype="float64"),
             "note": pd.Series([None] * len(values), dtype=object),
+            "count": values["filled"].to_numpy(dtype="float64"),
         }
     )
     existing = OBSERVATIONS.read(conn, OBSERVATIONS.table.c.kpi_id.in_(kpis["id"].tolist()))
-    diff = diff_rows(existing, derived, ["kpi_id", "period"], ["value", "note"], delete_missing=True)
+    diff = diff_rows(existing, derived, ["kpi_id", "period"], ["value", "note", "count"], delete_missing=True)
     details.update({f"time_to_fill_values_{k}": v for k, v in diff.counts.items()})
     return diff, details
 

@@ -17,6 +17,7 @@ from louiestat.ingest.numbers import parse_number
 Unit = Literal["count", "days", "hours", "minutes", "percent", "dollars", "rate"]
 Direction = Literal["higher_is_better", "lower_is_better"]
 Aggregation = Literal["sum", "mean", "last", "min", "max"]
+Source = Literal["reported", "hiring"]
 NON_NEGATIVE_UNITS = frozenset({"count", "days", "hours", "minutes"})
 DEFAULT_TOLERANCE_PCT = 10.0
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
@@ -65,6 +66,11 @@ def _flag(value: object) -> object:
     return value
 
 
+def _source(value: object) -> object:
+    value = _keyword(value)
+    return "reported" if value is None else value
+
+
 def _tolerance(value: object) -> object:
     value = _number(value)
     return DEFAULT_TOLERANCE_PCT if value is None else value
@@ -108,6 +114,8 @@ class KpiDefinition(BaseModel):
     max_value: OptionalNumber = None
     enterprise: Annotated[bool, BeforeValidator(_flag)] = False
     weight: Annotated[Annotated[float, Field(gt=0, allow_inf_nan=False)] | None, BeforeValidator(_number)] = None
+    # reported: values files give its months; hiring: derived from the department's hiring records (time to fill).
+    source: Annotated[Source, BeforeValidator(_source)] = "reported"
 
     # Field validators, not model ones, so their errors name the column; earlier fields are in ``info.data``.
     @field_validator("min_value")

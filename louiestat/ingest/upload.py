@@ -20,26 +20,12 @@ from louiestat.ingest import validate
 from louiestat.ingest.catalog import Catalog
 from louiestat.errors import FileUnreadable, IrregularFile, UnknownKind
 from louiestat.ingest.kinds import KINDS, Kind, KindName, detect_kind
-from louiestat.ingest.plan import Plan, plan_definitions, plan_hiring, plan_process_changes, plan_values
+from louiestat.ingest.plan import Correction
 from louiestat.ingest.problems import Problem, ProblemLog
 from louiestat.ingest.source import CsvFile, open_csv
-from metrics.months import month_label
 
 Progress = Callable[[float, str], None]
 Status = Literal["committed", "dry_run", "unchanged", "rejected"]
-
-
-class Correction(BaseModel):
-    """A stored value a values file would replace: which KPI and month, the value now and the new one."""
-
-    department: str
-    kpi: str
-    period: str
-    stored: float
-    new: float
-
-
-CORRECTIONS_LISTED = 200
 
 
 class UploadResult(BaseModel):
@@ -136,13 +122,13 @@ def ingest(
                     log.error("the file has a header but no data rows; add one row per value below the header")
                 if log.has_errors:
                     raise _Rejected
-                plan = _plan(conn, chosen, rows, catalog)
+                plan = chosen.plan(conn, rows, catalog)
                 result = result.model_copy(
                     update={
                         **plan.primary.counts,
                         "details": plan.details,
                         "would_change": plan.changes_anything,
-                        "corrections": _corrections(plan, catalog) if chosen.name == "values" else [],
+                        "corrections": plan.corrections,
                         **_problems(log),
                     }
                 )
@@ -171,27 +157,6 @@ def ingest(
     if progress:
         progress(1.0, "done")
     return result.model_copy(update={"status": "committed", "batch_id": batch_id})
-
-
-def _corrections(plan: Plan, catalog: Catalog) -> list[Correction]:
-    """The first stored values a values file would change, old beside new, for the analyst to check."""
-    changed = plan.primary.changed.head(CORRECTIONS_LISTED)
-    if changed.empty:
-        return []
-    old = plan.primary.replaced[["kpi_id", "period", "value"]].rename(columns={"value": "stored"})
-    rows = changed[["kpi_id", "period", "value"]].merge(old, on=["kpi_id", "period"])
-    kpis = catalog.kpis.set_index("id")
-    slugs = catalog.departments.set_index("id")["slug"]
-    return [
-        Correction(
-            department=slugs[kpis.at[kpi_id, "department_id"]],
-            kpi=kpis.at[kpi_id, "key"],
-            period=month_label(int(period)),
-            stored=stored,
-            new=new,
-        )
-        for kpi_id, period, new, stored in rows.itertuples(index=False)
-    ]
 
 
 def _problems(log: ProblemLog) -> dict:
@@ -252,7 +217,7 @@ def _read_rows(
     except IrregularFile:
         log.rollback(mark)
         rows = _validated_rows(csv_file, kind, catalog, log, chunk_rows, progress, exact=True)
-    if csv_file.lines_provisional and log.error_count > mark[2]:
+    if csv_file.lines_provisional and log.error_count + log.warning_count > mark[2] + mark[3]:
         log.relocate(mark, csv_file.exact_lines)
     return rows
 
@@ -269,55 +234,13 @@ def _validated_rows(
     columns = [c for c in kind.columns if c in csv_file.header]
     parts = []
     for chunk in csv_file.chunks(columns, log, chunk_rows, exact=exact):
-        if kind.name == "values":
-            parts.append(validate.validate_values(chunk, catalog, log, has_target="target" in columns))
-        elif kind.name == "hiring":
-            parts.append(validate.validate_hiring(chunk, catalog, log))
-        elif kind.name == "process_changes":
-            parts.append(validate.validate_process_changes(chunk, catalog, log))
-        else:
-            parts.append(validate.validate_definitions(chunk, log))
+        parts.append(kind.validate(chunk, catalog, log))
         if progress:
             progress(0.8 * csv_file.fraction_read, "reading")
     rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if rows.empty:
         return rows
-    if kind.name in ("values", "process_changes"):
-        names = catalog.kpis.set_index("id")["key"]
-        label = lambda key: f"KPI '{names[key[0]]}' for {month_label(int(key[1]))}"  # noqa: E731
-        duplicated = validate.report_duplicates(rows, ["kpi_id", "period"], label, log)
-    elif kind.name == "hiring":
-        slugs = catalog.departments.set_index("id")["slug"]
-        label = lambda key: f"position '{key[1]}' of department '{slugs[key[0]]}'"  # noqa: E731
-        duplicated = validate.report_duplicates(rows, ["department_id", "position_id"], label, log)
-    else:
-        label = lambda key: f"KPI '{key[1]}' of department '{key[0]}'"  # noqa: E731
-        duplicated = validate.report_duplicates(rows, ["department", "kpi"], label, log)
-        duplicated = duplicated | _conflicting_department_names(rows, log)
+    duplicated = validate.report_duplicates(rows, list(kind.key), lambda key: kind.label(key, catalog), log)
+    if kind.check is not None:
+        duplicated = duplicated | kind.check(rows, catalog, log)
     return rows[~duplicated].reset_index(drop=True)
-
-
-def _conflicting_department_names(rows: pd.DataFrame, log: ProblemLog):
-    """A department slug given two different display names in one file: the later rows are reported."""
-    first = rows.groupby("department")["department_name"].transform("first")
-    conflict = (rows["department_name"] != first).to_numpy()
-    for line, slug, name, expected in rows.loc[conflict, ["line", "department", "department_name"]].assign(
-        expected=first[conflict]
-    ).itertuples(index=False):
-        log.error(
-            f"department '{slug}' is named '{expected}' on an earlier line; use one name per department",
-            line=line,
-            column="department_name",
-            value=name,
-        )
-    return conflict
-
-
-def _plan(conn: Connection, kind: Kind, rows: pd.DataFrame, catalog: Catalog) -> Plan:
-    if kind.name == "values":
-        return plan_values(conn, rows, catalog)
-    if kind.name == "hiring":
-        return plan_hiring(conn, rows, catalog)
-    if kind.name == "process_changes":
-        return plan_process_changes(conn, rows)
-    return plan_definitions(conn, rows)

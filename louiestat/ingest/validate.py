@@ -15,12 +15,14 @@ from louiestat.ingest.numbers import parse_numbers
 from louiestat.ingest.problems import ProblemLog
 from louiestat.ingest.schemas import HiringRecord, KpiDefinition, range_text, valid_ranges
 from louiestat.ingest.source import Chunk
-from metrics.hiring import TIME_TO_FILL_KPI
+from metrics.frames import SUM_UNITS
 
 DERIVED_KPI = (
-    f"{TIME_TO_FILL_KPI} is computed from hiring records (mean days from posting to filling, by month filled); "
-    "upload a hiring file instead of values for it"
+    "this KPI's definition declares source=hiring: its values are computed from the department's hiring records "
+    "(mean days from posting to filling, by month filled), so upload a hiring file for it, or change its source "
+    "to reported in the definitions if the department reports it as a monthly figure"
 )
+COUNT_FORMAT = "the number of cases behind the month's mean: a whole number, 1 or more (blank when not known)"
 BLANK_VALUE = (
     "blank value; a blank is never read as zero — leave a month without data out of the file, or enter 0 if it was 0"
 )
@@ -98,13 +100,13 @@ def validate_process_changes(chunk: Chunk, catalog: Catalog, log: ProblemLog) ->
     return frame[ok]
 
 
-def validate_values(chunk: Chunk, catalog: Catalog, log: ProblemLog, has_target: bool) -> pd.DataFrame:
-    """Rows of a values chunk that pass every check: ``line, kpi_id, period, value, target`` and ``note`` when
-    the file has that column (a file without it leaves stored notes alone)."""
+def validate_values(chunk: Chunk, catalog: Catalog, log: ProblemLog) -> pd.DataFrame:
+    """Rows of a values chunk that pass every check: ``line, kpi_id, period, value, target`` and ``note`` and
+    ``count`` when the file has those columns (a file without one leaves its stored values alone)."""
     f = chunk.frame
     ok = require_cells(chunk, ("department", "kpi", "period", "value"), log)
     kpi_ids = resolve_kpis(chunk, catalog, ok, log)
-    derived = np.isin(kpi_ids, catalog.kpis.loc[catalog.kpis["key"] == TIME_TO_FILL_KPI, "id"].to_numpy())
+    derived = np.isin(kpi_ids, catalog.kpis.loc[catalog.kpis["source"] == "hiring", "id"].to_numpy())
     _report(log, chunk, "kpi", derived, DERIVED_KPI)
     ok &= ~derived
 
@@ -117,7 +119,7 @@ def validate_values(chunk: Chunk, catalog: Catalog, log: ProblemLog, has_target:
     _check_range(chunk, "value", values, kpi_ids, catalog, ok, log)
 
     targets = np.full(len(f), np.nan)
-    if has_target:
+    if "target" in f:
         filled = ~_blank(f["target"])
         targets, target_errors = parse_numbers(f["target"])
         bad = filled & target_errors.notna().to_numpy()
@@ -133,7 +135,76 @@ def validate_values(chunk: Chunk, catalog: Catalog, log: ProblemLog, has_target:
     if "note" in f:
         notes = f["note"].str.strip()
         result["note"] = notes.where(notes != "").astype(object).to_numpy()
+    if "count" in f:
+        result["count"] = _counts(chunk, ok, log)
     return result[ok]
+
+
+def _counts(chunk: Chunk, ok: np.ndarray, log: ProblemLog) -> np.ndarray:
+    """The ``count`` column: cases behind each month's mean, NaN where blank; anything but a whole number of
+    at least 1 is reported."""
+    filled = ~_blank(chunk.frame["count"])
+    counts, errors = parse_numbers(chunk.frame["count"])
+    unreadable = filled & errors.notna().to_numpy()
+    _report(log, chunk, "count", unreadable, f"not a number; count is {COUNT_FORMAT}")
+    wrong = filled & ~unreadable & ((counts < 1) | (counts != np.floor(counts)))
+    _report(log, chunk, "count", wrong, f"count is {COUNT_FORMAT}")
+    ok &= ~(unreadable | wrong)
+    return np.where(filled, counts, np.nan)
+
+
+PERCENT_AS_FRACTION = (
+    "every value of this percent KPI in the file lies between 0 and 1 (such as {example}), but its target is "
+    "{target}: percent KPIs take 95 for 95 %, so check whether these are fractions that need multiplying by 100"
+)
+COUNT_NOT_USED = (
+    "counts weight a KPI whose months roll up as a mean; this KPI's months roll up by {how}, so its counts are "
+    "stored but do not change its roll-ups"
+)
+
+
+def check_values_file(rows: pd.DataFrame, catalog: Catalog, log: ProblemLog) -> np.ndarray:
+    """Whole-file warnings on valid values rows: a percent KPI given only as fractions of 1 (95 % as 0.95), and
+    counts for a KPI that does not roll up as a mean. Nothing is refused."""
+    kpis = catalog.kpis.set_index("id")
+    by_kpi = rows.groupby("kpi_id", sort=False)
+    extremes = by_kpi["value"].agg(["min", "max"]).join(by_kpi["line"].min())
+    info = kpis.reindex(extremes.index)
+    fractions = (info["unit"] == "percent") & (extremes["min"] >= 0) & (extremes["max"] <= 1) & (extremes["max"] > 0)
+    fractions &= ~(info["target"] <= 1)
+    for kpi_id in extremes.index[fractions.to_numpy()]:
+        target = info.at[kpi_id, "target"]
+        log.warning(
+            PERCENT_AS_FRACTION.format(
+                example=f"{extremes.at[kpi_id, 'max']:g}", target="not set" if pd.isna(target) else f"{target:g} %"
+            ),
+            line=int(extremes.at[kpi_id, "line"]),
+            column="value",
+        )
+    if "count" in rows:
+        counted = rows.loc[rows["count"].notna()].groupby("kpi_id", sort=False)["line"].min()
+        how = info.reindex(counted.index)
+        default = np.where(how["unit"].isin(SUM_UNITS), "sum", "mean")
+        rolled = how["aggregation"].fillna(pd.Series(default, index=how.index))
+        for kpi_id, line in counted[(rolled != "mean").to_numpy()].items():
+            log.warning(COUNT_NOT_USED.format(how=rolled[kpi_id]), line=int(line), column="count")
+    return np.zeros(len(rows), dtype=bool)
+
+
+def check_department_names(rows: pd.DataFrame, catalog: Catalog, log: ProblemLog) -> np.ndarray:
+    """A department slug given two different display names in one file: the later rows are refused."""
+    first = rows.groupby("department")["department_name"].transform("first")
+    conflict = (rows["department_name"] != first).to_numpy()
+    for line, slug, name, expected in rows.loc[conflict, ["line", "department", "department_name"]].assign(
+        expected=first[conflict]
+    ).itertuples(index=False):
+        log.error(
+            f"department '{slug}' is named '{expected}' on an earlier line; use one name per department",
+            line=line,
+            column="department_name",
+            value=name,
+        )
+    return conflict
 
 
 def _check_range(
@@ -179,7 +250,7 @@ def validate_models(chunk: Chunk, model: type[BaseModel], log: ProblemLog) -> li
     return good
 
 
-def validate_definitions(chunk: Chunk, log: ProblemLog) -> pd.DataFrame:
+def validate_definitions(chunk: Chunk, catalog: Catalog, log: ProblemLog) -> pd.DataFrame:
     """Rows of a definitions chunk that pass: ``line`` and the KpiDefinition fields the file has (a column the
     file leaves out must not reset what is stored)."""
     present = set(chunk.frame.columns) & set(KpiDefinition.model_fields)

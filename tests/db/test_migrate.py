@@ -97,3 +97,48 @@ def test_a_database_at_an_older_revision_is_upgraded_on_start(empty_engine: Engi
 
     assert current_revision(empty_engine) == head_revision()
     assert {"process_changes", "process_changes_history"} <= table_names(empty_engine)
+
+
+def test_an_older_databases_time_to_fill_is_declared_source_hiring_and_weighted_by_its_fills(
+    empty_engine: Engine,
+) -> None:
+    config = migrate._config()
+    with write_transaction(empty_engine) as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+    with empty_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO batches (id, kind, source, actor, created_at, rows_total, inserted, updated, unchanged, "
+                "deleted, status) VALUES (1, 'hiring', 'h.csv', 'me', '2024-01-01', 0, 0, 0, 0, 0, 'committed')"
+            )
+        )
+        conn.execute(text("INSERT INTO departments (id, slug, name, batch_id) VALUES (1, 'hr', 'HR', 1)"))
+        conn.execute(
+            text(
+                "INSERT INTO kpis (id, department_id, key, name, unit, direction, tolerance_pct, enterprise, batch_id) "
+                "VALUES (1, 1, 'time_to_fill', 'Time to fill', 'days', 'lower_is_better', 10, true, 1), "
+                "(2, 1, 'overtime', 'Overtime', 'hours', 'lower_is_better', 10, false, 1)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO positions (department_id, position_id, posted_date, filled_date, batch_id) VALUES "
+                "(1, 'P-1', '2013-01-01', '2013-01-11', 1), (1, 'P-2', '2013-01-05', '2013-01-25', 1), "
+                "(1, 'P-3', '2013-01-20', '2013-02-09', 1), (1, 'P-4', '2013-02-01', NULL, 1)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO observations (kpi_id, period, value, batch_id) VALUES "
+                "(1, '2013-01-01', 15, 1), (1, '2013-02-01', 20, 1), (2, '2013-01-01', 80, 1)"
+            )
+        )
+
+    upgrade_to_head(empty_engine)
+
+    with empty_engine.connect() as conn:
+        sources = dict(conn.execute(text("SELECT key, source FROM kpis")).all())
+        counts = conn.execute(text("SELECT kpi_id, value, count FROM observations ORDER BY kpi_id, period")).all()
+    assert sources == {"time_to_fill": "hiring", "overtime": "reported"}
+    assert [tuple(row) for row in counts] == [(1, 15.0, 2.0), (1, 20.0, 1.0), (2, 80.0, None)]

@@ -3,13 +3,14 @@ accepted, and the database is exactly as it was (every table compared before and
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 from sqlalchemy import Engine
 
 from louiestat.config import get_settings
-from louiestat.ingest import UploadResult, ingest, validate
+from louiestat.ingest import KINDS, UploadResult, ingest, validate
 from tests.conftest import snapshot
 
 HEADER = "department,kpi,period,value\n"
@@ -202,7 +203,7 @@ def test_duplicates_are_found_across_chunks(city: Engine, monkeypatch: pytest.Mo
         chunks.append((int(chunk.lines.min()), int(chunk.lines.max())))
         return original(chunk, *args, **kwargs)
 
-    monkeypatch.setattr(validate, "validate_values", recording)
+    monkeypatch.setitem(KINDS, "values", dataclasses.replace(KINDS["values"], validate=recording))
     result = rejected(city, HEADER + "\n".join(rows) + "\n")
     first = 2 + 2 * 1440 + 50 * 12 + 5
     last = len(rows) + 1

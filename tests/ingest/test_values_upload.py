@@ -165,12 +165,96 @@ def test_progress_is_reported_from_reading_to_done(city: Engine) -> None:
     assert [f for f, _ in steps] == [0.8, 0.9, 1.0]
 
 
-def test_time_to_fill_values_are_refused_because_they_come_from_hiring_records(city: Engine) -> None:
+def test_values_of_a_kpi_declared_source_hiring_are_refused_with_their_line(city: Engine) -> None:
     before = snapshot(city)
-    result = ingest(city, b"department,kpi,period,value\nhr,time_to_fill,2013-01,45\n", name="ttf.csv")
+    result = ingest(
+        city, b"department,kpi,period,value\nhr,overtime_hours,2013-01,80\nhr,time_to_fill,2013-01,45\n", name="ttf.csv"
+    )
 
     assert result.status == "rejected"
-    assert [(e.line, e.column) for e in result.errors] == [(2, "kpi")]
-    assert "computed from hiring records" in result.errors[0].message
+    assert [(e.line, e.column, e.value) for e in result.errors] == [(3, "kpi", "time_to_fill")]
+    assert "declares source=hiring" in result.errors[0].message
     assert "upload a hiring file" in result.errors[0].message
     assert snapshot(city) == before
+
+
+def test_time_to_fill_reported_monthly_loads_when_its_definition_says_reported(city: Engine) -> None:
+    redefined = ingest(
+        city,
+        b"department,department_name,kpi,kpi_name,unit,direction,target,source\n"
+        b"hr,Human Resources,time_to_fill,Time to fill vacancies,days,lower_is_better,60,reported\n",
+        name="definitions.csv",
+    )
+    assert (redefined.status, redefined.changed) == ("committed", 1)
+
+    result = ingest(city, b"department,kpi,period,value,count\nhr,time_to_fill,2013-01,45,3\n", name="hr.csv")
+
+    assert (result.status, result.new) == ("committed", 1)
+    stored = queries.observations(city)
+    assert stored[["value", "count"]].values.tolist() == [[45.0, 3.0]]
+
+
+def test_a_definition_without_a_source_column_is_reported_whatever_its_key(city: Engine) -> None:
+    ingest(
+        city,
+        b"department,department_name,kpi,kpi_name,unit,direction,target\n"
+        b"parks,Parks,time_to_fill,Time to fill vacancies,days,lower_is_better,60\n",
+        name="definitions.csv",
+    )
+    result = ingest(city, b"department,kpi,period,value\nparks,time_to_fill,2013-01,45\n", name="parks.csv")
+    assert result.status == "committed"
+    kpis = queries.kpis(city).set_index(["department", "kpi"])
+    assert kpis.at[("parks", "time_to_fill"), "source"] == "reported"
+    assert kpis.at[("hr", "time_to_fill"), "source"] == "hiring"
+
+
+@pytest.mark.parametrize("count", ["0", "2.5", "-1", "three"])
+def test_a_count_must_be_a_whole_number_of_cases(city: Engine, count: str) -> None:
+    before = snapshot(city)
+    result = ingest(
+        city, f"department,kpi,period,value,count\nhr,sick_leave_hours,2013-01,6.5,{count}\n".encode(), name="v.csv"
+    )
+    assert result.status == "rejected"
+    assert [(e.line, e.column, e.value) for e in result.errors] == [(2, "count", count)]
+    assert "whole number, 1 or more" in result.errors[0].message
+    assert snapshot(city) == before
+
+
+def test_a_file_without_a_count_column_keeps_the_stored_counts(city: Engine) -> None:
+    ingest(city, b"department,kpi,period,value,count\nhr,sick_leave_hours,2013-01,6.5,40\n", name="a.csv")
+    result = ingest(city, b"department,kpi,period,value\nhr,sick_leave_hours,2013-01,6.5\n", name="b.csv")
+    assert result.status == "unchanged"
+    cleared = ingest(city, b"department,kpi,period,value,count\nhr,sick_leave_hours,2013-01,6.5,\n", name="c.csv")
+    assert (cleared.status, cleared.changed) == ("committed", 1)
+    assert queries.observations(city)["count"].isna().all()
+
+
+def test_counts_for_a_summed_kpi_are_stored_with_a_warning(city: Engine) -> None:
+    ingest(
+        city,
+        b"department,department_name,kpi,kpi_name,unit,direction,target\nhr,Human Resources,hires,Hires,count,"
+        b"higher_is_better,12\n",
+        name="definitions.csv",
+    )
+    result = ingest(
+        city,
+        b"department,kpi,period,value,count\nhr,hires,2013-01,80,4\nhr,hires,2013-02,81,5\n",
+        name="v.csv",
+        dry_run=True,
+    )
+    assert result.status == "dry_run"
+    assert [(w.line, w.column) for w in result.warnings] == [(2, "count")]
+    assert "roll up by sum" in result.warnings[0].message
+
+
+def test_a_percent_kpi_given_as_fractions_gets_a_warning_in_the_dry_run(city: Engine) -> None:
+    data = (
+        b"department,kpi,period,value\n"
+        b"ems,calls_answered_pct,2013-01,0.95\nems,calls_answered_pct,2013-02,0.91\nems,response_time,2013-01,0.9\n"
+    )
+    result = ingest(city, data, name="v.csv", dry_run=True)
+    assert (result.status, result.new) == ("dry_run", 3)
+    assert [(w.line, w.column) for w in result.warnings] == [(2, "value")]
+    assert "such as 0.95" in result.warnings[0].message and "90 %" in result.warnings[0].message
+    as_percent = ingest(city, data.replace(b"0.95", b"95").replace(b"0.91", b"91"), name="v.csv", dry_run=True)
+    assert as_percent.warnings == []

@@ -27,6 +27,17 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('count', sa.Float(), nullable=True))
     with op.batch_alter_table('observations_history', schema=None) as batch_op:
         batch_op.add_column(sa.Column('count', sa.Float(), nullable=True))
+    # Time to fill already stored gets the number of positions filled in its month, so its roll-ups are weighted.
+    same_month = (
+        "strftime('%Y-%m', p.filled_date) = strftime('%Y-%m', observations.period)"
+        if op.get_bind().dialect.name == "sqlite"
+        else "date_trunc('month', p.filled_date) = observations.period"
+    )
+    op.execute(
+        "UPDATE observations SET count = (SELECT COUNT(*) FROM positions p JOIN kpis k "
+        "ON k.department_id = p.department_id WHERE k.id = observations.kpi_id AND p.filled_date >= p.posted_date "
+        f"AND {same_month}) WHERE kpi_id IN (SELECT id FROM kpis WHERE source = 'hiring')"
+    )
 
 
 def downgrade() -> None:

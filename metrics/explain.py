@@ -299,7 +299,7 @@ def explain(card: pd.DataFrame, history: pd.DataFrame | None = None) -> pd.Serie
     segment_points = pd.to_numeric(facts["segment_points"]).to_numpy(dtype=float)
     counted = np.where(np.isnan(segment_points), "", " (" + _whole_numbers(segment_points) + ")")
     caveat = "too few months" + counted + " for reliable limits — treat signals as provisional"
-    trend = card["trend"].to_numpy(dtype=object)
+    trend = card["trend"].fillna("").to_numpy(dtype=object)
     slope = card["trend_basis"].to_numpy(dtype=object) == "slope"
     variation = np.select(
         [card["special_cause"].to_numpy(dtype=bool), slope, trial, card["variation"].notna().to_numpy()],

@@ -5,6 +5,10 @@ Values roll up under the KPI's aggregation over the months reported (months with
 left out); the target rolls up the same way over the same months from the monthly targets in
 force, so a summed KPI's target is the sum of its monthly targets and an averaged one's their
 mean. When one of those months has no target the rolled-up target is missing (no_target).
+
+A KPI whose months roll up as a mean and whose every reported month carries a ``count`` (the cases
+behind that month's mean, such as positions filled) rolls up as the mean of its cases: each month
+weighted by its count, its targets alike. Without a count on every month it is the plain mean.
 """
 
 from datetime import date
@@ -14,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.frames import (
-    AGGREGATION, DIRECTION, KPI_ID, PERIOD, TARGET, TOLERANCE_PCT, VALUE, kpi_settings,
+    AGGREGATION, COUNT, DIRECTION, KPI_ID, PERIOD, TARGET, TOLERANCE_PCT, VALUE, kpi_settings,
 )
 from metrics.months import month_number
 from metrics.status import status, targets_in_force
@@ -49,19 +53,25 @@ def aggregate(
     """Monthly rows (kpi_id, period, value, ``by`` columns) rolled up per kpi_id and ``by`` key under each
     KPI's aggregation, ``columns`` alike over the same reported months, with ``months`` counting them."""
     reported = frame[frame[VALUE].notna()].sort_values(PERIOD, kind="stable")
-    grouped = reported.groupby([KPI_ID, *by], sort=True)
+    weights = reported[COUNT] if COUNT in reported else pd.Series(np.nan, index=reported.index)
+    keys = [reported[KPI_ID], *(reported[b] for b in by)]
+    grouped = reported.groupby(keys, sort=True)
     result = grouped.size().rename(MONTHS).to_frame()
     how = kpi_settings(kpis)[AGGREGATION].reindex(result.index.get_level_values(KPI_ID)).to_numpy()
+    weighted = (weights.groupby(keys, sort=True).count() == result[MONTHS]).to_numpy()
+    total_weight = weights.groupby(keys, sort=True).sum().to_numpy()
     for column in columns:
         values = grouped[column]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            weighted_mean = (reported[column] * weights).groupby(keys, sort=True).sum().to_numpy() / total_weight
         candidates = {
             "sum": values.sum(),
-            "mean": values.mean(),
+            "mean": np.where(weighted, weighted_mean, values.mean().to_numpy()),
             "last": values.last(skipna=False),
             "min": values.min(),
             "max": values.max(),
         }
-        rolled_up = np.select([how == name for name in candidates], [c.to_numpy() for c in candidates.values()], np.nan)
+        rolled_up = np.select([how == name for name in candidates], [np.asarray(c) for c in candidates.values()], np.nan)
         complete = values.count().to_numpy() == result[MONTHS].to_numpy()
         result[column] = np.where(complete, rolled_up, np.nan)
     return result.reset_index()

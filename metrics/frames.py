@@ -125,14 +125,16 @@ def sign_per_kpi(given: pd.Series | str, signs: Mapping[str, int], kpi_ids: np.n
     return sign.fillna(0).to_numpy(np.int8)
 
 
-def month_grid(observations: pd.DataFrame, kpi_ids: Any, first_month: int, last_month: int) -> np.ndarray:
-    """Values as a (KPI, month) array over consecutive month numbers, rows in ``kpi_ids`` order, NaN where
-    a month is missing, so calendar arithmetic across all KPIs is array indexing."""
+def month_grid(
+    observations: pd.DataFrame, kpi_ids: Any, first_month: int, last_month: int, column: str = VALUE
+) -> np.ndarray:
+    """Values (or another ``column``) as a (KPI, month) array over consecutive month numbers, rows in ``kpi_ids``
+    order, NaN where a month is missing, so calendar arithmetic across all KPIs is array indexing."""
     rows = pd.Index(kpi_ids).get_indexer(observations[KPI_ID])
     columns = month_number(observations[PERIOD]) - first_month
     keep = (rows >= 0) & (columns >= 0) & (columns <= last_month - first_month)
     grid = np.full((len(kpi_ids), last_month - first_month + 1), np.nan)
-    grid[rows[keep], columns[keep]] = observations[VALUE].to_numpy(dtype=float)[keep]
+    grid[rows[keep], columns[keep]] = observations[column].to_numpy(dtype=float)[keep]
     return grid
 
 

@@ -51,6 +51,7 @@ TREND_COLUMNS = ("slope_12", "trend", "trend_basis")
 FISCAL_COLUMNS = ("fy_label", "fytd_value", "fytd_target", "fytd_status", "fytd_months")
 SPC_COLUMNS = ("variation", "rule", "side", "special_cause", "trial_limits", "mean", "lpl", "upl")
 SCORE_COLUMNS = tuple(f"score_{name}" for name in WINDOWS)
+COUNTED_COLUMNS = tuple(f"counted_{name}" for name in WINDOWS)
 PROJECTION_COLUMNS = ("projection_status", "projected_period", "projection_text")
 
 
@@ -129,7 +130,7 @@ def scorecard(
     card["trial_limits"] = card["trial_limits"].fillna(False).astype(bool)
     card = card.join(assurance_many(points, target_as_of, improvement), on=KPI_ID)
     scores = kpi_scores(observed, kpis, targets, as_of)
-    card = card.join(scores.set_index(KPI_ID)[[*SCORE_COLUMNS, "target_basis"]], on=KPI_ID)
+    card = card.join(scores.set_index(KPI_ID)[[*SCORE_COLUMNS, *COUNTED_COLUMNS, "target_basis"]], on=KPI_ID)
     projection = project_many(points, target_as_of, settings[DIRECTION])
     card = card.join(projection.set_index(KPI_ID)[list(PROJECTION_COLUMNS)], on=KPI_ID)
     card["sparkline"] = month_grid(reported, kpi_ids, last - SPARKLINE_MONTHS + 1, last).tolist()
@@ -140,8 +141,9 @@ def scorecard(
 
 
 def _scores_only(card: pd.DataFrame) -> pd.DataFrame:
-    """The card's kpi_id and window scores, the shape ``metrics.scores.department_scores`` takes for one month."""
-    return card[[KPI_ID, *SCORE_COLUMNS]]
+    """The card's kpi_id and the scores its KPIs count for, the shape ``metrics.scores.department_scores`` takes
+    for one month."""
+    return card[[KPI_ID, *COUNTED_COLUMNS]]
 
 
 def department_summary(card: pd.DataFrame, kpis: pd.DataFrame, cap: float | None = None) -> pd.DataFrame:

@@ -11,6 +11,14 @@ months: ``target_basis`` says 'set', 'historical' or 'none'.
 A department scores the weight-weighted mean of its KPIs' scores (an optional cap bounds each KPI's
 score in that mean only), the city the mean of its departments'. KPIs or departments without a
 score take no part and are counted.
+
+A perfect month never lowers a score. A lower-is-better KPI at 0 against a positive target has no
+score of its own (target / 0; Boston publishes none), but in the department's and the city's means
+it counts as if its value were the smallest non-zero value its unit is shown with (``PERFECT_STEP``:
+1 for counts and dollars, 0.01 for rates, 0.1 otherwise), and so does any lower-is-better value
+below that step. A month at 0 complaints against a target of 5 thus counts 5.0, the same as 1
+complaint, and never less than any month with complaints: the means only ever rise as such a KPI
+improves. ``counted_<window>`` holds the score each KPI counts for in the means.
 """
 
 from collections.abc import Iterable
@@ -21,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.frames import (
-    AGGREGATION, DEPARTMENT, DIRECTION, KPI_ID, PERIOD, WEIGHT, direction_sign, kpi_settings, month_grid,
+    AGGREGATION, COUNT, DEPARTMENT, DIRECTION, KPI_ID, PERIOD, UNIT, WEIGHT, direction_sign, kpi_settings, month_grid,
     shaped_like, trailing_windows,
 )
 from metrics.months import month_number, month_start
@@ -34,6 +42,8 @@ BASIS_HISTORICAL = "historical"
 BASIS_NONE = "none"
 SCORE = "score"
 WINDOW = "window"
+PERFECT_STEP = {"count": 1.0, "dollars": 1.0, "rate": 0.01}
+DEFAULT_STEP = 0.1
 
 
 def kpi_score(value: Any, target: Any, direction: Any) -> Any:
@@ -50,16 +60,20 @@ def kpi_score(value: Any, target: Any, direction: Any) -> Any:
     return shaped_like(result, value, target, direction, name=SCORE)
 
 
-def _roll_up(windows: np.ndarray, reported: np.ndarray, how: np.ndarray) -> np.ndarray:
-    """Each window (last axis) rolled up over its reported months under its row's aggregation in ``how``;
-    a window without a reported month is NaN."""
+def _roll_up(windows: np.ndarray, reported: np.ndarray, how: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Each window (last axis) rolled up over its reported months under its row's aggregation in ``how``; a
+    mean is weighted by ``weights`` (the months' counts) where every reported month has one. A window without
+    a reported month is NaN."""
     months = reported.sum(axis=-1)
     total = np.where(reported, windows, 0).sum(axis=-1)
     last_position = windows.shape[-1] - 1 - np.argmax(reported[..., ::-1], axis=-1)
+    counted = (reported & ~np.isnan(weights)).sum(axis=-1) == months
+    weight = np.where(reported, weights, 0)
     with np.errstate(invalid="ignore", divide="ignore"):
+        weighted_mean = np.where(reported, windows * weight, 0).sum(axis=-1) / weight.sum(axis=-1)
         candidates = {
             "sum": total,
-            "mean": total / months,
+            "mean": np.where(counted, weighted_mean, total / months),
             "last": np.take_along_axis(windows, last_position[..., None], axis=-1)[..., 0],
             "min": np.where(reported, windows, np.inf).min(axis=-1),
             "max": np.where(reported, windows, -np.inf).max(axis=-1),
@@ -93,6 +107,7 @@ def _window_scores(
     first = int(min(observed.min(initial=as_of_months.min()), as_of_months.min() - max(WINDOWS.values()) + 1))
     last = int(as_of_months.max())
     values = month_grid(observations, kpi_ids, first, last)
+    counts = month_grid(observations, kpi_ids, first, last, COUNT) if COUNT in observations else np.full_like(values, np.nan)
     cells = pd.DataFrame(
         {KPI_ID: np.repeat(kpi_ids, last - first + 1), PERIOD: np.tile(month_start(np.arange(first, last + 1)), len(kpi_ids))}
     )
@@ -103,27 +118,36 @@ def _window_scores(
     has_set = ~np.isnan(set_targets[:, columns])
     basis = np.select([has_set, ~np.isnan(historical)], [BASIS_SET, BASIS_HISTORICAL], BASIS_NONE).astype(object)
     how = settings[AGGREGATION].to_numpy()
+    direction = settings[DIRECTION].to_numpy()[:, None]
+    step = kpis[UNIT].map(PERFECT_STEP).fillna(DEFAULT_STEP).to_numpy(dtype=float)[:, None]
     result = {"target_basis": basis}
     for name, width in WINDOWS.items():
         value_windows = trailing_windows(values, width)[:, columns]
         reported = ~np.isnan(value_windows)
+        weights = trailing_windows(counts, width)[:, columns]
         target_windows = np.where(has_set[..., None], trailing_windows(set_targets, width)[:, columns], historical[..., None])
-        value = _roll_up(value_windows, reported, how)
-        target = np.where((reported & np.isnan(target_windows)).any(axis=-1), np.nan, _roll_up(target_windows, reported, how))
+        value = _roll_up(value_windows, reported, how, weights)
+        target = np.where(
+            (reported & np.isnan(target_windows)).any(axis=-1), np.nan, _roll_up(target_windows, reported, how, weights)
+        )
         result[f"value_{name}"] = value
         result[f"target_{name}"] = target
-        result[f"score_{name}"] = kpi_score(value, target, settings[DIRECTION].to_numpy()[:, None])
+        result[f"score_{name}"] = kpi_score(value, target, direction)
+        floored = np.where((sign[:, None] < 0) & (target > 0) & (value >= 0), np.maximum(value, step), value)
+        result[f"counted_{name}"] = kpi_score(floored, target, direction)
     return result
 
 
 def kpi_scores(
     observations: pd.DataFrame, kpis: pd.DataFrame, targets: pd.DataFrame, as_of: date | pd.Timestamp | str
 ) -> pd.DataFrame:
-    """One row per KPI: score_month, score_3m, score_12m, target_basis, and each window's value and target
-    (value_month, target_month, ...) as of ``as_of``'s month."""
+    """One row per KPI: score_month, score_3m, score_12m, target_basis, the score each counts for in the means
+    (counted_month, ...) and each window's value and target (value_month, target_month, ...) as of ``as_of``'s
+    month."""
     scores = _window_scores(observations, kpis, targets, month_number([pd.Timestamp(as_of)]))
     columns = {KPI_ID: kpi_settings(kpis).index.to_numpy()}
     columns.update({f"score_{name}": scores[f"score_{name}"][:, 0] for name in WINDOWS})
+    columns.update({f"counted_{name}": scores[f"counted_{name}"][:, 0] for name in WINDOWS})
     columns["target_basis"] = scores["target_basis"][:, 0]
     for name in WINDOWS:
         columns[f"value_{name}"] = scores[f"value_{name}"][:, 0]
@@ -133,12 +157,14 @@ def kpi_scores(
 
 def department_scores(kpi_scores: pd.DataFrame, kpis: pd.DataFrame, cap: float | None = None) -> pd.DataFrame:
     """Per department and window ('month', '3m', '12m'): score, kpis_scored, kpis_unscored, led by period
-    when ``kpi_scores`` has one; ``cap`` bounds each KPI's score in the mean only."""
+    when ``kpi_scores`` has one. Each KPI counts for its ``counted_<window>`` score (see the module), or its
+    ``score_<window>`` when only that is given; ``cap`` bounds it in the mean only."""
     keys = [PERIOD] if PERIOD in kpi_scores else []
+    prefix = "counted_" if "counted_month" in kpi_scores else "score_"
     long = kpi_scores.melt(
-        id_vars=[KPI_ID, *keys], value_vars=[f"score_{name}" for name in WINDOWS], var_name=WINDOW, value_name=SCORE
+        id_vars=[KPI_ID, *keys], value_vars=[f"{prefix}{name}" for name in WINDOWS], var_name=WINDOW, value_name=SCORE
     )
-    long[WINDOW] = pd.Categorical(long[WINDOW].str.removeprefix("score_"), categories=list(WINDOWS), ordered=True)
+    long[WINDOW] = pd.Categorical(long[WINDOW].str.removeprefix(prefix), categories=list(WINDOWS), ordered=True)
     by_kpi = kpis.set_index(KPI_ID)
     long[DEPARTMENT] = by_kpi[DEPARTMENT].reindex(long[KPI_ID]).to_numpy()
     score = long[SCORE].to_numpy(dtype=float)
@@ -178,7 +204,7 @@ def city_score_history(
         {
             KPI_ID: np.repeat(kpi_ids, len(as_of_months)),
             PERIOD: np.tile(month_start(as_of_months), len(kpi_ids)),
-            **{f"score_{name}": scores[f"score_{name}"].ravel() for name in WINDOWS},
+            **{f"counted_{name}": scores[f"counted_{name}"].ravel() for name in WINDOWS},
         }
     )
     departments = department_scores(per_kpi, kpis, cap)

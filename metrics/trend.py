@@ -2,13 +2,16 @@
 
 Every movement is read through the KPI's direction, so ``improving`` always means better.
 Months are calendar months: the previous month or the same month a year earlier missing gives
-NaN (not the previous row); percentages are of that earlier value's magnitude (NaN when it is 0).
+NaN (not the previous row), and its direction is None: no comparison, which is not "stable"
+(stable means compared and unchanged). Percentages are of that earlier value's magnitude (NaN when
+it is 0, or when the change is too large to be a finite percentage).
 ``rolling_3`` needs all 3 months, ``rolling_12`` at least 9 of 12. The slope is the least-squares
 fit per month over the 12 calendar months ending at a month (missing months are left out).
 
 A trend only shows as improving or worsening on evidence (``trend_basis``): an SPC special cause
 on the latest point ('spc_signal', decides first), else |slope| > 2 standard errors over at least
-6 points ('slope'); everything else is stable ('none'), so noise never shows as a trend.
+6 points ('slope'); with enough points and neither it is stable ('none'), so noise never shows as
+a trend; with fewer than 6 points and no signal there is no comparison (None).
 ``spc_points`` are the SPC module's points: kpi_id, period, side ('high'/'low'), special_cause.
 """
 
@@ -37,9 +40,10 @@ SPC_SIDE_SIGN = {"high": 1.0, "low": -1.0}
 
 
 def change_direction(change: Any, direction: Any) -> Any:
-    """``improving``/``worsening`` by the sign of a change read through the KPI's direction; 0 or NaN is ``stable``."""
+    """``improving``/``worsening`` by the sign of a change read through the KPI's direction, ``stable`` for 0,
+    None for NaN (no comparison)."""
     better = np.asarray(change, dtype=float) * direction_sign(direction)
-    result = np.select([better > 0, better < 0], [IMPROVING, WORSENING], STABLE).astype(object)
+    result = np.select([better > 0, better < 0, better == 0], [IMPROVING, WORSENING, STABLE], None).astype(object)
     return shaped_like(result, change, direction)
 
 
@@ -66,7 +70,8 @@ def slope_fit(windows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def trend_direction(slope: Any, slope_se: Any, spc_signal_side: Any, direction: Any, points: Any) -> pd.DataFrame:
     """Columns ``trend`` and ``trend_basis`` from the latest point's SPC signal side ('high'/'low'/None),
-    else the slope if clearly non-zero over enough ``points``, else stable (see module)."""
+    else the slope if clearly non-zero over enough ``points``, else stable, or None under enough points
+    (see module)."""
     index = next((item.index for item in (slope, slope_se, spc_signal_side, direction, points)
                   if isinstance(item, pd.Series)), None)
     spc_sign = pd.Series(np.atleast_1d(np.asarray(spc_signal_side, dtype=object))).map(SPC_SIDE_SIGN).fillna(0.0)
@@ -81,7 +86,8 @@ def trend_direction(slope: Any, slope_se: Any, spc_signal_side: Any, direction: 
     clear_slope = (points >= MIN_SLOPE_POINTS) & (np.abs(slope) > 2 * slope_se)
     basis = np.select([signal, clear_slope], [BASIS_SPC, BASIS_SLOPE], BASIS_NONE).astype(object)
     better = np.select([signal, clear_slope], [spc_sign, np.sign(slope)], 0.0) * sign
-    trend = np.select([better > 0, better < 0], [IMPROVING, WORSENING], STABLE).astype(object)
+    compared = signal | (points >= MIN_SLOPE_POINTS)
+    trend = np.select([better > 0, better < 0, compared], [IMPROVING, WORSENING, STABLE], None).astype(object)
     return pd.DataFrame({"trend": trend, "trend_basis": basis}, index=index)
 
 
@@ -103,9 +109,10 @@ def _lagged(grid: np.ndarray, rows: np.ndarray, columns: np.ndarray, lag: int) -
 
 
 def _relative_pct(change: np.ndarray, base: np.ndarray) -> np.ndarray:
-    """Change as a percentage of |base|, NaN when the base is 0 or missing."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(base != 0, change / np.abs(base) * 100, np.nan)
+    """Change as a percentage of |base|, NaN when the base is 0 or missing or the percentage is not finite."""
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        pct = np.where(base != 0, change / np.abs(base) * 100, np.nan)
+    return np.where(np.isfinite(pct), pct, np.nan)
 
 
 def trend_frame(observations: pd.DataFrame, kpis: pd.DataFrame, spc_points: pd.DataFrame | None = None) -> pd.DataFrame:

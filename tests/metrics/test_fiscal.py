@@ -129,3 +129,47 @@ def test_fiscal_quarters_roll_up_each_quarter_with_its_targets():
     assert quarters.columns.tolist() == [
         "kpi_id", "fiscal_year", "fiscal_quarter", "fy_label", "fq_label", "value", "target", "status", "months",
     ]
+
+
+def _time_to_fill(counts: tuple[float, float] | None) -> pd.DataFrame:
+    """One position at 100 days in December, nine at 10 days in January (as monthly means with their counts)."""
+    observations = observations_frame([(1, "2012-12", 100.0), (1, "2013-01", 10.0)])
+    observations["count"] = counts if counts else np.nan
+    return observations
+
+
+def test_a_mean_of_cases_rolls_up_weighted_by_its_counts():
+    kpis = kpis_frame([{"kpi_id": 1, "unit": "days", "direction": "lower_is_better", "target": 30.0}])
+    ytd = fiscal_to_date(_time_to_fill((1.0, 9.0)), kpis, targets_frame([]), "2013-01", fy_start_month=7)
+    assert ytd[["fytd_value", "fytd_target", "fytd_status", "fytd_months"]].values.tolist() == [
+        [pytest.approx(19.0), 30.0, "on_target", 2]
+    ]
+
+
+def test_without_counts_a_mean_rolls_up_as_the_plain_mean_of_months():
+    kpis = kpis_frame([{"kpi_id": 1, "unit": "days", "direction": "lower_is_better", "target": 30.0}])
+    ytd = fiscal_to_date(_time_to_fill(None), kpis, targets_frame([]), "2013-01", fy_start_month=7)
+    assert ytd[["fytd_value", "fytd_status"]].values.tolist() == [[55.0, "off_target"]]
+    half = _time_to_fill((1.0, 9.0))
+    half.loc[0, "count"] = np.nan
+    mixed = fiscal_to_date(half, kpis, targets_frame([]), "2013-01", fy_start_month=7)
+    assert mixed["fytd_value"].tolist() == [55.0], "a month without a count cannot be weighted"
+
+
+def test_counts_weight_the_targets_alike_and_quarters_too():
+    kpis = kpis_frame([{"kpi_id": 1, "unit": "days", "direction": "lower_is_better", "target": 40.0}])
+    targets = targets_frame([(1, "2013-01", 20.0)])
+    ytd = fiscal_to_date(_time_to_fill((1.0, 9.0)), kpis, targets, "2013-01", fy_start_month=7)
+    assert ytd["fytd_target"].tolist() == [pytest.approx((40 * 1 + 20 * 9) / 10)]
+    quarters = fiscal_quarters(_time_to_fill((1.0, 9.0)), kpis, targets_frame([]), fy_start_month=1)
+    assert quarters[["fq_label", "value"]].values.tolist() == [["FY2012 Q4", 100.0], ["FY2013 Q1", 10.0]]
+    counted = _time_to_fill((1.0, 9.0))
+    counted["period"] = pd.to_datetime(["2013-01-01", "2013-02-01"])
+    quarter = fiscal_quarters(counted, kpis, targets_frame([]), fy_start_month=1)
+    assert quarter["value"].tolist() == [pytest.approx(19.0)]
+
+
+def test_counts_do_not_change_a_summed_kpi():
+    kpis = kpis_frame([{"kpi_id": 1, "unit": "count", "aggregation": "sum", "target": 10.0}])
+    ytd = fiscal_to_date(_time_to_fill((1.0, 9.0)), kpis, targets_frame([]), "2013-01", fy_start_month=7)
+    assert ytd["fytd_value"].tolist() == [110.0]

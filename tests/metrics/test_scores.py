@@ -201,3 +201,48 @@ def test_city_score_history_matches_the_scores_of_each_as_of_month():
     b = (23 / (11.5 - np.sqrt(50)) + (6 + np.sqrt(182 / 12)) / 12) / 2
     assert december_city.loc["month", "score"] == pytest.approx((1.0 + b) / 2)
     assert december_city.loc["month", ["kpis_scored", "kpis_unscored"]].tolist() == [3, 2]
+
+
+def test_score_windows_of_a_mean_of_cases_are_weighted_by_its_counts():
+    kpis = kpis_frame([{"kpi_id": 1, "unit": "days", "direction": LOWER, "target": 30.0}])
+    observations = monthly_observations(1, "2012-12", [100.0, 10.0])
+    observations["count"] = [1.0, 9.0]
+    scores = kpi_scores(observations, kpis, targets_frame([]), "2013-01")
+    assert scores["value_3m"].tolist() == [pytest.approx(19.0)]
+    assert scores["score_3m"].tolist() == [pytest.approx(30 / 19)]
+    history = city_score_history(observations, kpis, targets_frame([]), [pd.Timestamp("2013-01-01")])
+    quarter = history[history["department"].isna() & (history["window"] == "3m")]
+    assert quarter["score"].tolist() == [pytest.approx(30 / 19)]
+
+
+def _complaints_department(complaints: float) -> pd.DataFrame:
+    kpis = kpis_frame(
+        [
+            {"kpi_id": 1, "department": "codes", "unit": "count", "direction": LOWER, "target": 5.0},
+            {"kpi_id": 2, "department": "codes", "unit": "percent", "direction": HIGHER, "target": 100.0},
+        ]
+    )
+    observations = pd.concat(
+        [monthly_observations(1, "2016-06", [complaints]), monthly_observations(2, "2016-06", [60.0])]
+    )
+    scores = kpi_scores(observations, kpis, targets_frame([]), "2016-06")
+    departments = department_scores(scores, kpis)
+    return scores, departments[departments["window"] == "month"]
+
+
+def test_a_perfect_month_never_lowers_the_department_score():
+    one_scores, one = _complaints_department(1.0)
+    zero_scores, zero = _complaints_department(0.0)
+    assert one_scores["score_month"].tolist() == [5.0, 0.6]
+    assert np.isnan(zero_scores["score_month"].tolist()[0]), "the KPI's own score stays blank (Boston's rule)"
+    assert zero_scores["counted_month"].tolist() == [5.0, 0.6], "it counts as its smallest non-zero value, 1"
+    assert one["score"].tolist() == [pytest.approx(2.8)]
+    assert zero["score"].tolist() == [pytest.approx(2.8)]
+    assert zero["kpis_scored"].tolist() == [2]
+
+
+def test_in_the_means_a_lower_is_better_value_never_counts_for_more_than_a_perfect_one():
+    kpis = kpis_frame([{"kpi_id": 1, "unit": "days", "direction": LOWER, "target": 2.0}])
+    scores = kpi_scores(monthly_observations(1, "2016-06", [0.05]), kpis, targets_frame([]), "2016-06")
+    assert scores["score_month"].tolist() == [pytest.approx(40.0)]
+    assert scores["counted_month"].tolist() == [pytest.approx(20.0)], "floored at the 0.1 days the page shows"

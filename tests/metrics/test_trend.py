@@ -28,6 +28,11 @@ def by_period(frame: pd.DataFrame, kpi_id: int, column: str) -> dict[str, float]
     return dict(zip(rows["period"].dt.strftime("%Y-%m"), rows[column]))
 
 
+def words(values) -> list:
+    """Directions as a list, missing ones (no comparison) as None."""
+    return [None if pd.isna(v) else v for v in values]
+
+
 def test_change_against_a_missing_previous_month_is_nan_not_the_previous_row():
     kpis = kpis_frame([{"kpi_id": 1}])
     observations = observations_frame([(1, "2024-01", 10.0), (1, "2024-02", 12.0), (1, "2024-04", 15.0)])
@@ -35,7 +40,7 @@ def test_change_against_a_missing_previous_month_is_nan_not_the_previous_row():
     # February: 12 - 10 = 2, 2 / 10 = 20 %; April: March is missing → NaN, not 15 - 12.
     np.testing.assert_array_equal(frame["change"], [np.nan, 2.0, np.nan])
     np.testing.assert_allclose(frame["change_pct"], [np.nan, 20.0, np.nan])
-    assert frame["change_direction"].tolist() == [STABLE, IMPROVING, STABLE]
+    assert words(frame["change_direction"]) == [None, IMPROVING, None], "no comparison is not stable"
 
 
 def test_change_against_a_zero_month_has_no_percentage():
@@ -120,7 +125,8 @@ def test_a_clear_slope_needs_at_least_six_points():
     five = monthly_observations(1, "2024-08", [1.0, 2.0, 3.0, 4.0, 5.0])  # perfect line, se = 0
     latest = latest_trend(five, kpis_frame([{"kpi_id": 1}]), "2024-12")
     assert latest["slope_12"].tolist() == [1.0]
-    assert latest[["trend", "trend_basis"]].values.tolist() == [[STABLE, BASIS_NONE]]
+    assert words(latest["trend"]) == [None], "too few points: no comparison, not stable"
+    assert latest["trend_basis"].tolist() == [BASIS_NONE]
 
 
 def test_an_spc_signal_on_the_latest_point_decides_the_trend_before_the_slope():
@@ -169,7 +175,7 @@ def test_latest_trend_has_a_row_for_every_kpi_and_ignores_months_after_as_of():
     assert latest["slope_12"].tolist()[0] == pytest.approx(RISING_SLOPE)
     assert latest["points_12"].tolist() == [6, 0]
     assert np.isnan(latest["slope_12"].tolist()[1])
-    assert latest["trend"].tolist() == [IMPROVING, STABLE]
+    assert words(latest["trend"]) == [IMPROVING, None]
 
 
 def test_trend_frame_gives_each_month_the_trend_up_to_that_month():
@@ -177,7 +183,7 @@ def test_trend_frame_gives_each_month_the_trend_up_to_that_month():
     frame = trend_frame(monthly_observations(1, "2024-07", RISING), kpis)
     assert frame["slope_12"].tolist()[-1] == pytest.approx(RISING_SLOPE)
     assert frame["points_12"].tolist() == [1, 2, 3, 4, 5, 6]
-    assert frame["trend"].tolist() == [STABLE] * 5 + [WORSENING]
+    assert words(frame["trend"]) == [None] * 5 + [WORSENING]
     assert frame["trend_basis"].tolist()[-1] == BASIS_SLOPE
 
 
@@ -193,9 +199,16 @@ def test_trend_direction_takes_scalars_and_series():
     )
     # a: SPC low when higher is better; b: too few points; c: 0.1 is not > 2 × 0.1; d: nothing.
     assert frame.index.tolist() == list("abcd")
-    assert frame["trend"].tolist() == [WORSENING, STABLE, STABLE, STABLE]
+    assert words(frame["trend"]) == [WORSENING, None, STABLE, None]
     assert frame["trend_basis"].tolist() == [BASIS_SPC, BASIS_NONE, BASIS_NONE, BASIS_NONE]
 
 
-def test_change_direction_is_stable_for_no_change():
-    assert change_direction(np.array([0.0, np.nan, -2.0]), LOWER).tolist() == [STABLE, STABLE, IMPROVING]
+def test_change_direction_is_stable_for_no_change_and_none_without_a_base():
+    assert words(change_direction(np.array([0.0, np.nan, -2.0]), LOWER)) == [STABLE, None, IMPROVING]
+
+
+def test_a_change_too_large_for_a_percentage_has_none_but_keeps_its_direction():
+    kpis = kpis_frame([{"kpi_id": 1, "direction": LOWER}])
+    frame = trend_frame(observations_frame([(1, "2024-01", 1e-300), (1, "2024-02", 1e308)]), kpis)
+    assert np.isnan(frame["change_pct"].tolist()[1])
+    assert words(frame["change_direction"]) == [None, WORSENING]

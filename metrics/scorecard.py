@@ -5,7 +5,9 @@ Only observations up to the as-of month count. ``period`` is the KPI's latest mo
 ``status``, the changes and rolling means (``metrics.trend``) and the SPC columns of the latest point
 belong to it, so a department a month behind still shows its latest standing. ``reported_as_of`` says
 whether the as-of month itself has a value (``value_as_of``) and ``months_behind`` how far the latest is
-behind. The 12-month slope and trend, fiscal year to date and scores are as of the as-of month
+behind. ``reportable`` marks the KPIs a department reports (not derived from hiring records), and
+``provisional`` the rows of a department that has not reported the as-of month yet: their figures can
+still change. The 12-month slope and trend, fiscal year to date and scores are as of the as-of month
 (``metrics.trend.latest_trend``, ``metrics.fiscal.fiscal_to_date``, ``metrics.scores.kpi_scores``).
 
 SPC runs on all of a KPI's months up to the as-of month, improvement read from its direction. Assurance
@@ -110,6 +112,9 @@ def scorecard(
     card["months_behind"] = pd.array(np.where(card[PERIOD].isna(), None, months_behind), dtype="Int64")
     card["reported_as_of"] = (card[PERIOD] == as_of).to_numpy()
     card["value_as_of"] = card[VALUE].where(card["reported_as_of"])
+    card["reportable"] = reported_kpis(kpis).to_numpy()
+    department_reported = (card["reported_as_of"] & card["reportable"]).groupby(card[DEPARTMENT]).transform("any")
+    card["provisional"] = ~department_reported.to_numpy()
 
     # One lookup for both: the target of the latest month (the as-of month without data) and of the as-of month.
     months = np.concatenate([card[PERIOD].fillna(as_of).to_numpy(), np.full(len(kpi_ids), as_of)])
@@ -167,20 +172,31 @@ def department_summary(card: pd.DataFrame, kpis: pd.DataFrame, cap: float | None
     )
     summary = summary.join(scores).join(counts)
     summary["overdue"] = ~(summary["last_period"] >= summary["as_of"]).to_numpy()
-    columns = [DEPARTMENT_NAME, *scores.columns, "kpis", *STATUSES, "special_cause_concern", "last_period", "overdue"]
+    summary["provisional"] = summary["overdue"]
+    columns = [
+        DEPARTMENT_NAME, *scores.columns, "kpis", *STATUSES, "special_cause_concern", "last_period", "overdue",
+        "provisional",
+    ]
     return summary[columns].sort_values(DEPARTMENT_NAME, kind="stable").reset_index()
 
 
 def city_summary(card: pd.DataFrame, kpis: pd.DataFrame, cap: float | None = None) -> pd.Series:
-    """The city's score_month/3m/12m (mean of its departments') and counts: departments, overdue departments,
-    KPIs, KPIs in each status and with a special-cause concern."""
+    """The city's score_month/3m/12m (mean of its departments') and counts: departments, those that reported
+    the as-of month and those overdue, KPIs, the reported KPIs with a value for the as-of month (of all reported
+    KPIs), KPIs in each status and with a special-cause concern; provisional while a department has not
+    reported the as-of month (see ``metrics.reporting``)."""
     departments = department_summary(card, kpis, cap)
     city = city_score(department_scores(_scores_only(card), kpis, cap))
+    overdue = int(departments["overdue"].sum())
     return pd.Series(
         {
             **{f"score_{name}": city.get(name, np.nan) for name in WINDOWS},
             "departments": len(departments),
-            "departments_overdue": int(departments["overdue"].sum()),
+            "departments_reported": len(departments) - overdue,
+            "departments_overdue": overdue,
+            "kpis_reported": int((card["reported_as_of"] & card["reportable"]).sum()),
+            "kpis_reportable": int(card["reportable"].sum()),
+            "provisional": overdue > 0,
             "kpis": int(departments["kpis"].sum()),
             **{name: int(departments[name].sum()) for name in STATUSES},
             "special_cause_concern": int(departments["special_cause_concern"].sum()),

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from louiestat.views import SIGNAL_WORDS
+from louiestat.presentation.words import SIGNAL_WORDS
 from metrics.status import STATUS_COLORS, STATUS_ICONS, STATUS_LABELS
 
 INK = "#1B1F24"

@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     user: str = Field(
         default_factory=_default_user, max_length=200, description="Who is acting, recorded with every change."
     )
+    reporting_share: float = Field(
+        0.5, ge=0, lt=1,
+        description="The default month is the newest that more than this share of departments has reported.",
+    )
     max_listed_errors: int = Field(10_000, ge=1, description="Errors listed per rejected file (all are counted).")
     ingest_chunk_rows: int = Field(100_000, ge=1_000, description="Rows read per chunk when streaming a CSV.")
 

@@ -134,3 +134,28 @@ def hiring(source: Engine | Connection, department: str | None = None) -> pd.Dat
     for column in ("posted_date", "filled_date"):
         frame[column] = pd.to_datetime(frame[column])
     return frame
+
+
+def value_history(source: Engine | Connection, kpi_id: int) -> pd.DataFrame:
+    """Every version of a KPI's values: current ones and replaced ones, with the batch that wrote each,
+    when and by whom, newest first per month."""
+    o, h, b = models.Observation, models.observation_history, models.Batch
+    current = select(
+        sql_month_number(o.period).label("month"), o.value, o.note, o.batch_id, b.created_at, b.actor, b.source
+    ).join(b, b.id == o.batch_id).where(o.kpi_id == kpi_id)
+    replaced = select(
+        sql_month_number(h.c.period).label("month"),
+        h.c.value,
+        h.c.note,
+        h.c.batch_id,
+        b.created_at,
+        b.actor,
+        b.source,
+        h.c.superseded_by_batch_id,
+    ).join(b, b.id == h.c.batch_id).where(h.c.kpi_id == kpi_id)
+    with _connection(source) as conn:
+        now = bulk.fetch_frame(conn, current).assign(superseded_by_batch_id=pd.NA, current=True)
+        old = bulk.fetch_frame(conn, replaced).assign(current=False)
+    frame = pd.concat([now, old], ignore_index=True) if not old.empty else now
+    frame.insert(0, "period", month_start(frame.pop("month")))
+    return frame.sort_values(["period", "current", "batch_id"], ascending=[False, False, False]).reset_index(drop=True)

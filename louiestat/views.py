@@ -1,26 +1,25 @@
-"""What the pages show, computed from stored data without any Streamlit: the city's frames, scorecards,
-KPI histories and upload templates. Pages cache these and only lay them out."""
+"""What the pages and the CLI show, computed from stored data without any Streamlit: the city's frames, how
+completely each month is reported, scorecards, the overview and KPI histories. Pages cache these and only lay
+them out; wording comes from ``louiestat.presentation``."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from louiestat import queries
-from louiestat.db import bulk, models
-from louiestat.db.versioned import sql_month_number
-from louiestat.export import DEFINITION_COLUMNS, definitions_frame
-from louiestat.ingest import KINDS
-from metrics.months import month_start
-from metrics.explain import MISSING_VALUE as MISSING, describe_signals, format_value
+from louiestat.presentation.sentences import describe_signals, explain
+from louiestat.presentation.values import MISSING_VALUE, format_score, format_value
+from louiestat.presentation.words import (
+    assurance_text, change_text, completeness_text, signal_text, status_words,
+)
+from metrics.reporting import completeness, reporting_month
 from metrics.scorecard import IMPROVEMENT, city_summary, department_summary, scorecard
 from metrics.scores import city_score_history
 from metrics.spc import rebase_positions, xmr_many
-from metrics.status import STATUS_ICONS, STATUS_LABELS, targets_in_force
-
+from metrics.status import status_frame, targets_in_force
 
 @dataclass(frozen=True)
 class City:
@@ -60,6 +59,10 @@ class City:
     def latest_month(self) -> pd.Timestamp | None:
         return self.observations["period"].max() if not self.observations.empty else None
 
+    def completeness(self) -> pd.DataFrame:
+        """How completely each month is reported (``metrics.reporting.completeness``), oldest first."""
+        return completeness(self.observations, self.kpis)
+
     def departments(self) -> pd.DataFrame:
         """``department, department_name`` ordered by name."""
         return (
@@ -82,57 +85,48 @@ class City:
         return latest + pd.DateOffset(months=1)
 
 
-def value_history(engine: Engine, kpi_id: int) -> pd.DataFrame:
-    """Every version of a KPI's values: current ones and replaced ones, with the batch that wrote each,
-    when and by whom, newest first per month."""
-    o, h, b = models.Observation, models.observation_history, models.Batch
-    current = select(
-        sql_month_number(o.period).label("month"), o.value, o.note, o.batch_id, b.created_at, b.actor, b.source
-    ).join(b, b.id == o.batch_id).where(o.kpi_id == kpi_id)
-    replaced = select(
-        sql_month_number(h.c.period).label("month"),
-        h.c.value,
-        h.c.note,
-        h.c.batch_id,
-        b.created_at,
-        b.actor,
-        b.source,
-        h.c.superseded_by_batch_id,
-    ).join(b, b.id == h.c.batch_id).where(h.c.kpi_id == kpi_id)
-    with engine.connect() as conn:
-        now = bulk.fetch_frame(conn, current).assign(superseded_by_batch_id=pd.NA, current=True)
-        old = bulk.fetch_frame(conn, replaced).assign(current=False)
-    frame = pd.concat([now, old], ignore_index=True) if not old.empty else now
-    frame.insert(0, "period", month_start(frame.pop("month")))
-    return frame.sort_values(["period", "current", "batch_id"], ascending=[False, False, False]).reset_index(drop=True)
-
-
-def template_csv(engine: Engine, city: City, kind: str, department: str | None) -> str:
-    """A blank upload file for ``kind``: for values, one row per KPI of the department for the next month due."""
-    columns = list(KINDS[kind].columns)
-    if kind == "definitions":
-        frame = definitions_frame(engine, department) if department else pd.DataFrame(columns=DEFINITION_COLUMNS)
-    elif kind == "values" and department:
-        mine = city.kpis[(city.kpis["department"] == department) & (city.kpis["source"] == "reported")]
-        due = city.next_month_due(department).strftime("%Y-%m")
-        frame = pd.DataFrame({"department": department, "kpi": mine.sort_values("kpi")["kpi"], "period": due,
-                              "value": "", "target": "", "note": "", "count": ""})
-    elif kind == "hiring" and department:
-        frame = pd.DataFrame([{"department": department, "position_id": "", "title": "", "posted_date": "",
-                               "filled_date": ""}])
-    else:
-        frame = pd.DataFrame(columns=columns)
-    out = io.StringIO()
-    frame.to_csv(out, index=False, lineterminator="\n")
-    return out.getvalue()
-
-
-
 def city_scorecard(city: City, as_of: pd.Timestamp, fy_start_month: int) -> pd.DataFrame:
-    """Every KPI of the city as of a month (see ``metrics.scorecard``), SPC limits restarting at process changes."""
-    return scorecard(
-        city.observations, city.kpis, city.targets, as_of, fy_start_month=fy_start_month,
-        spc_points=city.spc_points(as_of),
+    """Every KPI of the city as of a month (see ``metrics.scorecard``), SPC limits restarting at process changes,
+    with the sentence that explains each row."""
+    points = city.spc_points(as_of)
+    card = scorecard(
+        city.observations, city.kpis, city.targets, as_of, fy_start_month=fy_start_month, spc_points=points,
+    )
+    card["explanation"] = explain(card, status_frame(points, city.kpis, city.targets))
+    return card
+
+
+@dataclass(frozen=True)
+class Months:
+    """The months a page or the CLI offers: ``YYYY-MM`` newest first, the reporting month as the default, and
+    for each month that not every department has reported, 'N of M departments, K of L KPIs reported'."""
+
+    options: list[str]
+    default: str | None
+    incomplete: dict[str, str]
+
+
+def months_offered(city: City, share: float) -> Months:
+    """Every month with data (values reported or derived from hiring records); the default is the reporting
+    month (see ``metrics.reporting``)."""
+    months = city.completeness()
+    every = pd.DataFrame({"period": sorted(city.months)})
+    reported = every.merge(months, on="period", how="left")
+    counts = city.kpis[city.kpis["source"] == "reported"]
+    reported = reported.fillna({"departments_reported": 0, "kpis_reported": 0, "complete": False,
+                                "departments": counts["department"].nunique(), "kpis": len(counts)})
+    rows = reported[~reported["complete"].astype(bool)]
+    incomplete = {
+        period.strftime("%Y-%m"): completeness_text(d, n, k, m)
+        for period, d, n, k, m in zip(
+            rows["period"], *(rows[c].astype(int) for c in ("departments_reported", "departments", "kpis_reported", "kpis"))
+        )
+    }
+    default = reporting_month(months, share)
+    return Months(
+        options=[m.strftime("%Y-%m") for m in reported["period"].iloc[::-1]],
+        default=default.strftime("%Y-%m") if default is not None else None,
+        incomplete=incomplete,
     )
 
 
@@ -171,22 +165,6 @@ def worst_movers(card: pd.DataFrame, limit: int = 10) -> pd.DataFrame:
     moving["concern"] = concern[concern | worsening]
     moving["size"] = moving["change_pct"].abs().fillna(0)
     return moving.sort_values(["concern", "size"], ascending=[False, False]).head(limit).reset_index(drop=True)
-
-
-RULE_WORDS = {
-    "outside_limits": "outside the process limits",
-    "shift": "a run of months on the worse side of the average",
-    "trend": "a run of months each worse than the last",
-    "two_in_three": "2 of 3 months close to the limit",
-}
-
-
-def mover_reasons(movers: pd.DataFrame) -> list[str]:
-    """Why each mover is listed, in words: the SPC rule behind a real concern, or the worsening trend."""
-    return [
-        f"Real concern: {RULE_WORDS.get(rule, 'special cause')}" if concern else "Worsening over the last 12 months"
-        for concern, rule in zip(movers["concern"], movers["rule"])
-    ]
 
 
 def enterprise_comparison(card: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -228,31 +206,6 @@ def kpi_detail(city: City, kpi_id: int, as_of: pd.Timestamp) -> KpiDetail:
     )
 
 
-AXIS_UNITS = {"percent": "%", "dollars": "$"}
-
-
-def axis_label(unit: str) -> str:
-    """What a chart axis of this unit is labelled: '%', '$', 'days', 'hours'…"""
-    return AXIS_UNITS.get(unit, unit)
-
-
-CHANGE_WORDS = {"improving": "better", "worsening": "worse", "stable": "no change"}
-
-
-def change_text(change_pct: pd.Series, direction: pd.Series) -> list[str]:
-    """'▲ 3.2% better', '▼ 5.0% worse', '– no change': a change in words that say which way is good."""
-    texts = []
-    for pct, judged in zip(change_pct, direction):
-        if pd.isna(pct) or pd.isna(judged):
-            texts.append("–")
-        elif judged == "stable":
-            texts.append("= no change")
-        else:
-            arrow = "▲" if pct > 0 else "▼"
-            texts.append(f"{arrow} {abs(pct):.1f}% {CHANGE_WORDS[judged]}")
-    return texts
-
-
 def sparkline(values) -> list[float]:
     """The months of a sparkline that have a value (charts take numbers only; a gap just closes up)."""
     return [float(v) for v in values if pd.notna(v)]
@@ -277,11 +230,11 @@ def scorecard_table(card: pd.DataFrame, as_of: str) -> pd.DataFrame:
             "vs last month": change_text(card["change_pct"], card["change_direction"]),
             "vs last year": change_text(card["change_yoy_pct"], card["yoy_direction"]),
             "Last 12 months": [sparkline(values) for values in card["sparkline"]],
-            "Score": ["–" if pd.isna(v) else f"{v:.2f}" for v in card["score_month"]],
+            "Score": format_score(card["score_month"]).tolist(),
             "Signal": signal_text(card["variation"], card["side"], card["trial_limits"]),
             "Assurance": assurance_text(card["assurance"], card["trial_limits"]),
             f"Year to date ({fy})": [
-                (f"{v} of {t} · " if t != MISSING else f"{v} · ") + status_words(s) if isinstance(s, str) else v
+                (f"{v} of {t} · " if t != MISSING_VALUE else f"{v} · ") + status_words(s) if isinstance(s, str) else v
                 for v, t, s in zip(
                     format_value(card["fytd_value"], card["unit"]),
                     format_value(card["fytd_target"], card["unit"]),
@@ -291,77 +244,6 @@ def scorecard_table(card: pd.DataFrame, as_of: str) -> pd.DataFrame:
             "Note": card["note"].fillna(""),
         }
     )
-
-
-SIGNAL_WORDS = {
-    "special_cause_improvement": "Real improvement",
-    "special_cause_concern": "Real concern",
-    "special_cause_neutral_high": "Unusually high",
-    "special_cause_neutral_low": "Unusually low",
-    "common_cause": "Normal variation",
-}
-ASSURANCE_WORDS = {
-    "consistently_passing": "✔ Reliably meets target",
-    "consistently_failing": "✖ Will not meet target without change",
-    "hit_and_miss": "◆ Hit and miss",
-}
-PROVISIONAL = "provisional: fewer than 13 months since the last process change"
-
-
-def signal_text(variation: pd.Series, side: pd.Series, trial: pd.Series) -> list[str]:
-    """The SPC signal of each row in words. The arrow says which way the value moved (as in the change
-    columns), the words whether that is good; on trial limits there is no confident icon, only words."""
-    texts = []
-    for code, where, provisional in zip(variation, side, trial):
-        if not isinstance(code, str):
-            texts.append("–")
-        elif bool(provisional):
-            texts.append(f"{SIGNAL_WORDS[code]} ({PROVISIONAL})")
-        elif code == "common_cause":
-            texts.append(f"• {SIGNAL_WORDS[code]}")
-        else:
-            texts.append(f"{'▲' if where == 'high' else '▼'} {SIGNAL_WORDS[code]}")
-    return texts
-
-
-def assurance_text(assurance: pd.Series, trial: pd.Series) -> list[str]:
-    """Assurance in words; on trial limits it is marked provisional and carries no icon."""
-    return [
-        "–" if not isinstance(code, str)
-        else f"{ASSURANCE_WORDS[code][2:]} ({PROVISIONAL})" if bool(provisional)
-        else ASSURANCE_WORDS[code]
-        for code, provisional in zip(assurance, trial)
-    ]
-
-
-def status_words(status: str | None) -> str:
-    """'✖ Off target': icon and word, never colour alone ('– No data' when there is no status)."""
-    status = status if isinstance(status, str) else "no_data"
-    return f"{STATUS_ICONS[status]} {STATUS_LABELS[status]}"
-
-
-def scorecard_download(card: pd.DataFrame) -> pd.DataFrame:
-    """The scorecard as plain values for CSV/Excel (numbers stay numbers, units in their own column)."""
-    columns = [
-        "department", "kpi", "kpi_name", "unit", "direction", "period", "value", "target", "status",
-        "change", "change_pct", "change_yoy", "change_yoy_pct", "trend", "variation", "rule", "assurance",
-        "trial_limits", "fy_label", "fytd_value", "fytd_target", "fytd_status", "score_month", "score_3m",
-        "score_12m", "projection_text", "explanation", "note",
-    ]
-    frame = card[columns].copy()
-    frame["period"] = frame["period"].dt.strftime("%Y-%m")
-    numbers = frame.select_dtypes("number").columns
-    frame[numbers] = frame[numbers].round(4)  # no float noise such as 60.30000000000001 in a spreadsheet
-    return frame
-
-
-def excel_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
-    """An .xlsx workbook holding ``frame`` (one sheet, header row frozen)."""
-    out = io.BytesIO()
-    with pd.ExcelWriter(out, engine="xlsxwriter") as writer:
-        frame.to_excel(writer, sheet_name=sheet[:31], index=False)
-        writer.sheets[sheet[:31]].freeze_panes(1, 0)
-    return out.getvalue()
 
 
 def needs_attention(card: pd.DataFrame) -> pd.DataFrame:

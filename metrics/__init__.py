@@ -11,16 +11,18 @@ Modules, each stating its rules once in its docstring:
 * ``spc``        — XmR charts (Making Data Count rules) and assurance for one or all KPIs.
 * ``projection`` — Theil–Sen pace and the month each KPI reaches its target.
 * ``scorecard``  — one row per KPI with all of the above as of a month; department and city summaries.
-* ``explain``    — plain-language sentences for scorecard rows and SPC charts, values with units.
+* ``reporting``  — how completely each month is reported; the reporting month shown by default.
 
-The names below are the entry points. ``metrics.scorecard`` and ``metrics.explain`` are the functions named
-after their modules; import the modules' other names directly (``from metrics.status import status``).
+Wording (values with units, sentences) is presentation and lives in ``louiestat.presentation``.
+
+The names below are the entry points. ``metrics.scorecard`` is the function named after its module; import
+the modules' other names directly (``from metrics.status import status``).
 """
 
-from metrics.explain import describe_signals, explain, format_value
 from metrics.fiscal import fiscal_labels, fiscal_quarters, fiscal_to_date
 from metrics.hiring import open_positions, time_to_fill, time_to_fill_by_month
 from metrics.projection import project_many, theil_sen
+from metrics.reporting import completeness, reporting_month
 from metrics.scorecard import city_summary, department_summary, scorecard
 from metrics.scores import city_score, city_score_history, department_scores, kpi_score, kpi_scores
 from metrics.spc import assurance_many, rebase_positions, xmr, xmr_many
@@ -32,20 +34,19 @@ __all__ = [
     "city_score",
     "city_score_history",
     "city_summary",
+    "completeness",
     "department_scores",
     "department_summary",
-    "describe_signals",
-    "explain",
     "fiscal_labels",
     "fiscal_quarters",
     "fiscal_to_date",
-    "format_value",
     "kpi_score",
     "kpi_scores",
     "latest_trend",
     "open_positions",
     "project_many",
     "rebase_positions",
+    "reporting_month",
     "scorecard",
     "status_frame",
     "targets_in_force",

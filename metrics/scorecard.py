@@ -24,7 +24,6 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from metrics.explain import explain
 from metrics.fiscal import fiscal_to_date
 from metrics.frames import (
     DEPARTMENT, DEPARTMENT_NAME, DIRECTION, ENTERPRISE, HIGHER_IS_BETTER, KPI, KPI_ID, KPI_NAME, LOWER_IS_BETTER,
@@ -35,7 +34,7 @@ from metrics.projection import project_many
 from metrics.scores import WINDOWS, city_score, department_scores, kpi_scores
 from metrics.spc import assurance_many, xmr_many
 from metrics.status import (
-    NEAR_TARGET, NO_DATA, NO_TARGET, OFF_TARGET, ON_TARGET, STATUS, STATUSES, status, status_frame,
+    NEAR_TARGET, NO_DATA, NO_TARGET, OFF_TARGET, ON_TARGET, STATUS, STATUSES, status,
     targets_in_force,
 )
 from metrics.trend import latest_trend, trend_frame
@@ -139,7 +138,6 @@ def scorecard(
     projection = project_many(points, target_as_of, settings[DIRECTION])
     card = card.join(projection.set_index(KPI_ID)[list(PROJECTION_COLUMNS)], on=KPI_ID)
     card["sparkline"] = month_grid(reported, kpi_ids, last - SPARKLINE_MONTHS + 1, last).tolist()
-    card["explanation"] = explain(card, status_frame(points, kpis, targets))
 
     card.insert(0, "status_rank", pd.Categorical(card[STATUS], categories=STATUS_ORDER).codes.astype(np.int64))
     return card.sort_values(["status_rank", DEPARTMENT, KPI_NAME], kind="stable").reset_index(drop=True)
@@ -153,20 +151,22 @@ def _scores_only(card: pd.DataFrame) -> pd.DataFrame:
 
 def department_summary(card: pd.DataFrame, kpis: pd.DataFrame, cap: float | None = None) -> pd.DataFrame:
     """One row per department of a scorecard: score_month/3m/12m, the number of KPIs in each status, with a
-    special-cause concern, last_period reported and overdue (see the module); ``cap`` bounds each KPI's score
-    in the means."""
+    special-cause concern, kpis_reported (reported KPIs with a value for the as-of month), last_period reported,
+    overdue and provisional (the department has not reported the as-of month, see the module); ``cap`` bounds
+    each KPI's score in the means."""
     scores = department_scores(_scores_only(card), kpis, cap).pivot(index=DEPARTMENT, columns="window", values="score")
     scores.columns = [f"score_{name}" for name in scores.columns]
     counts = pd.crosstab(card[DEPARTMENT], card[STATUS]).reindex(columns=list(STATUSES), fill_value=0)
-    derived = kpis.loc[~reported_kpis(kpis), KPI_ID]
     flags = card.assign(
         concern=card["variation"].eq("special_cause_concern"),
-        reported=card[PERIOD].where(~card[KPI_ID].isin(derived)),
+        reported=card[PERIOD].where(card["reportable"]),
+        reported_as_of=card["reported_as_of"] & card["reportable"],
     )
     summary = flags.groupby(DEPARTMENT, sort=True).agg(
         department_name=(DEPARTMENT_NAME, "first"),
         kpis=(KPI_ID, "size"),
         special_cause_concern=("concern", "sum"),
+        kpis_reported=("reported_as_of", "sum"),
         last_period=("reported", "max"),
         as_of=("as_of", "first"),
     )
@@ -174,8 +174,8 @@ def department_summary(card: pd.DataFrame, kpis: pd.DataFrame, cap: float | None
     summary["overdue"] = ~(summary["last_period"] >= summary["as_of"]).to_numpy()
     summary["provisional"] = summary["overdue"]
     columns = [
-        DEPARTMENT_NAME, *scores.columns, "kpis", *STATUSES, "special_cause_concern", "last_period", "overdue",
-        "provisional",
+        DEPARTMENT_NAME, *scores.columns, "kpis", "kpis_reported", *STATUSES, "special_cause_concern",
+        "last_period", "overdue", "provisional",
     ]
     return summary[columns].sort_values(DEPARTMENT_NAME, kind="stable").reset_index()
 

@@ -7,7 +7,9 @@ import zipfile
 
 import pandas as pd
 from louiestat.db.engine import make_engine
-from louiestat.views import City, city_scorecard, excel_bytes, scorecard_download, template_csv, worst_movers
+from louiestat.downloads import excel_bytes, scorecard_download
+from louiestat.templates import template_csv
+from louiestat.views import City, city_scorecard, worst_movers
 
 
 def test_the_values_template_lists_the_departments_kpis_for_the_month_due(sample_city_file) -> None:

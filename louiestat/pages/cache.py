@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from louiestat import batches, views
+from louiestat import batches, queries, views
 from louiestat.config import get_settings
 from louiestat.db.engine import engine_for
 from louiestat.db.migrate import upgrade_to_head
@@ -37,6 +37,16 @@ def city() -> views.City:
     return _city(data_version())
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def _months(version: int) -> views.Months:
+    return views.months_offered(_city(version), get_settings().reporting_share)
+
+
+def months() -> views.Months:
+    """The months to offer, the reporting month as default, and which are incomplete."""
+    return _months(data_version())
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def _batches(version: int) -> pd.DataFrame:
     return batches.list_batches(engine())
@@ -48,7 +58,7 @@ def batch_list() -> pd.DataFrame:
 
 def invalidate() -> None:
     """Forget every cached view after a write (the data version would also change)."""
-    for cached in (_city, _batches, _scorecard, _departments, _overview, _kpi_detail, _value_history):
+    for cached in (_city, _months, _batches, _scorecard, _departments, _overview, _kpi_detail, _value_history):
         cached.clear()
 
 
@@ -94,7 +104,7 @@ def kpi_detail(kpi_id: int, as_of: str) -> views.KpiDetail:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _value_history(version: int, kpi_id: int) -> pd.DataFrame:
-    return views.value_history(engine(), kpi_id)
+    return queries.value_history(engine(), kpi_id)
 
 
 def value_history(kpi_id: int) -> pd.DataFrame:

@@ -10,12 +10,12 @@ from louiestat.pages.widgets import (
     department_picker,
     empty_city,
     escape_markdown,
-    month_label,
     month_picker,
     status_badge,
     url_selectbox,
 )
-from metrics.explain import format_value
+from louiestat.presentation.values import axis_label, format_score, format_value, month_label
+from louiestat.presentation.words import NO_COMPARISON, assurance_text, status_words
 
 RECENT_SIGNALS = 5
 
@@ -33,7 +33,7 @@ def render() -> None:
     with pick_kpi:
         key = url_selectbox("KPI", mine["kpi"].tolist(), "kpi", dict(zip(mine["kpi"], mine["kpi_name"])).get)
     with pick_month:
-        as_of = month_picker(city.months)
+        as_of = month_picker(cache.months())
     kpi = mine.set_index("kpi").loc[key]
     card = cache.scorecard(as_of).set_index("kpi_id").loc[kpi["kpi_id"]]
     detail = cache.kpi_detail(int(kpi["kpi_id"]), as_of)
@@ -57,8 +57,9 @@ def _header(kpi: pd.Series, card: pd.Series) -> None:
     latest.metric(
         f"Latest ({card['period']:%B %Y})" if pd.notna(card["period"]) else "Latest",
         format_value(card["value"], kpi["unit"]),
-        None if pd.isna(change) else f"{change:+.1f}% vs previous month",
-        delta_color="inverse" if kpi["direction"] == "lower_is_better" else "normal",
+        f"{NO_COMPARISON} with the previous month" if pd.isna(change) else f"{change:+.1f}% vs previous month",
+        delta_color="off" if pd.isna(change) else "inverse" if kpi["direction"] == "lower_is_better" else "normal",
+        delta_arrow="off" if pd.isna(change) else "auto",
         chart_data=views.sparkline(card["sparkline"]),
         border=True,
     )
@@ -66,7 +67,7 @@ def _header(kpi: pd.Series, card: pd.Series) -> None:
     fytd.metric(
         f"{card['fy_label']} to date" if pd.notna(card["fy_label"]) else "Fiscal year to date",
         format_value(card["fytd_value"], kpi["unit"]),
-        views.status_words(card["fytd_status"])
+        status_words(card["fytd_status"])
         + (f" (target {format_value(card['fytd_target'], kpi['unit'])})" if pd.notna(card["fytd_target"]) else "")
         if isinstance(card["fytd_status"], str)
         else None,
@@ -74,14 +75,15 @@ def _header(kpi: pd.Series, card: pd.Series) -> None:
         delta_arrow="off",
         border=True,
     )
-    score.metric("Score this month", "–" if pd.isna(card["score_month"]) else f"{card['score_month']:.2f}",
-                 help="value/target (target/value when lower is better); 1.0 = on target", border=True)
+    score.metric("Score this month", format_score(card["score_month"]),
+                 help="value/target (target/value when lower is better); 1.0 = on target. A lower-is-better KPI "
+                 "at 0 has no score of its own (Boston's rule).", border=True)
     st.markdown(f"{status_badge(card['status'])} {escape_markdown(card['explanation'])}")
 
 
 def _chart(detail: views.KpiDetail, kpi: pd.Series) -> None:
     overlay = st.toggle("Show the same month last year", key="yoy")
-    unit = views.axis_label(kpi["unit"])
+    unit = axis_label(kpi["unit"])
     figure = charts.kpi_chart(
         detail.points, detail.targets, detail.notes, title=f"{kpi['kpi_name']} by month", unit_label=unit,
         year_over_year=overlay, process_changes=detail.process_changes,
@@ -107,7 +109,7 @@ def _signals(detail: views.KpiDetail, card: pd.Series) -> None:
     else:
         st.markdown("- No special cause: every month is within normal variation.")
     if pd.notna(card.get("assurance")):
-        assurance = views.assurance_text(pd.Series([card["assurance"]]), pd.Series([card["trial_limits"]]))[0]
+        assurance = assurance_text(pd.Series([card["assurance"]]), pd.Series([card["trial_limits"]]))[0]
         st.markdown(f"- **Assurance:** {assurance}")
     if pd.notna(card.get("projection_text")):
         st.markdown(f"- **Projection:** {escape_markdown(card['projection_text'])}")

@@ -6,8 +6,9 @@ import streamlit as st
 
 from louiestat import charts, views
 from louiestat.pages import cache
-from louiestat.pages.widgets import empty_city, escape_markdown, month_label, month_picker
-from louiestat.views import status_words
+from louiestat.pages.widgets import PERFECT_MONTH_HELP, empty_city, escape_markdown, incomplete_notice, month_picker
+from louiestat.presentation.values import axis_label, format_score, month_label
+from louiestat.presentation.words import mover_reasons, status_words
 
 
 def render() -> None:
@@ -17,14 +18,17 @@ def render() -> None:
     if city.observations.empty:
         empty_city(city)
         return
+    months = cache.months()
     with picker:
-        as_of = month_picker(city.months, key="as_of")
+        as_of = month_picker(months, key="as_of")
     view = cache.overview(as_of)
     summary = view.city
     st.caption(
         f"As of {month_label(as_of)} · {summary['departments']} departments · {summary['kpis']} KPIs · "
         "a score of 1.0 means on target, above 1.0 better than target (Boston CityScore method)"
     )
+    _newest_month(months)
+    incomplete_notice(months, as_of)
     _city_scores(view)
     st.header("Departments")
     _department_tiles(view.departments, as_of)
@@ -39,8 +43,12 @@ def render() -> None:
     _enterprise(view.card)
 
 
-def _score_text(score: float) -> str:
-    return "–" if pd.isna(score) else f"{score:.2f}"
+def _newest_month(months: views.Months) -> None:
+    newest = months.options[0]
+    if newest in months.incomplete:
+        st.caption(f"Newest month, {month_label(newest)}: {months.incomplete[newest]} so far.")
+    else:
+        st.caption(f"Newest month, {month_label(newest)}: every department has reported.")
 
 
 def _city_scores(view: views.Overview) -> None:
@@ -48,15 +56,16 @@ def _city_scores(view: views.Overview) -> None:
     previous = history.iloc[-2] if len(history) > 1 else float("nan")
     month, quarter, year, off, overdue = st.columns(5)
     month.metric(
-        "City score",
-        _score_text(summary["score_month"]),
+        "City score (provisional)" if summary["provisional"] else "City score",
+        format_score(summary["score_month"]),
         None if pd.isna(previous) or pd.isna(summary["score_month"]) else f"{summary['score_month'] - previous:+.2f}",
         chart_data=history.round(3).tolist(),
         border=True,
-        help="Mean of the department scores; a KPI scores value/target (target/value when lower is better).",
+        help="Mean of the department scores; a KPI scores value/target (target/value when lower is better). "
+        "Provisional while a department has not reported the month. " + PERFECT_MONTH_HELP,
     )
-    quarter.metric("Last 3 months", _score_text(summary["score_3m"]), border=True)
-    year.metric("Last 12 months", _score_text(summary["score_12m"]), border=True)
+    quarter.metric("Last 3 months", format_score(summary["score_3m"]), border=True)
+    year.metric("Last 12 months", format_score(summary["score_12m"]), border=True)
     off.metric(
         f"Off target, of {summary['kpis']}",
         f"✖ {summary['off_target']}",
@@ -82,8 +91,9 @@ def _department_tiles(departments: pd.DataFrame, as_of: str) -> None:
         for column, (_, row) in zip(columns, departments.iloc[start : start + per_row].iterrows()):
             with column.container(border=True):
                 st.markdown(f"#### {escape_markdown(row['department_name'])}")
-                st.metric("Score this month", _score_text(row["score_month"]),
-                          help="Weighted mean of its KPI scores; 1.0 = on target")
+                st.metric("Score this month (provisional)" if row["provisional"] else "Score this month",
+                          format_score(row["score_month"]),
+                          help="Weighted mean of its KPI scores; 1.0 = on target. " + PERFECT_MONTH_HELP)
                 counts = [
                     f"{status_words(s)}: **{row[s]}**"
                     for s in ("on_target", "near_target", "off_target", "no_target", "no_data")
@@ -105,7 +115,7 @@ def _movers(movers: pd.DataFrame, as_of: str) -> None:
         return
     table = views.scorecard_table(movers, as_of)[["KPI", "Detail", "Latest", "Status"]]
     table.insert(0, "Department", movers["department_name"].to_numpy())
-    table.insert(3, "Why", views.mover_reasons(movers))
+    table.insert(3, "Why", mover_reasons(movers))
     st.dataframe(
         table,
         hide_index=True,
@@ -128,7 +138,7 @@ def _enterprise(card: pd.DataFrame) -> None:
     columns = st.columns(2)
     for i, (key, frame) in enumerate(comparisons.items()):
         first = frame.iloc[0]
-        unit = views.axis_label(first["unit"])
+        unit = axis_label(first["unit"])
         better = "lower is better" if first["direction"] == "lower_is_better" else "higher is better"
         with columns[i % 2]:
             st.plotly_chart(

@@ -4,17 +4,19 @@ a 12-month sparkline, the SPC signal and assurance, the analyst's note — sorte
 import pandas as pd
 import streamlit as st
 
-from louiestat import views
+from louiestat import downloads, views
 from louiestat.pages import cache
 from louiestat.pages.widgets import (
+    PERFECT_MONTH_HELP,
     department_picker,
     empty_city,
+    incomplete_notice,
     escape_markdown,
-    month_label,
     month_picker,
     status_style,
 )
-from louiestat.views import status_words
+from louiestat.presentation.values import format_score, month_label
+from louiestat.presentation.words import status_words
 from metrics.status import STATUS_LABELS
 
 SORTS = {
@@ -34,13 +36,15 @@ def render() -> None:
     pick_department, pick_month, pick_sort = st.columns([2, 1, 1])
     with pick_department:
         department = department_picker(city, key="department", in_url=True)
+    months = cache.months()
     with pick_month:
-        as_of = month_picker(city.months, key="as_of")
+        as_of = month_picker(months, key="as_of")
     with pick_sort:
         sort = st.selectbox("Sort", list(SORTS), key="sort")
     card = cache.scorecard(as_of)
     mine = card[card["department"] == department]
     summary = views.department_row(cache.departments(as_of), department)
+    incomplete_notice(months, as_of)
     _summary(summary, as_of)
     shown = st.pills(
         "Show", list(STATUS_LABELS), selection_mode="multi", default=list(STATUS_LABELS),
@@ -76,13 +80,13 @@ def render() -> None:
         },
     )
     _attention(mine)
-    download = views.scorecard_download(mine)
+    download = downloads.scorecard_download(mine)
     name = f"scorecard-{department}-{as_of}"
     left, right, _ = st.columns([1, 1, 3])
     left.download_button("Download CSV", download.to_csv(index=False), f"{name}.csv", "text/csv",
                          icon=":material/download:", key="download_csv")
     right.download_button(
-        "Download Excel", views.excel_bytes(download, name), f"{name}.xlsx",
+        "Download Excel", downloads.excel_bytes(download, name), f"{name}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:",
         key="download_xlsx",
     )
@@ -107,9 +111,10 @@ def _summary(row: pd.Series, as_of: str) -> None:
         )
         st.page_link("louiestat/pages/upload.py", label="Upload this month's values", icon=":material/upload_file:")
     score, on, near, off, concern = st.columns(5)
-    score.metric("Department score", "–" if pd.isna(row["score_month"]) else f"{row['score_month']:.2f}",
-                 help="Weighted mean of its KPI scores (value/target; target/value when lower is better). 1.0 = on target.",
-                 border=True)
+    score.metric("Department score (provisional)" if row["provisional"] else "Department score",
+                 format_score(row["score_month"]),
+                 help="Weighted mean of its KPI scores (value/target; target/value when lower is better). "
+                 "1.0 = on target. " + PERFECT_MONTH_HELP, border=True)
     on.metric(status_words("on_target"), int(row["on_target"]), border=True)
     near.metric(status_words("near_target"), int(row["near_target"]), border=True)
     off.metric(status_words("off_target"), int(row["off_target"]), border=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from louiestat import batches, views
+from louiestat import batches, templates, views
 from louiestat.config import get_settings
 from louiestat.ingest import KINDS, UploadResult, ingest
 from louiestat.errors import FileUnreadable, UndoRefused
@@ -70,7 +70,7 @@ def _templates(city: views.City) -> None:
             label = TEMPLATE_LABELS[kind]
             column.download_button(
                 f"{label} template",
-                views.template_csv(cache.engine(), city, kind, department),
+                templates.template_csv(cache.engine(), city, kind, department),
                 file_name=f"{kind}-{department or 'template'}.csv",
                 mime="text/csv",
                 icon=":material/download:",

@@ -4,13 +4,14 @@ word + colour (never colour alone), and problem tables."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 import pandas as pd
 import streamlit as st
 
 from louiestat.ingest import Problem
-from louiestat.views import City, status_words
+from louiestat.presentation.words import status_words
+from louiestat.presentation.values import month_label
+from louiestat.views import City, Months
 from metrics.status import STATUS_COLORS, STATUS_LABELS
 
 def status_badge(status: str) -> str:
@@ -61,9 +62,26 @@ def department_picker(city: City, key: str, *, in_url: bool = False, allow_all: 
     return st.selectbox("Department", options, format_func=name, key=key)
 
 
-def month_picker(months: Iterable[pd.Timestamp], key: str = "as_of", *, label: str = "As of month") -> str:
-    """A month select box, newest first, kept in the URL as ``YYYY-MM``."""
-    return url_selectbox(label, [m.strftime("%Y-%m") for m in months], key, month_label)
+def month_picker(months: Months, key: str = "as_of", *, label: str = "As of month") -> str:
+    """A month select box, newest first, kept in the URL as ``YYYY-MM``; the reporting month unless the URL
+    names another, and months not every department has reported marked incomplete."""
+
+    def name(month: str) -> str:
+        return f"{month_label(month)} · incomplete" if month in months.incomplete else month_label(month)
+
+    default = months.options.index(months.default) if months.default in months.options else 0
+    return url_selectbox(label, months.options, key, name, default=default)
+
+
+def incomplete_notice(months: Months, as_of: str) -> None:
+    """Say when the month shown is incomplete, so that its scores are read as provisional."""
+    if as_of in months.incomplete:
+        newer = (
+            f" The newest month most departments have reported is {month_label(months.default)}."
+            if months.default and months.default != as_of else ""
+        )
+        st.info(f"**{month_label(as_of)} is incomplete: {months.incomplete[as_of]}.** Its department and city "
+                f"scores are provisional and can change as the rest report.{newer}", icon=":material/hourglass_top:")
 
 
 def show_problems(problems: list[Problem], offset: int = 0) -> None:
@@ -71,11 +89,6 @@ def show_problems(problems: list[Problem], offset: int = 0) -> None:
     table = pd.DataFrame([p.model_dump() for p in problems], columns=["line", "column", "value", "message"])
     table["line"] = table["line"].astype("Int64") - offset
     st.dataframe(table.rename(columns={"line": "row" if offset else "line"}), hide_index=True, width="stretch")
-
-
-def month_label(month: str) -> str:
-    """'June 2016' for '2016-06'."""
-    return pd.Timestamp(f"{month}-01").strftime("%B %Y")
 
 
 def empty_city(city: City) -> None:
@@ -94,3 +107,10 @@ _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~:$])")
 def escape_markdown(text: str) -> str:
     """Text from an upload (names, notes) shown literally in ``st.markdown``, never as links or images."""
     return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+
+
+PERFECT_MONTH_HELP = (
+    "A lower-is-better KPI at 0 (a perfect month) has no score of its own, as Boston publishes it, but counts in "
+    "this mean as if it were at the smallest step its unit shows (1 for counts and dollars, 0.01 for rates, 0.1 "
+    "otherwise), so reaching 0 never lowers a department's or the city's score."
+)

@@ -1,4 +1,4 @@
-"""KPI signals in plain words: one sentence per scorecard row, the SPC episodes of a chart, numbers with units.
+"""KPI signals in plain words: one sentence per scorecard row and the SPC episodes of a chart.
 
 A scorecard sentence joins, with "; ", what applies in this order:
 
@@ -30,11 +30,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from metrics.frames import IMPROVEMENT_SIGN, KPI_ID, PERIOD, VALUE, direction_sign, shaped_like
+from louiestat.presentation.values import format_value
+from metrics.frames import IMPROVEMENT_SIGN, KPI_ID, PERIOD, VALUE, direction_sign
 from metrics.months import month_number
 from metrics.status import NEAR_TARGET, NO_TARGET, OFF_TARGET, ON_TARGET, STATUS
 
-MISSING_VALUE = "–"
 # English month names whatever the locale, as the sentences are English.
 MONTH_NAMES = np.array(
     ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
@@ -42,33 +42,6 @@ MONTH_NAMES = np.array(
     dtype=object,
 )
 _RULE_ORDER = ("outside_limits", "trend", "two_in_three", "shift")
-
-
-def format_value(value: Any, unit: Any) -> Any:
-    """A value in words for its unit: '74 days', '12.5 hours', '8.5 min', '91.0%', '$1,234', '1,234' (count),
-    '0.35' (rate); '–' when missing. Scalars give a str, a Series a Series on its index, arrays an array."""
-    number, units = np.broadcast_arrays(
-        np.atleast_1d(np.asarray(value, dtype=float)), np.atleast_1d(np.asarray(unit, dtype=object))
-    )
-    as_series = pd.Series(number)
-    one_decimal = as_series.map("{:,.1f}".format)
-    trimmed = one_decimal.str.removesuffix(".0").to_numpy(dtype=object)
-    one_decimal = one_decimal.to_numpy(dtype=object)
-    whole_dollars = pd.Series(np.abs(number)).map("{:,.0f}".format).to_numpy(dtype=object)
-    single = trimmed == "1"
-    text = np.select(
-        [units == name for name in ("days", "hours", "minutes", "percent", "dollars", "rate")],
-        [
-            trimmed + np.where(single, " day", " days"),
-            trimmed + np.where(single, " hour", " hours"),
-            trimmed + " min",
-            one_decimal + "%",
-            np.where(number < 0, "-$", "$") + whole_dollars,
-            as_series.map("{:,.2f}".format).to_numpy(dtype=object),
-        ],
-        trimmed,
-    )
-    return shaped_like(np.where(np.isnan(number), MISSING_VALUE, text).astype(object), value, unit)
 
 
 def _month_name(periods: Any) -> np.ndarray:

@@ -2,10 +2,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metrics.explain import describe_signals, explain, format_value
+from louiestat.presentation.sentences import describe_signals, explain
+from louiestat.presentation.values import format_value
+from louiestat.views import City, city_scorecard
 from metrics.frames import kpis_frame, monthly_observations, targets_frame
 from metrics.spc import xmr, xmr_many
 from metrics.status import status_frame
+from tests.metrics.test_scorecard import AS_OF, sample_city
 
 SHIFT_7 = [1.0, 3, 1, 3, 1, 3, 1, -1, -3, -1, -3, -1, -3, -1]  # mean 0: 7 points above it, then 7 below
 
@@ -181,3 +184,29 @@ def test_describe_signals_tells_two_in_three_near_a_limit():
         "2 of 3 months near the upper limit in May to July 2020 — a real change for the better, not noise"
     ]
     assert describe_signals(xmr([10.0, 12, 11, 13, 12], months(5, "2020-01")), "increase") == []
+
+
+def city_sentences(observations: pd.DataFrame, kpis: pd.DataFrame, targets: pd.DataFrame, as_of: str) -> pd.DataFrame:
+    """The scorecard the pages show, with its sentences, from metrics frames (no process changes)."""
+    changes = pd.DataFrame({"kpi_id": pd.Series(dtype="int64"), "period": pd.Series(dtype="datetime64[ns]"),
+                            "reason": pd.Series(dtype=object)})
+    return city_scorecard(City(kpis, observations, targets, changes), pd.Timestamp(as_of), 7)
+
+
+def test_sample_city_sentences_count_months_short_and_date_the_signal():
+    card = city_sentences(*sample_city(), AS_OF).set_index(["department", "kpi"])["explanation"]
+    response_time = card[("ems", "response_time")]
+    assert response_time.startswith("Just short of target for 5 months (8.7 min against a target of 8.5 min)")
+    assert response_time.endswith(
+        "3 months in a row near the lower limit in April to June 2016 — a real change for the better, not noise"
+    )
+    assert card[("ems", "time_to_fill")] == "No data for June 2016 yet"
+    assert card[("library", "computer_sessions")].startswith("No data for June 2016 yet; May 2016: ")
+
+
+def test_sentences_of_a_short_series_and_of_a_city_without_values():
+    kpis = kpis_frame([{"kpi_id": 1, "target": 10.0}, {"kpi_id": 2, "direction": "lower_is_better", "target": 5.0}])
+    observations = monthly_observations(1, "2024-01", [8.0, 9.0, 10.0, 11.0, 50.0])
+    card = city_sentences(observations, kpis, targets_frame([]), "2024-04-01").set_index("kpi_id")
+    assert card.loc[1, "explanation"] == "On target; too few months (4) for reliable limits — treat signals as provisional"
+    assert card.loc[2, "explanation"] == "No data for April 2024 yet"

@@ -1,0 +1,66 @@
+"""Scorecards to take away: plain values for CSV and Excel (numbers stay numbers, units in their own column)
+and JSON for other tools. Unlike ``louiestat.export`` these are reports, not files to upload again."""
+
+from __future__ import annotations
+
+import io
+import math
+from typing import Any
+
+import pandas as pd
+
+from louiestat.presentation.words import direction_words
+
+SCORECARD_COLUMNS = [
+    "department", "kpi", "kpi_name", "unit", "direction", "as_of", "period", "value", "target", "status",
+    "change", "change_pct", "change_direction", "change_yoy", "change_yoy_pct", "yoy_direction", "trend",
+    "variation", "rule", "assurance", "trial_limits", "fy_label", "fytd_value", "fytd_target", "fytd_status",
+    "score_month", "score_3m", "score_12m", "projection_text", "explanation", "note", "provisional",
+]
+
+
+def scorecard_download(card: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard as plain values: months as ``YYYY-MM``, a missing comparison as 'no comparison', numbers
+    rounded to 4 decimals (no float noise such as 60.30000000000001 in a spreadsheet)."""
+    frame = card[SCORECARD_COLUMNS].copy()
+    for month in ("as_of", "period"):
+        frame[month] = frame[month].dt.strftime("%Y-%m")
+    for judged in ("change_direction", "yoy_direction", "trend"):
+        frame[judged] = direction_words(frame[judged])
+    numbers = frame.select_dtypes("number").columns
+    frame[numbers] = frame[numbers].round(4)
+    return frame
+
+
+def excel_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
+    """An .xlsx workbook holding ``frame`` (one sheet, header row frozen)."""
+    out = io.BytesIO()
+    with pd.ExcelWriter(out, engine="xlsxwriter") as writer:
+        frame.to_excel(writer, sheet_name=sheet[:31], index=False)
+        writer.sheets[sheet[:31]].freeze_panes(1, 0)
+    return out.getvalue()
+
+
+def plain(value: Any) -> Any:
+    """A cell as JSON takes it: None for a missing or non-finite number, Python scalars for numpy ones."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def scorecard_records(card: pd.DataFrame) -> list[dict[str, Any]]:
+    """One JSON object per KPI of a scorecard, as the page shows it (see the README for the keys)."""
+    rows = card.assign(period=card["period"].dt.strftime("%Y-%m"))
+    keys = {
+        "kpi": "kpi", "name": "kpi_name", "unit": "unit", "direction": "direction", "period": "period",
+        "latest": "value", "target": "target", "status": "status", "change_pct": "change_pct",
+        "change_direction": "change_direction", "trend": "trend", "ytd": "fytd_value", "ytd_target": "fytd_target",
+        "ytd_status": "fytd_status", "score": "score_month", "variation": "variation", "assurance": "assurance",
+        "explanation": "explanation", "note": "note", "provisional": "provisional",
+    }
+    records = rows[list(keys.values())].set_axis(list(keys), axis=1).to_dict("records")
+    return [{key: plain(value) for key, value in record.items()} for record in records]

@@ -1,0 +1,33 @@
+"""Blank upload files to fill in, in the exact CSV format each upload kind takes."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from louiestat.export import DEFINITION_COLUMNS, definitions_frame
+from louiestat.ingest import KINDS
+from louiestat.views import City
+
+
+def template_csv(engine: Engine, city: City, kind: str, department: str | None) -> str:
+    """A blank upload file for ``kind``: for values, one row per KPI the department reports, for the next month
+    due; for definitions, the department's current definitions to edit."""
+    columns = list(KINDS[kind].columns)
+    if kind == "definitions":
+        frame = definitions_frame(engine, department) if department else pd.DataFrame(columns=DEFINITION_COLUMNS)
+    elif kind == "values" and department:
+        mine = city.kpis[(city.kpis["department"] == department) & (city.kpis["source"] == "reported")]
+        due = city.next_month_due(department).strftime("%Y-%m")
+        frame = pd.DataFrame({"department": department, "kpi": mine.sort_values("kpi")["kpi"], "period": due,
+                              "value": "", "target": "", "note": "", "count": ""})
+    elif kind == "hiring" and department:
+        frame = pd.DataFrame([{"department": department, "position_id": "", "title": "", "posted_date": "",
+                               "filled_date": ""}])
+    else:
+        frame = pd.DataFrame(columns=columns)
+    out = io.StringIO()
+    frame.to_csv(out, index=False, lineterminator="\n")
+    return out.getvalue()

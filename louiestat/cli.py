@@ -10,15 +10,18 @@ import os
 import sys
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy import Engine
 
-from louiestat import batches, queries
+from louiestat import batches, downloads, queries, views
 from louiestat.config import get_settings
 from louiestat.db.engine import engine_for
 from louiestat.errors import UndoRefused
 from louiestat.db.migrate import upgrade_to_head
 from louiestat.export import export_csv
 from louiestat.ingest import KINDS, UploadResult, ingest
+from louiestat.presentation.values import format_score, month_label
+from metrics.scorecard import city_summary, department_summary
 
 SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
 SAMPLE_FILES = ("definitions.csv", "values.csv", "hiring.csv", "process_changes.csv")
@@ -129,6 +132,73 @@ def cmd_undo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _month(text: str) -> str:
+    """A ``YYYY-MM`` argument, checked."""
+    try:
+        return pd.Timestamp(f"{text}-01").strftime("%Y-%m") if len(text) == 7 else _bad_month(text)
+    except ValueError:
+        return _bad_month(text)
+
+
+def _bad_month(text: str) -> str:
+    raise argparse.ArgumentTypeError(f"'{text}' is not a month; give it as YYYY-MM, e.g. 2016-06")
+
+
+def cmd_scorecard(args: argparse.Namespace) -> int:
+    """Print a department's scorecard (one row per KPI, as the page shows it) or, with --city, the city's."""
+    if (args.department is None) == (not args.city):
+        print("error: name a DEPARTMENT (slug) or give --city", file=sys.stderr)
+        return EXIT_USAGE
+    settings = get_settings()
+    city = views.City.load(_engine())
+    known = city.departments()["department"].tolist()
+    if args.department is not None and args.department not in known:
+        print(f"error: no department '{args.department}'; known: {', '.join(known) or 'none yet'}", file=sys.stderr)
+        return EXIT_USAGE
+    months = views.months_offered(city, settings.reporting_share)
+    as_of = args.as_of or months.default or (pd.Timestamp.today() - pd.DateOffset(months=1)).strftime("%Y-%m")
+    card = views.city_scorecard(city, pd.Timestamp(f"{as_of}-01"), settings.fiscal_year_start_month)
+    reported = months.reported(as_of)
+    if args.city:
+        _print_city(card, city, as_of, reported, args)
+    else:
+        _print_department(card[card["department"] == args.department], as_of, reported, args)
+    return EXIT_OK
+
+
+def _print_city(card: pd.DataFrame, city: views.City, as_of: str, reported: str | None, args) -> None:
+    cap = get_settings().score_cap
+    departments = department_summary(card, city.kpis, cap)
+    record = downloads.city_record(city_summary(card, city.kpis, cap), departments, as_of, reported)
+    if args.json:
+        print(json.dumps(record, indent=2))
+    elif args.csv:
+        print(pd.DataFrame(record["departments"]).to_csv(index=False), end="")
+    else:
+        provisional = " (provisional)" if record["provisional"] else ""
+        print(f"City score {format_score(record['score'])}{provisional} · {month_label(as_of)}"
+              + (f" · incomplete: {reported}" if reported else " · every department reported"))
+        table = departments.assign(score=format_score(departments["score_month"]))
+        table = table.rename(columns={"department_name": "Department", "score": "Score", "kpis_reported": "Reported",
+                                      "kpis": "KPIs", "off_target": "Off", "near_target": "Near", "on_target": "On"})
+        table["Overdue"] = table["overdue"].map({True: "overdue", False: ""})
+        print(table[["Department", "Score", "Reported", "KPIs", "On", "Near", "Off", "Overdue"]].to_string(index=False))
+
+
+def _print_department(card: pd.DataFrame, as_of: str, reported: str | None, args) -> None:
+    if args.json:
+        print(json.dumps(downloads.scorecard_records(card), indent=2))
+    elif args.csv:
+        print(downloads.scorecard_download(card).to_csv(index=False), end="")
+    else:
+        name = card["department_name"].iloc[0]
+        state = " · provisional: not reported yet" if card["provisional"].any() else ""
+        print(f"{name} · {month_label(as_of)}{state}" + (f" · month incomplete: {reported}" if reported else ""))
+        table = views.scorecard_table(card, as_of)
+        shown = [c for c in table.columns if c not in ("Detail", "Last 12 months", "Signal", "Assurance", "Note")]
+        print(table[shown].to_string(index=False))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m louiestat",
@@ -159,6 +229,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=None, help="show only the newest N")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_batches)
+
+    p = sub.add_parser("scorecard", help=cmd_scorecard.__doc__, description=cmd_scorecard.__doc__)
+    p.add_argument("department", nargs="?", help="the department's slug (see `export definitions`)")
+    p.add_argument("--city", action="store_true", help="the city's score and each department's instead")
+    p.add_argument("--as-of", type=_month, metavar="YYYY-MM",
+                   help="the month (default: the newest month most departments have reported)")
+    output = p.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print JSON (keys in the README)")
+    output.add_argument("--csv", action="store_true", help="print CSV")
+    p.set_defaults(func=cmd_scorecard)
 
     p = sub.add_parser("undo", help=cmd_undo.__doc__, description=cmd_undo.__doc__)
     p.add_argument("batch_id", type=int, help="the batch to undo (see `batches`)")

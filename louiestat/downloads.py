@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from louiestat.presentation.words import direction_words
+from metrics.status import STATUSES
 
 SCORECARD_COLUMNS = [
     "department", "kpi", "kpi_name", "unit", "direction", "as_of", "period", "value", "target", "status",
@@ -52,9 +53,13 @@ def plain(value: Any) -> Any:
     return value
 
 
+DERIVED = ["change_pct", "fytd_value", "score_month"]
+
+
 def scorecard_records(card: pd.DataFrame) -> list[dict[str, Any]]:
     """One JSON object per KPI of a scorecard, as the page shows it (see the README for the keys)."""
     rows = card.assign(period=card["period"].dt.strftime("%Y-%m"))
+    rows[DERIVED] = rows[DERIVED].round(4)
     keys = {
         "kpi": "kpi", "name": "kpi_name", "unit": "unit", "direction": "direction", "period": "period",
         "latest": "value", "target": "target", "status": "status", "change_pct": "change_pct",
@@ -64,3 +69,24 @@ def scorecard_records(card: pd.DataFrame) -> list[dict[str, Any]]:
     }
     records = rows[list(keys.values())].set_axis(list(keys), axis=1).to_dict("records")
     return [{key: plain(value) for key, value in record.items()} for record in records]
+
+
+def city_record(summary: pd.Series, departments: pd.DataFrame, as_of: str, reported: str | None) -> dict[str, Any]:
+    """The city's scorecard as one JSON object: the as-of month, whether it is complete (``reported`` says how
+    far when it is not) and provisional, the city's scores and one object per department."""
+    rows = departments.rename(columns={"department_name": "name", "score_month": "score"})
+    rows[["score", "score_3m", "score_12m"]] = rows[["score", "score_3m", "score_12m"]].round(4)
+    columns = ["department", "name", "score", "score_3m", "score_12m", "kpis_reported", "kpis", "overdue",
+               "provisional", *STATUSES]
+    return {
+        "as_of": as_of,
+        "complete": reported is None,
+        "reported": reported,
+        "provisional": plain(summary["provisional"]),
+        **{key: plain(round(summary[f"score_{window}"], 4)) for key, window in
+           (("score", "month"), ("score_3m", "3m"), ("score_12m", "12m"))},
+        "departments_reported": plain(summary["departments_reported"]),
+        "kpis_reported": plain(summary["kpis_reported"]),
+        "kpis_reportable": plain(summary["kpis_reportable"]),
+        "departments": [{k: plain(v) for k, v in r.items()} for r in rows[columns].to_dict("records")],
+    }

@@ -104,17 +104,28 @@ class Months:
     options: list[str]
     default: str | None
     incomplete: dict[str, str]
+    departments: int
+    kpis: int
+
+    def reported(self, month: str) -> str | None:
+        """How far ``month`` is reported ('N of M departments, K of L KPIs reported'); None when complete."""
+        if month in self.options:
+            return self.incomplete.get(month)
+        return completeness_text(0, self.departments, 0, self.kpis)
 
 
 def months_offered(city: City, share: float) -> Months:
     """Every month with data (values reported or derived from hiring records); the default is the reporting
     month (see ``metrics.reporting``)."""
-    months = city.completeness()
-    every = pd.DataFrame({"period": sorted(city.months)})
-    reported = every.merge(months, on="period", how="left")
     counts = city.kpis[city.kpis["source"] == "reported"]
+    departments, kpis = counts["department"].nunique(), len(counts)
+    if not city.months:
+        return Months(options=[], default=None, incomplete={}, departments=departments, kpis=kpis)
+    months = city.completeness()
+    every = pd.DataFrame({"period": pd.DatetimeIndex(sorted(city.months))})
+    reported = every.merge(months, on="period", how="left")
     reported = reported.fillna({"departments_reported": 0, "kpis_reported": 0, "complete": False,
-                                "departments": counts["department"].nunique(), "kpis": len(counts)})
+                                "departments": departments, "kpis": kpis})
     rows = reported[~reported["complete"].astype(bool)]
     incomplete = {
         period.strftime("%Y-%m"): completeness_text(d, n, k, m)
@@ -127,6 +138,8 @@ def months_offered(city: City, share: float) -> Months:
         options=[m.strftime("%Y-%m") for m in reported["period"].iloc[::-1]],
         default=default.strftime("%Y-%m") if default is not None else None,
         incomplete=incomplete,
+        departments=departments,
+        kpis=kpis,
     )
 
 

@@ -22,7 +22,8 @@ def completeness(observations: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame
     mine = kpis[reported_kpis(kpis)]
     reported = observations[observations[VALUE].notna() & observations[KPI_ID].isin(mine[KPI_ID])]
     if reported.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in COMPLETENESS_COLUMNS})
+        empty = pd.DataFrame({c: pd.Series(dtype="int64") for c in COMPLETENESS_COLUMNS})
+        return empty.astype({PERIOD: "datetime64[ns]", "complete": bool})
     department = mine.set_index(KPI_ID)[DEPARTMENT].reindex(reported[KPI_ID]).to_numpy()
     months = reported.assign(**{DEPARTMENT: department}).groupby(PERIOD, sort=True).agg(
         departments_reported=(DEPARTMENT, "nunique"), kpis_reported=(KPI_ID, "nunique")

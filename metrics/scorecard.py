@@ -155,6 +155,7 @@ def department_summary(card: pd.DataFrame, kpis: pd.DataFrame, cap: float | None
     overdue and provisional (the department has not reported the as-of month, see the module); ``cap`` bounds
     each KPI's score in the means."""
     scores = department_scores(_scores_only(card), kpis, cap).pivot(index=DEPARTMENT, columns="window", values="score")
+    scores = scores.reindex(columns=list(WINDOWS))
     scores.columns = [f"score_{name}" for name in scores.columns]
     counts = pd.crosstab(card[DEPARTMENT], card[STATUS]).reindex(columns=list(STATUSES), fill_value=0)
     flags = card.assign(

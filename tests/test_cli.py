@@ -3,6 +3,7 @@ or refused, 2 usage error), what it prints, and what it leaves in the database; 
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -16,6 +17,7 @@ from sqlalchemy import Engine
 from louiestat import batches, queries
 from louiestat.cli import main
 from louiestat.config import get_settings
+from louiestat.ingest import ingest
 from louiestat.db.engine import make_engine
 from louiestat.db.migrate import current_revision, head_revision
 from tests.conftest import DEFINITIONS, ROOT, snapshot
@@ -269,3 +271,85 @@ def test_export_of_an_unknown_department_is_a_usage_error_naming_the_known_ones(
     assert main(["export", "values", "--department", "nope"]) == 2
     err = capsys.readouterr().err
     assert "no department 'nope'; known: ems, hr" in err
+
+
+SCORECARD_KEYS = {"kpi", "name", "latest", "target", "status", "ytd", "ytd_status", "score", "variation",
+                  "explanation", "provisional"}
+EMS_JULY = "department,kpi,period,value\n" + "".join(
+    f"ems,{kpi},2016-07,{value}\n"
+    for kpi, value in [("response_time", 8.6), ("calls_answered_90s_pct", 92.0), ("overtime_hours", 3100.0)]
+)
+
+
+def run_json(argv: list[str], capsys: pytest.CaptureFixture):
+    assert main(argv) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_scorecard_json_has_a_row_per_kpi_as_the_page_shows_it(sample_city: Engine, capsys) -> None:
+    rows = run_json(["scorecard", "ems", "--json"], capsys)
+
+    assert len(rows) == 10 and all(SCORECARD_KEYS <= row.keys() for row in rows)
+    by_kpi = {row["kpi"]: row for row in rows}
+    response = by_kpi["response_time"]
+    assert (response["latest"], response["target"], response["status"]) == (8.66, 8.5, "near_target")
+    assert response["explanation"].startswith("Just short of target for 5 months (8.7 min against a target of 8.5 min)")
+    assert response["score"] == pytest.approx(8.5 / 8.66, abs=1e-4) and response["provisional"] is False
+    assert {row["status"] for row in rows} <= {"on_target", "near_target", "off_target", "no_target", "no_data"}
+    assert [row["status"] for row in rows][:1] == ["off_target"]  # off target first, as on the page
+
+
+def test_scorecard_city_json_marks_june_2016_provisional_while_the_library_has_not_reported(
+    sample_city: Engine, capsys
+) -> None:
+    city = run_json(["scorecard", "--city", "--json"], capsys)
+
+    assert city["as_of"] == "2016-06" and city["provisional"] is True and city["complete"] is False
+    assert city["reported"] == "7 of 8 departments, 63 of 72 KPIs reported"
+    departments = {d["department"]: d for d in city["departments"]}
+    assert len(departments) == 8
+    assert departments["library"]["kpis_reported"] == 0 and departments["library"]["provisional"] is True
+    assert departments["ems"]["kpis_reported"] == 9 and departments["ems"]["kpis"] == 10
+    assert city["score"] == pytest.approx(sum(d["score"] for d in departments.values()) / 8, abs=1e-3)
+
+
+def test_an_early_upload_leaves_the_default_month_and_its_month_is_incomplete(sample_city: Engine, capsys) -> None:
+    assert ingest(sample_city, EMS_JULY.encode(), name="ems-july.csv").status == "committed"
+
+    assert run_json(["scorecard", "--city", "--json"], capsys)["as_of"] == "2016-06"
+    july = run_json(["scorecard", "--city", "--json", "--as-of", "2016-07"], capsys)
+    assert (july["as_of"], july["complete"], july["provisional"]) == ("2016-07", False, True)
+    assert july["reported"] == "1 of 8 departments, 3 of 72 KPIs reported"
+    provisional = {d["department"]: d["provisional"] for d in july["departments"]}
+    assert provisional == {d: d != "ems" for d in provisional}
+    ems = run_json(["scorecard", "ems", "--json", "--as-of", "2016-07"], capsys)
+    assert {row["kpi"]: row["latest"] for row in ems}["response_time"] == 8.6
+
+
+def test_scorecard_csv_and_text(sample_city: Engine, capsys) -> None:
+    assert main(["scorecard", "ems", "--csv"]) == 0
+    frame = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert len(frame) == 10 and {"kpi", "status", "explanation", "provisional", "change_direction"} <= set(frame)
+    assert main(["scorecard", "ems", "--as-of", "2016-06"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("Emergency Medical Services · June 2016 · month incomplete: 7 of 8 departments")
+    assert "Response time, priority 1" in text and "8.7 min" in text
+
+
+@pytest.mark.parametrize(
+    ("argv", "complaint"),
+    [
+        (["scorecard"], "name a DEPARTMENT (slug) or give --city"),
+        (["scorecard", "nowhere"], "no department 'nowhere'; known: codes, ems"),
+    ],
+)
+def test_scorecard_usage_errors_exit_2(sample_city: Engine, argv: list[str], complaint: str, capsys) -> None:
+    assert main(argv) == 2
+    assert complaint in capsys.readouterr().err
+
+
+def test_scorecard_as_of_must_be_a_month(sample_city: Engine, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["scorecard", "ems", "--as-of", "2016-13"])
+    assert exit_.value.code == 2
+    assert "'2016-13' is not a month; give it as YYYY-MM" in capsys.readouterr().err

@@ -17,6 +17,7 @@ AXIS_UNITS = {"percent": "%", "dollars": "$"}
 def format_number(number: np.ndarray, spec: str) -> np.ndarray:
     """Each float formatted with ``spec`` (e.g. '{:,.1f}'), in short scientific form from 10^15 up."""
     series = pd.Series(np.asarray(number, dtype=float))
+    series = series.mask(series.abs() < 5e-7, 0.0)  # no "-0" for a tiny negative
     text = series.map(spec.format).to_numpy(dtype=object)
     short = series.map("{:.3g}".format).to_numpy(dtype=object)
     return np.where(series.abs().to_numpy() >= LARGEST_IN_FULL, short, text).astype(object)
@@ -32,6 +33,7 @@ def format_value(value: Any, unit: Any) -> Any:
     one_decimal = format_number(number, "{:,.1f}")
     trimmed = pd.Series(one_decimal).str.removesuffix(".0").to_numpy(dtype=object)
     single = trimmed == "1"
+    dollars = format_number(np.abs(number), "{:,.0f}")
     units_named = ("days", "hours", "minutes", "percent", "dollars", "rate")
     text = np.select(
         [units == name for name in units_named],
@@ -40,7 +42,7 @@ def format_value(value: Any, unit: Any) -> Any:
             trimmed + np.where(single, " hour", " hours"),
             trimmed + " min",
             one_decimal + "%",
-            np.where(number < 0, "-$", "$") + format_number(np.abs(number), "{:,.0f}"),
+            np.where((number < 0) & (dollars != "0"), "-$", "$") + dollars,
             format_number(number, "{:,.2f}"),
         ],
         trimmed,

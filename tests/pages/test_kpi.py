@@ -17,6 +17,13 @@ def test_a_deep_link_opens_the_kpi_and_shows_its_latest_value_and_target(open_pa
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Target"] == "8.5 min"
     assert metrics["Latest (June 2016)"].endswith(" min")
+    assert [m.delta for m in at.metric if m.label == "Latest (June 2016)"] == ["-0.2% vs previous month"]
+
+
+def test_the_first_month_has_no_comparison_in_words(open_page) -> None:
+    at = open_page("kpi", department="ems", kpi="response_time", as_of="2012-07")
+
+    assert [m.delta for m in at.metric if m.label.startswith("Latest")] == ["no comparison with the previous month"]
 
 
 def test_the_chart_shows_the_target_step_the_process_change_and_the_special_causes(city_engine) -> None:

@@ -46,6 +46,25 @@ def test_an_overdue_department_is_told_to_upload(open_page) -> None:
     at = open_page("scorecard", department="library", as_of="2016-06")
 
     assert any("No data for June 2016 yet" in w.value for w in at.warning)
+    assert "Department score (provisional)" in [m.label for m in at.metric]
+    assert at.info[0].value.startswith("**June 2016 is incomplete: 7 of 8 departments, 63 of 72 KPIs reported.**")
+
+
+def test_a_department_that_reported_the_month_has_final_scores(open_page) -> None:
+    at = open_page("scorecard", department="ems", as_of="2016-05")
+
+    assert "Department score" in [m.label for m in at.metric]
+    assert not at.info  # every department reported May 2016
+    assert set(at.dataframe[0].value["vs last month"]) - {"– no comparison"}
+
+
+def test_the_first_month_says_no_comparison_in_words(open_page) -> None:
+    at = open_page("scorecard", department="ems", as_of="2012-07")
+
+    table = at.dataframe[0].value
+    reported = table[table["Latest"] != "none yet"]
+    assert set(reported["vs last month"]) == {"– no comparison"}
+    assert set(reported["vs last year"]) == {"– no comparison"}
 
 
 def test_the_scorecard_downloads_as_csv_and_excel(open_page) -> None:

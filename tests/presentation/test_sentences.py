@@ -3,8 +3,7 @@ import pandas as pd
 import pytest
 
 from louiestat.presentation.sentences import describe_signals, explain
-from louiestat.presentation.values import format_value
-from louiestat.views import City, city_scorecard
+from louiestat.views import City, city_scorecard, scorecard_table
 from metrics.frames import kpis_frame, monthly_observations, targets_frame
 from metrics.spc import xmr, xmr_many
 from metrics.status import status_frame
@@ -15,36 +14,6 @@ SHIFT_7 = [1.0, 3, 1, 3, 1, 3, 1, -1, -3, -1, -3, -1, -3, -1]  # mean 0: 7 point
 
 def months(n: int, start: str) -> pd.DatetimeIndex:
     return pd.date_range(start, periods=n, freq="MS")
-
-
-@pytest.mark.parametrize(
-    ("value", "unit", "expected"),
-    [
-        (74.0, "days", "74 days"),
-        (1.0, "days", "1 day"),
-        (73.45, "days", "73.5 days"),
-        (12.5, "hours", "12.5 hours"),
-        (8.5, "minutes", "8.5 min"),
-        (10.0, "minutes", "10 min"),
-        (91.0, "percent", "91.0%"),
-        (1234.4, "dollars", "$1,234"),
-        (-1234.0, "dollars", "-$1,234"),
-        (1234.0, "count", "1,234"),
-        (12.5, "count", "12.5"),
-        (0.3456, "rate", "0.35"),
-        (np.nan, "days", "–"),
-    ],
-)
-def test_format_value_puts_each_unit_in_words(value, unit, expected):
-    assert format_value(value, unit) == expected
-
-
-def test_format_value_takes_series_and_arrays():
-    values = pd.Series([74.0, 91.0], index=[3, 4])
-    formatted = format_value(values, np.array(["days", "percent"], dtype=object))
-    assert isinstance(formatted, pd.Series) and formatted.index.tolist() == [3, 4]
-    assert formatted.tolist() == ["74 days", "91.0%"]
-    assert format_value(np.array([1.0, 2.0]), "hours").tolist() == ["1 hour", "2 hours"]
 
 
 def card_row(**changes) -> dict:
@@ -210,3 +179,20 @@ def test_sentences_of_a_short_series_and_of_a_city_without_values():
     card = city_sentences(observations, kpis, targets_frame([]), "2024-04-01").set_index("kpi_id")
     assert card.loc[1, "explanation"] == "On target; too few months (4) for reliable limits — treat signals as provisional"
     assert card.loc[2, "explanation"] == "No data for April 2024 yet"
+
+
+def test_finite_extremes_never_print_inf_or_hundreds_of_digits():
+    kpis = kpis_frame([{"kpi_id": 1, "unit": "percent", "target": 90.0},
+                       {"kpi_id": 2, "unit": "dollars", "direction": "lower_is_better", "target": 5.0}])
+    observations = pd.concat([
+        monthly_observations(1, "2023-01", [-1e308, 1e308] * 9),
+        monthly_observations(2, "2023-01", [1.7976931348623157e308] * 18),
+    ], ignore_index=True)
+    card = city_sentences(observations, kpis, targets_frame([]), "2024-06")
+    table = scorecard_table(card, "2024-06")
+    texts = [*card["explanation"], *table.drop(columns=["Last 12 months"]).astype(str).to_numpy().ravel()]
+    assert not [t for t in texts if "inf" in t or "nan" in t]
+    assert max(len(t) for t in texts) < 200
+    sentences = card.set_index("kpi_id")["explanation"]
+    assert sentences[1].startswith("On target")
+    assert sentences[2].startswith("Worse than target for 18 months ($1.8e+308 against a target of $5)")

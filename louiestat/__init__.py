@@ -1,3 +1,3 @@
-"""LouieStat: monthly KPI reporting, scorecards and stat meetings for city departments."""
+"""LouieStat: monthly KPI reporting, targets, scorecards and statistical process control for city departments."""
 
 __version__ = "0.1.0"

@@ -80,7 +80,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    """Upload one CSV file (definitions, values or hiring) all-or-nothing."""
+    """Upload one CSV file (definitions, values, hiring or process changes) all-or-nothing."""
     path = Path(args.path)
     if not path.is_file():
         print(f"error: no file at {path}", file=sys.stderr)

@@ -2,7 +2,7 @@
 
     LouieStatError
     ├── FileUnreadable   an upload is not CSV text at all (binary, a spreadsheet, empty, undecodable)
-    ├── UnknownKind      a header matches none of the upload kinds (definitions, values, hiring)
+    ├── UnknownKind      a header matches none of the upload kinds (definitions, values, hiring, process_changes)
     ├── IrregularFile    the fast CSV reader met a ragged row; the exact reader reads the file again
     ├── UndoRefused      a batch cannot be undone (unknown, already undone, or later batches build on it)
     └── EnvironmentFailure  the database or the machine cannot do what was asked (CLI exit status 3)

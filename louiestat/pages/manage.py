@@ -14,7 +14,7 @@ from louiestat.ingest import ingest
 from louiestat.ingest.schemas import Aggregation, Direction, Unit
 from louiestat.pages import cache
 from louiestat.pages.widgets import department_picker, show_problems
-from louiestat.dated import save_process_changes, save_targets
+from louiestat.targets_and_changes import save_process_changes, save_targets
 
 UNITS, DIRECTIONS, AGGREGATIONS = (list(get_args(t)) for t in (Unit, Direction, Aggregation))
 

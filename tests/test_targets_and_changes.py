@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 
 from louiestat import queries
 from louiestat.batches import list_batches, undo_batch
-from louiestat.dated import save_process_changes, save_targets
+from louiestat.targets_and_changes import save_process_changes, save_targets
 from tests.conftest import snapshot
 
 

@@ -15,7 +15,7 @@ from louiestat.pages.widgets import (
     url_selectbox,
 )
 from louiestat.presentation.values import axis_label, format_score, format_value, month_label
-from louiestat.presentation.words import NO_COMPARISON, assurance_text, status_words
+from louiestat.presentation.words import CHANGE_WORDS, NO_COMPARISON, assurance_text, status_words
 
 RECENT_SIGNALS = 5
 
@@ -57,7 +57,8 @@ def _header(kpi: pd.Series, card: pd.Series) -> None:
     latest.metric(
         f"Latest ({card['period']:%B %Y})" if pd.notna(card["period"]) else "Latest",
         format_value(card["value"], kpi["unit"]),
-        f"{NO_COMPARISON} with the previous month" if pd.isna(change) else f"{change:+.1f}% vs previous month",
+        f"{NO_COMPARISON} with the previous month" if pd.isna(change)
+        else f"{change:+.1f}% vs previous month ({CHANGE_WORDS[card['change_direction']]})",
         delta_color="off" if pd.isna(change) else "inverse" if kpi["direction"] == "lower_is_better" else "normal",
         delta_arrow="off" if pd.isna(change) else "auto",
         chart_data=views.sparkline(card["sparkline"]),

@@ -27,7 +27,7 @@ def render() -> None:
         f"As of {month_label(as_of)} · {summary['departments']} departments · {summary['kpis']} KPIs · "
         "a score of 1.0 means on target, above 1.0 better than target (Boston CityScore method)"
     )
-    _newest_month(months)
+    _newest_month(months, as_of)
     incomplete_notice(months, as_of)
     _city_scores(view)
     st.header("Departments")
@@ -43,8 +43,11 @@ def render() -> None:
     _enterprise(view.card)
 
 
-def _newest_month(months: views.Months) -> None:
+def _newest_month(months: views.Months, as_of: str) -> None:
+    """How complete the newest month is, unless it is the month shown (its incomplete notice says so)."""
     newest = months.options[0]
+    if newest in months.incomplete and newest == as_of:
+        return
     if newest in months.incomplete:
         st.caption(f"Newest month, {month_label(newest)}: {months.incomplete[newest]} so far.")
     else:

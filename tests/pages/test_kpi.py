@@ -17,7 +17,7 @@ def test_a_deep_link_opens_the_kpi_and_shows_its_latest_value_and_target(open_pa
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Target"] == "8.5 min"
     assert metrics["Latest (June 2016)"].endswith(" min")
-    assert [m.delta for m in at.metric if m.label == "Latest (June 2016)"] == ["-0.2% vs previous month"]
+    assert [m.delta for m in at.metric if m.label == "Latest (June 2016)"] == ["-0.2% vs previous month (better)"]
 
 
 def test_the_first_month_has_no_comparison_in_words(open_page) -> None:

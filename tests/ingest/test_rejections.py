@@ -395,3 +395,33 @@ def test_a_title_longer_than_the_database_holds_is_refused_in_the_dry_run_too(ci
         result = rejected(city, data, name="hiring.csv", dry_run=dry_run)
         assert where(result)[0][:2] == (2, "title")
         assert "at most 300 characters" in result.errors[0].message, result.errors[0].message
+
+
+def test_a_utf8_file_with_one_bad_byte_is_refused_naming_its_line_and_byte(city: Engine) -> None:
+    data = (HEADER.replace("value", "value,note") + "hr,overtime_hours,2013-01,12,Zoë\n").encode()
+    data += b"hr,overtime_hours,2013-02,12,Caf\xe9\n"
+    result = rejected(city, data, name="march.csv")
+    assert where(result) == [(None, None, None)]
+    assert result.errors[0].message == (
+        "march.csv is UTF-8 text except for 1 byte that is not UTF-8, counting bytes from 1 at the start of each "
+        "line: line 3 byte 33 (0xe9); reading it as Windows-1252 instead would garble its other accented letters, "
+        "so correct those characters and save the file as UTF-8 (in Excel: File > Save As > 'CSV UTF-8 (Comma "
+        "delimited)')"
+    )
+
+
+def test_bad_utf8_bytes_are_listed_up_to_ten_then_counted(city: Engine) -> None:
+    rows = "".join(f"hr,overtime_hours,2013-{m:02d},12,Zoë\n" for m in range(1, 13)).encode()
+    data = HEADER.replace("value", "value,note").encode() + rows.replace(b"\xc3\xab\n", b"\xeb\n", 12)
+    data = data.replace(b"\xeb\n", b"\xc3\xab\n", 1)  # line 2 keeps its ë: the file is UTF-8 with damage
+    message = rejected(city, data).errors[0].message
+    listed = ", ".join(f"line {line} byte 32 (0xeb)" for line in range(3, 13))
+    assert "values.csv is UTF-8 text except for 11 bytes that are not UTF-8" in message
+    assert f"of each line: {listed} and 1 more; reading it as Windows-1252" in message
+
+
+def test_a_file_with_a_utf8_byte_order_mark_is_never_read_as_windows_1252(city: Engine) -> None:
+    data = b"\xef\xbb\xbf" + HEADER.encode() + b"hr,overtime_hours,2013-01,12\xa0\n"
+    message = rejected(city, data).errors[0].message
+    assert "values.csv is UTF-8 text except for 1 byte that is not UTF-8" in message
+    assert "line 2 byte 29 (0xa0)" in message

@@ -17,6 +17,7 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from pyarrow import csv as pa_csv
 
 from louiestat.errors import FileUnreadable, IrregularFile
@@ -31,6 +32,13 @@ _SIGNATURES = {
     b"%PDF": "a PDF document",
 }
 SAVE_AS_CSV = "open it in Excel and use File > Save As > 'CSV UTF-8 (Comma delimited)'"
+LONG_FIELD = (
+    "this value is {length:,} characters long, more than the {limit:,} a field may hold "
+    "(LOUIESTAT_MAX_FIELD_CHARS); shorten it, or check for a quote that opens a value and is never closed"
+)
+# The csv module stops a file at its first field over 128 KiB; fields are measured against max_field_chars
+# instead, row by row, so lift its limit.
+csv.field_size_limit(2**31 - 1)
 
 
 @dataclass
@@ -71,8 +79,11 @@ class CsvFile:
         """How far through the file the reader is (0 to 1), for progress bars."""
         return min(self.data.tell() / self.size, 1.0) if self.size else 1.0
 
-    def chunks(self, columns: list[str], problems: ProblemLog, chunk_rows: int, exact: bool = False) -> Iterator[Chunk]:
-        """Stream the rows of ``columns`` in chunks, skipping blank lines.
+    def chunks(
+        self, columns: list[str], problems: ProblemLog, chunk_rows: int, max_field_chars: int, exact: bool = False
+    ) -> Iterator[Chunk]:
+        """Stream the rows of ``columns`` in chunks, skipping blank lines and refusing rows with a field longer
+        than ``max_field_chars`` (reported with its line and column).
 
         A file with quote characters is read by the exact reader (the csv module, strict about quoting: an
         unclosed quote or text after a closing quote is reported with its line). Others go to the fast reader
@@ -84,11 +95,13 @@ class CsvFile:
         self.lines_provisional = not exact
         self.data.seek(0)
         if exact:
-            yield from self._exact_chunks(columns, problems, chunk_rows)
+            yield from self._exact_chunks(columns, problems, chunk_rows, max_field_chars)
         else:
-            yield from self._fast_chunks(columns, chunk_rows)
+            yield from self._fast_chunks(columns, problems, chunk_rows, max_field_chars)
 
-    def _fast_chunks(self, columns: list[str], chunk_rows: int) -> Iterator[Chunk]:
+    def _fast_chunks(
+        self, columns: list[str], problems: ProblemLog, chunk_rows: int, max_field_chars: int
+    ) -> Iterator[Chunk]:
         width = len(self.header)
         names = [f"c{i}" for i in range(width)]
         encoding = {"utf-8-sig": "utf8", "utf-8": "utf8"}.get(self.encoding, self.encoding)
@@ -110,18 +123,36 @@ class CsvFile:
             )
             ordinal = 0
             for batch in reader:
+                lines = np.arange(ordinal, ordinal + batch.num_rows, dtype="int64") + 2
+                ordinal += batch.num_rows
+                too_long = self._long_fields(batch, lines, problems, max_field_chars)
                 frame = batch.to_pandas()
                 filled = np.zeros(len(frame), dtype=bool)
                 for name in names:
                     filled |= (frame[name].str.strip() != "").to_numpy()
-                lines = np.arange(ordinal, ordinal + len(frame), dtype="int64") + 2
-                ordinal += len(frame)
                 self.rows += int(filled.sum())
+                filled &= ~too_long
                 picked = frame.loc[filled, [names[self.header.index(c)] for c in columns]]
                 picked.columns = columns
                 yield Chunk(lines=lines[filled], frame=picked.reset_index(drop=True))
         except pa.ArrowInvalid as exc:
             raise IrregularFile(str(exc)) from None
+
+    def _long_fields(self, batch: pa.RecordBatch, lines: np.ndarray, problems: ProblemLog, limit: int) -> np.ndarray:
+        """Rows of ``batch`` with a field over ``limit`` characters; each such field is reported."""
+        too_long = np.zeros(batch.num_rows, dtype=bool)
+        for position, column in enumerate(batch.columns):
+            if (pc.max(pc.binary_length(column)).as_py() or 0) <= limit:  # bytes >= characters: nothing is over
+                continue
+            over = pc.greater(pc.utf8_length(column), limit).to_numpy(zero_copy_only=False)
+            self._report_long(problems, lines[over], position, column.filter(over).to_pylist(), limit)
+            too_long |= over
+        return too_long
+
+    def _report_long(self, problems: ProblemLog, lines: np.ndarray, position: int, values: list[str], limit: int):
+        column = self.header[position] if position < len(self.header) and self.header[position] else None
+        messages = [LONG_FIELD.format(length=len(v), limit=limit) for v in values]
+        problems.add_rows(lines, column, np.asarray(values, dtype=object), messages)
 
     def preview(self, rows: int = 10) -> pd.DataFrame:
         """The first ``rows`` data rows as text under the normalised header, to show before an upload."""
@@ -157,7 +188,9 @@ class CsvFile:
         table = np.asarray(starts, dtype="int64")
         return table[np.asarray(provisional, dtype="int64") - 1]
 
-    def _exact_chunks(self, columns: list[str], problems: ProblemLog, chunk_rows: int) -> Iterator[Chunk]:
+    def _exact_chunks(
+        self, columns: list[str], problems: ProblemLog, chunk_rows: int, max_field_chars: int
+    ) -> Iterator[Chunk]:
         text = io.TextIOWrapper(self.data, encoding=self.encoding, newline="")
         try:
             reader = csv.reader(text, delimiter=self.delimiter, strict=True)
@@ -171,14 +204,14 @@ class CsvFile:
                     rows.append(row)
                     ends.append(reader.line_num)
                     if len(rows) >= chunk_rows:
-                        yield self._chunk(rows, ends, last_line, columns, positions, problems)
+                        yield self._chunk(rows, ends, last_line, columns, positions, problems, max_field_chars)
                         last_line, rows, ends = ends[-1], [], []
             except csv.Error as exc:
                 problems.error(_quote_message(str(exc)), line=(ends[-1] if ends else last_line) + 1)
                 self.rows += 1
                 self.ragged_rows += 1
             if rows:
-                yield self._chunk(rows, ends, last_line, columns, positions, problems)
+                yield self._chunk(rows, ends, last_line, columns, positions, problems, max_field_chars)
         finally:
             text.detach()
 
@@ -190,13 +223,22 @@ class CsvFile:
         columns: list[str],
         positions: list[int],
         problems: ProblemLog,
+        max_field_chars: int,
     ) -> Chunk:
-        """Turn raw rows into a frame: drop blank ones, report ragged ones, keep each row's starting line."""
+        """Turn raw rows into a frame: drop blank ones, report ragged ones and fields over ``max_field_chars``,
+        keep each row's starting line."""
         width = len(self.header)
         ends_array = np.asarray(ends, dtype="int64")
         starts = np.concatenate(([last_line + 1], ends_array[:-1] + 1))
         lengths = np.fromiter(map(len, rows), dtype="int64", count=len(rows))
-        filled = np.fromiter(map(bool, map(str.strip, map("".join, rows))), dtype=bool, count=len(rows))
+        joined = list(map("".join, rows))
+        filled = np.fromiter(map(bool, map(str.strip, joined)), dtype=bool, count=len(rows))
+        too_long = np.zeros(len(rows), dtype=bool)
+        for i in np.flatnonzero(np.fromiter(map(len, joined), dtype="int64", count=len(rows)) > max_field_chars):
+            for position, value in enumerate(rows[i]):
+                if len(value) > max_field_chars:
+                    self._report_long(problems, starts[i : i + 1], position, [value], max_field_chars)
+                    too_long[i] = True
         ragged = filled & (lengths != width)
         for i in np.flatnonzero(ragged & (lengths > width)):
             if not "".join(rows[i][width:]).strip():
@@ -212,7 +254,7 @@ class CsvFile:
                     for n in lengths[ragged]
                 ],
             )
-        keep = filled & ~ragged
+        keep = filled & ~ragged & ~too_long
         self.rows += int(filled.sum())
         self.ragged_rows += int(ragged.sum())
         kept = [rows[i] for i in np.flatnonzero(keep)] if not keep.all() else rows
@@ -404,12 +446,12 @@ class _Utf8Scan:
             return "cp1252"
         listed = ", ".join(f"line {line} byte {column} (0x{byte:02x})" for line, column, byte in self.places)
         more = f" and {self.invalid - len(self.places):,} more" if self.invalid > len(self.places) else ""
-        many = self.invalid != 1
+        bytes_are = f"{self.invalid:,} bytes that are" if self.invalid != 1 else "1 byte that is"
         raise FileUnreadable(
-            f"{name} is UTF-8 text except for {self.invalid:,} byte{'s' if many else ''} that {'are' if many else 'is'} "
-            f"not UTF-8, counting bytes from 1 at the start of each line: {listed}{more}; reading it as Windows-1252 "
-            "instead would garble its other accented letters, so correct those characters and save the file as UTF-8 "
-            "(in Excel: File > Save As > 'CSV UTF-8 (Comma delimited)')"
+            f"{name} is UTF-8 text except for {bytes_are} not UTF-8, counting bytes from 1 at the start of each "
+            f"line: {listed}{more}; reading it as Windows-1252 instead would garble its other accented letters, so "
+            "correct those characters and save the file as UTF-8 (in Excel: File > Save As > 'CSV UTF-8 (Comma "
+            "delimited)')"
         )
 
 

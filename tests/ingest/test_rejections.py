@@ -425,3 +425,51 @@ def test_a_file_with_a_utf8_byte_order_mark_is_never_read_as_windows_1252(city: 
     message = rejected(city, data).errors[0].message
     assert "values.csv is UTF-8 text except for 1 byte that is not UTF-8" in message
     assert "line 2 byte 29 (0xa0)" in message
+
+
+@pytest.mark.parametrize("chunk_rows", ["100000", "1000"], ids=["one-block", "field-longer-than-a-block"])
+@pytest.mark.parametrize("quoted", [False, True], ids=["unquoted", "quoted"])
+def test_a_200000_character_field_and_an_error_elsewhere_are_both_reported(
+    city: Engine, monkeypatch: pytest.MonkeyPatch, quoted: bool, chunk_rows: str
+) -> None:
+    monkeypatch.setenv("LOUIESTAT_INGEST_CHUNK_ROWS", chunk_rows)
+    get_settings.cache_clear()
+    note = "storm " * 33_333 + "xx"
+    assert len(note) == 200_000
+    field = f'"{note}"' if quoted else note
+    data = f"department,kpi,period,value,note\nhr,overtime_hours,2013-01,12,{field}\nhr,overtime_hours,2013-13,5,\n"
+    result = rejected(city, data)
+    shown = "storm " * 13 + "st… (200,000 characters)"
+    assert where(result) == [(2, "note", shown), (3, "period", "2013-13")]
+    assert result.errors[0].message == (
+        "this value is 200,000 characters long, more than the 10,000 a field may hold (LOUIESTAT_MAX_FIELD_CHARS); "
+        "shorten it, or check for a quote that opens a value and is never closed"
+    )
+    assert str(result.errors[0]) == f"line 2, column 'note': {result.errors[0].message} (value {shown!r})"
+
+
+def test_a_field_over_max_field_chars_is_refused_with_its_line_and_column_in_any_column(
+    city: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOUIESTAT_MAX_FIELD_CHARS", "20")
+    get_settings.cache_clear()
+    data = (
+        "department,kpi,period,value,note,entered_by\n"
+        f"hr,overtime_hours,2013-01,12,{'n' * 20},Pat\n"
+        f"hr,overtime_hours,2013-02,12,{'n' * 21},Pat\n"
+        f"hr,overtime_hours,2013-03,12,,{'p' * 30}\n"
+    )
+    result = rejected(city, data)
+    assert where(result) == [(3, "note", "n" * 21), (4, "entered_by", "p" * 30)]
+    assert result.errors[1].message.startswith("this value is 30 characters long, more than the 20 a field may hold")
+    assert (result.rows, result.rejected) == (3, 2)
+
+
+def test_an_error_message_quotes_at_most_80_characters_of_a_value(city: Engine) -> None:
+    title = "Senior analyst " * 30
+    result = rejected(city, f"department,position_id,title,posted_date,filled_date\nhr,P-1,{title},2013-01-02,\n",
+                      name="hiring.csv")
+    assert where(result) == [(2, "title", f"{title[:80]}… ({len(title)} characters)")]
+    long_header = "x" * 500
+    message = rejected(city, f"{long_header}\n1\n").errors[0].message
+    assert f"from its header ({'x' * 80}… (500 characters)); the header needs" in message

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine
 from louiestat.batches import close_batch, open_batch
 from louiestat.config import Settings, get_settings
 from louiestat.db.engine import write_transaction
+from louiestat.db.failures import ensure_writable
 from louiestat.ingest import validate
 from louiestat.ingest.catalog import Catalog
 from louiestat.errors import FileUnreadable, IrregularFile, UnknownKind
@@ -169,11 +170,13 @@ def _problems(log: ProblemLog) -> dict:
 
 @contextmanager
 def _transaction(engine: Engine, dry_run: bool) -> Iterator[Connection]:
-    """A write transaction (holding the write lock), or for a dry run a read that is always rolled back."""
+    """A write transaction (holding the write lock), or for a dry run a read that is always rolled back, once
+    the database has shown it would take the writes (EnvironmentFailure if not)."""
     if not dry_run:
         with write_transaction(engine) as conn:
             yield conn
         return
+    ensure_writable(engine)
     with engine.connect() as conn:
         try:
             yield conn

@@ -21,7 +21,7 @@ from louiestat.config import get_settings
 from louiestat.db.engine import make_engine
 from louiestat.db.failures import ensure_writable
 from louiestat.db.migrate import head_revision, upgrade_to_head
-from louiestat.errors import EnvironmentFailure
+from louiestat.errors import EnvironmentFailure, LockTimeout
 from louiestat.ingest import ingest
 from tests.conftest import DEFINITIONS, POSTGRES_URL, ROOT, snapshot
 
@@ -254,6 +254,26 @@ def test_ensure_writable_writes_nothing_and_passes_on_a_writable_database(engine
     before = snapshot(engine)
     ensure_writable(engine)
     assert snapshot(engine) == before
+
+
+def test_a_write_lock_held_longer_than_the_wait_is_a_lock_timeout(engine: Engine) -> None:
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:  # a short wait on the pooled connection the check will use
+        conn.exec_driver_sql("PRAGMA busy_timeout = 50" if sqlite else "SET lock_timeout = '50ms'")
+        conn.commit()
+    holder = make_engine(engine.url.render_as_string(hide_password=False))
+    with holder.connect().execution_options(louiestat_write=True) as other, other.begin():
+        if not sqlite:
+            other.execute(text("LOCK TABLE batches IN ACCESS EXCLUSIVE MODE"))
+        with pytest.raises(LockTimeout) as failure:
+            ensure_writable(engine)
+    holder.dispose()
+    where = f"database file {engine.url.database}" if sqlite else f"PostgreSQL database '{engine.url.database}' at "
+    assert str(failure.value).startswith(f"the {where}")
+    assert str(failure.value).endswith(
+        "stayed locked by another write for longer than the wait allowed, so nothing was written; try again when "
+        "the other upload or undo has finished"
+    )
 
 
 def test_a_database_at_an_unknown_schema_revision_says_which_and_what_to_do(engine: Engine, capsys) -> None:

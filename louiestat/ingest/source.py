@@ -36,6 +36,9 @@ LONG_FIELD = (
     "this value is {length:,} characters long, more than the {limit:,} a field may hold "
     "(LOUIESTAT_MAX_FIELD_CHARS); shorten it, or check for a quote that opens a value and is never closed"
 )
+_ESCAPED = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as ``surrogateescape`` decodes it
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+_LISTED_BYTES = 10  # bytes that are not UTF-8 listed by place; the rest are counted
 # The csv module stops a file at its first field over 128 KiB; fields are measured against max_field_chars
 # instead, row by row, so lift its limit.
 csv.field_size_limit(2**31 - 1)
@@ -131,10 +134,10 @@ class CsvFile:
                 for name in names:
                     filled |= (frame[name].str.strip() != "").to_numpy()
                 self.rows += int(filled.sum())
-                filled &= ~too_long
-                picked = frame.loc[filled, [names[self.header.index(c)] for c in columns]]
+                keep = filled & ~too_long
+                picked = frame.loc[keep, [names[self.header.index(c)] for c in columns]]
                 picked.columns = columns
-                yield Chunk(lines=lines[filled], frame=picked.reset_index(drop=True))
+                yield Chunk(lines=lines[keep], frame=picked.reset_index(drop=True))
         except pa.ArrowInvalid as exc:
             raise IrregularFile(str(exc)) from None
 
@@ -149,7 +152,9 @@ class CsvFile:
             too_long |= over
         return too_long
 
-    def _report_long(self, problems: ProblemLog, lines: np.ndarray, position: int, values: list[str], limit: int):
+    def _report_long(
+        self, problems: ProblemLog, lines: np.ndarray, position: int, values: list[str], limit: int
+    ) -> None:
         column = self.header[position] if position < len(self.header) and self.header[position] else None
         messages = [LONG_FIELD.format(length=len(v), limit=limit) for v in values]
         problems.add_rows(lines, column, np.asarray(values, dtype=object), messages)
@@ -380,8 +385,9 @@ def _fingerprint(data: BinaryIO, head: bytes, name: str, marked: str | None) -> 
     return digest.hexdigest(), size, encoding, quotes
 
 
-def _decode_utf16(decoder: codecs.IncrementalDecoder, block: bytes, offset: int, name: str, encoding: str,
-                  final: bool = False) -> None:
+def _decode_utf16(
+    decoder: codecs.IncrementalDecoder, block: bytes, offset: int, name: str, encoding: str, final: bool = False
+) -> None:
     try:
         decoder.decode(block, final)
     except UnicodeDecodeError as exc:
@@ -389,11 +395,6 @@ def _decode_utf16(decoder: codecs.IncrementalDecoder, block: bytes, offset: int,
             f"{name} reads as {encoding.upper()} text, but byte {offset + exc.start + 1:,} of the file is not part of "
             f"any UTF-16 character ({exc.reason}); {SAVE_AS_CSV}"
         ) from None
-
-
-_ESCAPED = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as ``surrogateescape`` decodes it
-_HIGH_BYTES = bytes(range(0x80, 0x100))
-_LISTED_BYTES = 10
 
 
 @dataclass

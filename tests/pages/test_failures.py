@@ -16,14 +16,18 @@ GOOD = b"department,kpi,period,value,note\nems,response_time,2016-06,12.5,Storm 
     [
         (
             "not a url",
-            "LOUIESTAT_DATABASE_URL 'not a url' is not a database URL LouieStat can use (Could not parse SQLAlchemy "
-            "URL from given URL string); set it to sqlite:///path/to/louiestat.db or "
-            "postgresql+psycopg://user@host:5432/dbname",
+            (
+                "LOUIESTAT_DATABASE_URL 'not a url' is not a database URL LouieStat can use (Could not parse "
+                "SQLAlchemy URL from given URL string); set it to sqlite:///path/to/louiestat.db or "
+                "postgresql+psycopg://user@host:5432/dbname"
+            ),
         ),
         (
             "postgresql+psycopg://127.0.0.1:1/louiestat",
-            "cannot reach the PostgreSQL server at 127.0.0.1:1 (the connection was refused); start the server, or "
-            "correct the host and port in LOUIESTAT_DATABASE_URL",
+            (
+                "cannot reach the PostgreSQL server at 127.0.0.1:1 (the connection was refused); start the server, "
+                "or correct the host and port in LOUIESTAT_DATABASE_URL"
+            ),
         ),
     ],
     ids=["garbage-url", "server-down"],
@@ -46,9 +50,11 @@ def test_the_upload_page_on_a_read_only_database_says_so_instead_of_offering_a_c
 
     assert not at.exception
     assert [e.value for e in at.error] == [
-        f"the database file {path} is read-only (its permissions or its folder's, a read-only disk, or mode=ro in "
-        "LOUIESTAT_DATABASE_URL), so nothing was written; make the file and its folder writable, or set "
-        "LOUIESTAT_DATABASE_URL to a writable copy"
+        (
+            f"the database file {path} is read-only (its permissions or its folder's, a read-only disk, or mode=ro "
+            "in LOUIESTAT_DATABASE_URL), so nothing was written; make the file and its folder writable, or set "
+            "LOUIESTAT_DATABASE_URL to a writable copy"
+        )
     ]
     assert not [b for b in at.button if b.label.startswith("Commit")]
 

@@ -34,9 +34,9 @@ def watch(engine: Engine) -> None:
 
     @event.listens_for(engine, "handle_error")
     def on_error(context: ExceptionContext) -> None:
-        if context.is_pre_ping:  # the pool reconnects by itself
-            return
         error, url = context.original_exception, engine.url
+        if context.is_pre_ping or not isinstance(error, engine.dialect.loaded_dbapi.Error):
+            return  # the pool reconnects by itself; a Python error is a bug
         if url.get_backend_name() == "sqlite":
             failure = _sqlite(error, url)
         else:
@@ -144,10 +144,9 @@ def migration_failed(url: URL, current: str | None, head: str, error: Exception)
 
 def from_os_error(error: OSError) -> EnvironmentFailure:
     """A file or folder that cannot be read or written."""
-    where = f" {error.filename}" if error.filename else ""
     return EnvironmentFailure(
-        f"cannot use{where} ({error.strerror or error}); check that the path exists and that you may read and "
-        "write there"
+        f"cannot use {error.filename or 'a file'} ({error.strerror or error}); check that the path exists, that "
+        "you may read and write there and that the disk has free space"
     )
 
 

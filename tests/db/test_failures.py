@@ -315,8 +315,8 @@ def test_a_failed_migration_changes_nothing_and_says_restore_a_backup(tmp_path: 
 def test_an_output_file_in_a_missing_folder_exits_3(engine: Engine, tmp_path: Path, capsys) -> None:
     out = tmp_path / "missing" / "values.csv"
     assert failing(["export", "values", "--out", str(out)], capsys) == (
-        f"cannot use {out} (No such file or directory); check that the path exists and that you may read and write "
-        "there"
+        f"cannot use {out} (No such file or directory); check that the path exists, that you may read and write "
+        "there and that the disk has free space"
     )
 
 

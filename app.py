@@ -3,6 +3,8 @@ thin script in louiestat/pages/."""
 
 import streamlit as st
 
+from louiestat.errors import EnvironmentFailure
+
 PAGES = "louiestat/pages"
 
 st.set_page_config(page_title="LouieStat", page_icon=":material/monitoring:", layout="wide")
@@ -20,4 +22,7 @@ navigation = st.navigation(
     },
     position="top",  # the full width for tables and charts, on a laptop or a projector
 )
-navigation.run()
+try:
+    navigation.run()
+except EnvironmentFailure as failure:  # the database or the machine failed: say what to do, not a traceback
+    st.error(str(failure), icon=":material/error:")

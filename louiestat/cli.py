@@ -1,6 +1,7 @@
 """``python -m louiestat``: the command line, each command a thin wrapper over a library call.
 
-Exit status: 0 done, 1 file rejected or change refused (nothing written), 2 usage error."""
+Exit status: 0 done, 1 file rejected or change refused (nothing written), 2 usage error, 3 the database or the
+machine failed (nothing written; the message names the cause and what to do)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from sqlalchemy import Engine
 
 from louiestat import batches, downloads, queries, views
 from louiestat.config import get_settings
+from louiestat.db import failures
 from louiestat.db.engine import engine_for
-from louiestat.errors import UndoRefused
+from louiestat.errors import EnvironmentFailure, UndoRefused
 from louiestat.db.migrate import upgrade_to_head
 from louiestat.export import export_csv
 from louiestat.ingest import KINDS, UploadResult, ingest
@@ -25,7 +27,7 @@ from metrics.scorecard import city_summary, department_summary
 
 SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
 SAMPLE_FILES = ("definitions.csv", "values.csv", "hiring.csv", "process_changes.csv")
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
 
 
 def _engine() -> Engine:
@@ -256,3 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         # The reader went away (`export values | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except (EnvironmentFailure, OSError) as error:
+        failure = failures.from_os_error(error) if isinstance(error, OSError) else error
+        print(f"error: {failure}", file=sys.stderr)
+        return EXIT_ENVIRONMENT

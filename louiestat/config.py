@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     )
     max_listed_errors: int = Field(10_000, ge=1, description="Errors listed per rejected file (all are counted).")
     ingest_chunk_rows: int = Field(100_000, ge=1_000, description="Rows read per chunk when streaming a CSV.")
+    max_field_chars: int = Field(
+        10_000, ge=1, description="Longest value (in characters) a CSV field may hold; longer ones are refused."
+    )
 
 
 @lru_cache(maxsize=1)

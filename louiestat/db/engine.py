@@ -8,18 +8,27 @@ from contextlib import contextmanager
 from functools import lru_cache
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.exc import ArgumentError
+
+from louiestat.db import failures
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 WRITE_LOCK_KEY = 0x4C53_5441  # PostgreSQL advisory lock id for LouieStat writes ("LSTA")
 
 
 def make_engine(url: str) -> Engine:
-    """A new engine for ``url``; SQLite connections get WAL, foreign keys and a busy timeout."""
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        _tune_sqlite(engine)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    """A new engine for ``url``; SQLite connections get WAL, foreign keys and a busy timeout. An unusable URL and
+    the engine's environment failures are raised as EnvironmentFailure (``db/failures.py``)."""
+    try:
+        if url.startswith("sqlite"):
+            engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+            _tune_sqlite(engine)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, ImportError, ValueError) as error:
+        raise failures.bad_url(url, error) from None
+    failures.watch(engine)
+    return engine
 
 
 @lru_cache(maxsize=8)

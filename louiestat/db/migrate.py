@@ -8,8 +8,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
+from louiestat.db import failures
 from louiestat.db.engine import write_transaction
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -33,10 +36,18 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade_to_head(engine: Engine) -> None:
-    """Create or upgrade the schema; does nothing when the database is already current."""
-    if current_revision(engine) == head_revision():
+    """Create or upgrade the schema; does nothing when the database is already current. A database at a revision
+    this code does not know, or an upgrade that fails, raises EnvironmentFailure (the upgrade is one transaction)."""
+    current, head = current_revision(engine), head_revision()
+    if current == head:
         return
     config = _config()
-    with write_transaction(engine) as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+    if current is not None and current not in known:
+        raise failures.unknown_revision(engine.url, current)
+    try:
+        with write_transaction(engine) as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+    except (CommandError, SQLAlchemyError) as error:
+        raise failures.migration_failed(engine.url, current, head, error) from error

@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 from louiestat.errors import UnknownKind
 from louiestat.ingest import plan, validate
 from louiestat.ingest.catalog import Catalog
-from louiestat.ingest.problems import ProblemLog
+from louiestat.ingest.problems import ProblemLog, quote
 from louiestat.ingest.source import Chunk
 from metrics.months import month_label
 
@@ -54,11 +54,11 @@ def _kpi_month(key: tuple, catalog: Catalog) -> str:
 
 
 def _position(key: tuple, catalog: Catalog) -> str:
-    return f"position '{key[1]}' of department '{catalog.departments.set_index('id').at[key[0], 'slug']}'"
+    return f"position '{quote(key[1])}' of department '{catalog.departments.set_index('id').at[key[0], 'slug']}'"
 
 
 def _definition(key: tuple, catalog: Catalog) -> str:
-    return f"KPI '{key[1]}' of department '{key[0]}'"
+    return f"KPI '{quote(key[1])}' of department '{quote(key[0])}'"
 
 
 KINDS: dict[str, Kind] = {
@@ -125,6 +125,6 @@ def detect_kind(header: list[str]) -> Kind:
         return KINDS["values"]
     expected = "; ".join(f"{k.name}: {', '.join(k.required)}" for k in KINDS.values())
     raise UnknownKind(
-        f"cannot tell what this file holds from its header ({', '.join(header)}); the header needs the columns of "
-        f"one kind — {expected}"
+        f"cannot tell what this file holds from its header ({quote(', '.join(header))}); the header needs the "
+        f"columns of one kind — {expected}"
     )

@@ -12,6 +12,15 @@ from pydantic import BaseModel
 
 Severity = Literal["error", "warning"]
 COLUMNS = ["line", "column", "value", "message", "severity"]
+QUOTED_CHARS = 80
+
+
+def quote(text: str) -> str:
+    """``text`` as a message shows a value from a file: whole up to 80 characters, else its start, an ellipsis
+    and its length, so one huge value never floods an error list."""
+    if len(text) <= QUOTED_CHARS:
+        return text
+    return f"{text[:QUOTED_CHARS]}… ({len(text):,} characters)"
 
 
 class Problem(BaseModel):
@@ -68,7 +77,9 @@ class ProblemLog:
         self.warning_count += len(frame) - errors
         room = self.limit - self._listed
         if room > 0:
-            kept = frame.iloc[:room]
+            kept = frame.iloc[:room].copy()
+            for name in ("column", "value"):
+                kept[name] = [quote(v) if isinstance(v, str) else v for v in kept[name]]
             self._frames.append(kept)
             self._listed += len(kept)
 

@@ -7,6 +7,7 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from pyarrow import csv as pa_csv
 
 from louiestat.errors import FileUnreadable, IrregularFile
@@ -30,6 +32,16 @@ _SIGNATURES = {
     b"%PDF": "a PDF document",
 }
 SAVE_AS_CSV = "open it in Excel and use File > Save As > 'CSV UTF-8 (Comma delimited)'"
+LONG_FIELD = (
+    "this value is {length:,} characters long, more than the {limit:,} a field may hold "
+    "(LOUIESTAT_MAX_FIELD_CHARS); shorten it, or check for a quote that opens a value and is never closed"
+)
+_ESCAPED = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as ``surrogateescape`` decodes it
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+_LISTED_BYTES = 10  # bytes that are not UTF-8 listed by place; the rest are counted
+# The csv module stops a file at its first field over 128 KiB; fields are measured against max_field_chars
+# instead, row by row, so lift its limit.
+csv.field_size_limit(2**31 - 1)
 
 
 @dataclass
@@ -70,8 +82,11 @@ class CsvFile:
         """How far through the file the reader is (0 to 1), for progress bars."""
         return min(self.data.tell() / self.size, 1.0) if self.size else 1.0
 
-    def chunks(self, columns: list[str], problems: ProblemLog, chunk_rows: int, exact: bool = False) -> Iterator[Chunk]:
-        """Stream the rows of ``columns`` in chunks, skipping blank lines.
+    def chunks(
+        self, columns: list[str], problems: ProblemLog, chunk_rows: int, max_field_chars: int, exact: bool = False
+    ) -> Iterator[Chunk]:
+        """Stream the rows of ``columns`` in chunks, skipping blank lines and refusing rows with a field longer
+        than ``max_field_chars`` (reported with its line and column).
 
         A file with quote characters is read by the exact reader (the csv module, strict about quoting: an
         unclosed quote or text after a closing quote is reported with its line). Others go to the fast reader
@@ -83,11 +98,13 @@ class CsvFile:
         self.lines_provisional = not exact
         self.data.seek(0)
         if exact:
-            yield from self._exact_chunks(columns, problems, chunk_rows)
+            yield from self._exact_chunks(columns, problems, chunk_rows, max_field_chars)
         else:
-            yield from self._fast_chunks(columns, chunk_rows)
+            yield from self._fast_chunks(columns, problems, chunk_rows, max_field_chars)
 
-    def _fast_chunks(self, columns: list[str], chunk_rows: int) -> Iterator[Chunk]:
+    def _fast_chunks(
+        self, columns: list[str], problems: ProblemLog, chunk_rows: int, max_field_chars: int
+    ) -> Iterator[Chunk]:
         width = len(self.header)
         names = [f"c{i}" for i in range(width)]
         encoding = {"utf-8-sig": "utf8", "utf-8": "utf8"}.get(self.encoding, self.encoding)
@@ -109,18 +126,38 @@ class CsvFile:
             )
             ordinal = 0
             for batch in reader:
+                lines = np.arange(ordinal, ordinal + batch.num_rows, dtype="int64") + 2
+                ordinal += batch.num_rows
+                too_long = self._long_fields(batch, lines, problems, max_field_chars)
                 frame = batch.to_pandas()
                 filled = np.zeros(len(frame), dtype=bool)
                 for name in names:
                     filled |= (frame[name].str.strip() != "").to_numpy()
-                lines = np.arange(ordinal, ordinal + len(frame), dtype="int64") + 2
-                ordinal += len(frame)
                 self.rows += int(filled.sum())
-                picked = frame.loc[filled, [names[self.header.index(c)] for c in columns]]
+                keep = filled & ~too_long
+                picked = frame.loc[keep, [names[self.header.index(c)] for c in columns]]
                 picked.columns = columns
-                yield Chunk(lines=lines[filled], frame=picked.reset_index(drop=True))
+                yield Chunk(lines=lines[keep], frame=picked.reset_index(drop=True))
         except pa.ArrowInvalid as exc:
             raise IrregularFile(str(exc)) from None
+
+    def _long_fields(self, batch: pa.RecordBatch, lines: np.ndarray, problems: ProblemLog, limit: int) -> np.ndarray:
+        """Rows of ``batch`` with a field over ``limit`` characters; each such field is reported."""
+        too_long = np.zeros(batch.num_rows, dtype=bool)
+        for position, column in enumerate(batch.columns):
+            if (pc.max(pc.binary_length(column)).as_py() or 0) <= limit:  # bytes >= characters: nothing is over
+                continue
+            over = pc.greater(pc.utf8_length(column), limit).to_numpy(zero_copy_only=False)
+            self._report_long(problems, lines[over], position, column.filter(over).to_pylist(), limit)
+            too_long |= over
+        return too_long
+
+    def _report_long(
+        self, problems: ProblemLog, lines: np.ndarray, position: int, values: list[str], limit: int
+    ) -> None:
+        column = self.header[position] if position < len(self.header) and self.header[position] else None
+        messages = [LONG_FIELD.format(length=len(v), limit=limit) for v in values]
+        problems.add_rows(lines, column, np.asarray(values, dtype=object), messages)
 
     def preview(self, rows: int = 10) -> pd.DataFrame:
         """The first ``rows`` data rows as text under the normalised header, to show before an upload."""
@@ -156,7 +193,9 @@ class CsvFile:
         table = np.asarray(starts, dtype="int64")
         return table[np.asarray(provisional, dtype="int64") - 1]
 
-    def _exact_chunks(self, columns: list[str], problems: ProblemLog, chunk_rows: int) -> Iterator[Chunk]:
+    def _exact_chunks(
+        self, columns: list[str], problems: ProblemLog, chunk_rows: int, max_field_chars: int
+    ) -> Iterator[Chunk]:
         text = io.TextIOWrapper(self.data, encoding=self.encoding, newline="")
         try:
             reader = csv.reader(text, delimiter=self.delimiter, strict=True)
@@ -170,14 +209,14 @@ class CsvFile:
                     rows.append(row)
                     ends.append(reader.line_num)
                     if len(rows) >= chunk_rows:
-                        yield self._chunk(rows, ends, last_line, columns, positions, problems)
+                        yield self._chunk(rows, ends, last_line, columns, positions, problems, max_field_chars)
                         last_line, rows, ends = ends[-1], [], []
             except csv.Error as exc:
                 problems.error(_quote_message(str(exc)), line=(ends[-1] if ends else last_line) + 1)
                 self.rows += 1
                 self.ragged_rows += 1
             if rows:
-                yield self._chunk(rows, ends, last_line, columns, positions, problems)
+                yield self._chunk(rows, ends, last_line, columns, positions, problems, max_field_chars)
         finally:
             text.detach()
 
@@ -189,13 +228,22 @@ class CsvFile:
         columns: list[str],
         positions: list[int],
         problems: ProblemLog,
+        max_field_chars: int,
     ) -> Chunk:
-        """Turn raw rows into a frame: drop blank ones, report ragged ones, keep each row's starting line."""
+        """Turn raw rows into a frame: drop blank ones, report ragged ones and fields over ``max_field_chars``,
+        keep each row's starting line."""
         width = len(self.header)
         ends_array = np.asarray(ends, dtype="int64")
         starts = np.concatenate(([last_line + 1], ends_array[:-1] + 1))
         lengths = np.fromiter(map(len, rows), dtype="int64", count=len(rows))
-        filled = np.fromiter(map(bool, map(str.strip, map("".join, rows))), dtype=bool, count=len(rows))
+        joined = list(map("".join, rows))
+        filled = np.fromiter(map(bool, map(str.strip, joined)), dtype=bool, count=len(rows))
+        too_long = np.zeros(len(rows), dtype=bool)
+        for i in np.flatnonzero(np.fromiter(map(len, joined), dtype="int64", count=len(rows)) > max_field_chars):
+            for position, value in enumerate(rows[i]):
+                if len(value) > max_field_chars:
+                    self._report_long(problems, starts[i : i + 1], position, [value], max_field_chars)
+                    too_long[i] = True
         ragged = filled & (lengths != width)
         for i in np.flatnonzero(ragged & (lengths > width)):
             if not "".join(rows[i][width:]).strip():
@@ -211,7 +259,7 @@ class CsvFile:
                     for n in lengths[ragged]
                 ],
             )
-        keep = filled & ~ragged
+        keep = filled & ~ragged & ~too_long
         self.rows += int(filled.sum())
         self.ragged_rows += int(ragged.sum())
         kept = [rows[i] for i in np.flatnonzero(keep)] if not keep.all() else rows
@@ -252,8 +300,9 @@ def open_csv(source: str | Path | bytes | BinaryIO, name: str | None = None) -> 
 def _inspect(data: BinaryIO, name: str, owns_data: bool) -> CsvFile:
     data.seek(0)
     head = data.read(_SNIFF_BYTES)
-    _refuse_binary(head, name)
-    sha256, size, encoding, quotes = _fingerprint(data, head, name)
+    marked = _encoding_by_marks(head)
+    _refuse_binary(head, name, marked)
+    sha256, size, encoding, quotes = _fingerprint(data, head, name, marked)
     data.seek(0)
     first_line = _first_line(data, encoding)
     if not first_line.strip():
@@ -275,54 +324,146 @@ def _inspect(data: BinaryIO, name: str, owns_data: bool) -> CsvFile:
     )
 
 
-def _refuse_binary(head: bytes, name: str) -> None:
+def _encoding_by_marks(head: bytes) -> str | None:
+    """The encoding a file's first bytes declare: a byte-order mark, or the NUL bytes of UTF-16 without one
+    (ASCII characters in UTF-16 have a NUL after them in little-endian, before them in big-endian)."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return
+        return "utf-16"
+    pairs = len(head) // 2
+    before, after = head[0 : 2 * pairs : 2].count(0), head[1 : 2 * pairs : 2].count(0)
+    if after > pairs // 2 and before <= after // 20:
+        return "utf-16-le"
+    if before > pairs // 2 and after <= before // 20:
+        return "utf-16-be"
+    return None
+
+
+def _refuse_binary(head: bytes, name: str, encoding: str | None) -> None:
     for signature, what in _SIGNATURES.items():
         if head.startswith(signature):
             raise FileUnreadable(f"{name} is {what}, not a CSV file; {SAVE_AS_CSV}")
-    if b"\x00" in head:
+    if b"\x00" in head and not (encoding or "").startswith("utf-16"):
         raise FileUnreadable(f"{name} is a binary file, not CSV text; {SAVE_AS_CSV}")
 
 
-def _fingerprint(data: BinaryIO, head: bytes, name: str) -> tuple[str, int, str, int]:
-    """Hash the whole file, count its quote bytes and choose its encoding: UTF-16 or UTF-8 by BOM, else UTF-8
-    if it all decodes, else Windows-1252 (what Excel writes for 'CSV (Comma delimited)' on Windows)."""
+def _fingerprint(data: BinaryIO, head: bytes, name: str, marked: str | None) -> tuple[str, int, str, int]:
+    """Hash the whole file, count its quote bytes and choose its encoding: the one its first bytes declare
+    (``_encoding_by_marks``), else UTF-8 when it all decodes, else Windows-1252 (what Excel writes for 'CSV
+    (Comma delimited)' on Windows) — but only when nothing in it is UTF-8 beyond ASCII: a UTF-8 file with a few
+    bad bytes is refused with their places rather than read with its other accented letters garbled."""
     digest = hashlib.sha256(head)
-    size = len(head)
-    quotes = 0
-    if head.startswith(codecs.BOM_UTF8):
-        encoding = "utf-8-sig"
-    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    else:
-        encoding = "utf-8"
-    decoder = codecs.getincrementaldecoder("utf-8")() if encoding == "utf-8" else None
-    block, lines = head, 1
+    size, quotes, lines = len(head), 0, 1
+    utf16 = (marked or "").startswith("utf-16")
+    utf8 = None if utf16 else _Utf8Scan()
+    decoder = codecs.getincrementaldecoder(marked)() if utf16 else None
+    block = head
     while block:
-        if encoding != "utf-16" and b"\x00" in block:
+        if not utf16 and b"\x00" in block:
             line = lines + block[: block.index(b"\x00")].count(b"\n")
             raise FileUnreadable(
                 f"{name} line {line} holds a NUL byte, so this is binary data, not CSV text; {SAVE_AS_CSV}"
             )
         lines += block.count(b"\n")
-        if decoder is not None:
-            try:
-                decoder.decode(block)
-            except UnicodeDecodeError:
-                decoder, encoding = None, "cp1252"
+        if utf8 is not None:
+            utf8.feed(block)
+        else:
+            _decode_utf16(decoder, block, size - len(block), name, marked)
         quotes += block.count(b'"')
         block = data.read(_BLOCK)
         digest.update(block)
         size += len(block)
-    if decoder is not None:
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            encoding = "cp1252"
+    if utf8 is not None:
+        utf8.feed(b"", final=True)
+        encoding = utf8.encoding(name, marked)
+    else:
+        _decode_utf16(decoder, b"", size, name, marked, final=True)
+        encoding = marked
     if encoding == "cp1252":
         _check_cp1252(data, name)
     return digest.hexdigest(), size, encoding, quotes
+
+
+def _decode_utf16(
+    decoder: codecs.IncrementalDecoder, block: bytes, offset: int, name: str, encoding: str, final: bool = False
+) -> None:
+    try:
+        decoder.decode(block, final)
+    except UnicodeDecodeError as exc:
+        raise FileUnreadable(
+            f"{name} reads as {encoding.upper()} text, but byte {offset + exc.start + 1:,} of the file is not part of "
+            f"any UTF-16 character ({exc.reason}); {SAVE_AS_CSV}"
+        ) from None
+
+
+@dataclass
+class _Utf8Scan:
+    """A pass over a file as UTF-8, block by block: whether it holds any character beyond ASCII, how many of
+    its bytes are not UTF-8, and the line and byte in the line (both from 1) of the first few of those."""
+
+    multibyte: bool = False
+    invalid: int = 0
+    places: list[tuple[int, int, int]] = field(default_factory=list)
+    _carry: bytes = b""
+    _offset: int = 0
+    _line: int = 1
+    _line_start: int = 0
+
+    def feed(self, block: bytes, final: bool = False) -> None:
+        data = self._carry + block
+        cut = len(data) if final else len(data) - _utf8_tail(data)
+        data, self._carry = data[:cut], data[cut:]
+        try:
+            # A character of 2 to 4 bytes decodes to 1, so fewer characters than bytes means multi-byte UTF-8.
+            self.multibyte |= len(data.decode("utf-8")) < len(data)
+        except UnicodeDecodeError:
+            self._count_invalid(data, data.decode("utf-8", "surrogateescape"))
+        newline = data.rfind(b"\n")
+        if newline >= 0:
+            self._line += data.count(b"\n")
+            self._line_start = self._offset + newline + 1
+        self._offset += len(data)
+
+    def _count_invalid(self, data: bytes, text: str) -> None:
+        room = _LISTED_BYTES - len(self.places)
+        for match in itertools.islice(_ESCAPED.finditer(text), max(room, 0)):
+            at = len(text[: match.start()].encode("utf-8", "surrogateescape"))
+            newline = data.rfind(b"\n", 0, at)
+            column = at - newline if newline >= 0 else self._offset + at - self._line_start + 1
+            self.places.append((self._line + data.count(b"\n", 0, at), column, data[at]))
+        if len(text) < len(data):
+            self.multibyte = True
+            self.invalid += _ESCAPED.subn("", text)[1]
+        else:  # no multi-byte character here, so every byte from 0x80 up is one that is not UTF-8
+            self.invalid += len(data) - len(data.translate(None, _HIGH_BYTES))
+
+    def encoding(self, name: str, marked: str | None) -> str:
+        """``utf-8`` (or ``utf-8-sig``) when every byte decodes, ``cp1252`` when nothing beyond ASCII is UTF-8;
+        otherwise FileUnreadable listing the bytes that are not UTF-8."""
+        if not self.invalid:
+            return marked or "utf-8"
+        if not (self.multibyte or marked):
+            return "cp1252"
+        listed = ", ".join(f"line {line} byte {column} (0x{byte:02x})" for line, column, byte in self.places)
+        more = f" and {self.invalid - len(self.places):,} more" if self.invalid > len(self.places) else ""
+        bytes_are = f"{self.invalid:,} bytes that are" if self.invalid != 1 else "1 byte that is"
+        raise FileUnreadable(
+            f"{name} is UTF-8 text except for {bytes_are} not UTF-8, counting bytes from 1 at the start of each "
+            f"line: {listed}{more}; reading it as Windows-1252 instead would garble its other accented letters, so "
+            "correct those characters and save the file as UTF-8 (in Excel: File > Save As > 'CSV UTF-8 (Comma "
+            "delimited)')"
+        )
+
+
+def _utf8_tail(data: bytes) -> int:
+    """How many bytes at the end of ``data`` start a UTF-8 character that the next block completes."""
+    for back in range(1, min(3, len(data)) + 1):
+        byte = data[-back]
+        if byte & 0xC0 != 0x80:
+            width = 2 if 0xC0 <= byte < 0xE0 else 3 if 0xE0 <= byte < 0xF0 else 4 if 0xF0 <= byte < 0xF8 else 1
+            return back if width > back else 0
+    return 0
 
 
 def _check_cp1252(data: BinaryIO, name: str) -> None:

@@ -14,14 +14,15 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, Engine
 
 from louiestat.batches import close_batch, open_batch
-from louiestat.config import get_settings
+from louiestat.config import Settings, get_settings
 from louiestat.db.engine import write_transaction
+from louiestat.db.failures import ensure_writable
 from louiestat.ingest import validate
 from louiestat.ingest.catalog import Catalog
 from louiestat.errors import FileUnreadable, IrregularFile, UnknownKind
 from louiestat.ingest.kinds import KINDS, Kind, KindName, detect_kind
 from louiestat.ingest.plan import Correction
-from louiestat.ingest.problems import Problem, ProblemLog
+from louiestat.ingest.problems import Problem, ProblemLog, quote
 from louiestat.ingest.source import CsvFile, open_csv
 
 Progress = Callable[[float, str], None]
@@ -116,7 +117,7 @@ def ingest(
         try:
             with _transaction(engine, dry_run) as conn:
                 catalog = Catalog.load(conn)
-                rows = _read_rows(csv_file, chosen, catalog, log, settings.ingest_chunk_rows, progress)
+                rows = _read_rows(csv_file, chosen, catalog, log, settings, progress)
                 result.rows, result.rejected = csv_file.rows, csv_file.rows - len(rows)
                 if rows.empty and not log.has_errors:
                     log.error("the file has a header but no data rows; add one row per value below the header")
@@ -169,11 +170,13 @@ def _problems(log: ProblemLog) -> dict:
 
 @contextmanager
 def _transaction(engine: Engine, dry_run: bool) -> Iterator[Connection]:
-    """A write transaction (holding the write lock), or for a dry run a read that is always rolled back."""
+    """A write transaction (holding the write lock), or for a dry run a read that is always rolled back, once
+    the database has shown it would take the writes (EnvironmentFailure if not)."""
     if not dry_run:
         with write_transaction(engine) as conn:
             yield conn
         return
+    ensure_writable(engine)
     with engine.connect() as conn:
         try:
             yield conn
@@ -185,12 +188,14 @@ def _check_header(csv_file: CsvFile, kind: Kind, log: ProblemLog) -> bool:
     """Missing required columns and repeated ones are errors; unknown ones are ignored with a warning."""
     header = csv_file.header
     for name in {h for h in header if h and header.count(h) > 1}:
-        log.error(f"column '{name}' appears {header.count(name)} times in the header; keep one", line=1, column=name)
+        log.error(
+            f"column '{quote(name)}' appears {header.count(name)} times in the header; keep one", line=1, column=name
+        )
     unknown = [h for h in header if h and h not in kind.columns]
     for name in kind.required:
         if name not in header:
             close = difflib.get_close_matches(name, unknown, n=1, cutoff=0.6)
-            hint = f" (is '{close[0]}' meant to be '{name}'?)" if close else ""
+            hint = f" (is '{quote(close[0])}' meant to be '{name}'?)" if close else ""
             log.error(
                 f"missing required column '{name}'{hint}; a {kind.name} file needs the columns "
                 f"{', '.join(kind.required)} and may have {', '.join(kind.optional)}",
@@ -198,14 +203,14 @@ def _check_header(csv_file: CsvFile, kind: Kind, log: ProblemLog) -> bool:
                 column=name,
             )
     for name in unknown:
-        log.warning(f"column '{name}' is not part of a {kind.name} file and is ignored", line=1, column=name)
+        log.warning(f"column '{quote(name)}' is not part of a {kind.name} file and is ignored", line=1, column=name)
     if "" in header:
         log.warning("a column without a name in the header is ignored", line=1)
     return not log.has_errors
 
 
 def _read_rows(
-    csv_file: CsvFile, kind: Kind, catalog: Catalog, log: ProblemLog, chunk_rows: int, progress: Progress | None
+    csv_file: CsvFile, kind: Kind, catalog: Catalog, log: ProblemLog, settings: Settings, progress: Progress | None
 ) -> pd.DataFrame:
     """Every valid row of the file, read and checked chunk by chunk, with duplicates across chunks reported.
 
@@ -213,10 +218,10 @@ def _read_rows(
     again with the exact one, which reports them."""
     mark = log.mark()
     try:
-        rows = _validated_rows(csv_file, kind, catalog, log, chunk_rows, progress, exact=False)
+        rows = _validated_rows(csv_file, kind, catalog, log, settings, progress, exact=False)
     except IrregularFile:
         log.rollback(mark)
-        rows = _validated_rows(csv_file, kind, catalog, log, chunk_rows, progress, exact=True)
+        rows = _validated_rows(csv_file, kind, catalog, log, settings, progress, exact=True)
     if csv_file.lines_provisional and log.error_count + log.warning_count > mark[2] + mark[3]:
         log.relocate(mark, csv_file.exact_lines)
     return rows
@@ -227,13 +232,13 @@ def _validated_rows(
     kind: Kind,
     catalog: Catalog,
     log: ProblemLog,
-    chunk_rows: int,
+    settings: Settings,
     progress: Progress | None,
     exact: bool,
 ) -> pd.DataFrame:
     columns = [c for c in kind.columns if c in csv_file.header]
     parts = []
-    for chunk in csv_file.chunks(columns, log, chunk_rows, exact=exact):
+    for chunk in csv_file.chunks(columns, log, settings.ingest_chunk_rows, settings.max_field_chars, exact=exact):
         parts.append(kind.validate(chunk, catalog, log))
         if progress:
             progress(0.8 * csv_file.fraction_read, "reading")

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from louiestat.ingest.catalog import Catalog
 from louiestat.ingest.dates import parse_periods
 from louiestat.ingest.numbers import parse_numbers
-from louiestat.ingest.problems import ProblemLog
+from louiestat.ingest.problems import ProblemLog, quote
 from louiestat.ingest.schemas import HiringRecord, KpiDefinition, range_text, valid_ranges
 from louiestat.ingest.source import Chunk
 from metrics.frames import SUM_UNITS
@@ -199,7 +199,7 @@ def check_department_names(rows: pd.DataFrame, catalog: Catalog, log: ProblemLog
         expected=first[conflict]
     ).itertuples(index=False):
         log.error(
-            f"department '{slug}' is named '{expected}' on an earlier line; use one name per department",
+            f"department '{quote(slug)}' is named '{quote(expected)}' on an earlier line; use one name per department",
             line=line,
             column="department_name",
             value=name,

@@ -20,7 +20,14 @@ TEMPLATE_LABELS = {
     "hiring": "Hiring records",
     "process_changes": "Process changes",
 }
-ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "cp1252": "Windows-1252", "utf-16": "UTF-16"}
+ENCODINGS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 with BOM",
+    "cp1252": "Windows-1252",
+    "utf-16": "UTF-16",
+    "utf-16-le": "UTF-16 (little-endian, no BOM)",
+    "utf-16-be": "UTF-16 (big-endian, no BOM)",
+}
 
 
 def render() -> None:

@@ -395,3 +395,81 @@ def test_a_title_longer_than_the_database_holds_is_refused_in_the_dry_run_too(ci
         result = rejected(city, data, name="hiring.csv", dry_run=dry_run)
         assert where(result)[0][:2] == (2, "title")
         assert "at most 300 characters" in result.errors[0].message, result.errors[0].message
+
+
+def test_a_utf8_file_with_one_bad_byte_is_refused_naming_its_line_and_byte(city: Engine) -> None:
+    data = (HEADER.replace("value", "value,note") + "hr,overtime_hours,2013-01,12,Zoë\n").encode()
+    data += b"hr,overtime_hours,2013-02,12,Caf\xe9\n"
+    result = rejected(city, data, name="march.csv")
+    assert where(result) == [(None, None, None)]
+    assert result.errors[0].message == (
+        "march.csv is UTF-8 text except for 1 byte that is not UTF-8, counting bytes from 1 at the start of each "
+        "line: line 3 byte 33 (0xe9); reading it as Windows-1252 instead would garble its other accented letters, "
+        "so correct those characters and save the file as UTF-8 (in Excel: File > Save As > 'CSV UTF-8 (Comma "
+        "delimited)')"
+    )
+
+
+def test_bad_utf8_bytes_are_listed_up_to_ten_then_counted(city: Engine) -> None:
+    rows = "".join(f"hr,overtime_hours,2013-{m:02d},12,Zoë\n" for m in range(1, 13)).encode()
+    data = HEADER.replace("value", "value,note").encode() + rows.replace(b"\xc3\xab\n", b"\xeb\n", 12)
+    data = data.replace(b"\xeb\n", b"\xc3\xab\n", 1)  # line 2 keeps its ë: the file is UTF-8 with damage
+    message = rejected(city, data).errors[0].message
+    listed = ", ".join(f"line {line} byte 32 (0xeb)" for line in range(3, 13))
+    assert "values.csv is UTF-8 text except for 11 bytes that are not UTF-8" in message
+    assert f"of each line: {listed} and 1 more; reading it as Windows-1252" in message
+
+
+def test_a_file_with_a_utf8_byte_order_mark_is_never_read_as_windows_1252(city: Engine) -> None:
+    data = b"\xef\xbb\xbf" + HEADER.encode() + b"hr,overtime_hours,2013-01,12\xa0\n"
+    message = rejected(city, data).errors[0].message
+    assert "values.csv is UTF-8 text except for 1 byte that is not UTF-8" in message
+    assert "line 2 byte 29 (0xa0)" in message
+
+
+@pytest.mark.parametrize("chunk_rows", ["100000", "1000"], ids=["one-block", "field-longer-than-a-block"])
+@pytest.mark.parametrize("quoted", [False, True], ids=["unquoted", "quoted"])
+def test_a_200000_character_field_and_an_error_elsewhere_are_both_reported(
+    city: Engine, monkeypatch: pytest.MonkeyPatch, quoted: bool, chunk_rows: str
+) -> None:
+    monkeypatch.setenv("LOUIESTAT_INGEST_CHUNK_ROWS", chunk_rows)
+    get_settings.cache_clear()
+    note = "storm " * 33_333 + "xx"
+    assert len(note) == 200_000
+    field = f'"{note}"' if quoted else note
+    data = f"department,kpi,period,value,note\nhr,overtime_hours,2013-01,12,{field}\nhr,overtime_hours,2013-13,5,\n"
+    result = rejected(city, data)
+    shown = "storm " * 13 + "st… (200,000 characters)"
+    assert where(result) == [(2, "note", shown), (3, "period", "2013-13")]
+    assert result.errors[0].message == (
+        "this value is 200,000 characters long, more than the 10,000 a field may hold (LOUIESTAT_MAX_FIELD_CHARS); "
+        "shorten it, or check for a quote that opens a value and is never closed"
+    )
+    assert str(result.errors[0]) == f"line 2, column 'note': {result.errors[0].message} (value {shown!r})"
+
+
+def test_a_field_over_max_field_chars_is_refused_with_its_line_and_column_in_any_column(
+    city: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOUIESTAT_MAX_FIELD_CHARS", "20")
+    get_settings.cache_clear()
+    data = (
+        "department,kpi,period,value,note,entered_by\n"
+        f"hr,overtime_hours,2013-01,12,{'n' * 20},Pat\n"
+        f"hr,overtime_hours,2013-02,12,{'n' * 21},Pat\n"
+        f"hr,overtime_hours,2013-03,12,,{'p' * 30}\n"
+    )
+    result = rejected(city, data)
+    assert where(result) == [(3, "note", "n" * 21), (4, "entered_by", "p" * 30)]
+    assert result.errors[1].message.startswith("this value is 30 characters long, more than the 20 a field may hold")
+    assert (result.rows, result.rejected) == (3, 2)
+
+
+def test_an_error_message_quotes_at_most_80_characters_of_a_value(city: Engine) -> None:
+    title = "Senior analyst " * 30
+    result = rejected(city, f"department,position_id,title,posted_date,filled_date\nhr,P-1,{title},2013-01-02,\n",
+                      name="hiring.csv")
+    assert where(result) == [(2, "title", f"{title[:80]}… ({len(title)} characters)")]
+    long_header = "x" * 500
+    message = rejected(city, f"{long_header}\n1\n").errors[0].message
+    assert f"from its header ({'x' * 80}… (500 characters)); the header needs" in message

@@ -191,3 +191,35 @@ def test_an_uploaded_file_object_is_read_under_its_own_name_and_fingerprinted(ci
     with city.connect() as conn:
         recorded = conn.execute(select(Batch.source, Batch.sha256).where(Batch.id == result.batch_id)).one()
     assert tuple(recorded) == ("March KPIs.csv", hashlib.sha256(data).hexdigest())
+
+
+def test_utf16_without_a_byte_order_mark_loads_in_either_byte_order(city: Engine) -> None:
+    text = "department,kpi,period,value,note\nhr,overtime_hours,2013-01,12,Zoë\nems,response_time,2013-01,8.5,\n"
+    for encoding in ("utf-16-le", "utf-16-be"):
+        data = text.replace("2013-01", "2013-02" if encoding == "utf-16-be" else "2013-01").encode(encoding)
+        assert data[:2] not in (b"\xff\xfe", b"\xfe\xff")
+        result = committed(city, data)
+        assert (result.encoding, result.delimiter, result.new) == (encoding, ",", 2)
+    assert stored(city) == {
+        ("overtime_hours", "2013-01"): (12.0, "Zoë"),
+        ("response_time", "2013-01"): (8.5, None),
+        ("overtime_hours", "2013-02"): (12.0, "Zoë"),
+        ("response_time", "2013-02"): (8.5, None),
+    }
+
+
+def test_a_windows_1252_file_longer_than_a_read_block_is_read_as_windows_1252(city: Engine) -> None:
+    rows = "".join(f"hr,overtime_hours,{1990 + i // 12}-{i % 12 + 1:02d},{i},Café {'é' * 3000}\n" for i in range(400))
+    data = ("department,kpi,period,value,note\n" + rows).encode("cp1252")
+    assert len(data) > 1 << 20
+    result = committed(city, data)
+    assert (result.encoding, result.new) == ("cp1252", 400)
+    assert stored(city)[("overtime_hours", "1990-01")] == (0.0, "Café " + "é" * 3000)
+
+
+def test_a_character_split_between_the_sniffed_head_and_the_next_block_is_still_utf8() -> None:
+    prefix = b"a,b\n1," + b"x" * 8185
+    data = prefix + "ë".encode() + b"\n"
+    assert data[8191:8193] == b"\xc3\xab", "the head read first is 8,192 bytes: ë's two bytes straddle its end"
+    with open_csv(data, "f.csv") as csv_file:
+        assert csv_file.encoding == "utf-8"

@@ -75,3 +75,15 @@ def open_page(city_url: str) -> Callable[..., AppTest]:
 def open_empty_page(empty_url: str) -> Callable[..., AppTest]:
     """Run the app on an empty database."""
     return _runner()
+
+
+@pytest.fixture
+def open_page_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Callable[..., AppTest]]]:
+    """``open_page_on(url)``: run the app on the database at ``url``, which may be broken or read-only."""
+
+    def on(url: str) -> Callable[..., AppTest]:
+        _use(url, monkeypatch)
+        return _runner()
+
+    yield on
+    get_settings.cache_clear()

@@ -1,6 +1,7 @@
 """``python -m louiestat``: the command line, each command a thin wrapper over a library call.
 
-Exit status: 0 done, 1 file rejected or change refused (nothing written), 2 usage error."""
+Exit status: 0 done, 1 file rejected or change refused (nothing written), 2 usage error, 3 the database could
+not do it (another write held the write lock too long; nothing written)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from sqlalchemy import Engine
 from louiestat import batches, downloads, queries, views
 from louiestat.config import get_settings
 from louiestat.db.engine import engine_for
-from louiestat.errors import UndoRefused
+from louiestat.errors import EnvironmentFailure, UndoRefused
 from louiestat.db.migrate import upgrade_to_head
 from louiestat.export import export_csv
 from louiestat.ingest import KINDS, UploadResult, ingest
@@ -25,7 +26,14 @@ from metrics.scorecard import city_summary, department_summary
 
 SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
 SAMPLE_FILES = ("definitions.csv", "values.csv", "hiring.csv", "process_changes.csv")
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
+
+
+def _say_waiting(message: str) -> None:
+    """Tell the person at the terminal that a write waits for another (the ``on_wait`` of writes)."""
+    from tqdm import tqdm
+
+    tqdm.write(message, file=sys.stderr)  # above a progress bar when there is one
 
 
 def _engine() -> Engine:
@@ -73,7 +81,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         return EXIT_OK
     status = EXIT_OK
     for name in SAMPLE_FILES:
-        result = ingest(engine, SAMPLE_DATA / name, actor=args.user)
+        result = ingest(engine, SAMPLE_DATA / name, actor=args.user, on_wait=_say_waiting)
         _print_result(result, as_json=False)
         status = max(status, EXIT_REJECTED if result.status == "rejected" else EXIT_OK)
     return status
@@ -87,7 +95,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     progress, close = _progress_bar(sys.stderr.isatty() and not args.json)
     try:
-        result = ingest(_engine(), path, kind=args.kind, dry_run=args.dry_run, actor=args.user, progress=progress)
+        result = ingest(
+            _engine(), path, kind=args.kind, dry_run=args.dry_run, actor=args.user, progress=progress,
+            on_wait=_say_waiting,
+        )
     finally:
         close()
     _print_result(result, args.json)
@@ -124,7 +135,7 @@ def cmd_batches(args: argparse.Namespace) -> int:
 def cmd_undo(args: argparse.Namespace) -> int:
     """Undo a committed batch, restoring the values it replaced."""
     try:
-        result = batches.undo_batch(_engine(), args.batch_id, actor=args.user)
+        result = batches.undo_batch(_engine(), args.batch_id, actor=args.user, on_wait=_say_waiting)
     except UndoRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REJECTED
@@ -252,6 +263,9 @@ def main(argv: list[str] | None = None) -> int:
     args.user = args.user or get_settings().user
     try:
         return args.func(args)
+    except EnvironmentFailure as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
     except BrokenPipeError:
         # The reader went away (`export values | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     )
     max_listed_errors: int = Field(10_000, ge=1, description="Errors listed per rejected file (all are counted).")
     ingest_chunk_rows: int = Field(100_000, ge=1_000, description="Rows read per chunk when streaming a CSV.")
+    lock_wait_seconds: float = Field(
+        120, ge=0, description="How long a write waits for another to finish before giving up, writing nothing."
+    )
+    statement_timeout_seconds: float | None = Field(
+        None, gt=0, description="PostgreSQL cancels a statement running longer than this (no limit when unset)."
+    )
 
 
 @lru_cache(maxsize=1)

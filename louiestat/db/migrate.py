@@ -37,6 +37,6 @@ def upgrade_to_head(engine: Engine) -> None:
     if current_revision(engine) == head_revision():
         return
     config = _config()
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, doing="schema upgrade") as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")

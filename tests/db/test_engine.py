@@ -11,7 +11,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 
 from louiestat.config import Settings, get_settings
-from louiestat.db.engine import SQLITE_BUSY_TIMEOUT_MS, WRITE_LOCK_KEY, engine_for, make_engine, write_transaction
+from louiestat.db.engine import SQLITE_BUSY_TIMEOUT_MS, engine_for, make_engine, write_transaction
+from louiestat.db.write_lock import WRITE_LOCK_KEY
 from louiestat.db.migrate import upgrade_to_head
 from tests.conftest import snapshot
 
@@ -89,16 +90,17 @@ def test_a_sqlite_write_transaction_holds_the_write_lock_from_its_start(sqlite_e
 
 
 @pytest.mark.postgres
-def test_a_postgres_write_transaction_holds_the_advisory_write_lock(postgres_url: str) -> None:
+def test_a_postgres_write_transaction_holds_the_advisory_write_lock_of_its_schema(postgres_url: str) -> None:
     engine = make_engine(postgres_url)
+    try_lock = text("SELECT pg_try_advisory_xact_lock(:k, hashtext(:schema))")
     try:
         with engine.connect() as other:
+            schema = other.execute(text("SELECT current_schema()")).scalar_one()
             with write_transaction(engine):
-                assert (
-                    other.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY}).scalar() is False
-                )
+                assert other.execute(try_lock, {"k": WRITE_LOCK_KEY, "schema": schema}).scalar() is False
+                assert other.execute(try_lock, {"k": WRITE_LOCK_KEY, "schema": "another"}).scalar() is True
             other.rollback()
-            assert other.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY}).scalar() is True
+            assert other.execute(try_lock, {"k": WRITE_LOCK_KEY, "schema": schema}).scalar() is True
             other.rollback()
     finally:
         engine.dispose()

@@ -21,11 +21,11 @@ from sqlalchemy import create_engine, make_url, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.ingest import write_files  # noqa: E402
-from louiestat.batches import undo_batch  # noqa: E402
-from louiestat.db.engine import make_engine  # noqa: E402
-from louiestat.db.migrate import upgrade_to_head  # noqa: E402
-from louiestat.ingest import ingest  # noqa: E402
+from benchmarks.ingest import write_files
+from louiestat.batches import undo_batch
+from louiestat.db.engine import make_engine
+from louiestat.db.migrate import upgrade_to_head
+from louiestat.ingest import ingest
 
 
 def write_correction(values: Path, correction: Path) -> None:

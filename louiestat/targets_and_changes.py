@@ -13,8 +13,8 @@ from sqlalchemy import Connection, Engine
 
 from louiestat.batches import close_batch, open_batch
 from louiestat.db.engine import write_transaction
-from louiestat.db.write_lock import OnWait
 from louiestat.db.versioned import PROCESS_CHANGES, TARGETS, Versioned, apply_diff, diff_rows
+from louiestat.db.write_lock import OnWait
 from louiestat.ingest.catalog import Catalog
 from louiestat.ingest.dates import parse_periods
 from louiestat.ingest.numbers import parse_numbers

@@ -16,8 +16,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from louiestat.config import Settings, get_settings
 from louiestat.db.engine import SQLITE_BUSY_TIMEOUT_MS, engine_for, make_engine, write_transaction
-from louiestat.db.write_lock import WRITE_LOCK_KEY
 from louiestat.db.migrate import upgrade_to_head
+from louiestat.db.write_lock import WRITE_LOCK_KEY
 from tests.conftest import ROOT, snapshot
 
 BATCH = (
@@ -137,9 +137,11 @@ def test_postgres_statements_have_no_timeout_unless_one_is_set(postgres_url: str
     assert show(postgres_url, "statement_timeout") == "500ms"
     engine = make_engine(postgres_url)
     try:
-        with pytest.raises(OperationalError, match="canceling statement due to statement timeout"):
-            with engine.connect() as conn:
-                conn.execute(text("SELECT pg_sleep(2)"))
+        with (
+            pytest.raises(OperationalError, match="canceling statement due to statement timeout"),
+            engine.connect() as conn,
+        ):
+            conn.execute(text("SELECT pg_sleep(2)"))
     finally:
         engine.dispose()
         get_settings.cache_clear()

@@ -4,7 +4,6 @@ take the database's write lock up front so concurrent writes queue, say whom the
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -13,7 +12,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 
 from louiestat.config import get_settings
 from louiestat.db import write_lock
-from louiestat.db.write_lock import OnWait, Writer
+from louiestat.db.write_lock import OnWait
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # How often PostgreSQL checks, while a statement runs, that its client is still there (PostgreSQL 14 and later).
@@ -83,13 +82,13 @@ def write_transaction(
     advisory transaction lock), so two writes never interleave and a reader never sees half a file. While
     another write holds it, ``on_wait`` is told whose (``doing`` and ``actor`` are what this one tells others),
     and after ``LOUIESTAT_LOCK_WAIT_SECONDS`` it raises ``LockTimeout``, having written nothing."""
-    writer = Writer(doing, actor or get_settings().user, dt.datetime.now())
+    actor = actor or get_settings().user
     with engine.connect() as conn:
         if conn.dialect.name == "sqlite":
-            write_lock.take(conn, writer, on_wait)
+            write_lock.take(conn, doing, actor, on_wait)
         with conn.begin():
             if conn.dialect.name == "postgresql":
-                write_lock.take(conn, writer, on_wait)
+                write_lock.take(conn, doing, actor, on_wait)
             try:
                 yield conn
             finally:

@@ -52,10 +52,12 @@ class Writer:
         return f"{batch}started {when} by {self.actor}"
 
     def encode(self) -> str:
+        """The announcement: fields joined by ``|``, the actor last (it may hold one)."""
         return "|".join((_PREFIX, self.doing, str(self.batch_id or ""), str(int(self.started.timestamp())), self.actor))
 
     @classmethod
     def decode(cls, announced: str | None) -> Writer | None:
+        """The writer an announcement names; None for anything else (nothing, another program's name)."""
         parts = (announced or "").split("|", 4)
         if len(parts) != 5 or parts[0] != _PREFIX or not parts[3].isdigit():
             return None
@@ -83,14 +85,14 @@ def _gave_up(writer: Writer | None, seconds: float) -> str:
     )
 
 
-def take(conn: Connection, writer: Writer, on_wait: OnWait | None) -> None:
-    """Take the write lock for ``conn``'s transaction and announce ``writer`` as its holder.
+def take(conn: Connection, doing: str, actor: str, on_wait: OnWait | None) -> None:
+    """Take the write lock for ``conn``'s transaction and announce its holder (``actor``, ``doing`` what).
 
     The lock is tried once without waiting; while another writer holds it, ``on_wait`` is told who (again
     whenever the holder changes) and it is tried again until the configured wait has passed."""
     if not _try_lock(conn, 0):
         _wait(conn, on_wait)
-    conn.info[_ANNOUNCED] = writer
+    writer = conn.info[_ANNOUNCED] = Writer(doing, actor, dt.datetime.now())
     _announce(conn, writer)
 
 

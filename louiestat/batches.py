@@ -7,9 +7,10 @@ import pandas as pd
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
-from louiestat.db import bulk, versioned
+from louiestat.db import bulk, versioned, write_lock
 from louiestat.errors import UndoRefused
 from louiestat.db.engine import write_transaction
+from louiestat.db.write_lock import OnWait
 from louiestat.db.models import Batch, utcnow
 
 
@@ -27,10 +28,13 @@ class UndoResult(BaseModel):
 
 
 def open_batch(conn: Connection, *, kind: str, source: str, actor: str, sha256: str | None = None) -> int:
-    """Start recording a change; returns the batch id that every written row will carry."""
-    return conn.execute(
+    """Start recording a change; returns the batch id that every written row will carry (and that writers
+    waiting for the write lock are told)."""
+    batch_id = conn.execute(
         insert(Batch).values(kind=kind, source=source[:500], sha256=sha256, actor=actor[:200], created_at=utcnow())
     ).inserted_primary_key[0]
+    write_lock.announce_batch(conn, batch_id)
+    return batch_id
 
 
 def close_batch(conn: Connection, batch_id: int, **counts: int) -> None:
@@ -38,9 +42,10 @@ def close_batch(conn: Connection, batch_id: int, **counts: int) -> None:
     conn.execute(update(Batch).where(Batch.id == batch_id).values(**counts))
 
 
-def undo_batch(engine: Engine, batch_id: int, actor: str) -> UndoResult:
-    """Undo a committed batch in one transaction, refusing when later batches changed or built on its rows."""
-    with write_transaction(engine) as conn:
+def undo_batch(engine: Engine, batch_id: int, actor: str, on_wait: OnWait | None = None) -> UndoResult:
+    """Undo a committed batch in one transaction, refusing when later batches changed or built on its rows;
+    ``on_wait`` is told when it waits for another write to finish."""
+    with write_transaction(engine, doing="undo", actor=actor, on_wait=on_wait) as conn:
         batch = conn.execute(select(Batch).where(Batch.id == batch_id)).one_or_none()
         if batch is None:
             raise UndoRefused(f"there is no batch {batch_id}; `python -m louiestat batches` lists them")

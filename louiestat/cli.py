@@ -30,6 +30,13 @@ SAMPLE_FILES = ("definitions.csv", "values.csv", "hiring.csv", "process_changes.
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
 
 
+def _say_waiting(message: str) -> None:
+    """Tell the person at the terminal that a write waits for another (the ``on_wait`` of writes)."""
+    from tqdm import tqdm
+
+    tqdm.write(message, file=sys.stderr)  # above a progress bar when there is one
+
+
 def _engine() -> Engine:
     engine = engine_for(get_settings().database_url)
     upgrade_to_head(engine)
@@ -75,7 +82,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         return EXIT_OK
     status = EXIT_OK
     for name in SAMPLE_FILES:
-        result = ingest(engine, SAMPLE_DATA / name, actor=args.user)
+        result = ingest(engine, SAMPLE_DATA / name, actor=args.user, on_wait=_say_waiting)
         _print_result(result, as_json=False)
         status = max(status, EXIT_REJECTED if result.status == "rejected" else EXIT_OK)
     return status
@@ -89,7 +96,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     progress, close = _progress_bar(sys.stderr.isatty() and not args.json)
     try:
-        result = ingest(_engine(), path, kind=args.kind, dry_run=args.dry_run, actor=args.user, progress=progress)
+        result = ingest(
+            _engine(), path, kind=args.kind, dry_run=args.dry_run, actor=args.user, progress=progress,
+            on_wait=_say_waiting,
+        )
     finally:
         close()
     _print_result(result, args.json)
@@ -126,7 +136,7 @@ def cmd_batches(args: argparse.Namespace) -> int:
 def cmd_undo(args: argparse.Namespace) -> int:
     """Undo a committed batch, restoring the values it replaced."""
     try:
-        result = batches.undo_batch(_engine(), args.batch_id, actor=args.user)
+        result = batches.undo_batch(_engine(), args.batch_id, actor=args.user, on_wait=_say_waiting)
     except UndoRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REJECTED
@@ -254,6 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     args.user = args.user or get_settings().user
     try:
         return args.func(args)
+    except EnvironmentFailure as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
     except BrokenPipeError:
         # The reader went away (`export values | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     max_field_chars: int = Field(
         10_000, ge=1, description="Longest value (in characters) a CSV field may hold; longer ones are refused."
     )
+    lock_wait_seconds: float = Field(
+        120, ge=0, description="How long a write waits for another to finish before giving up, writing nothing."
+    )
+    statement_timeout_seconds: float | None = Field(
+        None, gt=0, description="PostgreSQL cancels a statement running longer than this (no limit when unset)."
+    )
 
 
 @lru_cache(maxsize=1)

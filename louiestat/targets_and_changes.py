@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine
 from louiestat.batches import close_batch, open_batch
 from louiestat.db.engine import write_transaction
 from louiestat.db.versioned import PROCESS_CHANGES, TARGETS, Versioned, apply_diff, diff_rows
+from louiestat.db.write_lock import OnWait
 from louiestat.ingest.catalog import Catalog
 from louiestat.ingest.dates import parse_periods
 from louiestat.ingest.numbers import parse_numbers
@@ -46,20 +47,27 @@ class DatedEdit(BaseModel):
         )
 
 
-def save_targets(engine: Engine, kpi_id: int, rows: pd.DataFrame, actor: str, source: str = "Manage page") -> DatedEdit:
-    """Make ``rows`` (``effective_from`` as a month, ``target``) the KPI's complete list of dated targets."""
+def save_targets(
+    engine: Engine, kpi_id: int, rows: pd.DataFrame, actor: str, source: str = "Manage page",
+    on_wait: OnWait | None = None,
+) -> DatedEdit:
+    """Make ``rows`` (``effective_from`` as a month, ``target``) the KPI's complete list of dated targets;
+    ``on_wait`` is told when the save waits for another write to finish."""
     return _save(
-        engine, TARGETS, "Targets", kpi_id, rows, ("effective_from", "target", "value"), _read_targets, actor, source
+        engine, TARGETS, "Targets", kpi_id, rows, ("effective_from", "target", "value"), _read_targets, actor, source,
+        on_wait,
     )
 
 
 def save_process_changes(
-    engine: Engine, kpi_id: int, rows: pd.DataFrame, actor: str, source: str = "Manage page"
+    engine: Engine, kpi_id: int, rows: pd.DataFrame, actor: str, source: str = "Manage page",
+    on_wait: OnWait | None = None,
 ) -> DatedEdit:
-    """Make ``rows`` (``period`` as a month, ``reason``) the KPI's complete list of process changes."""
+    """Make ``rows`` (``period`` as a month, ``reason``) the KPI's complete list of process changes;
+    ``on_wait`` is told when the save waits for another write to finish."""
     return _save(
         engine, PROCESS_CHANGES, "Process changes", kpi_id, rows, ("period", "reason", "reason"), _read_reasons, actor,
-        source,
+        source, on_wait,
     )
 
 
@@ -90,6 +98,7 @@ def _save(
     read_value: ValueReader,
     actor: str,
     source: str,
+    on_wait: OnWait | None,
 ) -> DatedEdit:
     """``columns``: the editor's month and value columns, and the table column the value is stored in."""
     month_column, value_column, stored_value = columns
@@ -102,7 +111,7 @@ def _save(
     months, month_errors = parse_periods(text[month_column])
     bad = month_errors.notna().to_numpy() & (text[month_column] != "").to_numpy()
     log.add_rows(numbers[bad].to_numpy(), month_column, text[month_column][bad].to_numpy(), month_errors[bad].to_numpy())
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, doing="edit", actor=actor, on_wait=on_wait) as conn:
         kpi = Catalog.load(conn).kpis.set_index("id").loc[kpi_id]
         values = read_value(text[value_column], numbers, kpi, log)
         incoming = pd.DataFrame({"kpi_id": kpi_id, spec.month_columns[0]: months, stored_value: values, "row": numbers})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ from louiestat.ingest import ingest
 from louiestat.db.engine import make_engine
 from louiestat.db.migrate import current_revision, head_revision
 from tests.conftest import DEFINITIONS, ROOT, snapshot
+from tests.db.test_write_lock import alices_upload
 
 VALUES = "department,kpi,period,value\nhr,overtime_hours,2013-01,120\nhr,overtime_hours,2013-02,95\n"
 BAD_VALUES = (
@@ -235,6 +237,31 @@ def test_a_refused_undo_exits_1_with_the_reason(city: Engine, files, capsys: pyt
     assert main(["undo", "42"]) == 1
     assert "there is no batch 42" in capsys.readouterr().err
     assert snapshot(city) == before
+
+
+@pytest.mark.parametrize("command", ["undo", "ingest"])
+def test_a_write_behind_another_too_long_exits_3_saying_whose_it_waited_for(
+    city: Engine, files, command: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    main(["ingest", str(files["values"])])
+    capsys.readouterr()
+    monkeypatch.setenv("LOUIESTAT_LOCK_WAIT_SECONDS", "1")
+    get_settings.cache_clear()
+    before = snapshot(city)
+    with alices_upload(city) as (batch_id, _release):
+        assert main([command, "2" if command == "undo" else str(files["definitions"])]) == 3
+    holder = rf"another upload to finish \(batch {batch_id}, started \d\d:\d\d by alice\)"
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert re.fullmatch(
+        rf"waiting for {holder}\n"
+        rf"error: gave up after waiting 1 s for {holder}, so nothing was written: try again when batch {batch_id} "
+        r"has finished, or raise LOUIESTAT_LOCK_WAIT_SECONDS\n",
+        captured.err,
+    ), captured.err
+    assert {k: v for k, v in snapshot(city).items() if k != "batches"} == {
+        k: v for k, v in before.items() if k != "batches"
+    }
 
 
 def test_python_m_louiestat_runs_from_the_repository_root(database_url: str, city: Engine, files) -> None:

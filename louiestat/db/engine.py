@@ -1,5 +1,6 @@
-"""Database engines: one per URL, SQLite tuned for a shared file (WAL, foreign keys, busy timeout), and write
-transactions that take the database's write lock up front so concurrent uploads queue instead of failing."""
+"""Database engines: one per URL, SQLite tuned for a shared file (WAL, foreign keys, busy timeout), PostgreSQL
+sessions that end with their client (and, when configured, a statement timeout), and write transactions that
+take the database's write lock up front so concurrent writes queue, say whom they wait for, and give up cleanly."""
 
 from __future__ import annotations
 
@@ -7,24 +8,29 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import ArgumentError
 
-from louiestat.db import failures
+from louiestat.config import get_settings
+from louiestat.db import failures, write_lock
+from louiestat.db.write_lock import OnWait
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-WRITE_LOCK_KEY = 0x4C53_5441  # PostgreSQL advisory lock id for LouieStat writes ("LSTA")
+# How often PostgreSQL checks, while a statement runs, that its client is still there (PostgreSQL 14 and later).
+CLIENT_CHECK_INTERVAL = "2s"
 
 
 def make_engine(url: str) -> Engine:
-    """A new engine for ``url``; SQLite connections get WAL, foreign keys and a busy timeout. An unusable URL and
-    the engine's environment failures are raised as EnvironmentFailure (``db/failures.py``)."""
+    """A new engine for ``url``; SQLite connections get WAL, foreign keys and a busy timeout, PostgreSQL ones a
+    check for a gone client and the statement timeout. An unusable URL and the engine's environment failures are
+    raised as EnvironmentFailure (``db/failures.py``)."""
     try:
         if url.startswith("sqlite"):
             engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
             _tune_sqlite(engine)
         else:
             engine = create_engine(url, pool_pre_ping=True)
+            _tune_postgres(engine, get_settings().statement_timeout_seconds)
     except (ArgumentError, ImportError, ValueError) as error:
         raise failures.bad_url(url, error) from None
     failures.watch(engine)
@@ -51,18 +57,46 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
-        mode = "IMMEDIATE" if connection.get_execution_options().get("louiestat_write") else "DEFERRED"
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        # A write transaction has already begun (BEGIN IMMEDIATE, when it took the write lock).
+        if not connection.connection.driver_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN DEFERRED")
+
+
+def _tune_postgres(engine: Engine, statement_timeout_seconds: float | None) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record) -> None:
+        parameters = {}
+        if dbapi_connection.info.server_version >= 140000:
+            # A statement whose client has gone away (a killed CLI, a stopped app) stops instead of running on.
+            parameters["client_connection_check_interval"] = CLIENT_CHECK_INTERVAL
+        if statement_timeout_seconds:
+            parameters["statement_timeout"] = f"{round(statement_timeout_seconds * 1000)}ms"
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        with dbapi_connection.cursor() as cursor:
+            for name, value in parameters.items():
+                cursor.execute("SELECT set_config(%s, %s, false)", (name, value))
+        dbapi_connection.autocommit = autocommit
 
 
 @contextmanager
-def write_transaction(engine: Engine) -> Iterator[Connection]:
+def write_transaction(
+    engine: Engine, *, doing: str = "change", actor: str | None = None, on_wait: OnWait | None = None
+) -> Iterator[Connection]:
     """One all-or-nothing write: commits when the block ends, rolls back on any exception.
 
     Holds the database's write lock for the whole transaction (SQLite ``BEGIN IMMEDIATE``, a PostgreSQL
-    advisory transaction lock), so two uploads never interleave and a reader never sees half a file."""
-    with engine.connect().execution_options(louiestat_write=True) as conn:
+    advisory transaction lock), so two writes never interleave and a reader never sees half a file. While
+    another write holds it, ``on_wait`` is told whose (``doing`` and ``actor`` are what this one tells others),
+    and after ``LOUIESTAT_LOCK_WAIT_SECONDS`` it raises ``LockTimeout``, having written nothing."""
+    actor = actor or get_settings().user
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            write_lock.take(conn, doing, actor, on_wait)
         with conn.begin():
             if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
-            yield conn
+                write_lock.take(conn, doing, actor, on_wait)
+            try:
+                yield conn
+            finally:
+                write_lock.release(conn)

@@ -16,6 +16,7 @@ from sqlalchemy.engine import URL, ExceptionContext
 from louiestat.db.models import Base
 from louiestat.errors import EnvironmentFailure, LockTimeout
 
+WRITABLE_CHECK_WAIT_MS = 200  # how long the dry run's check waits on a SQLite write lock
 URL_FORMS = "sqlite:///path/to/louiestat.db or postgresql+psycopg://user@host:5432/dbname"
 _SERVER_TROUBLE = ("08", "53", "57", "58")  # SQLSTATE classes: connection, resources, shutdown, system
 
@@ -117,6 +118,12 @@ def _postgres(error: BaseException, url: URL, connecting: bool, lost: bool) -> E
             f"the user of LOUIESTAT_DATABASE_URL may not write to LouieStat's tables in the PostgreSQL database "
             f"{_name(url)} ({detail}); ask the database owner to grant it SELECT, INSERT, UPDATE and DELETE on them"
         )
+    if state == "57014" and "statement timeout" in detail:
+        return EnvironmentFailure(
+            f"a statement on the PostgreSQL database {_name(url)} ran longer than LOUIESTAT_STATEMENT_TIMEOUT_SECONDS "
+            "allows and was cancelled, so nothing was written; raise or unset LOUIESTAT_STATEMENT_TIMEOUT_SECONDS, "
+            "or try again when the server is less busy"
+        )
     if lost or state.startswith(_SERVER_TROUBLE):
         return EnvironmentFailure(
             f"the PostgreSQL server at {server} failed ({detail}), so nothing was written; check the server, then "
@@ -153,14 +160,26 @@ def from_os_error(error: OSError) -> EnvironmentFailure:
 def ensure_writable(engine: Engine) -> None:
     """Raise EnvironmentFailure unless every table would take inserts, updates and deletes: each is asked to
     change no rows, in a transaction rolled back, so a read-only file or server or a missing privilege shows
-    before a dry run promises a commit. On SQLite this waits for the write lock like any write."""
+    before a dry run promises a commit. A SQLite file whose write lock another write holds is writable (SQLite
+    says read-only at once, before any lock): the dry run does not wait for it."""
     with engine.connect() as conn:
-        for table in Base.metadata.sorted_tables:
-            nothing = false()
-            conn.execute(insert(table).from_select(list(table.c.keys()), select(table).where(nothing)))
-            conn.execute(update(table).where(nothing).values({c.name: c for c in table.primary_key}))
-            conn.execute(delete(table).where(nothing))
-        conn.rollback()
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            busy_timeout = conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one()
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={WRITABLE_CHECK_WAIT_MS}")
+        try:
+            for table in Base.metadata.sorted_tables:
+                nothing = false()
+                conn.execute(insert(table).from_select(list(table.c.keys()), select(table).where(nothing)))
+                conn.execute(update(table).where(nothing).values({c.name: c for c in table.primary_key}))
+                conn.execute(delete(table).where(nothing))
+        except LockTimeout:
+            if not sqlite:
+                raise
+        finally:
+            conn.rollback()
+            if sqlite:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={busy_timeout}")
 
 
 def _name(url: URL) -> str:

@@ -46,7 +46,7 @@ def upgrade_to_head(engine: Engine) -> None:
     if current is not None and current not in known:
         raise failures.unknown_revision(engine.url, current)
     try:
-        with write_transaction(engine) as conn:
+        with write_transaction(engine, doing="schema upgrade") as conn:
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
     except (CommandError, SQLAlchemyError) as error:

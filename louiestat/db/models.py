@@ -148,15 +148,21 @@ class Position(Base):
 
 
 def _history_of(model: type[Base]) -> Table:
-    """The ``<table>_history`` twin of a versioned table: its columns without constraints, plus who replaced it."""
+    """The ``<table>_history`` twin of a versioned table: its columns without constraints, plus who replaced it.
+
+    Indexed by the batch that replaced a version and the row's identity (its primary key), so an undo finds the
+    version to put back for each of its rows by index, and by the batch that wrote a version."""
     source = model.__table__
     return Table(
         f"{source.name}_history",
         Base.metadata,
         Column("history_id", Integer, primary_key=True),
         *(Column(col.name, col.type, nullable=True) for col in source.columns),
-        Column("superseded_by_batch_id", ForeignKey("batches.id"), nullable=False, index=True),
+        Column("superseded_by_batch_id", ForeignKey("batches.id"), nullable=False),
         Index(f"ix_{source.name}_history_batch_id", "batch_id"),
+        Index(
+            f"ix_{source.name}_history_superseded", "superseded_by_batch_id", *(c.name for c in source.primary_key)
+        ),
     )
 
 

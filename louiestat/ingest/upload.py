@@ -17,6 +17,7 @@ from louiestat.batches import close_batch, open_batch
 from louiestat.config import Settings, get_settings
 from louiestat.db.engine import write_transaction
 from louiestat.db.failures import ensure_writable
+from louiestat.db.write_lock import OnWait
 from louiestat.ingest import validate
 from louiestat.ingest.catalog import Catalog
 from louiestat.errors import FileUnreadable, IrregularFile, UnknownKind
@@ -87,8 +88,10 @@ def ingest(
     dry_run: bool = False,
     actor: str | None = None,
     progress: Progress | None = None,
+    on_wait: OnWait | None = None,
 ) -> UploadResult:
-    """Load one CSV file all-or-nothing: every row valid and written in one transaction, or nothing written."""
+    """Load one CSV file all-or-nothing: every row valid and written in one transaction, or nothing written.
+    ``on_wait`` is told when the commit waits for another write to finish."""
     settings = get_settings()
     log = ProblemLog(settings.max_listed_errors)
     try:
@@ -115,7 +118,7 @@ def ingest(
         if not _check_header(csv_file, chosen, log):
             return result.model_copy(update=_problems(log))
         try:
-            with _transaction(engine, dry_run) as conn:
+            with _transaction(engine, dry_run, actor or settings.user, on_wait) as conn:
                 catalog = Catalog.load(conn)
                 rows = _read_rows(csv_file, chosen, catalog, log, settings, progress)
                 result.rows, result.rejected = csv_file.rows, csv_file.rows - len(rows)
@@ -169,11 +172,11 @@ def _problems(log: ProblemLog) -> dict:
 
 
 @contextmanager
-def _transaction(engine: Engine, dry_run: bool) -> Iterator[Connection]:
+def _transaction(engine: Engine, dry_run: bool, actor: str, on_wait: OnWait | None) -> Iterator[Connection]:
     """A write transaction (holding the write lock), or for a dry run a read that is always rolled back, once
     the database has shown it would take the writes (EnvironmentFailure if not)."""
     if not dry_run:
-        with write_transaction(engine) as conn:
+        with write_transaction(engine, doing="upload", actor=actor, on_wait=on_wait) as conn:
             yield conn
         return
     ensure_writable(engine)

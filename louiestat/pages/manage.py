@@ -3,18 +3,21 @@ are checked by the same rules as uploads and recorded as batches (who, when, wha
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import get_args
 
 import pandas as pd
 import streamlit as st
 
 from louiestat.config import get_settings
+from louiestat.db.write_lock import OnWait
+from louiestat.errors import EnvironmentFailure
 from louiestat.export import definitions_frame
 from louiestat.ingest import ingest
 from louiestat.ingest.schemas import Aggregation, Direction, Unit
 from louiestat.pages import cache
-from louiestat.pages.widgets import department_picker, show_problems
-from louiestat.targets_and_changes import save_process_changes, save_targets
+from louiestat.pages.widgets import department_picker, show_problems, waiting_notice
+from louiestat.targets_and_changes import DatedEdit, save_process_changes, save_targets
 
 UNITS, DIRECTIONS, AGGREGATIONS = (list(get_args(t)) for t in (Unit, Direction, Aggregation))
 
@@ -73,8 +76,12 @@ def _definitions() -> None:
     )
     if st.button("Save definitions", type="primary", key="save_definitions", icon=":material/save:"):
         data = edited.to_csv(index=False).encode()
-        result = ingest(cache.engine(), data, name="Manage page: KPI definitions", kind="definitions",
-                        actor=get_settings().user)
+        try:
+            result = ingest(cache.engine(), data, name="Manage page: KPI definitions", kind="definitions",
+                            actor=get_settings().user, on_wait=waiting_notice())
+        except EnvironmentFailure as exc:
+            st.error(f"Nothing was saved: {exc}.")
+            return
         if result.status == "rejected":
             st.error("Nothing was saved. Fix these rows (row 1 is the first row of the table):")
             show_problems(result.errors, offset=1)
@@ -97,7 +104,13 @@ def _pick_kpi(city, key: str) -> pd.Series:
     return mine.set_index("kpi_id").loc[kpi_id]
 
 
-def _save_dated(result, what: str) -> None:
+def _save_dated(save: Callable[[OnWait], DatedEdit], what: str) -> None:
+    """Run ``save`` (told how to show a wait for another write) and show what it did."""
+    try:
+        result = save(waiting_notice())
+    except EnvironmentFailure as exc:
+        st.error(f"{what} not saved: {exc}.")
+        return
     if result.errors:
         st.error(f"{what} not saved. Fix these rows:")
         show_problems(result.errors)
@@ -133,7 +146,10 @@ def _targets() -> None:
         },
     )
     if st.button("Save targets", type="primary", key="save_targets", icon=":material/save:"):
-        _save_dated(save_targets(cache.engine(), int(kpi.name), edited, actor=get_settings().user), "Targets")
+        _save_dated(
+            lambda on_wait: save_targets(cache.engine(), int(kpi.name), edited, get_settings().user, on_wait=on_wait),
+            "Targets",
+        )
 
 
 def _process_changes() -> None:
@@ -163,8 +179,12 @@ def _process_changes() -> None:
         },
     )
     if st.button("Save process changes", type="primary", key="save_changes", icon=":material/save:"):
-        result = save_process_changes(cache.engine(), int(kpi.name), edited, actor=get_settings().user)
-        _save_dated(result, "Process changes")
+        _save_dated(
+            lambda on_wait: save_process_changes(
+                cache.engine(), int(kpi.name), edited, get_settings().user, on_wait=on_wait
+            ),
+            "Process changes",
+        )
 
 
 render()

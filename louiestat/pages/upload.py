@@ -9,9 +9,10 @@ import streamlit as st
 from louiestat import batches, templates, views
 from louiestat.config import get_settings
 from louiestat.ingest import KINDS, UploadResult, ingest
-from louiestat.errors import FileUnreadable, UndoRefused
+from louiestat.errors import EnvironmentFailure, FileUnreadable, UndoRefused
 from louiestat.ingest.source import DELIMITERS, open_csv
 from louiestat.pages import cache
+from louiestat.pages.widgets import waiting_notice
 
 PURPOSE = {k.name: k.purpose for k in KINDS.values()}
 TEMPLATE_LABELS = {
@@ -165,7 +166,13 @@ def _commit(file, data: bytes) -> None:
     def progress(fraction: float, stage: str) -> None:
         bar.progress(min(fraction, 1.0), text=f"{stage.capitalize()}…")
 
-    result = ingest(cache.engine(), data, name=file.name, actor=get_settings().user, progress=progress)
+    try:
+        result = ingest(
+            cache.engine(), data, name=file.name, actor=get_settings().user, progress=progress, on_wait=waiting_notice()
+        )
+    except EnvironmentFailure as exc:
+        st.session_state["upload_flash"] = ("error", f"{file.name} was not committed: {exc}.")
+        st.rerun()
     cache.invalidate()
     _dry_run.clear()
     st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1  # a fresh, empty uploader
@@ -232,9 +239,11 @@ def _confirm_undo(batch_id: int) -> None:
         yes, no, _ = st.columns([1, 1, 3])
         if yes.button(f"Yes, undo batch {batch_id}", type="primary", key="undo_confirm"):
             try:
-                result = batches.undo_batch(cache.engine(), batch_id, actor=get_settings().user)
+                result = batches.undo_batch(
+                    cache.engine(), batch_id, actor=get_settings().user, on_wait=waiting_notice()
+                )
                 st.session_state["upload_flash"] = ("success", result.message)
-            except UndoRefused as exc:
+            except (UndoRefused, EnvironmentFailure) as exc:
                 st.session_state["upload_flash"] = ("error", f"Batch {batch_id} was not undone: {exc}")
             del st.session_state["undo_pending"]
             cache.invalidate()

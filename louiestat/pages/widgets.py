@@ -8,6 +8,7 @@ import re
 import pandas as pd
 import streamlit as st
 
+from louiestat.db.write_lock import OnWait
 from louiestat.ingest import Problem
 from louiestat.presentation.words import status_words
 from louiestat.presentation.values import month_label
@@ -82,6 +83,16 @@ def incomplete_notice(months: Months, as_of: str) -> None:
         )
         st.info(f"**{month_label(as_of)} is incomplete: {months.incomplete[as_of]}.** Its department and city "
                 f"scores are provisional and can change as the rest report.{newer}", icon=":material/hourglass_top:")
+
+
+def waiting_notice() -> OnWait:
+    """An ``on_wait`` for a write started on a page: says, in place, whose write it is waiting for."""
+    notice = st.empty()
+
+    def show(message: str) -> None:
+        notice.info(f"{message[:1].upper()}{message[1:]}…", icon=":material/hourglass_top:")
+
+    return show
 
 
 def show_problems(problems: list[Problem], offset: int = 0) -> None:

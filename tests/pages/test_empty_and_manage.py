@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from louiestat import queries
+from louiestat.batches import list_batches
+from louiestat.config import get_settings
+from tests.db.test_write_lock import alices_upload
 
 
 @pytest.mark.parametrize("page", ["scorecard", "kpi", "manage", "upload"])
@@ -34,10 +39,26 @@ def test_manage_lists_every_kpi_definition_and_a_kpis_dated_targets(open_page, c
 
 
 def test_saving_unchanged_definitions_on_the_manage_page_says_nothing_changed(open_page, city_engine) -> None:
-    from louiestat.batches import list_batches
-
     at = open_page("manage")
     next(b for b in at.button if b.label == "Save definitions").click().run()
 
     assert [s.value for s in at.success] == ["No change to save."]
     assert len(list_batches(city_engine)) == 4
+
+
+def test_a_save_behind_another_write_too_long_says_whose_and_saves_nothing(
+    open_page, city_engine, monkeypatch
+) -> None:
+    monkeypatch.setenv("LOUIESTAT_LOCK_WAIT_SECONDS", "0.5")
+    get_settings.cache_clear()
+    at = open_page("manage")
+    with alices_upload(city_engine) as (batch_id, _release):
+        next(b for b in at.button if b.label == "Save targets").click().run()
+    assert len(at.error) == 1
+    assert re.fullmatch(
+        rf"Targets not saved: gave up after waiting 0.5 s for another upload to finish \(batch {batch_id}, started "
+        rf"\d\d:\d\d by alice\), so nothing was written: try again when batch {batch_id} has finished, or raise "
+        r"LOUIESTAT_LOCK_WAIT_SECONDS.",
+        at.error[0].value,
+    ), at.error[0].value
+    assert len(list_batches(city_engine)) == 5, "the sample city's four batches and alice's"

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
+from louiestat.config import get_settings
+from tests.conftest import snapshot
+from tests.db.test_write_lock import alices_upload
+
 GOOD = b"department,kpi,period,value,note\nems,response_time,2016-06,12.5,Storm week\n"
 BAD = b"department,kpi,period,value\nems,response_time,2016-13,8\nems,response_tme,2016-05,8\n"
 
@@ -68,3 +74,22 @@ def test_a_deep_link_to_an_unknown_department_says_so(open_page) -> None:
     at = open_page("scorecard", department="nope")
 
     assert any("“nope”, which does not exist here" in w.value for w in at.warning)
+
+
+def test_a_commit_behind_another_write_too_long_says_whose_and_writes_nothing(
+    open_page, city_engine, monkeypatch
+) -> None:
+    monkeypatch.setenv("LOUIESTAT_LOCK_WAIT_SECONDS", "1")
+    get_settings.cache_clear()
+    at = open_page("upload")
+    at.file_uploader[0].upload("june.csv", GOOD, "text/csv").run()
+    before = snapshot(city_engine)
+    with alices_upload(city_engine) as (batch_id, _release):
+        next(b for b in at.button if b.label == "Commit june.csv").click().run()
+        assert snapshot(city_engine)["observations"] == before["observations"]
+    assert re.fullmatch(
+        rf"june.csv was not committed: gave up after waiting 1 s for another upload to finish \(batch {batch_id}, "
+        rf"started \d\d:\d\d by alice\), so nothing was written: try again when batch {batch_id} has finished, or "
+        r"raise LOUIESTAT_LOCK_WAIT_SECONDS.",
+        at.error[0].value,
+    ), at.error[0].value

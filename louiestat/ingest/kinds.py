@@ -74,7 +74,7 @@ KINDS: dict[str, Kind] = {
             key=("department", "kpi"),
             label=_definition,
             plan=plan.plan_definitions,
-            check=validate.check_department_names,
+            check=validate.check_definition_names,
         ),
         Kind(
             "values",

@@ -345,12 +345,13 @@ def validate_definitions(chunk: Chunk, catalog: Catalog, log: ProblemLog) -> pd.
 
 
 def validate_hiring(chunk: Chunk, catalog: Catalog, log: ProblemLog) -> pd.DataFrame:
-    """Rows of a hiring chunk that pass: ``line, department_id, position_id, posted_date, filled_date`` and
-    ``title`` when the file has that column (a file without it leaves stored titles alone)."""
+    """Rows of a hiring chunk that pass: ``line, department_id, position_id, position_key`` (the id as compared,
+    ignoring case and spacing), ``posted_date, filled_date`` and ``title`` when the file has that column (a file
+    without it leaves stored titles alone)."""
     ok = np.ones(len(chunk.lines), dtype=bool)
     department_ids = resolve_departments(chunk, catalog, ok, log)
     records = validate_models(chunk, HiringRecord, log)
-    columns = ["line", "department_id", "position_id", "title", "posted_date", "filled_date"]
+    columns = ["line", "department_id", "position_id", "position_key", "title", "posted_date", "filled_date"]
     if "title" not in chunk.frame:
         columns.remove("title")
     if not records:
@@ -358,18 +359,20 @@ def validate_hiring(chunk: Chunk, catalog: Catalog, log: ProblemLog) -> pd.DataF
     frame = pd.DataFrame([{"line": line, **r.model_dump()} for line, r in records])
     rows = np.searchsorted(chunk.lines, frame["line"].to_numpy())
     frame["department_id"] = department_ids[rows]
+    frame["position_key"] = fold(frame["position_id"])
     for column in ("posted_date", "filled_date"):
         frame[column] = pd.to_datetime(frame[column])
     return frame.loc[ok[rows], columns]
 
 
-def report_duplicates(frame: pd.DataFrame, keys: list[str], describe_key, log: ProblemLog) -> np.ndarray:
-    """Rows whose ``keys`` repeat within the file: each is reported with the lines of its twins."""
+def report_duplicates(frame: pd.DataFrame, keys: list[str], describe_row, log: ProblemLog) -> np.ndarray:
+    """Rows whose ``keys`` repeat within the file: each is reported, as its first twin says it, with the lines of
+    its twins."""
     dup = frame.duplicated(keys, keep=False).to_numpy()
     if dup.any():
-        twins = frame[dup].groupby(keys, sort=False)["line"].agg(lambda s: sorted(s.tolist()))
-        for key, lines in twins.items():
-            label = describe_key(key)
+        for _, twins in frame[dup].groupby(keys, sort=False):
+            label = describe_row(twins.iloc[0])
+            lines = sorted(twins["line"].tolist())
             for line in lines:
                 others = ", ".join(str(o) for o in lines if o != line)
                 log.error(f"{label} appears more than once in the file (also on line {others}); keep one row", line=line)

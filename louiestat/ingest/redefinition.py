@@ -99,15 +99,15 @@ def _outside_message(rows: pd.DataFrame, side: str) -> str:
     first = f"(first: {listed}{more})" if more else f"({listed})"
     cell = _outside_cell(kpi, side)
     if side == "high":
+        problem = f"max_value {cell['value']} is below {counts} of this KPI"
         accepted = f"give a max_value of {rows['value'].max():g} or more"
-        problem = f"max_value {cell['value']} is below {counts}"
     elif cell["column"] == "min_value":
+        problem = f"min_value {cell['value']} is above {counts} of this KPI"
         accepted = f"give a min_value of {rows['value'].min():g} or less"
-        problem = f"min_value {cell['value']} is above {counts}"
     else:
+        problem = f"a KPI in {kpi['unit']} is never negative, but {counts} of this KPI {'is' if len(rows) == 1 else 'are'}"
         accepted = f"keep the unit {kpi['old_unit']}"
-        problem = f"a KPI in {kpi['unit']} is never negative, but it has {counts} below 0"
-    return f"{problem} of this KPI {first}; {accepted}, or correct those values first"
+    return f"{problem} {first}; {accepted}, or correct those values first"
 
 
 def rescores(

@@ -12,6 +12,7 @@ from louiestat.ingest import KINDS, UploadResult, ingest
 from louiestat.errors import FileUnreadable, UndoRefused
 from louiestat.ingest.source import DELIMITERS, open_csv
 from louiestat.pages import cache
+from louiestat.pages.widgets import escape_markdown
 
 PURPOSE = {k.name: k.purpose for k in KINDS.values()}
 TEMPLATE_LABELS = {
@@ -138,8 +139,25 @@ def _file_panel(file) -> None:
                 hide_index=True,
                 width="stretch",
             )
+    confirm_rescore = _rescore_checkbox(result, file.file_id)
     if st.button(f"Commit {file.name}", type="primary", key=f"commit_{file.file_id}", icon=":material/check:"):
-        _commit(file, data)
+        _commit(file, data, confirm_rescore)
+
+
+def _rescore_checkbox(result: UploadResult, file_id: str) -> bool:
+    """The stored history a definitions file would score anew, and the checkbox confirming it (when it does)."""
+    if not result.rescores:
+        return False
+    st.warning(
+        "Committing this file changes how KPIs with stored values are scored:\n"
+        + "\n".join(f"- {escape_markdown(str(rescore))}" for rescore in result.rescores),
+        icon=":material/rule:",
+    )
+    return st.checkbox(
+        "Rescore the stored history",
+        key=f"rescore_{file_id}",
+        help="Without this the commit is refused and nothing is written.",
+    )
 
 
 def _preview(data: bytes, name: str) -> None:
@@ -152,20 +170,28 @@ def _preview(data: bytes, name: str) -> None:
         st.dataframe(head, hide_index=True, width="stretch")
 
 
-def _commit(file, data: bytes) -> None:
+def _commit(file, data: bytes, confirm_rescore: bool) -> None:
     bar = st.progress(0.0, text="Starting…")
 
     def progress(fraction: float, stage: str) -> None:
         bar.progress(min(fraction, 1.0), text=f"{stage.capitalize()}…")
 
-    result = ingest(cache.engine(), data, name=file.name, actor=get_settings().user, progress=progress)
+    result = ingest(
+        cache.engine(),
+        data,
+        name=file.name,
+        confirm_rescore=confirm_rescore,
+        actor=get_settings().user,
+        progress=progress,
+    )
     cache.invalidate()
     _dry_run.clear()
     st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1  # a fresh, empty uploader
     if result.status == "committed":
         st.session_state["upload_flash"] = ("success", result.message)
     else:
-        st.session_state["upload_flash"] = ("error", result.message)
+        reasons = [escape_markdown(str(error)) for error in result.errors[:3]]
+        st.session_state["upload_flash"] = ("error", " ".join([escape_markdown(result.message), *reasons]))
     st.rerun()
 
 

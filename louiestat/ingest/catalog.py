@@ -14,7 +14,6 @@ from sqlalchemy import Connection, select
 
 from louiestat.db import bulk, models
 
-
 UNKNOWN, AMBIGUOUS = -1, -2
 
 

@@ -31,8 +31,9 @@ Planner = Callable[[Connection, pd.DataFrame, Catalog, ProblemLog], plan.Plan]
 class Kind:
     """An upload kind: the columns it needs and may have, and its steps. ``validate`` turns a chunk into its
     valid rows (with their ``line``); ``key`` names the columns that identify a row, so a key given twice in a
-    file is an error (``label`` says a row's key in words); ``check`` looks at all valid rows at once (returning the rows
-    it refuses); ``plan`` diffs them against the database, reporting rows that clash with what is stored."""
+    file is an error (``label`` says a row's key in words); ``check`` looks at all valid rows at once (returning
+    the rows it refuses); ``plan`` diffs them against the database, reporting rows that clash with what is
+    stored."""
 
     name: KindName
     required: tuple[str, ...]

@@ -14,7 +14,7 @@ from louiestat.ingest.problems import ProblemLog
 from louiestat.ingest.schemas import valid_ranges
 from metrics.fiscal import fiscal_quarters
 from metrics.frames import AGGREGATION, KPI_ID, kpi_settings
-from metrics.months import month_label, month_number
+from metrics.months import month_labels, month_number
 from metrics.status import STATUS, status_frame
 
 OUTSIDE_LISTED = 5
@@ -85,10 +85,11 @@ def _outside_cell(kpi: pd.Series, side: str) -> dict:
 
 def _outside_message(rows: pd.DataFrame, side: str) -> str:
     """How many stored values and targets of one KPI a new range leaves out, the first few, and what would do."""
-    kpi = rows.iloc[0]
+    kpi, first_rows = rows.iloc[0], rows.head(OUTSIDE_LISTED)
+    months = month_labels(month_number(first_rows["period"]))
     listed = "; ".join(
-        f"{kpi['department']}, {kpi['key']}, {r.what}{month_label(m)}: {r.value:g}"
-        for r, m in zip(rows.head(OUTSIDE_LISTED).itertuples(index=False), month_number(rows["period"].head(OUTSIDE_LISTED)))
+        f"{kpi['department']}, {kpi['key']}, {what}{month}: {value:g}"
+        for what, month, value in zip(first_rows["what"], months, first_rows["value"])
     )
     more = ", …" if len(rows) > OUTSIDE_LISTED else ""
     counts = " and ".join(
@@ -105,14 +106,13 @@ def _outside_message(rows: pd.DataFrame, side: str) -> str:
         problem = f"min_value {cell['value']} is above {counts} of this KPI"
         accepted = f"give a min_value of {rows['value'].min():g} or less"
     else:
-        problem = f"a KPI in {kpi['unit']} is never negative, but {counts} of this KPI {'is' if len(rows) == 1 else 'are'}"
+        verb = "is" if len(rows) == 1 else "are"
+        problem = f"a KPI in {kpi['unit']} is never negative, but {counts} of this KPI {verb}"
         accepted = f"keep the unit {kpi['old_unit']}"
     return f"{problem} {first}; {accepted}, or correct those values first"
 
 
-def rescores(
-    conn: Connection, changed: pd.DataFrame, replaced: pd.DataFrame, fy_start_month: int
-) -> list[Rescore]:
+def rescores(conn: Connection, changed: pd.DataFrame, replaced: pd.DataFrame, fy_start_month: int) -> list[Rescore]:
     """The changed KPIs with stored values whose direction, unit or aggregation (as it rolls up, defaults
     resolved) changes, with how many stored months and fiscal quarters would change status; all KPIs at once."""
     new, old = _metrics_kpis(changed), _metrics_kpis(replaced.set_index("id").reindex(changed["id"]).reset_index())
@@ -165,6 +165,7 @@ def rescores(
 
 def _metrics_kpis(kpis: pd.DataFrame) -> pd.DataFrame:
     """Stored or planned KPI rows as the ``kpis`` frame the metrics package takes (numbers as floats)."""
-    numbers = {c: pd.to_numeric(kpis[c], errors="coerce").astype("float64") for c in ("target", "tolerance_pct", "weight")}
+    numeric = ("target", "tolerance_pct", "weight")
+    numbers = {c: pd.to_numeric(kpis[c], errors="coerce").astype("float64") for c in numeric}
     aggregation = kpis["aggregation"].astype(object).where(kpis["aggregation"].notna(), None)
     return kpis.rename(columns={"id": KPI_ID}).assign(aggregation=aggregation, **numbers).reset_index(drop=True)

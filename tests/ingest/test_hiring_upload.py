@@ -184,8 +184,10 @@ def test_an_id_matching_stored_twins_only_ignoring_case_is_refused_naming_them(c
     result = ingest(city, (HEADER + "hr,Hr-7,Clerk,2013-01-01,2013-01-31\n").encode(), name="h.csv")
     assert result.status == "rejected"
     assert [(e.line, e.column, e.value, e.message) for e in result.errors] == [
-        (2, "position_id", "Hr-7", "position id 'Hr-7' matches 2 stored positions of department 'hr' that differ "
-         "only in case or spacing (HR-7, hr-7), so it could mean any of them; use the exact spelling of the one it is")
+        (2, "position_id", "Hr-7", (
+            "position id 'Hr-7' matches 2 stored positions of department 'hr' that differ only in case or spacing "
+            "(HR-7, hr-7), so it could mean any of them; use the exact spelling of the one it is"
+        ))
     ]
     assert result.rejected == 1
     assert snapshot(city) == before

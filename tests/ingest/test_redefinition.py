@@ -121,8 +121,10 @@ def test_the_dry_run_shows_the_rescore_and_a_confirmed_commit_applies_it(history
     assert snapshot(history) == before
     assert (dry.status, dry.errors) == ("dry_run", [])
     assert [str(r) for r in dry.rescores] == [
-        "KPI 'response_time' of department 'ems' (line 2): direction changes, which rescores 6 months of history: "
-        "4 months change status, as do 2 of 2 fiscal quarters"
+        (
+            "KPI 'response_time' of department 'ems' (line 2): direction changes, which rescores 6 months of "
+            "history: 4 months change status, as do 2 of 2 fiscal quarters"
+        )
     ]
     assert dry.message.endswith("It rescores the stored history of 1 KPI: a commit needs that confirmed.")
 

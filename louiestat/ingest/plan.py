@@ -262,22 +262,21 @@ def _stored_spellings(
         .assign(folded=fold(stored["position_id"]))
         .groupby(keys)["position_id"]
         .agg(["first", "size", lambda ids: ", ".join(sorted(ids))])
-        .set_axis(["stored", "count", "spellings"], axis=1)
+        .set_axis(["stored", "matches", "spellings"], axis=1)
         .reset_index()
     )
     exact = pd.MultiIndex.from_frame(rows[["department_id", "position_id"]]).isin(
         pd.MultiIndex.from_frame(stored[["department_id", "position_id"]])
     )
-    found = rows[["line", "department_id", "position_id"]].assign(folded=fold(rows["position_id"])).merge(
-        spellings, on=keys, how="left"
-    )
-    single = ~exact & (found["count"] == 1).to_numpy()
-    ambiguous = ~exact & (found["count"] > 1).to_numpy()
+    found = rows[["line", "department_id", "position_id", "position_key"]].rename(columns={"position_key": "folded"})
+    found = found.merge(spellings, on=keys, how="left")
+    single = ~exact & (found["matches"] == 1).to_numpy()
+    ambiguous = ~exact & (found["matches"] > 1).to_numpy()
     slugs = catalog.departments.set_index("id")["slug"]
     for row in found[ambiguous].itertuples(index=False):
         log.error(
             AMBIGUOUS_POSITION.format(
-                given=row.position_id, count=row.count, department=slugs[row.department_id], spellings=row.spellings
+                given=row.position_id, count=row.matches, department=slugs[row.department_id], spellings=row.spellings
             ),
             line=row.line,
             column="position_id",

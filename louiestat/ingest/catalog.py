@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -50,31 +51,38 @@ class Catalog:
         )
         return cls(departments.astype({"slug": "str", "name": "str"}), kpis.astype({"key": "str", "name": "str"}))
 
+    @cached_property
+    def _department_lookup(self) -> pd.Series:
+        """Department id by folded slug or name, built once for all chunks of a file."""
+        d = self.departments
+        by_slug = pd.DataFrame({"folded": fold(d["slug"]), "id": d["id"]})
+        return _first_then_unique(by_slug, by_slug.assign(folded=fold(d["name"])), ["folded"]).set_index("folded")["id"]
+
+    @cached_property
+    def _kpi_lookup(self) -> pd.DataFrame:
+        """KPI id by department id and folded key or name, built once for all chunks of a file."""
+        by_key = pd.DataFrame(
+            {"department_id": self.kpis["department_id"], "folded": fold(self.kpis["key"]), "id": self.kpis["id"]}
+        )
+        return _first_then_unique(by_key, by_key.assign(folded=fold(self.kpis["name"])), ["department_id", "folded"])
+
     def department_ids(self, names: pd.Series) -> np.ndarray:
         """Department id for each name (slug, else display name; any case and spacing); ``UNKNOWN`` where none
         matches, ``AMBIGUOUS`` where two departments have that display name."""
-        d = self.departments
-        by_slug = pd.DataFrame({"folded": fold(d["slug"]), "id": d["id"]})
-        lookup = _first_then_unique(by_slug, by_slug.assign(folded=fold(d["name"])), ["folded"])
         codes, uniques = pd.factorize(names)
-        ids = fold(pd.Series(uniques)).map(lookup.set_index("folded")["id"]).fillna(UNKNOWN).to_numpy(dtype="int64")
+        ids = fold(pd.Series(uniques)).map(self._department_lookup).fillna(UNKNOWN).to_numpy(dtype="int64")
         return ids[codes]
 
     def kpi_ids(self, department_ids: np.ndarray, names: pd.Series) -> np.ndarray:
         """KPI id for each (department id, KPI key, else name; any case and spacing); ``UNKNOWN`` where none
         matches, ``AMBIGUOUS`` where two KPIs of the department have that name."""
-        by_key = pd.DataFrame(
-            {"department_id": self.kpis["department_id"], "folded": fold(self.kpis["key"]), "id": self.kpis["id"]}
-        )
-        by_name = by_key.assign(folded=fold(self.kpis["name"]))
-        lookup = _first_then_unique(by_key, by_name, ["department_id", "folded"])
         # Look up each distinct (department, name) pair once, coded as one integer.
         name_codes, name_uniques = pd.factorize(names)
         n = max(len(name_uniques), 1)
         pairs, codes = np.unique(department_ids.astype("int64") * n + name_codes, return_inverse=True)
         folded = fold(pd.Series(name_uniques)).to_numpy()
         wanted = pd.DataFrame({"department_id": pairs // n, "folded": folded[pairs % n]})
-        found = wanted.merge(lookup, on=["department_id", "folded"], how="left")
+        found = wanted.merge(self._kpi_lookup, on=["department_id", "folded"], how="left")
         return found["id"].fillna(UNKNOWN).to_numpy(dtype="int64")[codes]
 
     def suggest_department(self, name: str) -> str:

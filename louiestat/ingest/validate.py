@@ -219,32 +219,26 @@ def check_definition_names(rows: pd.DataFrame, catalog: Catalog, log: ProblemLog
             value=name,
         )
     departments = rows.drop_duplicates("department")
-    stored_departments = catalog.departments[~catalog.departments["slug"].isin(departments["department"])]
+    stored = catalog.departments[~catalog.departments["slug"].isin(departments["department"])]
     department_lines = _report_clashes(
         pd.concat(
             [
-                pd.DataFrame({"scope": "", "identity": departments["department"],
-                              "name": departments["department_name"], "line": departments["line"]}),
-                pd.DataFrame({"scope": "", "identity": stored_departments["slug"],
-                              "name": stored_departments["name"], "line": np.nan}),
+                _named("", departments["department"], departments["department_name"], departments["line"]),
+                _named("", stored["slug"], stored["name"], np.nan),
             ],
             ignore_index=True,
         ),
         "department_name",
         log,
     )
-    slugs = catalog.kpis["department_id"].map(catalog.departments.set_index("id")["slug"])
-    stored_kpis = pd.DataFrame({"scope": slugs, "identity": catalog.kpis["key"], "name": catalog.kpis["name"]})
-    stored_kpis = stored_kpis.merge(
-        rows[["department", "kpi"]].rename(columns={"department": "scope", "kpi": "identity"}), how="left",
-        indicator=True,
-    ).query("_merge == 'left_only'").drop(columns="_merge")
+    k = catalog.kpis
+    slugs = k["department_id"].map(catalog.departments.set_index("id")["slug"])
+    in_file = pd.MultiIndex.from_arrays([slugs, k["key"]]).isin(pd.MultiIndex.from_frame(rows[["department", "kpi"]]))
     kpi_lines = _report_clashes(
         pd.concat(
             [
-                pd.DataFrame({"scope": rows["department"], "identity": rows["kpi"], "name": rows["kpi_name"],
-                              "line": rows["line"]}),
-                stored_kpis.assign(line=np.nan),
+                _named(rows["department"], rows["kpi"], rows["kpi_name"], rows["line"]),
+                _named(slugs[~in_file], k["key"][~in_file], k["name"][~in_file], np.nan),
             ],
             ignore_index=True,
         ),
@@ -252,6 +246,11 @@ def check_definition_names(rows: pd.DataFrame, catalog: Catalog, log: ProblemLog
         log,
     )
     return renamed | rows["line"].isin(department_lines + kpi_lines).to_numpy()
+
+
+def _named(scope, identity, name, line) -> pd.DataFrame:
+    """Departments or KPIs as ``_report_clashes`` takes them (a stored one has no line)."""
+    return pd.DataFrame({"scope": scope, "identity": identity, "name": name, "line": line})
 
 
 NAME_CLASH = {

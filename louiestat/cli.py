@@ -72,6 +72,10 @@ def _print_result(result: UploadResult, as_json: bool) -> None:
     for key, value in result.details.items():
         if value:
             print(f"  {key.replace('_', ' ')}: {value:,}")
+    for rescore in result.rescores:
+        print(f"  rescore: {rescore}")
+    if result.rescores and result.status == "dry_run":
+        print("  commit with --confirm-rescore to score the stored history anew")
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -97,8 +101,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     progress, close = _progress_bar(sys.stderr.isatty() and not args.json)
     try:
         result = ingest(
-            _engine(), path, kind=args.kind, dry_run=args.dry_run, actor=args.user, progress=progress,
-            on_wait=_say_waiting,
+            _engine(), path, kind=args.kind, dry_run=args.dry_run, confirm_rescore=args.confirm_rescore,
+            actor=args.user, progress=progress, on_wait=_say_waiting,
         )
     finally:
         close()
@@ -229,6 +233,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=list(KINDS), help="what the file holds (detected from the header when omitted)")
     p.add_argument("--dry-run", action="store_true", help="report what would change without writing anything")
     p.add_argument("--json", action="store_true", help="print a machine-readable summary, errors included")
+    p.add_argument(
+        "--confirm-rescore",
+        action="store_true",
+        help="commit a definitions file that changes the direction, unit or aggregation of KPIs with stored values "
+        "(the dry run says how many months that rescores); without it such a file is refused",
+    )
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("export", help=cmd_export.__doc__, description=cmd_export.__doc__)

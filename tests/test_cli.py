@@ -127,6 +127,58 @@ def test_dry_run_reports_without_writing(city: Engine, files, capsys: pytest.Cap
     assert snapshot(city) == before
 
 
+FLIP = (
+    "department,department_name,kpi,kpi_name,unit,direction,target\n"
+    "hr,Human Resources,overtime_hours,Unscheduled overtime hours,hours,higher_is_better,100\n"
+)
+# Against 100 with 5 % tolerance, January's 120 goes from off to on target and February's 95 from on to near;
+# their quarter's mean of 107.5 from off to on.
+RESCORE = (
+    "KPI 'overtime_hours' of department 'hr' (line 2): direction changes, which rescores 2 months of history: "
+    "2 months change status, as do 1 of 1 fiscal quarters"
+)
+
+
+def test_a_direction_change_needs_confirm_rescore_as_the_dry_run_says(city: Engine, files, tmp_path, capsys) -> None:
+    assert main(["ingest", str(files["values"])]) == 0
+    flip = tmp_path / "flip.csv"
+    flip.write_text(FLIP)
+    capsys.readouterr()
+    before = snapshot(city)
+
+    assert main(["ingest", str(flip), "--dry-run"]) == 0
+    assert capsys.readouterr().out == (
+        "Dry run of flip.csv (definitions, 1 rows): a commit would write 0 new, 1 changed, 0 unchanged. It rescores "
+        "the stored history of 1 KPI: a commit needs that confirmed.\n  departments unchanged: 1\n"
+        f"  rescore: {RESCORE}\n"
+        "  commit with --confirm-rescore to score the stored history anew\n"
+    )
+    assert main(["ingest", str(flip), "--dry-run", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["rescores"] == [
+        {"department": "hr", "kpi": "overtime_hours", "line": 2, "changed": ["direction"], "months": 2,
+         "months_changing_status": 2, "quarters": 1, "quarters_changing_status": 1}
+    ]
+
+    assert main(["ingest", str(flip)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "flip.csv was rejected and nothing was written: 1 error in 1 of 1 rows."
+    assert out[1].startswith(
+        "  error: line 2, column 'direction': this KPI has stored values and its direction changes, which rescores 2 "
+        "months of history: 2 months change status, as do 1 of 1 fiscal quarters; confirm the rescore to commit it "
+        "(--confirm-rescore on the command line"
+    )
+    assert snapshot(city) == before
+
+    assert main(["ingest", str(flip), "--confirm-rescore"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "flip.csv committed as batch 3: 0 new, 1 changed, 0 unchanged (definitions, 1 rows).",
+        "  departments unchanged: 1",
+        f"  rescore: {RESCORE}",
+    ]
+    kpis = queries.kpis(city).set_index("kpi")
+    assert kpis.at["overtime_hours", "direction"] == "higher_is_better"
+
+
 def test_a_kind_given_on_the_command_line_is_used_instead_of_detection(city: Engine, files, capsys) -> None:
     assert main(["ingest", str(files["values"]), "--kind", "hiring", "--json"]) == 1
     summary = json.loads(capsys.readouterr().out)

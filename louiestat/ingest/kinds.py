@@ -22,17 +22,18 @@ from metrics.months import month_label
 KindName = Literal["definitions", "values", "hiring", "process_changes"]
 
 Validator = Callable[[Chunk, Catalog, ProblemLog], pd.DataFrame]
-KeyLabel = Callable[[tuple, Catalog], str]
+KeyLabel = Callable[[pd.Series, Catalog], str]
 FileCheck = Callable[[pd.DataFrame, Catalog, ProblemLog], np.ndarray]
-Planner = Callable[[Connection, pd.DataFrame, Catalog], plan.Plan]
+Planner = Callable[[Connection, pd.DataFrame, Catalog, ProblemLog], plan.Plan]
 
 
 @dataclass(frozen=True)
 class Kind:
     """An upload kind: the columns it needs and may have, and its steps. ``validate`` turns a chunk into its
     valid rows (with their ``line``); ``key`` names the columns that identify a row, so a key given twice in a
-    file is an error (``label`` says it in words); ``check`` looks at all valid rows at once (returning the rows
-    it refuses); ``plan`` diffs them against the database."""
+    file is an error (``label`` says a row's key in words); ``check`` looks at all valid rows at once (returning
+    the rows it refuses); ``plan`` diffs them against the database, reporting rows that clash with what is
+    stored."""
 
     name: KindName
     required: tuple[str, ...]
@@ -49,16 +50,17 @@ class Kind:
         return self.required + self.optional
 
 
-def _kpi_month(key: tuple, catalog: Catalog) -> str:
-    return f"KPI '{catalog.kpis.set_index('id').at[key[0], 'key']}' for {month_label(int(key[1]))}"
+def _kpi_month(row: pd.Series, catalog: Catalog) -> str:
+    return f"KPI '{catalog.kpis.set_index('id').at[row['kpi_id'], 'key']}' for {month_label(int(row['period']))}"
 
 
-def _position(key: tuple, catalog: Catalog) -> str:
-    return f"position '{quote(key[1])}' of department '{catalog.departments.set_index('id').at[key[0], 'slug']}'"
+def _position(row: pd.Series, catalog: Catalog) -> str:
+    slug = catalog.departments.set_index("id").at[row["department_id"], "slug"]
+    return f"position '{quote(row['position_id'])}' of department '{slug}'"
 
 
-def _definition(key: tuple, catalog: Catalog) -> str:
-    return f"KPI '{quote(key[1])}' of department '{quote(key[0])}'"
+def _definition(row: pd.Series, catalog: Catalog) -> str:
+    return f"KPI '{quote(row['kpi'])}' of department '{quote(row['department'])}'"
 
 
 KINDS: dict[str, Kind] = {
@@ -74,7 +76,7 @@ KINDS: dict[str, Kind] = {
             key=("department", "kpi"),
             label=_definition,
             plan=plan.plan_definitions,
-            check=validate.check_department_names,
+            check=validate.check_definition_names,
         ),
         Kind(
             "values",
@@ -93,7 +95,7 @@ KINDS: dict[str, Kind] = {
             ("title",),
             "HR hiring records, one row per position",
             validate=validate.validate_hiring,
-            key=("department_id", "position_id"),
+            key=("department_id", "position_key"),
             label=_position,
             plan=plan.plan_hiring,
         ),

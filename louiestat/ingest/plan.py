@@ -1,5 +1,7 @@
 """What a validated upload would change: diffs of every affected table against what is stored. The same plan
-serves the dry run (report it) and the commit (apply it), so the dry run says exactly what a commit would do."""
+serves the dry run (report it) and the commit (apply it), so the dry run says exactly what a commit would do.
+Rows that clash with what is stored (a position id that could mean two stored ones, a KPI range that stored
+values fall outside) are reported to the problem log while planning."""
 
 from __future__ import annotations
 
@@ -7,10 +9,12 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 from sqlalchemy import Connection, select
 
+from louiestat.config import get_settings
 from louiestat.db import models
 from louiestat.db.versioned import (
     DEPARTMENTS,
@@ -24,7 +28,9 @@ from louiestat.db.versioned import (
     apply_diff,
     diff_rows,
 )
-from louiestat.ingest.catalog import Catalog
+from louiestat.ingest.catalog import Catalog, fold
+from louiestat.ingest.problems import ProblemLog
+from louiestat.ingest.redefinition import Rescore, refuse_values_outside, rescores
 from louiestat.ingest.schemas import KpiDefinition
 from metrics.hiring import time_to_fill_by_month
 from metrics.months import month_label, month_number
@@ -59,12 +65,16 @@ class Step:
 @dataclass
 class Plan:
     """The diffs an upload makes, in write order. ``primary`` is the diff of the table the file's rows are
-    (reported as new, changed, unchanged); the others are reported as ``details``."""
+    (reported as new, changed, unchanged); the others are reported as ``details``. ``rescores`` lists the KPIs
+    whose stored months a commit would score anew (it needs confirming); ``refused`` counts the rows planning
+    reported as errors."""
 
     primary: RowDiff
     steps: list[Step]
     details: dict[str, int] = field(default_factory=dict)
     corrections: list[Correction] = field(default_factory=list)
+    rescores: list[Rescore] = field(default_factory=list)
+    refused: int = 0
 
     @property
     def changes_anything(self) -> bool:
@@ -76,7 +86,7 @@ class Plan:
             apply_diff(conn, step.spec, diff, batch_id)
 
 
-def plan_values(conn: Connection, rows: pd.DataFrame, catalog: Catalog) -> Plan:
+def plan_values(conn: Connection, rows: pd.DataFrame, catalog: Catalog, log: ProblemLog) -> Plan:
     """Observations to insert or correct, and targets the file sets from a month on."""
     # Without a note or count column the stored ones stay; a blank cell in such a column clears one.
     compare = [c for c in ("value", "note", "count") if c in rows]
@@ -120,7 +130,7 @@ def _corrections(observations: RowDiff, catalog: Catalog) -> list[Correction]:
     ]
 
 
-def plan_process_changes(conn: Connection, rows: pd.DataFrame, catalog: Catalog) -> Plan:
+def plan_process_changes(conn: Connection, rows: pd.DataFrame, catalog: Catalog, log: ProblemLog) -> Plan:
     """Process changes to record or re-word, matched by KPI and month (the Manage page removes them)."""
     incoming = rows[["kpi_id", "period", "reason"]]
     stored = PROCESS_CHANGES.read(conn, PROCESS_CHANGES.table.c.kpi_id.in_(sorted(set(incoming["kpi_id"].tolist()))))
@@ -176,8 +186,9 @@ KPI_FIELDS = {
 }
 
 
-def plan_definitions(conn: Connection, rows: pd.DataFrame, catalog: Catalog) -> Plan:
-    """Departments and KPIs to create or update, matched by department slug and KPI key."""
+def plan_definitions(conn: Connection, rows: pd.DataFrame, catalog: Catalog, log: ProblemLog) -> Plan:
+    """Departments and KPIs to create or update, matched by department slug and KPI key. A changed KPI may not
+    leave stored values outside its range; one whose stored months it rescores is listed (see ``redefinition``)."""
     departments_in = rows.drop_duplicates("department")[["department", "department_name"]].rename(
         columns={"department": "slug", "department_name": "name"}
     )
@@ -194,7 +205,16 @@ def plan_definitions(conn: Connection, rows: pd.DataFrame, catalog: Catalog) -> 
     kpis.new = kpis.new.assign(**absent)
     details = {f"departments_{k}": v for k, v in departments.counts.items() if k != "deleted"}
     steps = [Step(DEPARTMENTS, departments), Step(KPIS, kpis, _resolve_department_ids)]
-    return Plan(primary=kpis, steps=steps, details=details)
+    if kpis.changed.empty:
+        return Plan(primary=kpis, steps=steps, details=details)
+    changed = kpis.changed.merge(rows[["department", "kpi", "line"]].rename(columns={"kpi": "key"}))
+    return Plan(
+        primary=kpis,
+        steps=steps,
+        details=details,
+        refused=refuse_values_outside(conn, changed, kpis.replaced, log),
+        rescores=rescores(conn, changed, kpis.replaced, get_settings().fiscal_year_start_month),
+    )
 
 
 def _resolve_department_ids(conn: Connection, kpis: RowDiff) -> RowDiff:
@@ -209,18 +229,60 @@ def _resolve_department_ids(conn: Connection, kpis: RowDiff) -> RowDiff:
     )
 
 
-def plan_hiring(conn: Connection, rows: pd.DataFrame, catalog: Catalog) -> Plan:
-    """Positions to insert or correct, and the values they imply for their departments' KPIs declared
-    ``source=hiring`` (time to fill)."""
+def plan_hiring(conn: Connection, rows: pd.DataFrame, catalog: Catalog, log: ProblemLog) -> Plan:
+    """Positions to insert or correct, matched as stored (see ``_stored_spellings``), and the values they imply
+    for their departments' KPIs declared ``source=hiring`` (time to fill)."""
     # Without a title column the stored titles stay.
     compare = [c for c in ("title", "posted_date", "filled_date") if c in rows]
-    incoming = rows[["department_id", "position_id", *compare]]
-    department_ids = sorted(set(incoming["department_id"].tolist()))
+    department_ids = sorted(set(rows["department_id"].tolist()))
     stored = POSITIONS.read(conn, POSITIONS.table.c.department_id.in_(department_ids))
+    position_ids, ambiguous = _stored_spellings(rows, stored, catalog, log)
+    incoming = rows.assign(position_id=position_ids).loc[~ambiguous, ["department_id", "position_id", *compare]]
     positions = diff_rows(stored, incoming, ["department_id", "position_id"], compare)
     time_to_fill, details = _plan_time_to_fill(conn, stored, incoming, catalog)
     steps = [Step(POSITIONS, positions)] + ([Step(OBSERVATIONS, time_to_fill)] if time_to_fill else [])
-    return Plan(primary=positions, steps=steps, details=details)
+    return Plan(primary=positions, steps=steps, details=details, refused=int(ambiguous.sum()))
+
+
+AMBIGUOUS_POSITION = (
+    "position id '{given}' matches {count} stored positions of department '{department}' that differ only in case "
+    "or spacing ({spellings}), so it could mean any of them; use the exact spelling of the one it is"
+)
+
+
+def _stored_spellings(
+    rows: pd.DataFrame, stored: pd.DataFrame, catalog: Catalog, log: ProblemLog
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's position id as stored: its exact spelling, else the one stored id of its department equal to it
+    ignoring case and spacing (the first spelling seen stays), else its own (a new position). Also the rows
+    whose id matches several stored ids only so (older uploads kept such twins), reported naming them."""
+    keys = ["department_id", "folded"]
+    spellings = (
+        stored[["department_id", "position_id"]]
+        .assign(folded=fold(stored["position_id"]))
+        .groupby(keys)["position_id"]
+        .agg(["first", "size", lambda ids: ", ".join(sorted(ids))])
+        .set_axis(["stored", "matches", "spellings"], axis=1)
+        .reset_index()
+    )
+    exact = pd.MultiIndex.from_frame(rows[["department_id", "position_id"]]).isin(
+        pd.MultiIndex.from_frame(stored[["department_id", "position_id"]])
+    )
+    found = rows[["line", "department_id", "position_id", "position_key"]].rename(columns={"position_key": "folded"})
+    found = found.merge(spellings, on=keys, how="left")
+    single = ~exact & (found["matches"] == 1).to_numpy()
+    ambiguous = ~exact & (found["matches"] > 1).to_numpy()
+    slugs = catalog.departments.set_index("id")["slug"]
+    for row in found[ambiguous].itertuples(index=False):
+        log.error(
+            AMBIGUOUS_POSITION.format(
+                given=row.position_id, count=row.matches, department=slugs[row.department_id], spellings=row.spellings
+            ),
+            line=row.line,
+            column="position_id",
+            value=row.position_id,
+        )
+    return np.where(single, found["stored"].to_numpy(), rows["position_id"].to_numpy()), ambiguous
 
 
 def _plan_time_to_fill(

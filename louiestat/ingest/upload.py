@@ -24,6 +24,7 @@ from louiestat.errors import FileUnreadable, IrregularFile, UnknownKind
 from louiestat.ingest.kinds import KINDS, Kind, KindName, detect_kind
 from louiestat.ingest.plan import Correction
 from louiestat.ingest.problems import Problem, ProblemLog, quote
+from louiestat.ingest.redefinition import Rescore
 from louiestat.ingest.source import CsvFile, open_csv
 
 Progress = Callable[[float, str], None]
@@ -52,6 +53,7 @@ class UploadResult(BaseModel):
     warnings: list[Problem] = []
     would_change: bool = False
     corrections: list[Correction] = []
+    rescores: list[Rescore] = []
 
     @property
     def message(self) -> str:
@@ -64,7 +66,13 @@ class UploadResult(BaseModel):
                 f"error{'s' if self.error_count != 1 else ''}{listed} in {self.rejected:,} of {self.rows:,} rows."
             )
         if self.status == "dry_run":
-            return f"Dry run of {self.file} ({self.kind}, {self.rows:,} rows): a commit would write {counts}."
+            rescored = (
+                f" It rescores the stored history of {len(self.rescores):,} KPI{'s' if len(self.rescores) != 1 else ''}"
+                ": a commit needs that confirmed."
+                if self.rescores
+                else ""
+            )
+            return f"Dry run of {self.file} ({self.kind}, {self.rows:,} rows): a commit would write {counts}.{rescored}"
         if self.status == "unchanged":
             return f"{self.file} changes nothing: all {self.rows:,} rows are already stored (0 inserted, 0 updated)."
         return f"{self.file} committed as batch {self.batch_id}: {counts} ({self.kind}, {self.rows:,} rows)."
@@ -73,6 +81,12 @@ class UploadResult(BaseModel):
         """Errors then warnings as a table (line, column, value, message, severity)."""
         rows = [p.model_dump() for p in [*self.errors, *self.warnings]]
         return pd.DataFrame(rows, columns=["line", "column", "value", "message", "severity"])
+
+
+RESCORE_UNCONFIRMED = (
+    "this KPI has stored values and its {effect}; confirm the rescore to commit it (--confirm-rescore on the "
+    "command line, the 'Rescore the stored history' checkbox on the Upload page), or keep its stored definition"
+)
 
 
 class _Rejected(Exception):
@@ -86,12 +100,15 @@ def ingest(
     name: str | None = None,
     kind: KindName | None = None,
     dry_run: bool = False,
+    confirm_rescore: bool = False,
     actor: str | None = None,
     progress: Progress | None = None,
     on_wait: OnWait | None = None,
 ) -> UploadResult:
     """Load one CSV file all-or-nothing: every row valid and written in one transaction, or nothing written.
-    ``on_wait`` is told when the commit waits for another write to finish."""
+    ``on_wait`` is told when the commit waits for another write to finish.
+    A definitions file that rescores the stored months of KPIs (see ``UploadResult.rescores``) is committed
+    only with ``confirm_rescore``."""
     settings = get_settings()
     log = ProblemLog(settings.max_listed_errors)
     try:
@@ -126,16 +143,25 @@ def ingest(
                     log.error("the file has a header but no data rows; add one row per value below the header")
                 if log.has_errors:
                     raise _Rejected
-                plan = chosen.plan(conn, rows, catalog)
+                plan = chosen.plan(conn, rows, catalog, log)
+                unconfirmed = [] if dry_run or confirm_rescore else plan.rescores
+                for rescore in unconfirmed:
+                    log.error(
+                        RESCORE_UNCONFIRMED.format(effect=rescore.effect), line=rescore.line, column=rescore.changed[0]
+                    )
                 result = result.model_copy(
                     update={
                         **plan.primary.counts,
+                        "rejected": result.rejected + plan.refused + len(unconfirmed),
                         "details": plan.details,
                         "would_change": plan.changes_anything,
                         "corrections": plan.corrections,
+                        "rescores": plan.rescores,
                         **_problems(log),
                     }
                 )
+                if log.has_errors:
+                    raise _Rejected
                 if dry_run:
                     return result.model_copy(update={"status": "dry_run"})
                 if not plan.changes_anything:
@@ -248,7 +274,7 @@ def _validated_rows(
     rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if rows.empty:
         return rows
-    duplicated = validate.report_duplicates(rows, list(kind.key), lambda key: kind.label(key, catalog), log)
+    duplicated = validate.report_duplicates(rows, list(kind.key), lambda row: kind.label(row, catalog), log)
     if kind.check is not None:
         duplicated = duplicated | kind.check(rows, catalog, log)
     return rows[~duplicated].reset_index(drop=True)

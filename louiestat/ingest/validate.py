@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ValidationError
 
-from louiestat.ingest.catalog import Catalog
+from louiestat.ingest.catalog import AMBIGUOUS, UNKNOWN, Catalog, fold
 from louiestat.ingest.dates import parse_periods
 from louiestat.ingest.numbers import parse_numbers
 from louiestat.ingest.problems import ProblemLog, quote
@@ -51,30 +51,42 @@ def _report(log: ProblemLog, chunk: Chunk, column: str, failed: np.ndarray, mess
 
 
 def resolve_departments(chunk: Chunk, catalog: Catalog, ok: np.ndarray, log: ProblemLog) -> np.ndarray:
-    """Department id per row (-1 when unknown, reported with the closest known name)."""
-    ids = catalog.department_ids(chunk.frame["department"])
-    unknown = (ids < 0) & ~_blank(chunk.frame["department"])
-    if unknown.any():
-        names = chunk.frame["department"][unknown]
-        advice = {name: catalog.suggest_department(name) for name in names.unique()}
-        _report(log, chunk, "department", unknown, chunk.frame["department"].map(advice).to_numpy())
+    """Department id per row; unknown ones are reported with the closest known name, a display name two
+    departments share with both of them (negative ids, see ``catalog``)."""
+    names = chunk.frame["department"]
+    ids = catalog.department_ids(names)
+    unknown = (ids == UNKNOWN) & ~_blank(names)
+    _report_per_name(log, chunk, "department", unknown, catalog.suggest_department)
+    _report_per_name(log, chunk, "department", ids == AMBIGUOUS, catalog.ambiguous_department)
     ok &= ids >= 0
     return ids
 
 
+def _report_per_name(log: ProblemLog, chunk: Chunk, column: str, failed: np.ndarray, explain) -> None:
+    """Report the failed rows of ``column``, explaining each distinct name once."""
+    if failed.any():
+        names = chunk.frame[column]
+        advice = {name: explain(name) for name in names[failed].unique()}
+        _report(log, chunk, column, failed, names.map(advice).to_numpy())
+
+
 def resolve_kpis(chunk: Chunk, catalog: Catalog, ok: np.ndarray, log: ProblemLog) -> np.ndarray:
-    """KPI id per row from its department and KPI (key or name, any case); -1 when unknown, reported with the
-    closest KPI of that department."""
+    """KPI id per row from its department and KPI (key, else name; any case and spacing); unknown ones are
+    reported with the closest KPI of that department, a name two of its KPIs share with both of them."""
     f = chunk.frame
     department_ids = resolve_departments(chunk, catalog, ok, log)
     kpi_ids = catalog.kpi_ids(department_ids, f["kpi"])
-    unknown_kpi = (kpi_ids < 0) & (department_ids >= 0) & ~_blank(f["kpi"])
-    if unknown_kpi.any():
-        pairs = pd.DataFrame({"d": department_ids[unknown_kpi], "k": f["kpi"].to_numpy()[unknown_kpi]})
-        advice = {(d, k): catalog.suggest_kpi(d, k) for d, k in pairs.drop_duplicates().itertuples(index=False)}
-        messages = np.empty(len(f), dtype=object)
-        messages[unknown_kpi] = [advice[p] for p in pairs.itertuples(index=False, name=None)]
-        _report(log, chunk, "kpi", unknown_kpi, messages)
+    known_department = department_ids >= 0
+    for failed, explain in (
+        ((kpi_ids == UNKNOWN) & known_department & ~_blank(f["kpi"]), catalog.suggest_kpi),
+        ((kpi_ids == AMBIGUOUS) & known_department, catalog.ambiguous_kpi),
+    ):
+        if failed.any():
+            pairs = pd.DataFrame({"d": department_ids[failed], "k": f["kpi"].to_numpy()[failed]})
+            advice = {(d, k): explain(d, k) for d, k in pairs.drop_duplicates().itertuples(index=False)}
+            messages = np.empty(len(f), dtype=object)
+            messages[failed] = [advice[p] for p in pairs.itertuples(index=False, name=None)]
+            _report(log, chunk, "kpi", failed, messages)
     ok &= kpi_ids >= 0
     return kpi_ids
 
@@ -191,12 +203,14 @@ def check_values_file(rows: pd.DataFrame, catalog: Catalog, log: ProblemLog) -> 
     return np.zeros(len(rows), dtype=bool)
 
 
-def check_department_names(rows: pd.DataFrame, catalog: Catalog, log: ProblemLog) -> np.ndarray:
-    """A department slug given two different display names in one file: the later rows are refused."""
+def check_definition_names(rows: pd.DataFrame, catalog: Catalog, log: ProblemLog) -> np.ndarray:
+    """Names a definitions file would leave meaning two things, refused on the lines that set them: a department
+    given two display names in the file, and a display name two departments would share, or a KPI name two KPIs
+    of one department would share (ignoring case and spacing; within the file or against what is stored)."""
     first = rows.groupby("department")["department_name"].transform("first")
-    conflict = (rows["department_name"] != first).to_numpy()
-    for line, slug, name, expected in rows.loc[conflict, ["line", "department", "department_name"]].assign(
-        expected=first[conflict]
+    renamed = (rows["department_name"] != first).to_numpy()
+    for line, slug, name, expected in rows.loc[renamed, ["line", "department", "department_name"]].assign(
+        expected=first[renamed]
     ).itertuples(index=False):
         log.error(
             f"department '{quote(slug)}' is named '{quote(expected)}' on an earlier line; use one name per department",
@@ -204,7 +218,78 @@ def check_department_names(rows: pd.DataFrame, catalog: Catalog, log: ProblemLog
             column="department_name",
             value=name,
         )
-    return conflict
+    departments = rows.drop_duplicates("department")
+    stored = catalog.departments[~catalog.departments["slug"].isin(departments["department"])]
+    department_lines = _report_clashes(
+        pd.concat(
+            [
+                _named("", departments["department"], departments["department_name"], departments["line"]),
+                _named("", stored["slug"], stored["name"], np.nan),
+            ],
+            ignore_index=True,
+        ),
+        "department_name",
+        log,
+    )
+    k = catalog.kpis
+    slugs = k["department_id"].map(catalog.departments.set_index("id")["slug"])
+    in_file = pd.MultiIndex.from_arrays([slugs, k["key"]]).isin(pd.MultiIndex.from_frame(rows[["department", "kpi"]]))
+    kpi_lines = _report_clashes(
+        pd.concat(
+            [
+                _named(rows["department"], rows["kpi"], rows["kpi_name"], rows["line"]),
+                _named(slugs[~in_file], k["key"][~in_file], k["name"][~in_file], np.nan),
+            ],
+            ignore_index=True,
+        ),
+        "kpi_name",
+        log,
+    )
+    return renamed | rows["line"].isin(department_lines + kpi_lines).to_numpy()
+
+
+def _named(scope, identity, name, line) -> pd.DataFrame:
+    """Departments or KPIs as ``_report_clashes`` takes them (a stored one has no line)."""
+    return pd.DataFrame({"scope": scope, "identity": identity, "name": name, "line": line})
+
+
+NAME_CLASH = {
+    "department_name": (
+        "department name '{name}' would also be the name of {others}: departments need display names that differ "
+        "in more than case and spacing, so that a file naming one means one; give one of them another name"
+    ),
+    "kpi_name": (
+        "KPI name '{name}' of department '{scope}' would also be the name of {others}: a department's KPIs need "
+        "names that differ in more than case and spacing, so that a file naming one means one; give one of them "
+        "another name"
+    ),
+}
+
+
+def _report_clashes(entries: pd.DataFrame, column: str, log: ProblemLog) -> list[int]:
+    """Report the file's entries (``scope, identity, name, line``; stored ones without a line) whose name another
+    identity in their scope has too, naming the other's line or stored name; returns the lines reported."""
+    entries = entries.assign(folded=fold(entries["name"]))
+    group = ["scope", "folded"]
+    identities = entries.groupby(group)["identity"].transform("nunique")
+    clashing = entries[(identities > 1).to_numpy()]
+    clashing = clashing[clashing.groupby(group)["line"].transform("count") > 0]
+    what = "department" if column == "department_name" else "KPI"
+    lines = []
+    for (scope, _), same in clashing.groupby(group, sort=False):
+        for row in same[same["line"].notna()].itertuples(index=False):
+            others = " and ".join(
+                f"{what} '{o.identity}' on line {int(o.line)}" if pd.notna(o.line)
+                else f"the stored {what} '{o.identity}' ('{o.name}')"
+                for o in same.itertuples(index=False)
+                if o.identity != row.identity
+            )
+            log.error(
+                NAME_CLASH[column].format(name=row.name, others=others, scope=scope),
+                line=int(row.line), column=column, value=row.name,
+            )
+            lines.append(int(row.line))
+    return lines
 
 
 def _check_range(
@@ -259,12 +344,13 @@ def validate_definitions(chunk: Chunk, catalog: Catalog, log: ProblemLog) -> pd.
 
 
 def validate_hiring(chunk: Chunk, catalog: Catalog, log: ProblemLog) -> pd.DataFrame:
-    """Rows of a hiring chunk that pass: ``line, department_id, position_id, posted_date, filled_date`` and
-    ``title`` when the file has that column (a file without it leaves stored titles alone)."""
+    """Rows of a hiring chunk that pass: ``line, department_id, position_id, position_key`` (the id as compared,
+    ignoring case and spacing), ``posted_date, filled_date`` and ``title`` when the file has that column (a file
+    without it leaves stored titles alone)."""
     ok = np.ones(len(chunk.lines), dtype=bool)
     department_ids = resolve_departments(chunk, catalog, ok, log)
     records = validate_models(chunk, HiringRecord, log)
-    columns = ["line", "department_id", "position_id", "title", "posted_date", "filled_date"]
+    columns = ["line", "department_id", "position_id", "position_key", "title", "posted_date", "filled_date"]
     if "title" not in chunk.frame:
         columns.remove("title")
     if not records:
@@ -272,18 +358,20 @@ def validate_hiring(chunk: Chunk, catalog: Catalog, log: ProblemLog) -> pd.DataF
     frame = pd.DataFrame([{"line": line, **r.model_dump()} for line, r in records])
     rows = np.searchsorted(chunk.lines, frame["line"].to_numpy())
     frame["department_id"] = department_ids[rows]
+    frame["position_key"] = fold(frame["position_id"])
     for column in ("posted_date", "filled_date"):
         frame[column] = pd.to_datetime(frame[column])
     return frame.loc[ok[rows], columns]
 
 
-def report_duplicates(frame: pd.DataFrame, keys: list[str], describe_key, log: ProblemLog) -> np.ndarray:
-    """Rows whose ``keys`` repeat within the file: each is reported with the lines of its twins."""
+def report_duplicates(frame: pd.DataFrame, keys: list[str], describe_row, log: ProblemLog) -> np.ndarray:
+    """Rows whose ``keys`` repeat within the file: each is reported, as its first twin says it, with the lines of
+    its twins."""
     dup = frame.duplicated(keys, keep=False).to_numpy()
     if dup.any():
-        twins = frame[dup].groupby(keys, sort=False)["line"].agg(lambda s: sorted(s.tolist()))
-        for key, lines in twins.items():
-            label = describe_key(key)
+        for _, twins in frame[dup].groupby(keys, sort=False):
+            label = describe_row(twins.iloc[0])
+            lines = sorted(twins["line"].tolist())
             for line in lines:
                 others = ", ".join(str(o) for o in lines if o != line)
                 log.error(f"{label} appears more than once in the file (also on line {others}); keep one row", line=line)

@@ -12,7 +12,7 @@ from louiestat.ingest import KINDS, UploadResult, ingest
 from louiestat.errors import EnvironmentFailure, FileUnreadable, UndoRefused
 from louiestat.ingest.source import DELIMITERS, open_csv
 from louiestat.pages import cache
-from louiestat.pages.widgets import waiting_notice
+from louiestat.pages.widgets import escape_markdown, waiting_notice
 
 PURPOSE = {k.name: k.purpose for k in KINDS.values()}
 TEMPLATE_LABELS = {
@@ -146,8 +146,25 @@ def _file_panel(file) -> None:
                 hide_index=True,
                 width="stretch",
             )
+    confirm_rescore = _rescore_checkbox(result, file.file_id)
     if st.button(f"Commit {file.name}", type="primary", key=f"commit_{file.file_id}", icon=":material/check:"):
-        _commit(file, data)
+        _commit(file, data, confirm_rescore)
+
+
+def _rescore_checkbox(result: UploadResult, file_id: str) -> bool:
+    """The stored history a definitions file would score anew, and the checkbox confirming it (when it does)."""
+    if not result.rescores:
+        return False
+    st.warning(
+        "Committing this file changes how KPIs with stored values are scored:\n"
+        + "\n".join(f"- {escape_markdown(str(rescore))}" for rescore in result.rescores),
+        icon=":material/rule:",
+    )
+    return st.checkbox(
+        "Rescore the stored history",
+        key=f"rescore_{file_id}",
+        help="Without this the commit is refused and nothing is written.",
+    )
 
 
 def _preview(data: bytes, name: str) -> None:
@@ -160,7 +177,7 @@ def _preview(data: bytes, name: str) -> None:
         st.dataframe(head, hide_index=True, width="stretch")
 
 
-def _commit(file, data: bytes) -> None:
+def _commit(file, data: bytes, confirm_rescore: bool) -> None:
     bar = st.progress(0.0, text="Starting…")
 
     def progress(fraction: float, stage: str) -> None:
@@ -168,7 +185,8 @@ def _commit(file, data: bytes) -> None:
 
     try:
         result = ingest(
-            cache.engine(), data, name=file.name, actor=get_settings().user, progress=progress, on_wait=waiting_notice()
+            cache.engine(), data, name=file.name, confirm_rescore=confirm_rescore, actor=get_settings().user,
+            progress=progress, on_wait=waiting_notice(),
         )
     except EnvironmentFailure as exc:
         st.session_state["upload_flash"] = ("error", f"{file.name} was not committed: {exc}.")
@@ -179,7 +197,8 @@ def _commit(file, data: bytes) -> None:
     if result.status == "committed":
         st.session_state["upload_flash"] = ("success", result.message)
     else:
-        st.session_state["upload_flash"] = ("error", result.message)
+        reasons = [escape_markdown(str(error)) for error in result.errors[:3]]
+        st.session_state["upload_flash"] = ("error", " ".join([escape_markdown(result.message), *reasons]))
     st.rerun()
 
 

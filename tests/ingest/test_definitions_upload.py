@@ -258,3 +258,69 @@ def test_a_definitions_file_without_optional_columns_keeps_the_stored_ones(city:
     assert (bool(hires["enterprise"]), hires["aggregation"], hires["description"]) == (
         True, "last", "New hires in the month"
     )
+
+
+def test_a_department_name_another_department_has_is_refused_with_both_lines(city: Engine) -> None:
+    before = queries.departments(city)
+    result = rejected(
+        city,
+        f"{HEADER}\nparks,Parks,mowing,Acres mowed,count,higher_is_better,\n"
+        "parks_rec,  PARKS ,pools,Pools open,count,higher_is_better,\n",
+    )
+    assert [(e.line, e.column, e.value) for e in result.errors] == [
+        (2, "department_name", "Parks"),
+        (3, "department_name", "PARKS"),
+    ]
+    assert result.errors[0].message.startswith(
+        "department name 'Parks' would also be the name of department 'parks_rec' on line 3: departments need "
+        "display names that differ in more than case and spacing"
+    )
+    assert "department 'parks' on line 2" in result.errors[1].message
+    assert queries.departments(city).equals(before)
+
+
+def test_a_new_department_named_like_a_stored_one_is_refused_naming_it(city: Engine) -> None:
+    result = rejected(
+        city, f"{HEADER}\nems2,emergency  medical Services,calls,Calls,count,higher_is_better,\n"
+    )
+    assert [(e.line, e.column) for e in result.errors] == [(2, "department_name")]
+    assert result.errors[0].message.startswith(
+        "department name 'emergency  medical Services' would also be the name of the stored department 'ems' "
+        "('Emergency Medical Services'):"
+    )
+
+
+def test_renaming_a_department_frees_its_old_name_for_another_in_the_same_file(city: Engine) -> None:
+    result = upload(
+        city,
+        f"{HEADER}\nems,EMS (retired),response_time,Response time,minutes,lower_is_better,9\n"
+        "ems2,Emergency Medical Services,calls,Calls,count,higher_is_better,\n",
+    )
+    assert result.status == "committed", [str(e) for e in result.errors]
+    names = queries.departments(city).set_index("department")["department_name"]
+    assert (names["ems"], names["ems2"]) == ("EMS (retired)", "Emergency Medical Services")
+
+
+def test_a_kpi_name_another_kpi_of_the_department_has_is_refused(city: Engine) -> None:
+    result = rejected(
+        city,
+        f"{HEADER}\nems,Emergency Medical Services,response_time_p1,RESPONSE TIME,minutes,lower_is_better,9\n"
+        "ems,Emergency Medical Services,calls,Calls,count,higher_is_better,\n"
+        "ems,Emergency Medical Services,calls_new,calls ,count,higher_is_better,\n"
+        "hr,Human Resources,calls,Calls,count,higher_is_better,\n",
+    )
+    assert [(e.line, e.column, e.value) for e in result.errors] == [
+        (2, "kpi_name", "RESPONSE TIME"),
+        (3, "kpi_name", "Calls"),
+        (4, "kpi_name", "calls"),
+    ]
+    messages = [e.message for e in result.errors]
+    assert messages[0].startswith(
+        "KPI name 'RESPONSE TIME' of department 'ems' would also be the name of the stored KPI 'response_time' "
+        "('Response time'): a department's KPIs need names that differ in more than case and spacing"
+    )
+    assert "would also be the name of KPI 'calls_new' on line 4" in messages[1]
+    assert "would also be the name of KPI 'calls' on line 3" in messages[2]
+    assert sorted(definitions(city)) == sorted(
+        ["time_to_fill", "overtime_hours", "sick_leave_hours", "response_time", "calls_answered_pct"]
+    )

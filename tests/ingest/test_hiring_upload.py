@@ -7,9 +7,11 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert, select
 
 from louiestat import queries
+from louiestat.batches import open_batch
+from louiestat.db.models import Department, Position
 from louiestat.ingest import UploadResult, ingest
 from tests.conftest import snapshot
 
@@ -139,3 +141,57 @@ def test_a_file_without_the_title_column_keeps_the_stored_titles(city: Engine) -
     upload(city, "department,position_id,posted_date,filled_date\nhr,HR-4,2013-02-01,2013-02-15\nhr,HR-5,2013-03-01,\n")
     assert positions(city)[("hr", "HR-4")] == ("Clerk", dt.date(2013, 2, 1), dt.date(2013, 2, 15))
     assert positions(city)[("hr", "HR-5")] == (None, dt.date(2013, 3, 1), None)
+
+
+def test_a_position_id_in_another_case_or_spacing_updates_the_first_seen_record(city: Engine) -> None:
+    upload(city, HEADER + "hr,hr-2011-0014,Clerk,2013-01-01,\n")
+    result = upload(city, HEADER + "hr, HR-2011-0014 ,Clerk,2013-01-01,2013-01-31\nhr,HR 2011,Analyst,2013-01-05,\n")
+    assert (result.new, result.changed) == (1, 1)
+    upload(city, HEADER + "hr,hr  2011,Analyst,2013-01-05,2013-01-25\n")
+
+    assert positions(city) == {
+        ("hr", "hr-2011-0014"): ("Clerk", dt.date(2013, 1, 1), dt.date(2013, 1, 31)),
+        ("hr", "HR 2011"): ("Analyst", dt.date(2013, 1, 5), dt.date(2013, 1, 25)),
+    }
+    assert time_to_fill(city) == {"2013-01": 25.0}
+
+
+def test_position_ids_differing_only_in_case_within_a_file_are_refused_as_repeats(city: Engine) -> None:
+    before = snapshot(city)
+    result = ingest(city, (HEADER + "hr,HR-7,Clerk,2013-01-01,\nhr,hr-7,Clerk,2013-01-02,\n").encode(), name="h.csv")
+
+    assert result.status == "rejected"
+    assert [(e.line, e.message) for e in result.errors] == [
+        (2, "position 'HR-7' of department 'hr' appears more than once in the file (also on line 3); keep one row"),
+        (3, "position 'HR-7' of department 'hr' appears more than once in the file (also on line 2); keep one row"),
+    ]
+    assert snapshot(city) == before
+
+
+def test_an_id_matching_stored_twins_only_ignoring_case_is_refused_naming_them(city: Engine) -> None:
+    # Older versions stored case variants as two positions; an exact spelling still picks one.
+    upload(city, HEADER + "hr,HR-7,Clerk,2013-01-01,\n")
+    with city.begin() as conn:
+        batch_id = open_batch(conn, kind="hiring", source="old.csv", actor="past")
+        conn.execute(
+            insert(Position).values(
+                department_id=conn.execute(select(Department.id).where(Department.slug == "hr")).scalar_one(),
+                position_id="hr-7", title="Clerk", posted_date=dt.date(2013, 1, 2), batch_id=batch_id,
+            )
+        )
+    before = snapshot(city)
+
+    result = ingest(city, (HEADER + "hr,Hr-7,Clerk,2013-01-01,2013-01-31\n").encode(), name="h.csv")
+    assert result.status == "rejected"
+    assert [(e.line, e.column, e.value, e.message) for e in result.errors] == [
+        (2, "position_id", "Hr-7", (
+            "position id 'Hr-7' matches 2 stored positions of department 'hr' that differ only in case or spacing "
+            "(HR-7, hr-7), so it could mean any of them; use the exact spelling of the one it is"
+        ))
+    ]
+    assert result.rejected == 1
+    assert snapshot(city) == before
+
+    upload(city, HEADER + "hr,hr-7,Clerk,2013-01-02,2013-01-12\n")
+    assert positions(city)[("hr", "hr-7")] == ("Clerk", dt.date(2013, 1, 2), dt.date(2013, 1, 12))
+    assert positions(city)[("hr", "HR-7")] == ("Clerk", dt.date(2013, 1, 1), None)

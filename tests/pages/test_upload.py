@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from louiestat import queries
 from louiestat.config import get_settings
 from tests.conftest import snapshot
 from tests.db.test_write_lock import alices_upload
@@ -93,3 +94,45 @@ def test_a_commit_behind_another_write_too_long_says_whose_and_writes_nothing(
         r"raise LOUIESTAT_LOCK_WAIT_SECONDS.",
         at.error[0].value,
     ), at.error[0].value
+
+
+FLIP = (
+    b"department,department_name,kpi,kpi_name,unit,direction,target\n"
+    b'ems,Emergency Medical Services,response_time,"Response time, priority 1",minutes,higher_is_better,9\n'
+)
+RESCORE_BOX = "Rescore the stored history"
+
+
+def direction(engine, kpi: str) -> str:
+    kpis = queries.kpis(engine)
+    return kpis.loc[kpis["kpi"] == kpi, "direction"].iloc[0]
+
+
+def test_no_rescore_checkbox_for_a_file_that_rescores_nothing(open_page) -> None:
+    at = open_page("upload")
+    at.file_uploader[0].upload("june.csv", GOOD, "text/csv").run()
+
+    assert [b.label for b in at.button if b.label.startswith("Commit")] == ["Commit june.csv"]
+    assert not [c for c in at.checkbox if c.label == RESCORE_BOX]
+
+
+def test_a_file_that_rescores_history_commits_only_with_the_checkbox_ticked(open_page, city_engine) -> None:
+    months = len(queries.observations(city_engine, [int(queries.kpis(city_engine).query("kpi == 'response_time'")
+                                                        ["kpi_id"].iloc[0])]))
+    at = open_page("upload")
+    at.file_uploader[0].upload("flip.csv", FLIP, "text/csv").run()
+    notice = next(w.value for w in at.warning if "changes how KPIs with stored values are scored" in w.value)
+    notice = notice.replace("\\", "")  # without its markdown escapes
+    assert re.search(rf"direction changes, which rescores {months} months of history: \d+ months change status", notice)
+    assert not next(c for c in at.checkbox if c.label == RESCORE_BOX).value
+
+    next(b for b in at.button if b.label == "Commit flip.csv").click().run()
+    assert "flip.csv was rejected and nothing was written" in at.error[0].value
+    assert "confirm the rescore to commit it" in at.error[0].value
+    assert direction(city_engine, "response_time") == "lower_is_better"
+
+    at.file_uploader[0].upload("flip.csv", FLIP, "text/csv").run()
+    next(c for c in at.checkbox if c.label == RESCORE_BOX).check().run()
+    next(b for b in at.button if b.label == "Commit flip.csv").click().run()
+    assert "flip.csv committed as batch 5: 0 new, 1 changed" in at.success[0].value
+    assert direction(city_engine, "response_time") == "higher_is_better"

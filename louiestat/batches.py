@@ -12,19 +12,42 @@ from louiestat.errors import UndoRefused
 from louiestat.db.engine import write_transaction
 from louiestat.db.write_lock import OnWait
 from louiestat.db.models import Batch, utcnow
+from louiestat.presentation.words import counted
+
+
+# What a person calls the rows of each table in a message.
+TABLE_WORDS = {
+    "departments": ("department", "departments"),
+    "kpis": ("KPI definition", "KPI definitions"),
+    "targets": ("target", "targets"),
+    "process_changes": ("process change", "process changes"),
+    "observations": ("value", "values"),
+    "positions": ("hiring record", "hiring records"),
+}
+
+
+def _rows_in_words(rows: dict[str, int]) -> str:
+    """'12 values and 1 target': the non-zero counts of ``rows`` (per table) in words."""
+    words = [counted(n, *TABLE_WORDS.get(table, (table, table))) for table, n in rows.items() if n]
+    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
 
 
 class UndoResult(BaseModel):
-    """What an undo did: the batch it undid, the undo's own batch, and rows put back or removed per table."""
+    """What an undo did: the batch it undid, the undo's own batch, and per table the rows it removed (the
+    batch had added them), the rows it restored (the batch had changed or deleted them) and both together."""
 
     batch_id: int
     undo_batch_id: int
     rows: dict[str, int]
+    removed: dict[str, int] = {}
+    restored: dict[str, int] = {}
 
     @property
     def message(self) -> str:
-        touched = ", ".join(f"{n:,} {table}" for table, n in self.rows.items() if n) or "no rows"
-        return f"Batch {self.batch_id} undone (undo recorded as batch {self.undo_batch_id}): restored {touched}."
+        parts = [f"removed {_rows_in_words(self.removed)} it added" if any(self.removed.values()) else "",
+                 f"restored {_rows_in_words(self.restored)} it changed" if any(self.restored.values()) else ""]
+        done = ", ".join(part for part in parts if part) or "it had changed nothing"
+        return f"Undid batch {self.batch_id} (the undo is batch {self.undo_batch_id}): {done}."
 
 
 def open_batch(conn: Connection, *, kind: str, source: str, actor: str, sha256: str | None = None) -> int:
@@ -60,11 +83,18 @@ def undo_batch(engine: Engine, batch_id: int, actor: str, on_wait: OnWait | None
                 f"later batches ({listed}) changed or depend on rows batch {batch_id} wrote; undo them first, newest first"
             )
         undo_id = open_batch(conn, kind="undo", source=f"undo of batch {batch_id}", actor=actor)
-        rows = versioned.undo_rows(conn, batch_id, undo_id)
+        removed, restored = versioned.undo_rows(conn, batch_id, undo_id)
+        rows = {table: removed[table] + restored[table] for table in removed}
         close_batch(conn, undo_id, rows_total=sum(rows.values()), updated=sum(rows.values()))
         conn.execute(update(Batch).where(Batch.id == batch_id).values(status="undone", undone_by_id=undo_id))
         conn.execute(update(Batch).where(Batch.id == undo_id).values(undoes_id=batch_id))
-    return UndoResult(batch_id=batch_id, undo_batch_id=undo_id, rows={k: v for k, v in rows.items() if v})
+    return UndoResult(
+        batch_id=batch_id,
+        undo_batch_id=undo_id,
+        rows={k: v for k, v in rows.items() if v},
+        removed={k: v for k, v in removed.items() if v},
+        restored={k: v for k, v in restored.items() if v},
+    )
 
 
 def list_batches(engine: Engine, limit: int | None = None) -> pd.DataFrame:

@@ -274,7 +274,7 @@ def test_undo_exits_0_and_restores_the_database(city: Engine, files, capsys: pyt
     main(["ingest", str(files["values"])])
     capsys.readouterr()
     assert main(["undo", "2"]) == 0
-    assert capsys.readouterr().out == "Batch 2 undone (undo recorded as batch 3): restored 2 observations.\n"
+    assert capsys.readouterr().out == "Undid batch 2 (the undo is batch 3): removed 2 values it added.\n"
     assert snapshot(city)["observations"] == before["observations"]
 
 

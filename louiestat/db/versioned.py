@@ -216,13 +216,15 @@ def later_changes(conn: Connection, batch_id: int) -> set[int]:
     return blockers
 
 
-def undo_rows(conn: Connection, batch_id: int, undo_batch_id: int) -> dict[str, int]:
+def undo_rows(conn: Connection, batch_id: int, undo_batch_id: int) -> tuple[dict[str, int], dict[str, int]]:
     """Put back every version ``batch_id`` replaced or deleted and remove what it inserted, keeping its own
-    versions in the history as superseded by ``undo_batch_id``. Returns the number of rows touched per table.
+    versions in the history as superseded by ``undo_batch_id``. Returns, per table, the rows removed (the
+    batch added them) and the rows restored (the batch changed or deleted them).
 
     A few set-based statements per table, each finding a row's replaced version through the history's index
     on (superseded batch, identity), so the time grows with the batch, not with its square."""
-    touched: dict[str, int] = {}
+    removed: dict[str, int] = {}
+    restored: dict[str, int] = {}
     for spec in reversed(ALL):
         t, h = spec.table, spec.history
         replaced_here = and_(h.c.superseded_by_batch_id == batch_id, _identity(h, t))
@@ -233,10 +235,9 @@ def undo_rows(conn: Connection, batch_id: int, undo_batch_id: int) -> dict[str, 
             )
         )
         had_version = exists(select(literal(1)).where(replaced_here))
-        removed = conn.execute(delete(t).where(t.c.batch_id == batch_id, ~had_version)).rowcount
+        removed[t.name] = conn.execute(delete(t).where(t.c.batch_id == batch_id, ~had_version)).rowcount
         restore = {t.c[c]: h.c[c] for c in [*spec.data_columns, "batch_id"]}
-        updated = conn.execute(update(t).where(t.c.batch_id == batch_id, replaced_here).values(restore)).rowcount
-        touched[t.name] = updated + removed
+        restored[t.name] = conn.execute(update(t).where(t.c.batch_id == batch_id, replaced_here).values(restore)).rowcount
     for spec in ALL:
         t, h = spec.table, spec.history
         current = select(literal(1)).where(_identity(t, h))
@@ -247,5 +248,5 @@ def undo_rows(conn: Connection, batch_id: int, undo_batch_id: int) -> dict[str, 
         inserted = conn.execute(select(func.count()).select_from(removed_by_batch.subquery())).scalar_one()
         conn.execute(insert(t).from_select(spec.columns, removed_by_batch))
         conn.execute(delete(h).where(h.c.superseded_by_batch_id == batch_id))
-        touched[t.name] += inserted
-    return touched
+        restored[t.name] += inserted
+    return removed, restored

@@ -28,6 +28,38 @@ ASSURANCE_WORDS = {
 }
 TRIAL_LIMITS = "provisional: fewer than 13 months since the last process change"
 
+# What the SPC words mean, for a help tooltip wherever they are shown: plain language, no jargon.
+VARIATION_HELP = {
+    "common_cause": "Normal variation (common cause): the month is within the range this process usually "
+    "produces. Month-to-month ups and downs like this are noise, not news.",
+    "special_cause_improvement": "Real improvement (special cause): the month is outside what this process "
+    "usually produces, in the good direction: something changed for the better.",
+    "special_cause_concern": "Real concern (special cause): the month is outside what this process usually "
+    "produces, in the bad direction: something changed for the worse and is worth looking into.",
+    "special_cause_neutral": "Unusually high or low (special cause): the month is outside what this process "
+    "usually produces, for a KPI where neither direction is better.",
+}
+ASSURANCE_HELP = {
+    "consistently_passing": "Reliably meets target: the whole normal range is on the good side of the target, "
+    "so the target will be met month after month unless the process changes.",
+    "consistently_failing": "Will not meet target without change: the whole normal range is on the bad side "
+    "of the target, so the target will be missed month after month until the way the work is done changes.",
+    "hit_and_miss": "Hit and miss: the target lies inside the normal range, so it will sometimes be met and "
+    "sometimes missed unless the process changes.",
+}
+NORMAL_RANGE_HELP = (
+    "The normal range is the band between the process limits on the KPI's chart (an XmR chart): where this "
+    "KPI's months fall when nothing unusual happens."
+)
+VARIATION_HELP_TEXT = "\n\n".join([*VARIATION_HELP.values(), NORMAL_RANGE_HELP])
+ASSURANCE_HELP_TEXT = "Can the target be met? " + "\n\n".join([*ASSURANCE_HELP.values(), NORMAL_RANGE_HELP])
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """'1 signal', '3 signals', '1,200 KPIs': a count with its noun in the right number (``plural`` when it is
+    not the noun plus 's')."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+
 
 def status_words(status: str | None) -> str:
     """'✖ Off target': icon and word, never colour alone ('– No data' when there is no status)."""

@@ -119,11 +119,12 @@ def test_undo_restores_the_values_a_batch_replaced_exactly(city: Engine) -> None
     assert corrected.details["targets_new"] == 1
     result = batches.undo_batch(city, corrected.batch_id, actor="supervisor")
     assert result.rows == {"observations": 3, "targets": 1}
+    assert (result.removed, result.restored) == ({"observations": 1, "targets": 1}, {"observations": 2})
     after = snapshot(city)
     assert data_tables(after) == data_tables(before)
     assert result.message == (
-        f"Batch {corrected.batch_id} undone (undo recorded as batch {result.undo_batch_id}): "
-        "restored 3 observations, 1 targets."
+        f"Undid batch {corrected.batch_id} (the undo is batch {result.undo_batch_id}): "
+        "removed 1 value and 1 target it added, restored 2 values it changed."
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import get_args
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -20,6 +21,18 @@ from louiestat.pages.widgets import department_picker, show_problems, waiting_no
 from louiestat.targets_and_changes import DatedEdit, save_process_changes, save_targets
 
 UNITS, DIRECTIONS, AGGREGATIONS = (list(get_args(t)) for t in (Unit, Direction, Aggregation))
+NUMBER_COLUMNS = ["target", "tolerance_pct", "min_value", "max_value", "weight"]
+NUMBER_PATTERN = r"^(-?[0-9]+([.][0-9]*)?)?$"
+
+
+def _blanks_as_text(frame: pd.DataFrame, numbers: list[str]) -> pd.DataFrame:
+    """The definitions for the editor with a blank shown blank: Streamlit draws an empty cell as "None", so
+    optional numbers are edited as text ('600', '' when not set) and checked on save like an uploaded file."""
+    def number_text(value: float) -> str:
+        return "" if pd.isna(value) else np.format_float_positional(float(value), trim="-")
+
+    shown = frame.assign(**{column: frame[column].map(number_text) for column in numbers})
+    return shown.astype(object).where(shown.notna(), "")
 
 
 def render() -> None:
@@ -45,7 +58,7 @@ def render() -> None:
 def _definitions() -> None:
     city = cache.city()
     department = department_picker(city, key="manage_department", allow_all=True)
-    frame = definitions_frame(cache.engine(), department)
+    frame = _blanks_as_text(definitions_frame(cache.engine(), department), NUMBER_COLUMNS)
     st.caption(
         "Add a KPI by adding a row (a new department slug creates the department). Targets here are the "
         "default targets; dated targets are on the next tab. KPIs are not deleted here, so their history stays."
@@ -64,14 +77,14 @@ def _definitions() -> None:
             "kpi_name": st.column_config.TextColumn("KPI name", required=True, width="large"),
             "unit": st.column_config.SelectboxColumn("Unit", options=UNITS, required=True),
             "direction": st.column_config.SelectboxColumn("Direction", options=DIRECTIONS, required=True),
-            "target": st.column_config.NumberColumn("Default target"),
-            "tolerance_pct": st.column_config.NumberColumn("Near-target tolerance (%)", min_value=0),
+            "target": st.column_config.TextColumn("Default target", validate=NUMBER_PATTERN),
+            "tolerance_pct": st.column_config.TextColumn("Near-target tolerance (%)", validate=NUMBER_PATTERN),
             "description": st.column_config.TextColumn("Description", width="large"),
             "aggregation": st.column_config.SelectboxColumn("Aggregation", options=AGGREGATIONS),
-            "min_value": st.column_config.NumberColumn("Min valid"),
-            "max_value": st.column_config.NumberColumn("Max valid"),
+            "min_value": st.column_config.TextColumn("Min valid", validate=NUMBER_PATTERN),
+            "max_value": st.column_config.TextColumn("Max valid", validate=NUMBER_PATTERN),
             "enterprise": st.column_config.SelectboxColumn("Enterprise", options=["true", "false"]),
-            "weight": st.column_config.NumberColumn("Weight", min_value=0),
+            "weight": st.column_config.TextColumn("Weight", validate=NUMBER_PATTERN),
         },
     )
     if st.button("Save definitions", type="primary", key="save_definitions", icon=":material/save:"):
@@ -126,7 +139,7 @@ def _targets() -> None:
         st.info("No KPIs yet. Upload a definitions file on the Upload page first.")
         return
     kpi = _pick_kpi(city, "targets")
-    default = "none" if pd.isna(kpi["target"]) else f"{kpi['target']:g}"
+    default = "not set" if pd.isna(kpi["target"]) else f"{kpi['target']:g}"
     st.markdown(
         f"Default target: **{default}** ({kpi['unit']}, {kpi['direction'].replace('_', ' ')}). "
         "A dated target applies from its month on, until the next one."
@@ -165,7 +178,7 @@ def _process_changes() -> None:
     kpi = _pick_kpi(city, "changes")
     recorded = city.process_changes[city.process_changes["kpi_id"] == kpi.name]
     table = pd.DataFrame(
-        {"period": recorded["period"].dt.strftime("%Y-%m"), "reason": recorded["reason"]}
+        {"period": recorded["period"].dt.strftime("%Y-%m"), "reason": recorded["reason"].fillna("")}
     ).reset_index(drop=True)
     edited = st.data_editor(
         table,

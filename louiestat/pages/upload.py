@@ -12,7 +12,8 @@ from louiestat.ingest import KINDS, UploadResult, ingest
 from louiestat.errors import EnvironmentFailure, FileUnreadable, UndoRefused
 from louiestat.ingest.source import DELIMITERS, open_csv
 from louiestat.pages import cache
-from louiestat.pages.widgets import escape_markdown, waiting_notice
+from louiestat.presentation.words import counted
+from louiestat.pages.widgets import escape_markdown, readable_problems, waiting_notice
 
 PURPOSE = {k.name: k.purpose for k in KINDS.values()}
 TEMPLATE_LABELS = {
@@ -99,7 +100,7 @@ def _file_panel(file) -> None:
     result = _dry_run(data, file.name, cache.data_version())
     st.subheader(file.name)
     if result.kind:
-        rows = f"{result.rows:,} row{'s' if result.rows != 1 else ''}"
+        rows = counted(result.rows, "row")
         st.markdown(
             f"**Detected:** {PURPOSE[result.kind]} (a {result.kind} file) · {rows} · "
             f"{ENCODINGS.get(result.encoding, result.encoding)} · {DELIMITERS[result.delimiter]}-delimited"
@@ -115,13 +116,13 @@ def _file_panel(file) -> None:
     _preview(data, file.name)
     if result.status == "rejected":
         st.error(result.message + " Fix these lines in the file and upload it again.", icon=":material/error:")
-        table = result.error_table()
+        table = readable_problems(result.error_table())
         st.dataframe(
             table,
             hide_index=True,
             width="stretch",
             column_config={
-                "line": st.column_config.NumberColumn("Line", format="%d", width=60),
+                "line": st.column_config.TextColumn("Line", width=60),
                 "column": st.column_config.TextColumn("Column", width=110),
                 "value": st.column_config.TextColumn("Value", width=160),
                 "message": st.column_config.TextColumn("What is wrong, and what is accepted", width=900),

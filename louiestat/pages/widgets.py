@@ -95,10 +95,22 @@ def waiting_notice() -> OnWait:
     return show
 
 
+def readable_problems(table: pd.DataFrame, offset: int = 0) -> pd.DataFrame:
+    """A problem table (line, column, value, message…) with words where a cell would be empty: a problem with
+    no line is about the whole file, one with no column or value leaves the cell blank (Streamlit would draw
+    an empty cell as "None"). ``offset`` turns file lines into editor rows (1 when line 1 is the header)."""
+    line = table["line"].astype("Int64") - offset
+    return table.assign(
+        line=line.astype("string").fillna("whole file" if not offset else "whole table"),
+        column=table["column"].astype("string").fillna(""),
+        value=table["value"].astype("string").fillna(""),
+    )
+
+
 def show_problems(problems: list[Problem], offset: int = 0) -> None:
     """Problems as a table; ``offset`` turns file lines into editor rows (1 when line 1 is the header)."""
     table = pd.DataFrame([p.model_dump() for p in problems], columns=["line", "column", "value", "message"])
-    table["line"] = table["line"].astype("Int64") - offset
+    table = readable_problems(table, offset)
     st.dataframe(table.rename(columns={"line": "row" if offset else "line"}), hide_index=True, width="stretch")
 
 

@@ -24,7 +24,7 @@ def test_a_bad_file_shows_every_error_with_its_line(open_page) -> None:
 
     assert "was rejected and nothing was written: 2 errors" in at.error[0].value
     errors = at.dataframe[1].value
-    assert errors["line"].tolist() == [2, 3]
+    assert errors["line"].tolist() == ["2", "3"]
     assert errors["column"].tolist() == ["period", "kpi"]
     assert "did you mean 'response_time'?" in errors["message"].iloc[1]
     assert not [b for b in at.button if b.label.startswith("Commit")]
@@ -46,7 +46,7 @@ def test_upload_commit_changes_the_scorecard_and_undo_restores_it(open_page) -> 
     assert next(s for s in at.selectbox if s.label == "Undo a batch").value == 5
     at.button(key="undo_button").click().run()
     at.button(key="undo_confirm").click().run()
-    assert "Batch 5 undone" in at.success[0].value
+    assert at.success[0].value == "Undid batch 5 (the undo is batch 6): restored 1 value it changed."
 
     assert latest(open_page("scorecard", department="ems", as_of="2016-06")) == before
 

@@ -4,6 +4,9 @@ well as colour (Okabe–Ito palette, safe for colour-blind readers)."""
 
 from __future__ import annotations
 
+import html
+import textwrap
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -108,13 +111,14 @@ def kpi_chart(
         index=False
     ):
         fig.add_annotation(
-            x=period, y=value, text=_short(note), hovertext=note, showarrow=True, arrowhead=2, ax=0, ay=-48,
+            x=period, y=value, text=_wrapped(note), hovertext=note, showarrow=True, arrowhead=2, ax=0, ay=-48,
             font={"size": 14}, bgcolor="rgba(255,255,255,0.9)", bordercolor=LIMITS,
         )
     for period, reason in (process_changes if process_changes is not None else pd.DataFrame()).itertuples(index=False):
         fig.add_vline(x=period, line={"color": INK, "width": 1.5, "dash": "longdash"})
         fig.add_annotation(
-            x=period, y=1, yref="paper", yanchor="bottom", text=f"Process change: {_short(reason)}", hovertext=reason,
+            x=period, y=1, yref="paper", yanchor="bottom", text=_wrapped(f"Process change: {reason}", width=36),
+            hovertext=reason,
             showarrow=False, xanchor="left", font={"size": 13, "color": INK}, bgcolor="rgba(255,255,255,0.9)",
         )
     return _layout(fig, title, unit_label)
@@ -134,8 +138,13 @@ def _by_segment(grid: pd.DataFrame, column: str) -> tuple[list, list]:
     return x, y
 
 
-def _short(note: str, limit: int = 28) -> str:
-    return note if len(note) <= limit else note[: limit - 1] + "…"
+def _wrapped(note: str, width: int = 28, lines: int = 3) -> str:
+    """A chart note broken into lines of about ``width`` characters at spaces (plotly's ``<br>``), never inside
+    a word; past ``lines`` lines it ends with '…' after a whole word, and the full note is in its hover text."""
+    wrapped = textwrap.wrap(" ".join(str(note).split()), width=width, break_long_words=False, break_on_hyphens=False)
+    if len(wrapped) > lines:
+        wrapped = [*wrapped[: lines - 1], textwrap.shorten(" ".join(wrapped[lines - 1 :]), width, placeholder=" …")]
+    return "<br>".join(html.escape(line) for line in wrapped)
 
 
 def enterprise_chart(frame: pd.DataFrame, *, title: str, unit_label: str) -> go.Figure:

@@ -15,7 +15,17 @@ from louiestat.pages.widgets import (
     url_selectbox,
 )
 from louiestat.presentation.values import axis_label, format_score, format_value, month_label
-from louiestat.presentation.words import CHANGE_WORDS, NO_COMPARISON, assurance_text, status_words
+from louiestat.presentation.words import (
+    ASSURANCE_HELP,
+    CHANGE_WORDS,
+    NO_COMPARISON,
+    NORMAL_RANGE_HELP,
+    VARIATION_HELP,
+    VARIATION_HELP_TEXT,
+    assurance_text,
+    counted,
+    status_words,
+)
 
 RECENT_SIGNALS = 5
 
@@ -79,7 +89,16 @@ def _header(kpi: pd.Series, card: pd.Series) -> None:
     score.metric("Score this month", format_score(card["score_month"]),
                  help="value/target (target/value when lower is better); 1.0 = on target. A lower-is-better KPI "
                  "at 0 has no score of its own (Boston's rule).", border=True)
-    st.markdown(f"{status_badge(card['status'])} {escape_markdown(card['explanation'])}")
+    st.markdown(f"{status_badge(card['status'])} {escape_markdown(card['explanation'])}", help=_spc_help(card))
+
+
+def _spc_help(card: pd.Series) -> str:
+    """What the SPC words of this KPI's sentence mean: its variation and its assurance, in plain language."""
+    variation = card["variation"] if isinstance(card["variation"], str) else None
+    if variation and variation.startswith("special_cause_neutral"):
+        variation = "special_cause_neutral"
+    parts = [VARIATION_HELP.get(variation), ASSURANCE_HELP.get(card["assurance"]), NORMAL_RANGE_HELP]
+    return "\n\n".join(part for part in parts if part)
 
 
 def _chart(detail: views.KpiDetail, kpi: pd.Series) -> None:
@@ -93,7 +112,7 @@ def _chart(detail: views.KpiDetail, kpi: pd.Series) -> None:
 
 
 def _signals(detail: views.KpiDetail, card: pd.Series) -> None:
-    st.subheader("What the chart says")
+    st.subheader("What the chart says", help=VARIATION_HELP_TEXT)
     if bool(card["trial_limits"]):
         st.warning(
             "Fewer than 13 months in the current process: the limits are provisional, so treat signals with care.",
@@ -104,14 +123,15 @@ def _signals(detail: views.KpiDetail, card: pd.Series) -> None:
         for sentence in reversed(recent):
             st.markdown(f"- {escape_markdown(sentence)}")
         if older:
-            with st.expander(f"{len(older)} earlier signals"):
+            with st.expander(f"{counted(len(older), 'earlier signal')}"):
                 for sentence in reversed(older):
                     st.markdown(f"- {escape_markdown(sentence)}")
     else:
         st.markdown("- No special cause: every month is within normal variation.")
     if pd.notna(card.get("assurance")):
         assurance = assurance_text(pd.Series([card["assurance"]]), pd.Series([card["trial_limits"]]))[0]
-        st.markdown(f"- **Assurance:** {assurance}")
+        st.markdown(f"- **Assurance:** {assurance}",
+                    help=f"{ASSURANCE_HELP[card['assurance']]}\n\n{NORMAL_RANGE_HELP}")
     if pd.notna(card.get("projection_text")):
         st.markdown(f"- **Projection:** {escape_markdown(card['projection_text'])}")
 
@@ -127,6 +147,7 @@ def _table(detail: views.KpiDetail, kpi: pd.Series) -> None:
         height=420,
         column_config={
             "Batch": st.column_config.NumberColumn("Batch", format="%d", width=70),
+            "Signal": st.column_config.TextColumn("Signal", help=VARIATION_HELP_TEXT),
             "Note": st.column_config.TextColumn("Note", width=300),
             "Earlier values (corrected)": st.column_config.TextColumn("Earlier values (corrected)", width=420),
         },

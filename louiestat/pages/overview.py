@@ -7,8 +7,8 @@ import streamlit as st
 from louiestat import charts, views
 from louiestat.pages import cache
 from louiestat.pages.widgets import PERFECT_MONTH_HELP, empty_city, escape_markdown, incomplete_notice, month_picker
-from louiestat.presentation.values import axis_label, format_score, month_label
-from louiestat.presentation.words import mover_reasons, status_words
+from louiestat.presentation.values import axis_label, format_score, format_score_change, month_label
+from louiestat.presentation.words import VARIATION_HELP, counted, mover_reasons, status_words
 
 
 def render() -> None:
@@ -24,7 +24,8 @@ def render() -> None:
     view = cache.overview(as_of)
     summary = view.city
     st.caption(
-        f"As of {month_label(as_of)} · {summary['departments']} departments · {summary['kpis']} KPIs · "
+        f"As of {month_label(as_of)} · {counted(summary['departments'], 'department')} · "
+        f"{counted(summary['kpis'], 'KPI')} · "
         "a score of 1.0 means on target, above 1.0 better than target (Boston CityScore method)"
     )
     _newest_month(months, as_of)
@@ -57,11 +58,14 @@ def _newest_month(months: views.Months, as_of: str) -> None:
 def _city_scores(view: views.Overview) -> None:
     summary, history = view.city, view.score_history["score"]
     previous = history.iloc[-2] if len(history) > 1 else float("nan")
-    month, quarter, year, off, overdue = st.columns(5)
+    month, quarter, year, off, overdue, concerns = st.columns(6)
+    change = format_score_change(summary["score_month"] - previous)
     month.metric(
         "City score (provisional)" if summary["provisional"] else "City score",
         format_score(summary["score_month"]),
-        None if pd.isna(previous) or pd.isna(summary["score_month"]) else f"{summary['score_month'] - previous:+.2f}",
+        change,
+        delta_color="off" if change == "no change" else "normal",
+        delta_arrow="off" if change == "no change" else "auto",
         chart_data=history.round(3).tolist(),
         border=True,
         help="Mean of the department scores; a KPI scores value/target (target/value when lower is better). "
@@ -80,10 +84,15 @@ def _city_scores(view: views.Overview) -> None:
     overdue.metric(
         f"Overdue, of {summary['departments']}",
         f"{summary['departments_overdue']}",
-        f"{summary['special_cause_concern']} real concerns (SPC)",
-        delta_color="off",
-        delta_arrow="off",
         border=True,
+        help="Departments that have not reported the month shown yet.",
+    )
+    concerns.metric(
+        "Real concerns (SPC)",
+        f"{summary['special_cause_concern']}",
+        border=True,
+        help="KPIs whose latest month is a real change for the worse on its chart, not noise. "
+        + VARIATION_HELP["special_cause_concern"],
     )
 
 

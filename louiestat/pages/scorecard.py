@@ -16,7 +16,7 @@ from louiestat.pages.widgets import (
     status_style,
 )
 from louiestat.presentation.values import format_score, month_label
-from louiestat.presentation.words import status_words
+from louiestat.presentation.words import ASSURANCE_HELP_TEXT, VARIATION_HELP, VARIATION_HELP_TEXT, status_words
 from metrics.status import STATUS_LABELS
 
 SORTS = {
@@ -74,8 +74,8 @@ def render() -> None:
             "Score": st.column_config.TextColumn(
                 "Score", width=70, help="value/target (target/value when lower is better); 1.00 = on target"
             ),
-            "Signal": st.column_config.TextColumn("Signal (SPC)", width=200),
-            "Assurance": st.column_config.TextColumn("Assurance", width=240),
+            "Signal": st.column_config.TextColumn("Signal (SPC)", width=200, help=VARIATION_HELP_TEXT),
+            "Assurance": st.column_config.TextColumn("Assurance", width=240, help=ASSURANCE_HELP_TEXT),
             "Note": st.column_config.TextColumn("Analyst's note", width=300),
         },
     )
@@ -119,7 +119,8 @@ def _summary(row: pd.Series, as_of: str) -> None:
     near.metric(status_words("near_target"), int(row["near_target"]), border=True)
     off.metric(status_words("off_target"), int(row["off_target"]), border=True)
     concern.metric("Real concern (SPC)", int(row["special_cause_concern"]), border=True,
-                   help="KPIs whose latest month is a special-cause concern on its XmR chart: a real change, not noise")
+                   help="KPIs whose latest month is a real change for the worse on its chart, not noise. "
+                   + VARIATION_HELP["special_cause_concern"])
 
 
 render()

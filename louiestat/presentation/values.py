@@ -18,7 +18,8 @@ def format_number(number: np.ndarray, spec: str) -> np.ndarray:
     """Each float formatted with ``spec`` (e.g. '{:,.1f}'), in short scientific form from 10^15 up."""
     series = pd.Series(np.asarray(number, dtype=float))
     series = series.mask(series.abs() < 5e-7, 0.0)  # no "-0" for a tiny negative
-    text = series.map(spec.format).to_numpy(dtype=object)
+    text = series.map(spec.format)
+    text = text.mask(text.str.fullmatch(r"-[0.,]+"), text.str[1:]).to_numpy(dtype=object)  # -0.004 reads 0.00
     short = series.map("{:.3g}".format).to_numpy(dtype=object)
     return np.where(series.abs().to_numpy() >= LARGEST_IN_FULL, short, text).astype(object)
 
@@ -56,6 +57,15 @@ def format_score(score: Any) -> Any:
     number = np.atleast_1d(np.asarray(score, dtype=float))
     text = np.where(np.isinf(number), OUT_OF_RANGE, format_number(number, "{:.2f}"))
     return shaped_like(np.where(np.isnan(number), MISSING_VALUE, text).astype(object), score)
+
+
+def format_score_change(change: float) -> str | None:
+    """A score's change for a metric's delta: '+0.03', '-0.12', 'no change' when it rounds to zero (never
+    '-0.00'), None when there is nothing to compare with."""
+    if change is None or not np.isfinite(change):
+        return None
+    shown = f"{change:+.2f}"
+    return "no change" if float(shown) == 0 else shown
 
 
 def axis_label(unit: str) -> str:

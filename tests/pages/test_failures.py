@@ -68,5 +68,5 @@ def test_a_200000_character_field_is_listed_cut_short_with_the_other_error(open_
     assert not at.exception
     assert "was rejected and nothing was written: 2 errors" in at.error[0].value
     errors = next(d.value for d in at.dataframe if "message" in d.value.columns)
-    assert errors["line"].tolist() == [2, 3]
+    assert errors["line"].tolist() == ["2", "3"]
     assert errors["value"].tolist() == ["x" * 80 + "… (200,000 characters)", "2016-13"]

@@ -45,7 +45,7 @@ def test_the_chart_shows_the_target_step_the_process_change_and_the_special_caus
     assert len(set(before)) == 1 and len(set(after)) == 1 and before[0] > after[0] + 1
     assert "Same month last year" in traces
     texts = [a.text for a in figure.layout.annotations]
-    assert "Process change: New CAD dispatch system live" in texts
+    assert "Process change: New CAD dispatch<br>system live" in texts
     assert "New CAD dispatch system live" in texts
     assert [shape.type for shape in figure.layout.shapes] == ["line"]
 

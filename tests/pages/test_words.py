@@ -103,3 +103,29 @@ def test_downloads_hold_no_gap(open_page) -> None:
     for text in (scorecard, kpi_table.to_csv(index=False)):
         assert not GAPS.search(text), GAPS.search(text).group()
     assert not pd.read_csv(pd.io.common.StringIO(scorecard)).empty
+
+
+def test_the_overdue_card_carries_no_spc_badge_and_real_concerns_have_their_own(open_page) -> None:
+    at = open_page()
+    metrics = {m.label: m for m in at.metric}
+    overdue = next(m for label, m in metrics.items() if label.startswith("Overdue, of "))
+    assert not overdue.proto.delta
+    assert "Real concerns (SPC)" in metrics
+    assert "real change for the worse" in metrics["Real concerns (SPC)"].proto.help
+
+
+def test_the_kpi_page_counts_earlier_signals_in_the_right_number_and_explains_assurance(open_page) -> None:
+    at = open_page("kpi", department="ems", kpi="response_time", as_of="2016-06")
+    assert all(not re.match(r"1 earlier signals", e.label) for e in at.expander)
+    assert all(re.fullmatch(r"1 earlier signal|\d+ earlier signals", e.label) for e in at.expander)
+    assurance = next(m for m in at.markdown if m.value.startswith("- **Assurance:**"))
+    assert "the target" in assurance.proto.help and "normal range" in assurance.proto.help
+    heading = next(h for h in at.subheader if h.value == "What the chart says")
+    assert "Normal variation (common cause)" in heading.proto.help
+
+
+def test_the_scorecard_explains_signal_and_assurance_in_its_column_help(open_page) -> None:
+    at = open_page("scorecard", department="ems", as_of="2016-06")
+    columns = json.loads(at.dataframe[0].proto.columns)
+    assert "Hit and miss: the target lies inside the normal range" in columns["Assurance"]["help"]
+    assert "Real concern (special cause)" in columns["Signal"]["help"]

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from louiestat.presentation.values import format_score, format_value, month_label
+from louiestat.presentation.values import format_score, format_score_change, format_value, month_label
 
 
 @pytest.mark.parametrize(
@@ -62,3 +62,16 @@ def test_scores_have_two_decimals_and_extremes_stay_short():
 
 def test_month_label_names_the_month():
     assert month_label("2016-06") == "June 2016"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [(-0.001, "no change"), (0.004, "no change"), (0.0, "no change"), (-0.12, "-0.12"), (0.031, "+0.03"),
+     (float("nan"), None)],
+)
+def test_a_score_change_that_rounds_to_zero_reads_no_change_never_minus_zero(change, expected):
+    assert format_score_change(change) == expected
+
+
+def test_a_tiny_negative_value_never_reads_minus_zero():
+    assert list(format_value([-0.001, -0.04, -1.5], ["rate", "percent", "rate"])) == ["0.00", "0.0%", "-1.50"]

@@ -2,10 +2,20 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from louiestat.db.engine import make_engine
 from louiestat.downloads import scorecard_download
-from louiestat.presentation.words import change_text, completeness_text, direction_words, status_words
+from louiestat.presentation.words import (
+    ASSURANCE_HELP,
+    ASSURANCE_WORDS,
+    VARIATION_HELP,
+    change_text,
+    completeness_text,
+    counted,
+    direction_words,
+    status_words,
+)
 from louiestat.views import City, city_scorecard
 
 
@@ -38,3 +48,23 @@ def test_scorecard_download_keeps_numbers_and_words_a_missing_base(sample_city_f
 def test_status_and_completeness_words():
     assert status_words("off_target") == "✖ Off target" and status_words(None) == "– No data"
     assert completeness_text(1, 8, 3, 72) == "1 of 8 departments, 3 of 72 KPIs reported"
+
+
+@pytest.mark.parametrize(
+    ("count", "noun", "plural", "expected"),
+    [(1, "earlier signal", None, "1 earlier signal"), (2, "earlier signal", None, "2 earlier signals"),
+     (0, "KPI", None, "0 KPIs"), (1200, "value", None, "1,200 values"), (3, "process change", None, "3 process changes"),
+     (2, "hiring record", None, "2 hiring records"), (2, "body", "bodies", "2 bodies")],
+)
+def test_counted_puts_the_noun_in_the_right_number(count, noun, plural, expected):
+    assert counted(count, noun, plural) == expected
+
+
+def test_every_assurance_and_variation_word_is_explained_in_plain_language():
+    assert set(ASSURANCE_HELP) == set(ASSURANCE_WORDS)
+    assert ASSURANCE_HELP["hit_and_miss"].startswith(
+        "Hit and miss: the target lies inside the normal range, so it will sometimes be met and sometimes missed"
+    )
+    assert {"common_cause", "special_cause_improvement", "special_cause_concern"} <= set(VARIATION_HELP)
+    for text in [*ASSURANCE_HELP.values(), *VARIATION_HELP.values()]:
+        assert "XmR" not in text and "sigma" not in text

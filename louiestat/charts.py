@@ -119,7 +119,8 @@ def kpi_chart(
         fig.add_annotation(
             x=period, y=1, yref="paper", yanchor="bottom", text=_wrapped(f"Process change: {reason}", width=36),
             hovertext=reason,
-            showarrow=False, xanchor="left", font={"size": 13, "color": INK}, bgcolor="rgba(255,255,255,0.9)",
+            showarrow=False, xanchor="left", align="left", font={"size": 13, "color": INK},
+            bgcolor="rgba(255,255,255,0.9)",
         )
     return _layout(fig, title, unit_label)
 

@@ -1,13 +1,17 @@
 """LouieStat dashboard: `streamlit run app.py`. The entry point only builds the navigation; each page is a
 thin script in louiestat/pages/."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from louiestat.errors import EnvironmentFailure
 
 PAGES = "louiestat/pages"
+# A file in the repository, sent inline: a ":material/…:" page icon is fetched from Google's font server.
+ICON = Path(__file__).parent / "louiestat" / "assets" / "favicon.svg"
 
-st.set_page_config(page_title="LouieStat", page_icon=":material/monitoring:", layout="wide")
+st.set_page_config(page_title="LouieStat", page_icon=str(ICON), layout="wide")
 navigation = st.navigation(
     {
         "Performance": [

@@ -6,6 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from louiestat.errors import EnvironmentFailure
+from louiestat.pages import cache
 
 PAGES = "louiestat/pages"
 # A file in the repository, sent inline: a ":material/…:" page icon is fetched from Google's font server.
@@ -28,5 +29,6 @@ navigation = st.navigation(
 )
 try:
     navigation.run()
+    cache.warm_up_in_background()  # after the first page is drawn, so it does not compete with it
 except EnvironmentFailure as failure:  # the database or the machine failed: say what to do, not a traceback
     st.error(str(failure), icon=":material/error:")

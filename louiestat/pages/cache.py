@@ -4,8 +4,13 @@ shows at once. ``invalidate()`` also drops them explicitly after a write."""
 
 from __future__ import annotations
 
+import importlib
+import logging
+import threading
+
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 from sqlalchemy import Engine
 
 from louiestat import batches, queries, views
@@ -13,6 +18,11 @@ from louiestat.config import get_settings
 from louiestat.db.engine import engine_for
 from louiestat.db.migrate import upgrade_to_head
 from metrics.scorecard import department_summary
+
+# What the other pages import and the overview does not: imported ahead by the warm-up.
+OTHER_PAGES_NEED = ("louiestat.ingest", "louiestat.templates", "louiestat.export", "louiestat.downloads",
+                    "louiestat.targets_and_changes", "xlsxwriter")
+_log = logging.getLogger(__name__)
 
 
 @st.cache_resource(show_spinner=False)
@@ -110,3 +120,32 @@ def _value_history(version: int, kpi_id: int) -> pd.DataFrame:
 def value_history(kpi_id: int) -> pd.DataFrame:
     """Every stored version of a KPI's values, with its batch."""
     return _value_history(data_version(), kpi_id)
+
+
+def _warm() -> None:
+    """Compute the reporting month's views and import what the other pages need, filling the caches."""
+    try:
+        as_of = months().default
+        if as_of:
+            overview(as_of)
+            departments(as_of)
+        for module in OTHER_PAGES_NEED:
+            importlib.import_module(module)
+    except Exception:  # a warm-up only saves time: the page that needs the view computes it and shows any failure
+        _log.warning("warming the caches failed; pages will compute their views when opened", exc_info=True)
+
+
+@st.cache_resource(show_spinner=False)
+def _warm_up() -> threading.Thread:
+    thread = threading.Thread(target=_warm, name="louiestat-warm-up", daemon=True)
+    add_script_run_ctx(thread, get_script_run_ctx())  # the caches are Streamlit's: run as part of this session
+    thread.start()
+    return thread
+
+
+def warm_up_in_background() -> None:
+    """Once per server process, after its first page: fill the caches of the reporting month and import what the
+    other pages need in a background thread, so the first visit to each page does not wait for them. Only in a
+    browser's session (one with HTTP headers), not under AppTest, whose tests each switch databases."""
+    if st.context.headers:
+        _warm_up()

@@ -4,16 +4,19 @@ word + colour (never colour alone), and problem tables."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
-from louiestat.db.write_lock import OnWait
-from louiestat.ingest import Problem
 from louiestat.presentation.words import status_words
 from louiestat.presentation.values import month_label
 from louiestat.views import City, Months
 from metrics.status import STATUS_COLORS, STATUS_LABELS
+
+if TYPE_CHECKING:  # the ingest package is for the Upload and Manage pages; the overview need not import it
+    from louiestat.db.write_lock import OnWait
+    from louiestat.ingest import Problem
 
 def status_badge(status: str) -> str:
     """Markdown for a coloured status badge that also carries its icon and word."""

@@ -119,9 +119,27 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def first_page_seconds(browser, script: Path, env: dict[str, str], ready: str) -> float:
+# Each page's first visit after the overview: a path and what shows that its content is drawn.
+LATER_PAGES = {
+    "scorecard": ("/scorecard?department=ems", '[data-testid="stDataFrame"]'),
+    "kpi": ("/kpi?department=ems&kpi=response_time", '[data-testid="stMetric"]'),
+    "upload": ("/upload", '[data-testid="stFileUploader"]'),
+    "manage": ("/manage", '[data-testid="stDataFrame"]'),
+}
+
+
+def _drawn(page, url: str, ready: str) -> None:
+    """Open ``url`` in a fresh session and wait until ``ready`` shows and Streamlit has finished the script."""
+    page.goto(url, wait_until="commit")
+    page.wait_for_selector(ready, timeout=120_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+
+
+def first_page_seconds(browser, script: Path, env: dict[str, str], ready: str,
+                       later: dict[str, tuple[str, str]] | None = None) -> tuple[float, dict[str, float]]:
     """Seconds from starting ``streamlit run script`` until the page shows ``ready`` (a CSS selector) and
-    Streamlit has finished running the script, in an already open Chromium."""
+    Streamlit has finished running the script, in an already open Chromium; then the seconds each of the
+    ``later`` pages takes on its first visit, each in a new session as a new visitor would open it."""
     port = _free_port()
     start = time.perf_counter()
     server = subprocess.Popen(
@@ -140,13 +158,17 @@ def first_page_seconds(browser, script: Path, env: dict[str, str], ready: str) -
                     raise RuntimeError(f"streamlit run {script.name} did not start") from None
                 time.sleep(0.02)
         page = browser.new_page(viewport={"width": 1440, "height": 1000})
-        page.goto(url, wait_until="commit")
-        page.wait_for_selector(ready, timeout=120_000)
-        page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-                               timeout=120_000)
-        elapsed = time.perf_counter() - start
+        _drawn(page, url, ready)
+        first = time.perf_counter() - start
         page.close()
-        return elapsed
+        times = {}
+        for name, (path, shown) in (later or {}).items():
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            began = time.perf_counter()
+            _drawn(page, url + path, shown)
+            times[name] = time.perf_counter() - began
+            page.close()
+        return first, times
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -174,14 +196,19 @@ def startup_times(repeat: int) -> None:
         baseline = folder / "hello.py"
         baseline.write_text("import streamlit as st\nst.write('hello')\n")
         browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
-        hello, overview = [], []
+        hello, overview, later = [], [], {name: [] for name in LATER_PAGES}
         for _ in range(repeat):
-            hello.append(first_page_seconds(browser, baseline, env, "text=hello"))
-            overview.append(first_page_seconds(browser, ROOT / "app.py", env, '[data-testid="stMetric"]'))
+            hello.append(first_page_seconds(browser, baseline, env, "text=hello")[0])
+            seconds, times = first_page_seconds(browser, ROOT / "app.py", env, '[data-testid="stMetric"]', LATER_PAGES)
+            overview.append(seconds)
+            for name, value in times.items():
+                later[name].append(value)
         browser.close()
     verdict = "ok" if max(overview) < 3 else "SLOW"
     print(f"{'first page after start':26s} one-line page {min(hello):5.2f}-{max(hello):5.2f} s   "
           f"overview (sample city) {min(overview):5.2f}-{max(overview):5.2f} s   {verdict}")
+    print(f"{'then each first visit':26s} " + "   ".join(
+        f"{name} {min(values):4.2f}-{max(values):4.2f} s" for name, values in later.items()))
 
 
 def main() -> None:

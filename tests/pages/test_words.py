@@ -129,3 +129,19 @@ def test_the_scorecard_explains_signal_and_assurance_in_its_column_help(open_pag
     columns = json.loads(at.dataframe[0].proto.columns)
     assert "Hit and miss: the target lies inside the normal range" in columns["Assurance"]["help"]
     assert "Real concern (special cause)" in columns["Signal"]["help"]
+
+
+def test_a_kpi_without_a_default_target_reads_not_set_on_the_manage_page(open_page, city_engine) -> None:
+    from louiestat import queries
+
+    kpis = queries.kpis(city_engine)
+    intake = kpis[(kpis["department"] == "animal_services") & (kpis["kpi"] == "intake")].iloc[0]
+    assert intake["target"] != intake["target"], "the sample city's animal intake has no default target"
+    at = open_page("manage")
+    at.selectbox(key="targets_department").set_value("animal_services").run()
+    at.selectbox(key="targets_kpi").set_value(int(intake["kpi_id"])).run()
+
+    assert any(m.value.startswith("Default target: **not set** (count") for m in at.markdown)
+    editor = at.dataframe[0].value
+    assert editor.loc[editor["kpi"] == "intake", "target"].tolist() == [""]
+    assert gaps_on_page(at) == []

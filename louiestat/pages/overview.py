@@ -58,7 +58,7 @@ def _newest_month(months: views.Months, as_of: str) -> None:
 def _city_scores(view: views.Overview) -> None:
     summary, history = view.city, view.score_history["score"]
     previous = history.iloc[-2] if len(history) > 1 else float("nan")
-    month, quarter, year, off, overdue, concerns = st.columns(6)
+    month, quarter, year, off, overdue, concerns = st.columns([1.3, 1, 1, 1, 1, 1])
     change = format_score_change(summary["score_month"] - previous)
     month.metric(
         "City score (provisional)" if summary["provisional"] else "City score",
@@ -88,10 +88,10 @@ def _city_scores(view: views.Overview) -> None:
         help="Departments that have not reported the month shown yet.",
     )
     concerns.metric(
-        "Real concerns (SPC)",
+        "Real concerns",
         f"{summary['special_cause_concern']}",
         border=True,
-        help="KPIs whose latest month is a real change for the worse on its chart, not noise. "
+        help="KPIs whose latest month is a real change for the worse on its chart (SPC), not noise. "
         + VARIATION_HELP["special_cause_concern"],
     )
 

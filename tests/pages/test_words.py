@@ -110,8 +110,8 @@ def test_the_overdue_card_carries_no_spc_badge_and_real_concerns_have_their_own(
     metrics = {m.label: m for m in at.metric}
     overdue = next(m for label, m in metrics.items() if label.startswith("Overdue, of "))
     assert not overdue.proto.delta
-    assert "Real concerns (SPC)" in metrics
-    assert "real change for the worse" in metrics["Real concerns (SPC)"].proto.help
+    assert "Real concerns" in metrics
+    assert "real change for the worse" in metrics["Real concerns"].proto.help
 
 
 def test_the_kpi_page_counts_earlier_signals_in_the_right_number_and_explains_assurance(open_page) -> None:

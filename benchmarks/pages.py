@@ -119,6 +119,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+# A visitor reads the overview for a moment before opening another page.
+READING_SECONDS = 3
 # Each page's first visit after the overview: a path and what shows that its content is drawn.
 LATER_PAGES = {
     "scorecard": ("/scorecard?department=ems", '[data-testid="stDataFrame"]'),
@@ -139,7 +141,8 @@ def first_page_seconds(browser, script: Path, env: dict[str, str], ready: str,
                        later: dict[str, tuple[str, str]] | None = None) -> tuple[float, dict[str, float]]:
     """Seconds from starting ``streamlit run script`` until the page shows ``ready`` (a CSS selector) and
     Streamlit has finished running the script, in an already open Chromium; then the seconds each of the
-    ``later`` pages takes on its first visit, each in a new session as a new visitor would open it."""
+    ``later`` pages takes on its first visit, each in a new session as a new visitor would open it, starting
+    ``READING_SECONDS`` after the first page is drawn."""
     port = _free_port()
     start = time.perf_counter()
     server = subprocess.Popen(
@@ -162,6 +165,8 @@ def first_page_seconds(browser, script: Path, env: dict[str, str], ready: str,
         first = time.perf_counter() - start
         page.close()
         times = {}
+        if later:
+            time.sleep(READING_SECONDS)
         for name, (path, shown) in (later or {}).items():
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             began = time.perf_counter()

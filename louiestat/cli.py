@@ -72,6 +72,10 @@ def _print_result(result: UploadResult, as_json: bool) -> None:
     for key, value in result.details.items():
         if value:
             print(f"  {key.replace('_', ' ')}: {value:,}")
+    if result.skipped_count:
+        print(f"  {result.skipped_lines}")
+        for row in result.skipped:
+            print(f"    line {row.line}: {row.department}, {row.kpi}, {row.period}")
     for rescore in result.rescores:
         print(f"  rescore: {rescore}")
     if result.rescores and result.status == "dry_run":
@@ -102,7 +106,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     try:
         result = ingest(
             _engine(), path, kind=args.kind, dry_run=args.dry_run, confirm_rescore=args.confirm_rescore,
-            actor=args.user, progress=progress, on_wait=_say_waiting,
+            skip_blank=args.skip_blank, decimal_comma=args.decimal_comma, actor=args.user, progress=progress,
+            on_wait=_say_waiting,
         )
     finally:
         close()
@@ -238,6 +243,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="commit a definitions file that changes the direction, unit or aggregation of KPIs with stored values "
         "(the dry run says how many months that rescores); without it such a file is refused",
+    )
+    p.add_argument(
+        "--skip-blank",
+        action="store_true",
+        help="skip values rows whose value is blank, listing them as not reported (a blank is never read as zero; "
+        "without this such a row is refused)",
+    )
+    p.add_argument(
+        "--decimal-comma",
+        action="store_true",
+        help="read numbers written with decimal commas, as European exports write them: 8,9 is 8.9 and "
+        "1.812.345,50 is 1812345.5",
     )
     p.set_defaults(func=cmd_ingest)
 

@@ -25,7 +25,8 @@ DERIVED_KPI = (
 )
 COUNT_FORMAT = "the number of cases behind the month's mean: a whole number, 1 or more (blank when not known)"
 BLANK_VALUE = (
-    "blank value; a blank is never read as zero — leave a month without data out of the file, or enter 0 if it was 0"
+    "blank value; a blank is never read as zero — leave a month without data out of the file, or enter 0 if it was 0 "
+    "(to skip the rows of months not reported, upload with the skip-blank option: --skip-blank)"
 )
 
 

@@ -94,7 +94,8 @@ def test_a_skipped_row_with_a_note_or_target_warns_that_they_were_not_stored(cit
     ]
     assert [s.line for s in result.skipped] == [3, 4]
     assert queries.observations(city)[["value", "note"]].values.tolist() == [[120.0, None]]
-    assert queries.targets(city.connect()).empty
+    with city.connect() as conn:
+        assert queries.targets(conn).empty
 
 
 def test_skipped_lines_are_the_files_own_lines_past_blank_lines(city: Engine) -> None:

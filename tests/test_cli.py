@@ -432,3 +432,61 @@ def test_scorecard_as_of_must_be_a_month(sample_city: Engine, capsys) -> None:
         main(["scorecard", "ems", "--as-of", "2016-13"])
     assert exit_.value.code == 2
     assert "'2016-13' is not a month; give it as YYYY-MM" in capsys.readouterr().err
+
+
+def test_skip_blank_loads_the_filled_template_and_lists_the_skipped_rows(sample_city: Engine, tmp_path, capsys) -> None:
+    from tests.ingest.test_unreported import NOT_REPORTED, filled_template
+
+    path = tmp_path / "ems-july.csv"
+    path.write_bytes(filled_template(sample_city))
+    before = snapshot(sample_city)
+
+    assert main(["ingest", str(path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "ems-july.csv was rejected and nothing was written: 7 errors in 7 of 9 rows."
+    assert len(out) == 8 and all(", column 'value': blank value;" in line for line in out[1:])
+
+    assert main(["ingest", str(path), "--skip-blank", "--dry-run"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Dry run of ems-july.csv (values, 9 rows): a commit would write 2 new, 0 changed, 0 unchanged; 7 rows "
+        "skipped: no value (not reported).",
+        "  lines 4–10 skipped: no value (not reported)",
+        *[f"    line {line}: ems, {kpi}, 2016-07" for line, kpi in NOT_REPORTED],
+    ]
+    assert snapshot(sample_city) == before
+
+    assert main(["ingest", str(path), "--skip-blank", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["status"], summary["new"], summary["skipped_count"]) == ("committed", 2, 7)
+    assert summary["skipped"] == [
+        {"line": line, "department": "ems", "kpi": kpi, "period": "2016-07"} for line, kpi in NOT_REPORTED
+    ]
+    assert len(queries.observations(sample_city)) == len(before["observations"]) + 2
+
+
+def test_decimal_comma_reads_a_semicolon_export(city: Engine, tmp_path: Path, capsys) -> None:
+    path = tmp_path / "europe.csv"
+    path.write_text(
+        "department;kpi;period;value\nhr;overtime_hours;2013-01;8,9\nhr;overtime_hours;2013-02;1.812.345,50\n"
+    )
+    before = snapshot(city)
+
+    assert main(["ingest", str(path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == [
+        "europe.csv was rejected and nothing was written: 3 errors in 2 of 2 rows.",
+        "  error: this file looks like it uses decimal commas (8,9), which are not read as decimals without the "
+        "decimal-comma option; upload it with the decimal-comma option ('Numbers use decimal commas' on the Upload "
+        "page, --decimal-comma on the command line)",
+    ]
+    assert out[2] == (
+        "  error: line 2, column 'value': a decimal comma, not read without the decimal-comma option (see the first "
+        "error) (value '8,9')"
+    )
+    assert snapshot(city) == before
+
+    assert main(["ingest", str(path), "--decimal-comma"]) == 0
+    assert capsys.readouterr().out == (
+        "europe.csv committed as batch 2: 2 new, 0 changed, 0 unchanged (values, 2 rows).\n"
+    )
+    assert queries.observations(city)["value"].tolist() == [8.9, 1812345.5]

@@ -219,8 +219,8 @@ def test_export_writes_to_standard_output(city: Engine, files, capsys: pytest.Ca
     assert main(["export", "values", "--department", "hr"]) == 0
     assert capsys.readouterr().out == (
         "department,kpi,period,value,target,note,count\n"
-        "hr,overtime_hours,2013-01,120.0,100.0,,\n"
-        "hr,overtime_hours,2013-02,95.0,100.0,,\n"
+        "hr,overtime_hours,2013-01,120,100,,\n"
+        "hr,overtime_hours,2013-02,95,100,,\n"
     )
 
 

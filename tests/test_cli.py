@@ -9,11 +9,13 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy import text as sql
 
 from louiestat import batches, queries
 from louiestat.cli import main
@@ -490,3 +492,95 @@ def test_decimal_comma_reads_a_semicolon_export(city: Engine, tmp_path: Path, ca
         "europe.csv committed as batch 2: 2 new, 0 changed, 0 unchanged (values, 2 rows).\n"
     )
     assert queries.observations(city)["value"].tolist() == [8.9, 1812345.5]
+
+
+HEAVY = ("pandas", "numpy", "sqlalchemy", "streamlit", "pyarrow", "pydantic", "pydantic_settings", "metrics")
+
+
+def imported_modules(argv: list[str]) -> tuple[subprocess.CompletedProcess, set[str]]:
+    """Run ``python -X importtime -m louiestat ARGV`` and return the run and the top-level modules it imported."""
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "louiestat", *argv], cwd=ROOT, capture_output=True, text=True,
+        timeout=60,
+    )
+    names = {line.split("|")[-1].strip().split(".")[0] for line in run.stderr.splitlines() if "import time:" in line}
+    return run, names
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["ingest", "--help"], ["frobnicate"], ["ingest", "x.csv", "--kind", "x"]])
+def test_help_and_usage_errors_import_no_heavy_library(argv: list[str]) -> None:
+    run, modules = imported_modules(argv)
+    assert run.returncode == (0 if "--help" in argv else 2)
+    assert "usage: python -m louiestat" in run.stdout + run.stderr
+    assert "louiestat" in modules and "argparse" in modules
+    assert not modules & set(HEAVY), sorted(modules & set(HEAVY))
+
+
+def test_the_clis_kind_names_are_the_upload_kinds() -> None:
+    from louiestat.cli import KIND_NAMES
+    from louiestat.ingest import KINDS
+
+    assert KIND_NAMES == tuple(KINDS)
+
+
+def test_ingest_help_names_all_four_kinds(capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["ingest", "--help"])
+    assert exit_.value.code == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    for kind, purpose in [
+        ("definitions", "departments and KPI definitions"),
+        ("values", "monthly KPI values"),
+        ("hiring", "HR hiring records"),
+        ("process_changes", "the month a KPI's way of working changed"),
+    ]:
+        assert f"{kind} ({purpose}" in help_text
+    assert "--kind {definitions,values,hiring,process_changes}" in help_text
+
+
+def test_a_file_refused_for_its_header_still_counts_its_rows(city: Engine, files, tmp_path: Path, capsys) -> None:
+    before = snapshot(city)
+    assert main(["ingest", str(files["values"]), "--kind", "hiring"]) == 1
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "values.csv was rejected and nothing was written: 3 errors in 2 of 2 rows."
+    )
+    unknown = tmp_path / "mystery.csv"
+    unknown.write_text("colour,size\nred,1\n\nblue,2\ngreen,3\n")
+    assert main(["ingest", str(unknown), "--json"]) == 1
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["rows"], summary["rejected"], summary["error_count"]) == (3, 3, 1)
+    assert summary["message"] == "mystery.csv was rejected and nothing was written: 1 error in 3 of 3 rows."
+    assert snapshot(city) == before
+
+
+@pytest.fixture
+def new_york(monkeypatch: pytest.MonkeyPatch):
+    """Local time is New York's (UTC-5 in December, UTC-4 in July) for the test."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_batches_prints_local_times_to_the_minute_and_blanks(city: Engine, files, capsys, new_york) -> None:
+    main(["ingest", str(files["values"])])
+    main(["undo", "2"])
+    with city.begin() as conn:
+        conn.execute(sql("UPDATE batches SET created_at = '2026-12-02 19:53:41.500000' WHERE id = 1"))
+        conn.execute(sql("UPDATE batches SET created_at = '2026-07-01 03:07:00.000000' WHERE id = 2"))
+    capsys.readouterr()
+
+    assert main(["batches"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == [
+        "id", "created_at", "actor", "kind", "source", "rows_total", "inserted", "updated", "unchanged", "deleted",
+        "status", "undone_by_id", "undoes_id",
+    ]
+    rows = {int(line.split()[0]): line for line in lines[1:]}
+    assert "2026-12-02 14:53 " in rows[1] and "2026-06-30 23:07 " in rows[2]
+    assert re.search(r"^\s*3 \d{4}-\d\d-\d\d \d\d:\d\d\s+tester\s+undo\b", rows[3])
+    assert rows[2].split()[-2:] == ["undone", "3"] and rows[3].split()[-2:] == ["committed", "2"]
+    assert rows[1].split()[-1] == "committed"
+    for bad in ("<NA>", "None", "nan", "NaN", ":41"):
+        assert bad not in "\n".join(lines), bad

@@ -26,7 +26,7 @@ DERIVED_KPI = (
 COUNT_FORMAT = "the number of cases behind the month's mean: a whole number, 1 or more (blank when not known)"
 BLANK_VALUE = (
     "blank value; a blank is never read as zero — leave a month without data out of the file, or enter 0 if it was 0 "
-    "(to skip the rows of months not reported, upload with the skip-blank option: --skip-blank)"
+    "(to skip rows of months not reported, tick 'Skip rows with no value' on the Upload page or give --skip-blank)"
 )
 
 

@@ -175,7 +175,7 @@ def _skipped(result: UploadResult) -> None:
     """The rows left out as not reported, when the analyst asked to skip rows with no value."""
     if not result.skipped_count:
         return
-    st.info(f"{result.skipped_count:,} rows not reported: {result.skipped_lines}.", icon=":material/skip_next:")
+    st.info(f"{result.skipped_lines[0].upper()}{result.skipped_lines[1:]}.", icon=":material/skip_next:")
     with st.expander(f"Rows skipped as not reported ({result.skipped_count:,})"):
         st.dataframe(
             pd.DataFrame([row.model_dump() for row in result.skipped]).rename(

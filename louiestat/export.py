@@ -1,5 +1,5 @@
 """Writing stored data back out in exactly the CSV format it is uploaded in, so an exported file uploaded
-again changes nothing."""
+again changes nothing (formula-like text guarded, see ``louiestat.spreadsheet``)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from louiestat import queries
 from louiestat.ingest.kinds import KindName
+from louiestat.spreadsheet import csv_text
 
 DEFINITION_COLUMNS = [
     "department", "department_name", "kpi", "kpi_name", "unit", "direction", "target", "tolerance_pct",
@@ -85,7 +86,8 @@ EXPORTS = {
 
 def export_csv(engine: Engine, kind: KindName, out: TextIO | None = None, department: str | None = None) -> str | None:
     """Write the ``kind`` file to ``out`` (or return it as text when ``out`` is None)."""
-    frame = EXPORTS[kind](engine, department)
-    target = out if out is not None else io.StringIO()
-    frame.to_csv(target, index=False, lineterminator="\n")
-    return None if out is not None else target.getvalue()
+    text = csv_text(EXPORTS[kind](engine, department))
+    if out is None:
+        return text
+    out.write(text)
+    return None

@@ -245,7 +245,9 @@ def _print_city(card: pd.DataFrame, city: views.City, as_of: str, reported: str 
     if args.json:
         print(json.dumps(record, indent=2))
     elif args.csv:
-        print(pd.DataFrame(record["departments"]).to_csv(index=False), end="")
+        from louiestat.spreadsheet import csv_text
+
+        print(csv_text(pd.DataFrame(record["departments"])), end="")
     else:
         provisional = " (provisional)" if record["provisional"] else ""
         print(f"City score {format_score(record['score'])}{provisional} · {month_label(as_of)}"
@@ -264,7 +266,9 @@ def _print_department(card: pd.DataFrame, as_of: str, reported: str | None, args
     if args.json:
         print(json.dumps(downloads.scorecard_records(card), indent=2))
     elif args.csv:
-        print(downloads.scorecard_download(card).to_csv(index=False), end="")
+        from louiestat.spreadsheet import csv_text
+
+        print(csv_text(downloads.scorecard_download(card)), end="")
     else:
         name = card["department_name"].iloc[0]
         state = " · provisional: not reported yet" if card["provisional"].any() else ""

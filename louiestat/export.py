@@ -1,9 +1,9 @@
 """Writing stored data back out in exactly the CSV format it is uploaded in, so an exported file uploaded
-again changes nothing. Whole numbers are written as integers (458, not 458.0), as a person would type them."""
+again changes nothing. Whole numbers are written as integers (458, not 458.0), as a person would type them, and
+formula-like text is guarded (see ``louiestat.spreadsheet``)."""
 
 from __future__ import annotations
 
-import io
 from typing import TextIO
 
 import numpy as np
@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from louiestat import queries
 from louiestat.ingest.kinds import KindName
+from louiestat.spreadsheet import csv_text
 
 DEFINITION_COLUMNS = [
     "department", "department_name", "kpi", "kpi_name", "unit", "direction", "target", "tolerance_pct",
@@ -98,6 +99,8 @@ def export_csv(engine: Engine, kind: KindName, out: TextIO | None = None, depart
     frame = EXPORTS[kind](engine, department)
     for column in frame.columns[[pd.api.types.is_float_dtype(dtype) for dtype in frame.dtypes]]:
         frame[column] = whole_numbers_as_integers(frame[column])
-    target = out if out is not None else io.StringIO()
-    frame.to_csv(target, index=False, lineterminator="\n")
-    return None if out is not None else target.getvalue()
+    text = csv_text(frame)
+    if out is None:
+        return text
+    out.write(text)
+    return None

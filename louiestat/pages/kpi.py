@@ -16,6 +16,7 @@ from louiestat.pages.widgets import (
 )
 from louiestat.presentation.values import axis_label, format_score, format_value, month_label
 from louiestat.presentation.words import CHANGE_WORDS, NO_COMPARISON, assurance_text, status_words
+from louiestat.spreadsheet import csv_text
 
 RECENT_SIGNALS = 5
 
@@ -132,7 +133,7 @@ def _table(detail: views.KpiDetail, kpi: pd.Series) -> None:
         },
     )
     st.download_button(
-        "Download this KPI (CSV)", table.to_csv(index=False), f"{kpi['department']}-{kpi.name}.csv", "text/csv",
+        "Download this KPI (CSV)", csv_text(table), f"{kpi['department']}-{kpi.name}.csv", "text/csv",
         icon=":material/download:", key="download_kpi",
     )
 

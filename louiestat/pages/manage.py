@@ -17,6 +17,7 @@ from louiestat.ingest import ingest
 from louiestat.ingest.schemas import Aggregation, Direction, Unit
 from louiestat.pages import cache
 from louiestat.pages.widgets import department_picker, show_problems, waiting_notice
+from louiestat.spreadsheet import csv_text
 from louiestat.targets_and_changes import DatedEdit, save_process_changes, save_targets
 
 UNITS, DIRECTIONS, AGGREGATIONS = (list(get_args(t)) for t in (Unit, Direction, Aggregation))
@@ -75,7 +76,7 @@ def _definitions() -> None:
         },
     )
     if st.button("Save definitions", type="primary", key="save_definitions", icon=":material/save:"):
-        data = edited.to_csv(index=False).encode()
+        data = csv_text(edited).encode()
         try:
             result = ingest(cache.engine(), data, name="Manage page: KPI definitions", kind="definitions",
                             actor=get_settings().user, on_wait=waiting_notice())

@@ -17,6 +17,7 @@ from louiestat.pages.widgets import (
 )
 from louiestat.presentation.values import format_score, month_label
 from louiestat.presentation.words import status_words
+from louiestat.spreadsheet import csv_text, excel_bytes
 from metrics.status import STATUS_LABELS
 
 SORTS = {
@@ -83,10 +84,10 @@ def render() -> None:
     download = downloads.scorecard_download(mine)
     name = f"scorecard-{department}-{as_of}"
     left, right, _ = st.columns([1, 1, 3])
-    left.download_button("Download CSV", download.to_csv(index=False), f"{name}.csv", "text/csv",
+    left.download_button("Download CSV", csv_text(download), f"{name}.csv", "text/csv",
                          icon=":material/download:", key="download_csv")
     right.download_button(
-        "Download Excel", downloads.excel_bytes(download, name), f"{name}.xlsx",
+        "Download Excel", excel_bytes(download, name), f"{name}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:",
         key="download_xlsx",
     )

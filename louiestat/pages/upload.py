@@ -13,6 +13,7 @@ from louiestat.errors import EnvironmentFailure, FileUnreadable, UndoRefused
 from louiestat.ingest.source import DELIMITERS, open_csv
 from louiestat.pages import cache
 from louiestat.pages.widgets import escape_markdown, waiting_notice
+from louiestat.spreadsheet import csv_text
 
 PURPOSE = {k.name: k.purpose for k in KINDS.values()}
 TEMPLATE_LABELS = {
@@ -147,7 +148,7 @@ def _file_panel(file) -> None:
                 "severity": None,
             },
         )
-        st.download_button("Download the error list", table.to_csv(index=False), f"errors-{file.name}",
+        st.download_button("Download the error list", csv_text(table), f"errors-{file.name}",
                            "text/csv", key=f"errors_{file.file_id}")
         return
     _skipped(result)

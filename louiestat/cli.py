@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from louiestat import batches, downloads, queries, views
+from louiestat.cli_users import add_users_parser
 from louiestat.config import get_settings
 from louiestat.db import failures
 from louiestat.db.engine import engine_for
@@ -265,6 +266,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("undo", help=cmd_undo.__doc__, description=cmd_undo.__doc__)
     p.add_argument("batch_id", type=int, help="the batch to undo (see `batches`)")
     p.set_defaults(func=cmd_undo)
+
+    add_users_parser(sub)
     return parser
 
 

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from louiestat.cli_users import add_users_parser
 from louiestat.errors import EnvironmentFailure
 
 if TYPE_CHECKING:
@@ -342,6 +343,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("undo", help=cmd_undo.__doc__, description=cmd_undo.__doc__)
     p.add_argument("batch_id", type=int, help="the batch to undo (see `batches`)")
     p.set_defaults(func=cmd_undo)
+
+    add_users_parser(sub)
     return parser
 
 

@@ -65,7 +65,7 @@ def _newest_month(months: views.Months, as_of: str) -> None:
 def _city_scores(view: views.Overview) -> None:
     summary, history = view.city, view.score_history["score"]
     previous = history.iloc[-2] if len(history) > 1 else float("nan")
-    month, quarter, year, off, overdue = st.columns(5)
+    month, quarter, year, off, overdue = st.container(key="metric_row_city").columns(5)
     month.metric(
         "City score (provisional)" if summary["provisional"] else "City score",
         format_score(summary["score_month"]),

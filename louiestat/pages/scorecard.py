@@ -133,7 +133,8 @@ def _cards(table: pd.DataFrame, card: pd.DataFrame, as_of: str) -> None:
     """A card per KPI for a phone: the name opens the KPI, then status, latest against target and change."""
     for (_, row), (_, kpi) in zip(table.iterrows(), card.iterrows()):
         with st.container(border=True, gap="small"):
-            st.page_link("louiestat/pages/kpi.py", label=escape_markdown(row["KPI"]), icon=":material/arrow_forward:",
+            st.page_link("louiestat/pages/kpi.py", label=f"**{escape_markdown(row['KPI'])}**",
+                         icon=":material/arrow_forward:",
                          query_params={"department": kpi["department"], "kpi": kpi["kpi"], "as_of": as_of})
             st.markdown(f"{status_badge(kpi['status'])} **{escape_markdown(row['Latest'])}** · target "
                         f"{escape_markdown(row['Target'])}")
@@ -158,7 +159,7 @@ def _summary(row: pd.Series, as_of: str) -> None:
             icon=":material/schedule:",
         )
         st.page_link("louiestat/pages/upload.py", label="Upload this month's values", icon=":material/upload_file:")
-    score, on, near, off, concern = st.columns(5)
+    score, on, near, off, concern = st.container(key="metric_row_department").columns(5)
     score.metric("Department score (provisional)" if row["provisional"] else "Department score",
                  format_score(row["score_month"]),
                  help="Weighted mean of its KPI scores (value/target; target/value when lower is better). "

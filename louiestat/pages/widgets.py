@@ -58,7 +58,7 @@ def url_pills(label: str, options: list, key: str, format_func=str, *, default: 
     chosen = default if wanted is None else [o for o in wanted.split(",") if o in options]
     value = st.pills(label, options, selection_mode="multi" if multi else "single",
                      default=chosen if multi else (chosen[:1] or [None])[0], format_func=format_func,
-                     key=f"url_{key}", **kwargs)
+                     key=f"url_{key}", wrap=True, **kwargs)
     picked = (value or []) if multi else [value] if value is not None else []
     values = [o for o in options if o in picked]
     if values == default:

@@ -57,7 +57,7 @@ def _header(kpi: pd.Series, card: pd.Series) -> None:
     st.markdown(f"### {escape_markdown(kpi['kpi_name'])}")
     description = f" · {kpi['description']}" if pd.notna(kpi["description"]) else ""
     st.caption(escape_markdown(f"{kpi['department_name']} · {kpi['unit']}, {better}{description}"))
-    latest, target, fytd, score = st.container(key="metric_row_kpi").columns(4)
+    latest, target, fytd, score = st.columns(4)
     change = card["change_pct"]
     latest.metric(
         f"Latest ({card['period']:%B %Y})" if pd.notna(card["period"]) else "Latest",

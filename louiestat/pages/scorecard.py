@@ -45,7 +45,7 @@ COLUMNS = {
 MORE_COLUMNS = {
     "signal": ("Signal (SPC)", 200),
     "assurance": ("Assurance", 240),
-    "ytd": ("Year to date", 220),
+    "ytd": ("Year to date", 300),
     "note": ("Analyst's note", 300),
 }
 LAYOUTS = {"table": "Table", "cards": "Cards"}

@@ -154,13 +154,13 @@ def test_an_uploaded_csv_changes_the_scorecard(browser_page: Page, app_url: str,
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_every_page_as_first_seen_on_each_screen(browser: Browser, app_url: str, screen: str) -> None:
     page = _screen(browser, screen)
-    width, _ = SCREENS[screen]
+    width, height = SCREENS[screen]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for name, path in PAGES.items():
         page.goto(app_url + path, wait_until="networkidle")
         _settle(page)
         assert page.query_selector('[data-testid="stException"]') is None, page.inner_text("body")[:2000]
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{screen}.png"))
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{screen}-{width}x{height}.png"))
         assert page.locator("h1").first.bounding_box()["y"] < 110, f"{name}: the title is far from the top"
         assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name} is wider than the screen"
         assert page.locator(".modebar-btn").count() == 0, "plotly's toolbar would cover the chart title"
@@ -177,7 +177,7 @@ def test_the_scorecard_keeps_the_kpi_name_in_view_when_its_table_scrolls_right(b
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.wheel(3000, 0)
     page.wait_for_timeout(800)
-    page.screenshot(path=str(ARTIFACTS / "scorecard-scrolled-right-projector.png"))
+    page.screenshot(path=str(ARTIFACTS / "scorecard-scrolled-right-projector-1280x720.png"))
 
     # The grid is drawn on a canvas; its accessible table lists the cells in view, by column number.
     scrolled = table.locator(".dvn-scroller").evaluate("s => s.scrollLeft")
@@ -248,7 +248,7 @@ def test_on_a_phone_the_menu_closes_after_choosing_a_page(browser: Browser, app_
     sidebar.get_by_role("link", name="Department scorecard").click()
     page.wait_for_url("**/scorecard**")
     _settle(page)
-    page.screenshot(path=str(ARTIFACTS / f"phone-menu-closed-{browser_says}.png"))
+    page.screenshot(path=str(ARTIFACTS / f"phone-menu-closed-{browser_says}-390x844.png"))
 
     expect(sidebar.get_by_role("link", name="Department scorecard")).not_to_be_in_viewport()
     expect(page.locator("h1").first).to_have_text("Department scorecard")

@@ -42,11 +42,13 @@ COLUMNS = {
         "Score", width=60, help="value/target (target/value when lower is better); 1.00 = on target"
     ),
 }
+# The rest, by their id in the URL (``columns=signal,note``): the table's column (the year-to-date one names
+# its fiscal year after these words), its heading and width.
 MORE_COLUMNS = {
-    "signal": ("Signal (SPC)", 200),
-    "assurance": ("Assurance", 240),
-    "ytd": ("Year to date", 300),
-    "note": ("Analyst's note", 300),
+    "signal": ("Signal", "Signal (SPC)", 200),
+    "assurance": ("Assurance", "Assurance", 240),
+    "ytd": ("Year to date", "Year to date", 300),
+    "note": ("Note", "Analyst's note", 300),
 }
 LAYOUTS = {"table": "Table", "cards": "Cards"}
 
@@ -69,7 +71,7 @@ def render() -> None:
     with pick_statuses:
         shown = url_pills("Show", list(STATUS_LABELS), "show", status_words, default=list(STATUS_LABELS))
     with pick_view, st.popover("Columns and layout", icon=":material/view_column:", width="stretch"):
-        more = url_pills("More columns", list(MORE_COLUMNS), "columns", lambda key: MORE_COLUMNS[key][0],
+        more = url_pills("More columns", list(MORE_COLUMNS), "columns", lambda key: MORE_COLUMNS[key][1],
                          help="The KPI detail page shows all of these for one KPI.")
         layout = url_pills("Layout", list(LAYOUTS), "view", LAYOUTS.get, multi=False,
                            help="With neither chosen: a card per KPI on a phone, the table on a wider screen.")
@@ -105,13 +107,11 @@ def render() -> None:
 
 def _table(table: pd.DataFrame, card: pd.DataFrame, more: list[str], as_of: str) -> None:
     """The scorecard table with the KPI name pinned; choosing a row opens that KPI in the same tab."""
-    extra = {"signal": "Signal", "assurance": "Assurance", "note": "Note",
-             "ytd": next(c for c in table.columns if c.startswith("Year to date"))}
-    columns = {**COLUMNS, **{
-        extra[key]: st.column_config.TextColumn(
-            extra[key] if key == "ytd" else MORE_COLUMNS[key][0], width=MORE_COLUMNS[key][1])
-        for key in MORE_COLUMNS if key in more
-    }}
+    columns = dict(COLUMNS)
+    for key in (key for key in MORE_COLUMNS if key in more):
+        column, heading, width = MORE_COLUMNS[key]
+        name = next(name for name in table.columns if name.startswith(column))
+        columns[name] = st.column_config.TextColumn(heading if name == column else name, width=width)
     st.caption("Choose a row to open its KPI.")
     chosen = st.dataframe(
         table.style.apply(status_style, subset=["Status"]),

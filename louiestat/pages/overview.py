@@ -126,7 +126,7 @@ def _movers(movers: pd.DataFrame, as_of: str) -> None:
     table = views.scorecard_table(movers)[["KPI", "Latest", "Status"]]
     table.insert(0, "Department", movers["department_name"].to_numpy())
     table.insert(2, "Why", mover_reasons(movers))
-    st.caption("Choose a row to open its KPI.")
+    st.caption("Tick the box at the start of a row to open that KPI.")
     chosen = st.dataframe(
         table,
         hide_index=True,

@@ -112,7 +112,7 @@ def _table(table: pd.DataFrame, card: pd.DataFrame, more: list[str], as_of: str)
         column, heading, width = MORE_COLUMNS[key]
         name = next(name for name in table.columns if name.startswith(column))
         columns[name] = st.column_config.TextColumn(heading if name == column else name, width=width)
-    st.caption("Choose a row to open its KPI.")
+    st.caption("Tick the box at the start of a row to open that KPI.")
     chosen = st.dataframe(
         table.style.apply(status_style, subset=["Status"]),
         hide_index=True,

@@ -4,6 +4,7 @@ thin script in louiestat/pages/."""
 import streamlit as st
 
 from louiestat.errors import EnvironmentFailure
+from louiestat.pages.screen import fit_to_screen
 
 PAGES = "louiestat/pages"
 
@@ -22,6 +23,7 @@ navigation = st.navigation(
     },
     position="top",  # the full width for tables and charts, on a laptop or a projector
 )
+fit_to_screen()
 try:
     navigation.run()
 except EnvironmentFailure as failure:  # the database or the machine failed: say what to do, not a traceback

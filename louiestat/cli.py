@@ -274,8 +274,8 @@ def _print_department(card: pd.DataFrame, as_of: str, reported: str | None, args
         name = card["department_name"].iloc[0]
         state = " · provisional: not reported yet" if card["provisional"].any() else ""
         print(f"{name} · {month_label(as_of)}{state}" + (f" · month incomplete: {reported}" if reported else ""))
-        table = views.scorecard_table(card, as_of)
-        shown = [c for c in table.columns if c not in ("Detail", "Last 12 months", "Signal", "Assurance", "Note")]
+        table = views.scorecard_table(card)
+        shown = [c for c in table.columns if c not in ("Last 12 months", "Signal", "Assurance", "Note")]
         print(table[shown].to_string(index=False))
 
 

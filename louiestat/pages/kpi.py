@@ -6,6 +6,7 @@ import streamlit as st
 
 from louiestat import charts, views
 from louiestat.pages import cache
+from louiestat.pages.screen import CHART_CONFIG
 from louiestat.pages.widgets import (
     department_picker,
     empty_city,
@@ -23,11 +24,11 @@ RECENT_SIGNALS = 5
 
 def render() -> None:
     city = cache.city()
-    st.title("KPI detail")
+    title, pick_department, pick_kpi, pick_month = st.columns([1.5, 2, 2, 1.4], vertical_alignment="bottom")
+    title.title("KPI detail")
     if city.observations.empty:
         empty_city(city)
         return
-    pick_department, pick_kpi, pick_month = st.columns([2, 2, 1])
     with pick_department:
         department = department_picker(city, key="department", in_url=True)
     mine = city.kpis[city.kpis["department"] == department].sort_values("kpi_name")
@@ -39,11 +40,15 @@ def render() -> None:
     card = cache.scorecard(as_of).set_index("kpi_id").loc[kpi["kpi_id"]]
     detail = cache.kpi_detail(int(kpi["kpi_id"]), as_of)
     _header(kpi, card)
+    sentence, pick_overlay = st.columns([4, 1.4], vertical_alignment="center")
+    sentence.markdown(f"{status_badge(card['status'])} {escape_markdown(card['explanation'])}")
     if detail.points.empty:
         st.info(f"No data for {kpi['kpi_name']} up to {month_label(as_of)} yet — upload it on the Upload page.")
         st.page_link("louiestat/pages/upload.py", label="Go to Upload", icon=":material/upload_file:")
         return
-    _chart(detail, kpi)
+    with pick_overlay:
+        overlay = st.toggle("Show the same month last year", key="yoy", bind="query-params")
+    _chart(detail, kpi, overlay)
     _signals(detail, card)
     _table(detail, kpi)
 
@@ -62,7 +67,6 @@ def _header(kpi: pd.Series, card: pd.Series) -> None:
         else f"{change:+.1f}% vs previous month ({CHANGE_WORDS[card['change_direction']]})",
         delta_color="off" if pd.isna(change) else "inverse" if kpi["direction"] == "lower_is_better" else "normal",
         delta_arrow="off" if pd.isna(change) else "auto",
-        chart_data=views.sparkline(card["sparkline"]),
         border=True,
     )
     target.metric("Target", format_value(card["target"], kpi["unit"]), border=True)
@@ -80,17 +84,15 @@ def _header(kpi: pd.Series, card: pd.Series) -> None:
     score.metric("Score this month", format_score(card["score_month"]),
                  help="value/target (target/value when lower is better); 1.0 = on target. A lower-is-better KPI "
                  "at 0 has no score of its own (Boston's rule).", border=True)
-    st.markdown(f"{status_badge(card['status'])} {escape_markdown(card['explanation'])}")
 
 
-def _chart(detail: views.KpiDetail, kpi: pd.Series) -> None:
-    overlay = st.toggle("Show the same month last year", key="yoy")
+def _chart(detail: views.KpiDetail, kpi: pd.Series, overlay: bool) -> None:
     unit = axis_label(kpi["unit"])
     figure = charts.kpi_chart(
         detail.points, detail.targets, detail.notes, title=f"{kpi['kpi_name']} by month", unit_label=unit,
         year_over_year=overlay, process_changes=detail.process_changes,
     )
-    st.plotly_chart(figure, width="stretch", key="kpi_chart")
+    st.plotly_chart(figure, width="stretch", key="kpi_chart", config=CHART_CONFIG)
 
 
 def _signals(detail: views.KpiDetail, card: pd.Series) -> None:
@@ -127,6 +129,7 @@ def _table(detail: views.KpiDetail, kpi: pd.Series) -> None:
         width="stretch",
         height=420,
         column_config={
+            "Month": st.column_config.TextColumn("Month", width=90, pinned=True),
             "Batch": st.column_config.NumberColumn("Batch", format="%d", width=70),
             "Note": st.column_config.TextColumn("Note", width=300),
             "Earlier values (corrected)": st.column_config.TextColumn("Earlier values (corrected)", width=420),

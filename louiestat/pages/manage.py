@@ -62,7 +62,7 @@ def _definitions() -> None:
             "department": st.column_config.TextColumn("Department (slug)", required=True),
             "department_name": st.column_config.TextColumn("Department name", required=True),
             "kpi": st.column_config.TextColumn("KPI key", required=True),
-            "kpi_name": st.column_config.TextColumn("KPI name", required=True, width="large"),
+            "kpi_name": st.column_config.TextColumn("KPI name", required=True, width="large", pinned=True),
             "unit": st.column_config.SelectboxColumn("Unit", options=UNITS, required=True),
             "direction": st.column_config.SelectboxColumn("Direction", options=DIRECTIONS, required=True),
             "target": st.column_config.NumberColumn("Default target"),

@@ -7,6 +7,7 @@ import streamlit as st
 
 from louiestat.errors import EnvironmentFailure
 from louiestat.pages import cache
+from louiestat.pages.screen import fit_to_screen
 
 PAGES = "louiestat/pages"
 # A file in the repository, sent inline: a ":material/…:" page icon is fetched from Google's font server.
@@ -27,6 +28,7 @@ navigation = st.navigation(
     },
     position="top",  # the full width for tables and charts, on a laptop or a projector
 )
+fit_to_screen()
 try:
     navigation.run()
     cache.warm_up_in_background()  # after the first page is drawn, so it does not compete with it

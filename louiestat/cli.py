@@ -1,33 +1,44 @@
 """``python -m louiestat``: the command line, each command a thin wrapper over a library call.
 
 Exit status: 0 done, 1 file rejected or change refused (nothing written), 2 usage error, 3 the database or the
-machine failed (nothing written; the message names the cause and what to do)."""
+machine failed (nothing written; the message names the cause and what to do).
+
+``--help`` and usage errors answer at once: this module imports only the standard library, and each command
+imports pandas, SQLAlchemy and the rest of louiestat when it runs (``python -X importtime -m louiestat --help``
+shows it)."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-from sqlalchemy import Engine
+from louiestat.cli_users import add_users_parser
+from louiestat.errors import EnvironmentFailure
 
-from louiestat import batches, downloads, queries, views
-from louiestat.config import get_settings
-from louiestat.db import failures
-from louiestat.db.engine import engine_for
-from louiestat.errors import EnvironmentFailure, UndoRefused
-from louiestat.db.migrate import upgrade_to_head
-from louiestat.export import export_csv
-from louiestat.ingest import KINDS, UploadResult, ingest
-from louiestat.presentation.values import format_score, month_label
-from metrics.scorecard import city_summary, department_summary
+if TYPE_CHECKING:
+    import pandas as pd
+    from sqlalchemy import Engine
+
+    from louiestat import views
+    from louiestat.ingest import UploadResult
 
 SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
 SAMPLE_FILES = ("definitions.csv", "values.csv", "hiring.csv", "process_changes.csv")
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
+# The upload kinds (the keys of louiestat.ingest.KINDS, which a test keeps equal), named here so that building the
+# parser imports nothing heavy.
+KIND_NAMES = ("definitions", "values", "hiring", "process_changes")
+INGEST_DESCRIPTION = (
+    "Upload one CSV file all-or-nothing: every row is checked and written in one transaction, or nothing is "
+    "written. What the file holds is detected from its header, or given with --kind: definitions (departments "
+    "and KPI definitions), values (monthly KPI values), hiring (HR hiring records, one row per position) or "
+    "process_changes (the month a KPI's way of working changed)."
+)
 
 
 def _say_waiting(message: str) -> None:
@@ -38,6 +49,10 @@ def _say_waiting(message: str) -> None:
 
 
 def _engine() -> Engine:
+    from louiestat.config import get_settings
+    from louiestat.db.engine import engine_for
+    from louiestat.db.migrate import upgrade_to_head
+
     engine = engine_for(get_settings().database_url)
     upgrade_to_head(engine)
     return engine
@@ -72,6 +87,10 @@ def _print_result(result: UploadResult, as_json: bool) -> None:
     for key, value in result.details.items():
         if value:
             print(f"  {key.replace('_', ' ')}: {value:,}")
+    if result.skipped_count:
+        print(f"  {result.skipped_lines}")
+        for row in result.skipped:
+            print(f"    line {row.line}: {row.department}, {row.kpi}, {row.period}")
     for rescore in result.rescores:
         print(f"  rescore: {rescore}")
     if result.rescores and result.status == "dry_run":
@@ -80,6 +99,8 @@ def _print_result(result: UploadResult, as_json: bool) -> None:
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Create or upgrade the schema; with --sample, load the sample city."""
+    from louiestat.ingest import ingest
+
     engine = _engine()
     print(f"Database ready at {engine.url.render_as_string(hide_password=True)}")
     if not args.sample:
@@ -93,7 +114,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    """Upload one CSV file (definitions, values, hiring or process changes) all-or-nothing."""
+    """Upload one CSV file (definitions, values, hiring or process_changes) all-or-nothing."""
+    from louiestat.ingest import ingest
+
     path = Path(args.path)
     if not path.is_file():
         print(f"error: no file at {path}", file=sys.stderr)
@@ -102,7 +125,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     try:
         result = ingest(
             _engine(), path, kind=args.kind, dry_run=args.dry_run, confirm_rescore=args.confirm_rescore,
-            actor=args.user, progress=progress, on_wait=_say_waiting,
+            skip_blank=args.skip_blank, decimal_comma=args.decimal_comma, actor=args.user, progress=progress,
+            on_wait=_say_waiting,
         )
     finally:
         close()
@@ -112,6 +136,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write stored data in the CSV format it is uploaded in."""
+    from louiestat import queries
+    from louiestat.export import export_csv
+
     engine = _engine()
     known = queries.departments(engine)["department"].tolist()
     if args.department and args.department not in known:
@@ -126,19 +153,37 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_batches(args: argparse.Namespace) -> int:
-    """List uploads, edits and undos, newest first."""
+    """List uploads, edits and undos, newest first (times in local time)."""
+    from louiestat import batches
+
     frame = batches.list_batches(_engine(), limit=args.limit)
     if args.json:
         print(frame.to_json(orient="records", date_format="iso", indent=2))
     elif frame.empty:
         print("No batches yet: upload a file with `python -m louiestat ingest FILE`.")
     else:
-        print(frame.to_string(index=False))
+        shown = frame.assign(created_at=_local_minutes(frame["created_at"])).convert_dtypes()
+        print(shown.astype(object).where(shown.notna(), "").to_string(index=False))
     return EXIT_OK
+
+
+def _local_minutes(times: pd.Series) -> list[str]:
+    """Stored times (UTC) as local time to the minute, ``2026-12-02 14:53``; blank where there is none."""
+    import pandas as pd
+
+    return [
+        "" if pd.isna(t) else (t if t.tzinfo else t.tz_localize("UTC")).to_pydatetime().astimezone().strftime(
+            "%Y-%m-%d %H:%M"
+        )
+        for t in times
+    ]
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
     """Undo a committed batch, restoring the values it replaced."""
+    from louiestat import batches
+    from louiestat.errors import UndoRefused
+
     try:
         result = batches.undo_batch(_engine(), args.batch_id, actor=args.user, on_wait=_say_waiting)
     except UndoRefused as exc:
@@ -151,7 +196,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
 def _month(text: str) -> str:
     """A ``YYYY-MM`` argument, checked."""
     try:
-        return pd.Timestamp(f"{text}-01").strftime("%Y-%m") if len(text) == 7 else _bad_month(text)
+        return dt.datetime.strptime(text, "%Y-%m").strftime("%Y-%m") if len(text) == 7 else _bad_month(text)
     except ValueError:
         return _bad_month(text)
 
@@ -162,6 +207,11 @@ def _bad_month(text: str) -> str:
 
 def cmd_scorecard(args: argparse.Namespace) -> int:
     """Print a department's scorecard (one row per KPI, as the page shows it) or, with --city, the city's."""
+    import pandas as pd
+
+    from louiestat import views
+    from louiestat.config import get_settings
+
     if (args.department is None) == (not args.city):
         print("error: name a DEPARTMENT (slug) or give --city", file=sys.stderr)
         return EXIT_USAGE
@@ -183,13 +233,22 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
 
 
 def _print_city(card: pd.DataFrame, city: views.City, as_of: str, reported: str | None, args) -> None:
+    import pandas as pd
+
+    from louiestat import downloads
+    from louiestat.config import get_settings
+    from louiestat.presentation.values import format_score, month_label
+    from metrics.scorecard import city_summary, department_summary
+
     cap = get_settings().score_cap
     departments = department_summary(card, city.kpis, cap)
     record = downloads.city_record(city_summary(card, city.kpis, cap), departments, as_of, reported)
     if args.json:
         print(json.dumps(record, indent=2))
     elif args.csv:
-        print(pd.DataFrame(record["departments"]).to_csv(index=False), end="")
+        from louiestat.spreadsheet import csv_text
+
+        print(csv_text(pd.DataFrame(record["departments"])), end="")
     else:
         provisional = " (provisional)" if record["provisional"] else ""
         print(f"City score {format_score(record['score'])}{provisional} · {month_label(as_of)}"
@@ -202,16 +261,21 @@ def _print_city(card: pd.DataFrame, city: views.City, as_of: str, reported: str 
 
 
 def _print_department(card: pd.DataFrame, as_of: str, reported: str | None, args) -> None:
+    from louiestat import downloads, views
+    from louiestat.presentation.values import month_label
+
     if args.json:
         print(json.dumps(downloads.scorecard_records(card), indent=2))
     elif args.csv:
-        print(downloads.scorecard_download(card).to_csv(index=False), end="")
+        from louiestat.spreadsheet import csv_text
+
+        print(csv_text(downloads.scorecard_download(card)), end="")
     else:
         name = card["department_name"].iloc[0]
         state = " · provisional: not reported yet" if card["provisional"].any() else ""
         print(f"{name} · {month_label(as_of)}{state}" + (f" · month incomplete: {reported}" if reported else ""))
-        table = views.scorecard_table(card, as_of)
-        shown = [c for c in table.columns if c not in ("Detail", "Last 12 months", "Signal", "Assurance", "Note")]
+        table = views.scorecard_table(card)
+        shown = [c for c in table.columns if c not in ("Last 12 months", "Signal", "Assurance", "Note")]
         print(table[shown].to_string(index=False))
 
 
@@ -228,9 +292,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sample", action="store_true", help="load the sample city from sample_data/")
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("ingest", help=cmd_ingest.__doc__, description=cmd_ingest.__doc__)
+    p = sub.add_parser("ingest", help=cmd_ingest.__doc__, description=INGEST_DESCRIPTION)
     p.add_argument("path", help="the CSV file")
-    p.add_argument("--kind", choices=list(KINDS), help="what the file holds (detected from the header when omitted)")
+    p.add_argument(
+        "--kind", choices=KIND_NAMES, help="what the file holds (detected from the header when omitted)"
+    )
     p.add_argument("--dry-run", action="store_true", help="report what would change without writing anything")
     p.add_argument("--json", action="store_true", help="print a machine-readable summary, errors included")
     p.add_argument(
@@ -239,10 +305,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="commit a definitions file that changes the direction, unit or aggregation of KPIs with stored values "
         "(the dry run says how many months that rescores); without it such a file is refused",
     )
+    p.add_argument(
+        "--skip-blank",
+        action="store_true",
+        help="skip values rows whose value is blank, listing them as not reported (a blank is never read as zero; "
+        "without this such a row is refused)",
+    )
+    p.add_argument(
+        "--decimal-comma",
+        action="store_true",
+        help="read numbers written with decimal commas, as European exports write them: 8,9 is 8.9 and "
+        "1.812.345,50 is 1812345.5",
+    )
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("export", help=cmd_export.__doc__, description=cmd_export.__doc__)
-    p.add_argument("kind", choices=list(KINDS), help="which file to write")
+    p.add_argument("kind", choices=KIND_NAMES, help="which file to write")
     p.add_argument("--department", help="only this department (slug)")
     p.add_argument("--out", help="write to this file instead of standard output")
     p.set_defaults(func=cmd_export)
@@ -265,12 +343,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("undo", help=cmd_undo.__doc__, description=cmd_undo.__doc__)
     p.add_argument("batch_id", type=int, help="the batch to undo (see `batches`)")
     p.set_defaults(func=cmd_undo)
+
+    add_users_parser(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (argparse exits with 2 on usage errors)."""
     args = build_parser().parse_args(argv)
+    from louiestat.config import get_settings
+
     args.user = args.user or get_settings().user
     try:
         return args.func(args)
@@ -281,7 +363,8 @@ def main(argv: list[str] | None = None) -> int:
         # The reader went away (`export values | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except (EnvironmentFailure, OSError) as error:
-        failure = failures.from_os_error(error) if isinstance(error, OSError) else error
-        print(f"error: {failure}", file=sys.stderr)
+    except OSError as error:
+        from louiestat.db import failures
+
+        print(f"error: {failures.from_os_error(error)}", file=sys.stderr)
         return EXIT_ENVIRONMENT

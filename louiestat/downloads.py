@@ -3,7 +3,6 @@ and JSON for other tools. Unlike ``louiestat.export`` these are reports, not fil
 
 from __future__ import annotations
 
-import io
 import math
 from typing import Any
 
@@ -31,15 +30,6 @@ def scorecard_download(card: pd.DataFrame) -> pd.DataFrame:
     numbers = frame.select_dtypes("number").columns
     frame[numbers] = frame[numbers].round(4)
     return frame
-
-
-def excel_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
-    """An .xlsx workbook holding ``frame`` (one sheet, header row frozen)."""
-    out = io.BytesIO()
-    with pd.ExcelWriter(out, engine="xlsxwriter") as writer:
-        frame.to_excel(writer, sheet_name=sheet[:31], index=False)
-        writer.sheets[sheet[:31]].freeze_panes(1, 0)
-    return out.getvalue()
 
 
 def plain(value: Any) -> Any:

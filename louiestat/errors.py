@@ -5,6 +5,7 @@
     ├── UnknownKind      a header matches none of the upload kinds (definitions, values, hiring, process_changes)
     ├── IrregularFile    the fast CSV reader met a ragged row; the exact reader reads the file again
     ├── UndoRefused      a batch cannot be undone (unknown, already undone, or later batches build on it)
+    ├── UserRefused      a change of users, roles or grants cannot be made (unknown user, email taken, …)
     └── EnvironmentFailure  the database or the machine cannot do what was asked (CLI exit status 3)
         └── LockTimeout     another write held the database's write lock longer than the wait allowed
 
@@ -40,3 +41,8 @@ class EnvironmentFailure(LouieStatError):
 
 class LockTimeout(EnvironmentFailure):
     """Another write held the database's write lock longer than the configured wait; nothing was written."""
+
+
+class UserRefused(LouieStatError):
+    """A change of users, roles or grants cannot be made (an unknown user or department, an email already taken,
+    a role that takes no departments, a password too short); nothing was changed."""

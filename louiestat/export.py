@@ -1,16 +1,18 @@
 """Writing stored data back out in exactly the CSV format it is uploaded in, so an exported file uploaded
-again changes nothing."""
+again changes nothing. Whole numbers are written as integers (458, not 458.0), as a person would type them, and
+formula-like text is guarded (see ``louiestat.spreadsheet``)."""
 
 from __future__ import annotations
 
-import io
 from typing import TextIO
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
 from louiestat import queries
 from louiestat.ingest.kinds import KindName
+from louiestat.spreadsheet import csv_text
 
 DEFINITION_COLUMNS = [
     "department", "department_name", "kpi", "kpi_name", "unit", "direction", "target", "tolerance_pct",
@@ -75,6 +77,15 @@ def process_changes_frame(engine: Engine, department: str | None = None) -> pd.D
     )
 
 
+def whole_numbers_as_integers(numbers: pd.Series) -> pd.Series:
+    """``numbers`` for writing: each whole number as an integer (458, not 458.0), others as they are. Only
+    numbers a float holds exactly as an integer change, so the file reads back to the same values."""
+    whole = (numbers == np.floor(numbers)) & (numbers.abs() < 2**53)
+    written = numbers.astype(object)
+    written[whole] = numbers[whole].astype("int64").to_numpy(dtype=object)
+    return written
+
+
 EXPORTS = {
     "definitions": definitions_frame,
     "values": values_frame,
@@ -86,6 +97,10 @@ EXPORTS = {
 def export_csv(engine: Engine, kind: KindName, out: TextIO | None = None, department: str | None = None) -> str | None:
     """Write the ``kind`` file to ``out`` (or return it as text when ``out`` is None)."""
     frame = EXPORTS[kind](engine, department)
-    target = out if out is not None else io.StringIO()
-    frame.to_csv(target, index=False, lineterminator="\n")
-    return None if out is not None else target.getvalue()
+    for column in frame.columns[[pd.api.types.is_float_dtype(dtype) for dtype in frame.dtypes]]:
+        frame[column] = whole_numbers_as_integers(frame[column])
+    text = csv_text(frame)
+    if out is None:
+        return text
+    out.write(text)
+    return None

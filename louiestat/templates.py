@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 from sqlalchemy import Engine
 
 from louiestat.export import DEFINITION_COLUMNS, definitions_frame
 from louiestat.ingest import KINDS
+from louiestat.spreadsheet import csv_text
 from louiestat.views import City
 
 
@@ -28,6 +27,4 @@ def template_csv(engine: Engine, city: City, kind: str, department: str | None) 
                                "filled_date": ""}])
     else:
         frame = pd.DataFrame(columns=columns)
-    out = io.StringIO()
-    frame.to_csv(out, index=False, lineterminator="\n")
-    return out.getvalue()
+    return csv_text(frame)

@@ -224,15 +224,14 @@ def sparkline(values) -> list[float]:
     return [float(v) for v in values if pd.notna(v)]
 
 
-def scorecard_table(card: pd.DataFrame, as_of: str) -> pd.DataFrame:
+def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
     """A department's scorecard laid out for reading: values with units (and their month when it is not the
-    as-of month), status and signals in words, the link to each KPI's detail next to its name."""
+    as-of month), status and signals in words."""
     fy = card["fy_label"].dropna().iloc[0] if card["fy_label"].notna().any() else "FY"
     return pd.DataFrame(
         {
             "Status": card["status"].map(status_words),
             "KPI": card["kpi_name"],
-            "Detail": [f"kpi?department={d}&kpi={k}&as_of={as_of}" for d, k in zip(card["department"], card["kpi"])],
             "Latest": [
                 text if behind == 0 else (f"{text} ({period:%b %Y})" if pd.notna(period) else "none yet")
                 for text, behind, period in zip(

@@ -9,11 +9,13 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy import text as sql
 
 from louiestat import batches, queries
 from louiestat.cli import main
@@ -219,8 +221,8 @@ def test_export_writes_to_standard_output(city: Engine, files, capsys: pytest.Ca
     assert main(["export", "values", "--department", "hr"]) == 0
     assert capsys.readouterr().out == (
         "department,kpi,period,value,target,note,count\n"
-        "hr,overtime_hours,2013-01,120.0,100.0,,\n"
-        "hr,overtime_hours,2013-02,95.0,100.0,,\n"
+        "hr,overtime_hours,2013-01,120,100,,\n"
+        "hr,overtime_hours,2013-02,95,100,,\n"
     )
 
 
@@ -432,3 +434,153 @@ def test_scorecard_as_of_must_be_a_month(sample_city: Engine, capsys) -> None:
         main(["scorecard", "ems", "--as-of", "2016-13"])
     assert exit_.value.code == 2
     assert "'2016-13' is not a month; give it as YYYY-MM" in capsys.readouterr().err
+
+
+def test_skip_blank_loads_the_filled_template_and_lists_the_skipped_rows(sample_city: Engine, tmp_path, capsys) -> None:
+    from tests.ingest.test_unreported import NOT_REPORTED, filled_template
+
+    path = tmp_path / "ems-july.csv"
+    path.write_bytes(filled_template(sample_city))
+    before = snapshot(sample_city)
+
+    assert main(["ingest", str(path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "ems-july.csv was rejected and nothing was written: 7 errors in 7 of 9 rows."
+    assert len(out) == 8 and all(", column 'value': blank value;" in line for line in out[1:])
+
+    assert main(["ingest", str(path), "--skip-blank", "--dry-run"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Dry run of ems-july.csv (values, 9 rows): a commit would write 2 new, 0 changed, 0 unchanged; 7 rows "
+        "skipped: no value (not reported).",
+        "  lines 4–10 skipped: no value (not reported)",
+        *[f"    line {line}: ems, {kpi}, 2016-07" for line, kpi in NOT_REPORTED],
+    ]
+    assert snapshot(sample_city) == before
+
+    assert main(["ingest", str(path), "--skip-blank", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["status"], summary["new"], summary["skipped_count"]) == ("committed", 2, 7)
+    assert summary["skipped"] == [
+        {"line": line, "department": "ems", "kpi": kpi, "period": "2016-07"} for line, kpi in NOT_REPORTED
+    ]
+    assert len(queries.observations(sample_city)) == len(before["observations"]) + 2
+
+
+def test_decimal_comma_reads_a_semicolon_export(city: Engine, tmp_path: Path, capsys) -> None:
+    path = tmp_path / "europe.csv"
+    path.write_text(
+        "department;kpi;period;value\nhr;overtime_hours;2013-01;8,9\nhr;overtime_hours;2013-02;1.812.345,50\n"
+    )
+    before = snapshot(city)
+
+    assert main(["ingest", str(path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == [
+        "europe.csv was rejected and nothing was written: 3 errors in 2 of 2 rows.",
+        "  error: this file looks like it uses decimal commas (8,9), which are not read as decimals without the "
+        "decimal-comma option; upload it with the decimal-comma option ('Numbers use decimal commas' on the Upload "
+        "page, --decimal-comma on the command line)",
+    ]
+    assert out[2] == (
+        "  error: line 2, column 'value': a decimal comma, not read without the decimal-comma option (see the first "
+        "error) (value '8,9')"
+    )
+    assert snapshot(city) == before
+
+    assert main(["ingest", str(path), "--decimal-comma"]) == 0
+    assert capsys.readouterr().out == (
+        "europe.csv committed as batch 2: 2 new, 0 changed, 0 unchanged (values, 2 rows).\n"
+    )
+    assert queries.observations(city)["value"].tolist() == [8.9, 1812345.5]
+
+
+HEAVY = ("pandas", "numpy", "sqlalchemy", "streamlit", "pyarrow", "pydantic", "pydantic_settings", "metrics")
+
+
+def imported_modules(argv: list[str]) -> tuple[subprocess.CompletedProcess, set[str]]:
+    """Run ``python -X importtime -m louiestat ARGV`` and return the run and the top-level modules it imported."""
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "louiestat", *argv], cwd=ROOT, capture_output=True, text=True,
+        timeout=60,
+    )
+    names = {line.split("|")[-1].strip().split(".")[0] for line in run.stderr.splitlines() if "import time:" in line}
+    return run, names
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["ingest", "--help"], ["frobnicate"], ["ingest", "x.csv", "--kind", "x"]])
+def test_help_and_usage_errors_import_no_heavy_library(argv: list[str]) -> None:
+    run, modules = imported_modules(argv)
+    assert run.returncode == (0 if "--help" in argv else 2)
+    assert "usage: python -m louiestat" in run.stdout + run.stderr
+    assert "louiestat" in modules and "argparse" in modules
+    assert not modules & set(HEAVY), sorted(modules & set(HEAVY))
+
+
+def test_the_clis_kind_names_are_the_upload_kinds() -> None:
+    from louiestat.cli import KIND_NAMES
+    from louiestat.ingest import KINDS
+
+    assert KIND_NAMES == tuple(KINDS)
+
+
+def test_ingest_help_names_all_four_kinds(capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["ingest", "--help"])
+    assert exit_.value.code == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    for kind, purpose in [
+        ("definitions", "departments and KPI definitions"),
+        ("values", "monthly KPI values"),
+        ("hiring", "HR hiring records"),
+        ("process_changes", "the month a KPI's way of working changed"),
+    ]:
+        assert f"{kind} ({purpose}" in help_text
+    assert "--kind {definitions,values,hiring,process_changes}" in help_text
+
+
+def test_a_file_refused_for_its_header_still_counts_its_rows(city: Engine, files, tmp_path: Path, capsys) -> None:
+    before = snapshot(city)
+    assert main(["ingest", str(files["values"]), "--kind", "hiring"]) == 1
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "values.csv was rejected and nothing was written: 3 errors in 2 of 2 rows."
+    )
+    unknown = tmp_path / "mystery.csv"
+    unknown.write_text("colour,size\nred,1\n\nblue,2\ngreen,3\n")
+    assert main(["ingest", str(unknown), "--json"]) == 1
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["rows"], summary["rejected"], summary["error_count"]) == (3, 3, 1)
+    assert summary["message"] == "mystery.csv was rejected and nothing was written: 1 error in 3 of 3 rows."
+    assert snapshot(city) == before
+
+
+@pytest.fixture
+def new_york(monkeypatch: pytest.MonkeyPatch):
+    """Local time is New York's (UTC-5 in December, UTC-4 in July) for the test."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_batches_prints_local_times_to_the_minute_and_blanks(city: Engine, files, capsys, new_york) -> None:
+    main(["ingest", str(files["values"])])
+    main(["undo", "2"])
+    with city.begin() as conn:
+        conn.execute(sql("UPDATE batches SET created_at = '2026-12-02 19:53:41.500000' WHERE id = 1"))
+        conn.execute(sql("UPDATE batches SET created_at = '2026-07-01 03:07:00.000000' WHERE id = 2"))
+    capsys.readouterr()
+
+    assert main(["batches"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == [
+        "id", "created_at", "actor", "kind", "source", "rows_total", "inserted", "updated", "unchanged", "deleted",
+        "status", "undone_by_id", "undoes_id",
+    ]
+    rows = {int(line.split()[0]): line for line in lines[1:]}
+    assert "2026-12-02 14:53 " in rows[1] and "2026-06-30 23:07 " in rows[2]
+    assert re.search(r"^\s*3 \d{4}-\d\d-\d\d \d\d:\d\d\s+tester\s+undo\b", rows[3])
+    assert rows[2].split()[-2:] == ["undone", "3"] and rows[3].split()[-2:] == ["committed", "2"]
+    assert rows[1].split()[-1] == "committed"
+    for bad in ("<NA>", "None", "nan", "NaN", ":41"):
+        assert bad not in "\n".join(lines), bad

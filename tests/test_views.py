@@ -7,7 +7,8 @@ import zipfile
 
 import pandas as pd
 from louiestat.db.engine import make_engine
-from louiestat.downloads import excel_bytes, scorecard_download
+from louiestat.downloads import scorecard_download
+from louiestat.spreadsheet import excel_bytes
 from louiestat.templates import template_csv
 from louiestat.views import City, city_scorecard, worst_movers
 

@@ -147,6 +147,47 @@ class Position(Base):
     batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
 
 
+
+class User(Base):
+    """A person who may sign in, and their role: ``admin`` (the performance office: everything), ``analyst``
+    (changes the departments granted in ``user_departments``, reads everything) or ``viewer`` (reads)."""
+
+    __tablename__ = "users"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class UserDepartment(Base):
+    """A department an analyst may change."""
+
+    __tablename__ = "user_departments"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), primary_key=True)
+
+
+class AuditEvent(Base):
+    """One thing someone did that a city must be able to account for: a change of users, roles or grants (and,
+    as they come, sign-ins and writes), with who, when, from where (``page`` or ``cli``) and what."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(320))
+    via: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    subject: Mapped[str | None] = mapped_column(String(320))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
 def _history_of(model: type[Base]) -> Table:
     """The ``<table>_history`` twin of a versioned table: its columns without constraints, plus who replaced it.
 

@@ -15,13 +15,14 @@ from sqlalchemy import Connection
 from louiestat.errors import UnknownKind
 from louiestat.ingest import plan, validate
 from louiestat.ingest.catalog import Catalog
+from louiestat.ingest.options import ReadOptions
 from louiestat.ingest.problems import ProblemLog, quote
 from louiestat.ingest.source import Chunk
 from metrics.months import month_label
 
 KindName = Literal["definitions", "values", "hiring", "process_changes"]
 
-Validator = Callable[[Chunk, Catalog, ProblemLog], pd.DataFrame]
+Validator = Callable[[Chunk, Catalog, ProblemLog, ReadOptions], pd.DataFrame]
 KeyLabel = Callable[[pd.Series, Catalog], str]
 FileCheck = Callable[[pd.DataFrame, Catalog, ProblemLog], np.ndarray]
 Planner = Callable[[Connection, pd.DataFrame, Catalog, ProblemLog], plan.Plan]
@@ -33,7 +34,8 @@ class Kind:
     valid rows (with their ``line``); ``key`` names the columns that identify a row, so a key given twice in a
     file is an error (``label`` says a row's key in words); ``check`` looks at all valid rows at once (returning
     the rows it refuses); ``plan`` diffs them against the database, reporting rows that clash with what is
-    stored."""
+    stored. ``unreported_if_blank`` names the column whose blank cell means the month was not reported: such
+    rows are skipped when the analyst asks (``ReadOptions.skip_blank``), else refused."""
 
     name: KindName
     required: tuple[str, ...]
@@ -44,6 +46,7 @@ class Kind:
     label: KeyLabel
     plan: Planner
     check: FileCheck | None = None
+    unreported_if_blank: str | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -88,6 +91,7 @@ KINDS: dict[str, Kind] = {
             label=_kpi_month,
             plan=plan.plan_values,
             check=validate.check_values_file,
+            unreported_if_blank="value",
         ),
         Kind(
             "hiring",

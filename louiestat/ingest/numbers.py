@@ -1,4 +1,5 @@
-"""Reading numbers the way spreadsheets export them: ``1,234``, ``$5.00``, ``85%``, ``(1,234)`` for negatives."""
+"""Reading numbers the way spreadsheets export them: ``1,234``, ``$5.00``, ``85%``, ``(1,234)`` for negatives,
+and on request with decimal commas as European exports write them: ``8,9``, ``1.812.345,50``."""
 
 from __future__ import annotations
 
@@ -6,33 +7,59 @@ import numpy as np
 import pandas as pd
 
 NUMBER_FORMATS = "a plain number such as 1234.5, optionally with thousands commas (1,234.5), a $ or a % sign"
-_THOUSANDS = r"^-?\d{1,3}(,\d{3})+(\.\d*)?$"
+DECIMAL_COMMA_FORMATS = (
+    "a number with a decimal comma such as 1234,5, optionally with thousands points (1.234,5), a $ or a % sign"
+)
+COMMAS_ARE_THOUSANDS = "commas are only read as thousands separators (1,234,567); use a point for decimals"
+DECIMAL_COMMA_VALUE = (
+    f"{COMMAS_ARE_THOUSANDS}, or upload the file with the decimal-comma option (--decimal-comma) if it uses "
+    "decimal commas"
+)
+POINTS_ARE_THOUSANDS = (
+    "with the decimal-comma option, points are only read as thousands separators (1.234.567); use a comma for "
+    "decimals (8,9)"
+)
+_THOUSANDS = {False: r"^-?\d{1,3}(,\d{3})+(\.\d*)?$", True: r"^-?\d{1,3}(\.\d{3})+(,\d*)?$"}
+_DECIMAL_COMMA_SHAPE = r"^-?(\d{1,3}(\.\d{3})+|\d+),\d+$"  # 8,9 or 1.812.345,50: a decimal comma, not thousands
 
 
-def parse_numbers(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+def parse_numbers(values: pd.Series, decimal_comma: bool = False) -> tuple[np.ndarray, pd.Series]:
     """Floats for ``values`` (NaN where invalid) and an error message per value (None where it parsed).
 
-    Plain numbers take the fast path; only the rest are cleaned of currency, percent and thousands signs."""
+    Plain numbers take the fast path; only the rest are cleaned of currency, percent and thousands signs. With
+    ``decimal_comma`` the comma is the decimal mark and the point separates thousands, so any point goes the slow
+    way. A value with a decimal comma that fails without the option gets ``DECIMAL_COMMA_VALUE``."""
     numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64", na_value=np.nan, copy=True)
+    if decimal_comma:
+        numbers[values.str.contains(".", regex=False).to_numpy(dtype=bool, na_value=False)] = np.nan
     messages = pd.Series(None, index=values.index, dtype=object)
     slow = np.isnan(numbers)
     if slow.any():
+        thousands, decimal = (".", ",") if decimal_comma else (",", ".")
         text = values[slow].str.strip()
         negative = text.str.startswith("(") & text.str.endswith(")")
         text = text.where(~negative, text.str.slice(1, -1)).str.strip()
         text = text.str.replace(r"^(-?)\s*\$\s*", r"\1", regex=True).str.replace(r"\s*%$", "", regex=True)
-        has_comma = text.str.contains(",", regex=False)
-        bad_commas = has_comma & ~text.str.match(_THOUSANDS)
-        cleaned = text.str.replace(",", "", regex=False).where(~bad_commas)
+        has_separator = text.str.contains(thousands, regex=False)
+        bad_separators = has_separator & ~text.str.match(_THOUSANDS[decimal_comma])
+        cleaned = text.str.replace(thousands, "", regex=False).where(~bad_separators)
+        if decimal_comma:
+            cleaned = cleaned.str.replace(decimal, ".", regex=False)
         parsed = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
         parsed = np.where(negative.to_numpy(), -parsed, parsed)
         numbers[slow] = parsed
         failed = np.isnan(parsed)
-        reason = np.where(
-            bad_commas.to_numpy() & failed,
-            "commas are only read as thousands separators (1,234,567); use a point for decimals",
-            f"not a number; use {NUMBER_FORMATS}",
-        )
+        if decimal_comma:
+            reason = np.where(
+                bad_separators.to_numpy(), POINTS_ARE_THOUSANDS, f"not a number; use {DECIMAL_COMMA_FORMATS}"
+            )
+        else:
+            decimal_commas = text.str.match(_DECIMAL_COMMA_SHAPE).to_numpy(dtype=bool)
+            reason = np.where(
+                bad_separators.to_numpy(),
+                np.where(decimal_commas, DECIMAL_COMMA_VALUE, COMMAS_ARE_THOUSANDS),
+                f"not a number; use {NUMBER_FORMATS}",
+            )
         messages[slow] = np.where(failed, reason, None)
     infinite = np.isinf(numbers)
     if infinite.any():
@@ -41,9 +68,9 @@ def parse_numbers(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
     return numbers, messages
 
 
-def parse_number(text: str) -> float:
+def parse_number(text: str, decimal_comma: bool = False) -> float:
     """One number read like ``parse_numbers`` reads a column; raises ValueError saying what is accepted."""
-    numbers, messages = parse_numbers(pd.Series([text], dtype="str"))
+    numbers, messages = parse_numbers(pd.Series([text], dtype="str"), decimal_comma)
     if pd.notna(messages.iloc[0]):
         raise ValueError(messages.iloc[0])
     return float(numbers[0])

@@ -102,17 +102,30 @@ class ProblemLog:
                 lines[has_line] = locate(lines[has_line].astype("int64"))
                 self._frames[i] = frame.assign(line=lines)
 
+    def reword(self, message: str, new: str) -> int:
+        """Give the listed problems that say ``message`` the words ``new``; returns how many there were."""
+        reworded = 0
+        for i, frame in enumerate(self._frames):
+            hits = (frame["message"] == message).to_numpy()
+            if hits.any():
+                self._frames[i] = frame.assign(message=frame["message"].where(~hits, new))
+                reworded += int(hits.sum())
+        return reworded
+
     @property
     def has_errors(self) -> bool:
         return self.error_count > 0
 
     def table(self) -> pd.DataFrame:
-        """Every listed problem, errors first, in file order."""
+        """Every listed problem, errors first, those about the whole file (without a line) first among them, then in
+        file order."""
         if not self._frames:
             return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
         table = pd.concat(self._frames, ignore_index=True)[COLUMNS]
         table["line"] = table["line"].astype("Int64")
-        order = table.assign(_err=table["severity"] != "error").sort_values(["_err", "line"], kind="stable")
+        order = table.assign(_err=table["severity"] != "error").sort_values(
+            ["_err", "line"], kind="stable", na_position="first"
+        )
         return order.drop(columns="_err").reset_index(drop=True)
 
     def problems(self, severity: Severity) -> list[Problem]:

@@ -43,9 +43,11 @@ def _slug(value: object) -> object:
     return value
 
 
-def _number(value: object) -> object:
+def _number(value: object, info: ValidationInfo) -> object:
+    """A number from its text, with a decimal comma when the upload asked for one (validation context)."""
     value = _blank_to_none(value)
-    return parse_number(value) if isinstance(value, str) else value
+    decimal_comma = bool((info.context or {}).get("decimal_comma"))
+    return parse_number(value, decimal_comma) if isinstance(value, str) else value
 
 
 def _keyword(value: object) -> object:
@@ -71,8 +73,8 @@ def _source(value: object) -> object:
     return "reported" if value is None else value
 
 
-def _tolerance(value: object) -> object:
-    value = _number(value)
+def _tolerance(value: object, info: ValidationInfo) -> object:
+    value = _number(value, info)
     return DEFAULT_TOLERANCE_PCT if value is None else value
 
 

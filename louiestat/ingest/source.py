@@ -22,6 +22,7 @@ from pyarrow import csv as pa_csv
 
 from louiestat.errors import FileUnreadable, IrregularFile
 from louiestat.ingest.problems import ProblemLog
+from louiestat.spreadsheet import unguard
 
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 _SNIFF_BYTES = 8192
@@ -92,15 +93,15 @@ class CsvFile:
         unclosed quote or text after a closing quote is reported with its line). Others go to the fast reader
         (pyarrow), which raises IrregularFile at the first ragged row; read again with ``exact=True``, which
         reports it. The fast reader's line numbers assume one line per row; ``exact_lines`` corrects them when
-        problems need reporting."""
+        problems need reporting. Cells come back as they were stored: the apostrophe an export puts before a
+        formula-like text (``louiestat.spreadsheet``) is removed."""
         exact = exact or self.quoted
         self.rows = self.ragged_rows = 0
         self.lines_provisional = not exact
         self.data.seek(0)
-        if exact:
-            yield from self._exact_chunks(columns, problems, chunk_rows, max_field_chars)
-        else:
-            yield from self._fast_chunks(columns, problems, chunk_rows, max_field_chars)
+        reader = self._exact_chunks if exact else self._fast_chunks
+        for chunk in reader(columns, problems, chunk_rows, max_field_chars):
+            yield Chunk(lines=chunk.lines, frame=chunk.frame.apply(unguard))
 
     def _fast_chunks(
         self, columns: list[str], problems: ProblemLog, chunk_rows: int, max_field_chars: int

@@ -22,10 +22,13 @@ from louiestat.ingest import validate
 from louiestat.ingest.catalog import Catalog
 from louiestat.errors import FileUnreadable, IrregularFile, UnknownKind
 from louiestat.ingest.kinds import KINDS, Kind, KindName, detect_kind
+from louiestat.ingest.numbers import DECIMAL_COMMA_VALUE
+from louiestat.ingest.options import ReadOptions
 from louiestat.ingest.plan import Correction
 from louiestat.ingest.problems import Problem, ProblemLog, quote
 from louiestat.ingest.redefinition import Rescore
 from louiestat.ingest.source import CsvFile, open_csv
+from louiestat.ingest.unreported import SkippedRow, line_ranges, take_unreported
 
 Progress = Callable[[float, str], None]
 Status = Literal["committed", "dry_run", "unchanged", "rejected"]
@@ -54,16 +57,24 @@ class UploadResult(BaseModel):
     would_change: bool = False
     corrections: list[Correction] = []
     rescores: list[Rescore] = []
+    skipped_count: int = 0
+    skipped: list[SkippedRow] = []
 
     @property
     def message(self) -> str:
         """One sentence for a person: what happened to the file."""
         counts = f"{self.new:,} new, {self.changed:,} changed, {self.unchanged:,} unchanged"
+        skipped = (
+            f"; {self.skipped_count:,} row{'s' if self.skipped_count != 1 else ''} skipped: no value (not reported)"
+            if self.skipped_count
+            else ""
+        )
         if self.status == "rejected":
             listed = "" if self.error_count == len(self.errors) else f" ({len(self.errors):,} listed)"
             return (
                 f"{self.file} was rejected and nothing was written: {self.error_count:,} "
-                f"error{'s' if self.error_count != 1 else ''}{listed} in {self.rejected:,} of {self.rows:,} rows."
+                f"error{'s' if self.error_count != 1 else ''}{listed} in {self.rejected:,} of {self.rows:,} rows"
+                f"{skipped}."
             )
         if self.status == "dry_run":
             rescored = (
@@ -72,10 +83,29 @@ class UploadResult(BaseModel):
                 if self.rescores
                 else ""
             )
-            return f"Dry run of {self.file} ({self.kind}, {self.rows:,} rows): a commit would write {counts}.{rescored}"
+            return (
+                f"Dry run of {self.file} ({self.kind}, {self.rows:,} rows): a commit would write {counts}{skipped}."
+                f"{rescored}"
+            )
         if self.status == "unchanged":
+            if self.skipped_count:
+                stored = self.rows - self.skipped_count
+                return (
+                    f"{self.file} changes nothing: all {stored:,} rows with a value are already stored (0 inserted, "
+                    f"0 updated){skipped}."
+                )
             return f"{self.file} changes nothing: all {self.rows:,} rows are already stored (0 inserted, 0 updated)."
-        return f"{self.file} committed as batch {self.batch_id}: {counts} ({self.kind}, {self.rows:,} rows)."
+        return f"{self.file} committed as batch {self.batch_id}: {counts} ({self.kind}, {self.rows:,} rows){skipped}."
+
+    @property
+    def skipped_lines(self) -> str:
+        """``'lines 4–10 skipped: no value (not reported)'``, or '' when no row was skipped."""
+        if not self.skipped_count:
+            return ""
+        more = (
+            f" and {self.skipped_count - len(self.skipped):,} more" if self.skipped_count > len(self.skipped) else ""
+        )
+        return f"{line_ranges([row.line for row in self.skipped])}{more} skipped: no value (not reported)"
 
     def error_table(self) -> pd.DataFrame:
         """Errors then warnings as a table (line, column, value, message, severity)."""
@@ -86,6 +116,17 @@ class UploadResult(BaseModel):
 RESCORE_UNCONFIRMED = (
     "this KPI has stored values and its {effect}; confirm the rescore to commit it (--confirm-rescore on the "
     "command line, the 'Rescore the stored history' checkbox on the Upload page), or keep its stored definition"
+)
+
+
+DECIMAL_COMMA_NOTICE = (
+    "this file looks like it uses decimal commas (8,9), which are not read as decimals without the decimal-comma "
+    "option; upload it with the decimal-comma option ('Numbers use decimal commas' on the Upload page, "
+    "--decimal-comma on the command line)"
+)
+DECIMAL_COMMA_ROW = "a decimal comma, not read without the decimal-comma option (see the first error)"
+ALL_SKIPPED = (
+    "every row of the file has a blank value, so there is nothing to store; fill in the values that were reported"
 )
 
 
@@ -101,6 +142,8 @@ def ingest(
     kind: KindName | None = None,
     dry_run: bool = False,
     confirm_rescore: bool = False,
+    skip_blank: bool = False,
+    decimal_comma: bool = False,
     actor: str | None = None,
     progress: Progress | None = None,
     on_wait: OnWait | None = None,
@@ -108,8 +151,11 @@ def ingest(
     """Load one CSV file all-or-nothing: every row valid and written in one transaction, or nothing written.
     ``on_wait`` is told when the commit waits for another write to finish.
     A definitions file that rescores the stored months of KPIs (see ``UploadResult.rescores``) is committed
-    only with ``confirm_rescore``."""
+    only with ``confirm_rescore``. With ``skip_blank`` a values row whose value is blank is skipped as not
+    reported (listed in ``UploadResult.skipped``) instead of refused; with ``decimal_comma`` numbers are read as
+    ``8,9`` and ``1.812.345,50``."""
     settings = get_settings()
+    options = ReadOptions(skip_blank=skip_blank, decimal_comma=decimal_comma)
     log = ProblemLog(settings.max_listed_errors)
     try:
         csv_file = open_csv(source, name)
@@ -130,17 +176,24 @@ def ingest(
             chosen = KINDS[kind] if kind else detect_kind(csv_file.header)
         except UnknownKind as exc:
             log.error(str(exc), line=1)
-            return result.model_copy(update=_problems(log))
+            return _refused_at_header(result, csv_file, log, settings)
         result.kind = chosen.name
         if not _check_header(csv_file, chosen, log):
-            return result.model_copy(update=_problems(log))
+            return _refused_at_header(result, csv_file, log, settings)
         try:
             with _transaction(engine, dry_run, actor or settings.user, on_wait) as conn:
                 catalog = Catalog.load(conn)
-                rows = _read_rows(csv_file, chosen, catalog, log, settings, progress)
-                result.rows, result.rejected = csv_file.rows, csv_file.rows - len(rows)
+                rows, skipped = _read_rows(csv_file, chosen, catalog, log, settings, progress, options)
+                _note_decimal_commas(csv_file, options, log)
+                result.rows, result.rejected = csv_file.rows, csv_file.rows - len(rows) - len(skipped)
+                result.skipped_count = len(skipped)
+                listed = skipped.head(settings.max_listed_errors).to_dict("records")
+                result.skipped = [SkippedRow(**row) for row in listed]
                 if rows.empty and not log.has_errors:
-                    log.error("the file has a header but no data rows; add one row per value below the header")
+                    log.error(
+                        ALL_SKIPPED if len(skipped) else
+                        "the file has a header but no data rows; add one row per value below the header"
+                    )
                 if log.has_errors:
                     raise _Rejected
                 plan = chosen.plan(conn, rows, catalog, log)
@@ -187,6 +240,28 @@ def ingest(
     if progress:
         progress(1.0, "done")
     return result.model_copy(update={"status": "committed", "batch_id": batch_id})
+
+
+def _refused_at_header(result: UploadResult, csv_file: CsvFile, log: ProblemLog, settings: Settings) -> UploadResult:
+    """The result of a file refused for its header: every row refused with it, and counted, so the summary says
+    how many rows the file has."""
+    scratch = ProblemLog(1)
+    try:
+        for _ in csv_file.chunks([], scratch, settings.ingest_chunk_rows, settings.max_field_chars):
+            pass
+    except IrregularFile:
+        for _ in csv_file.chunks([], scratch, settings.ingest_chunk_rows, settings.max_field_chars, exact=True):
+            pass
+    return result.model_copy(update={"rows": csv_file.rows, "rejected": csv_file.rows, **_problems(log)})
+
+
+def _note_decimal_commas(csv_file: CsvFile, options: ReadOptions, log: ProblemLog) -> None:
+    """A file that is not comma-delimited and has numbers refused for a decimal comma is a decimal-comma export:
+    say so once, first, instead of giving the same advice on every row."""
+    if options.decimal_comma or csv_file.delimiter == ",":
+        return
+    if log.reword(DECIMAL_COMMA_VALUE, DECIMAL_COMMA_ROW):
+        log.error(DECIMAL_COMMA_NOTICE)
 
 
 def _problems(log: ProblemLog) -> dict:
@@ -239,21 +314,30 @@ def _check_header(csv_file: CsvFile, kind: Kind, log: ProblemLog) -> bool:
 
 
 def _read_rows(
-    csv_file: CsvFile, kind: Kind, catalog: Catalog, log: ProblemLog, settings: Settings, progress: Progress | None
-) -> pd.DataFrame:
-    """Every valid row of the file, read and checked chunk by chunk, with duplicates across chunks reported.
+    csv_file: CsvFile,
+    kind: Kind,
+    catalog: Catalog,
+    log: ProblemLog,
+    settings: Settings,
+    progress: Progress | None,
+    options: ReadOptions,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every valid row of the file, read and checked chunk by chunk, with duplicates across chunks reported;
+    and the rows skipped as not reported (``line, department, kpi, period``).
 
     Files are read with the fast reader; one it cannot read regularly (ragged rows, broken quotes) is read
     again with the exact one, which reports them."""
     mark = log.mark()
     try:
-        rows = _validated_rows(csv_file, kind, catalog, log, settings, progress, exact=False)
+        rows, skipped = _validated_rows(csv_file, kind, catalog, log, settings, progress, options, exact=False)
     except IrregularFile:
         log.rollback(mark)
-        rows = _validated_rows(csv_file, kind, catalog, log, settings, progress, exact=True)
+        rows, skipped = _validated_rows(csv_file, kind, catalog, log, settings, progress, options, exact=True)
     if csv_file.lines_provisional and log.error_count + log.warning_count > mark[2] + mark[3]:
         log.relocate(mark, csv_file.exact_lines)
-    return rows
+    if csv_file.lines_provisional and not skipped.empty:
+        skipped = skipped.assign(line=csv_file.exact_lines(skipped["line"].to_numpy()))
+    return rows, skipped
 
 
 def _validated_rows(
@@ -263,18 +347,24 @@ def _validated_rows(
     log: ProblemLog,
     settings: Settings,
     progress: Progress | None,
+    options: ReadOptions,
     exact: bool,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     columns = [c for c in kind.columns if c in csv_file.header]
-    parts = []
+    skip = kind.unreported_if_blank if options.skip_blank else None
+    parts, skipped = [], [pd.DataFrame(columns=["line", "department", "kpi", "period"])]
     for chunk in csv_file.chunks(columns, log, settings.ingest_chunk_rows, settings.max_field_chars, exact=exact):
-        parts.append(kind.validate(chunk, catalog, log))
+        if skip:
+            chunk, unreported = take_unreported(chunk, skip, log)
+            skipped.append(unreported)
+        parts.append(kind.validate(chunk, catalog, log, options))
         if progress:
             progress(0.8 * csv_file.fraction_read, "reading")
     rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    skipped = pd.concat(skipped, ignore_index=True)
     if rows.empty:
-        return rows
+        return rows, skipped
     duplicated = validate.report_duplicates(rows, list(kind.key), lambda row: kind.label(row, catalog), log)
     if kind.check is not None:
         duplicated = duplicated | kind.check(rows, catalog, log)
-    return rows[~duplicated].reset_index(drop=True)
+    return rows[~duplicated].reset_index(drop=True), skipped

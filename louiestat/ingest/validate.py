@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from louiestat.ingest.catalog import AMBIGUOUS, UNKNOWN, Catalog, fold
 from louiestat.ingest.dates import parse_periods
 from louiestat.ingest.numbers import parse_numbers
+from louiestat.ingest.options import ReadOptions
 from louiestat.ingest.problems import ProblemLog, quote
 from louiestat.ingest.schemas import HiringRecord, KpiDefinition, range_text, valid_ranges
 from louiestat.ingest.source import Chunk
@@ -24,7 +25,8 @@ DERIVED_KPI = (
 )
 COUNT_FORMAT = "the number of cases behind the month's mean: a whole number, 1 or more (blank when not known)"
 BLANK_VALUE = (
-    "blank value; a blank is never read as zero — leave a month without data out of the file, or enter 0 if it was 0"
+    "blank value; a blank is never read as zero — leave a month without data out of the file, or enter 0 if it was 0 "
+    "(to skip rows of months not reported, tick 'Skip rows with no value' on the Upload page or give --skip-blank)"
 )
 
 
@@ -100,7 +102,7 @@ def _periods(chunk: Chunk, ok: np.ndarray, log: ProblemLog) -> np.ndarray:
     return periods
 
 
-def validate_process_changes(chunk: Chunk, catalog: Catalog, log: ProblemLog) -> pd.DataFrame:
+def validate_process_changes(chunk: Chunk, catalog: Catalog, log: ProblemLog, options: ReadOptions) -> pd.DataFrame:
     """Rows of a process-changes chunk that pass: ``line, kpi_id, period, reason``."""
     ok = require_cells(chunk, ("department", "kpi", "period", "reason"), log)
     kpi_ids = resolve_kpis(chunk, catalog, ok, log)
@@ -112,9 +114,10 @@ def validate_process_changes(chunk: Chunk, catalog: Catalog, log: ProblemLog) ->
     return frame[ok]
 
 
-def validate_values(chunk: Chunk, catalog: Catalog, log: ProblemLog) -> pd.DataFrame:
+def validate_values(chunk: Chunk, catalog: Catalog, log: ProblemLog, options: ReadOptions) -> pd.DataFrame:
     """Rows of a values chunk that pass every check: ``line, kpi_id, period, value, target`` and ``note`` and
-    ``count`` when the file has those columns (a file without one leaves its stored values alone)."""
+    ``count`` when the file has those columns (a file without one leaves its stored values alone). Numbers are read
+    with decimal commas when ``options`` say so."""
     f = chunk.frame
     ok = require_cells(chunk, ("department", "kpi", "period", "value"), log)
     kpi_ids = resolve_kpis(chunk, catalog, ok, log)
@@ -124,7 +127,7 @@ def validate_values(chunk: Chunk, catalog: Catalog, log: ProblemLog) -> pd.DataF
 
     periods = _periods(chunk, ok, log)
 
-    values, value_errors = parse_numbers(f["value"])
+    values, value_errors = parse_numbers(f["value"], options.decimal_comma)
     bad = value_errors.notna().to_numpy() & ~_blank(f["value"])
     _report(log, chunk, "value", bad, value_errors.to_numpy())
     ok &= ~bad
@@ -133,7 +136,7 @@ def validate_values(chunk: Chunk, catalog: Catalog, log: ProblemLog) -> pd.DataF
     targets = np.full(len(f), np.nan)
     if "target" in f:
         filled = ~_blank(f["target"])
-        targets, target_errors = parse_numbers(f["target"])
+        targets, target_errors = parse_numbers(f["target"], options.decimal_comma)
         bad = filled & target_errors.notna().to_numpy()
         _report(log, chunk, "target", bad, target_errors.to_numpy())
         ok &= ~bad
@@ -148,15 +151,15 @@ def validate_values(chunk: Chunk, catalog: Catalog, log: ProblemLog) -> pd.DataF
         notes = f["note"].str.strip()
         result["note"] = notes.where(notes != "").astype(object).to_numpy()
     if "count" in f:
-        result["count"] = _counts(chunk, ok, log)
+        result["count"] = _counts(chunk, ok, log, options.decimal_comma)
     return result[ok]
 
 
-def _counts(chunk: Chunk, ok: np.ndarray, log: ProblemLog) -> np.ndarray:
+def _counts(chunk: Chunk, ok: np.ndarray, log: ProblemLog, decimal_comma: bool) -> np.ndarray:
     """The ``count`` column: cases behind each month's mean, NaN where blank; anything but a whole number of
     at least 1 is reported."""
     filled = ~_blank(chunk.frame["count"])
-    counts, errors = parse_numbers(chunk.frame["count"])
+    counts, errors = parse_numbers(chunk.frame["count"], decimal_comma)
     unreadable = filled & errors.notna().to_numpy()
     _report(log, chunk, "count", unreadable, f"not a number; count is {COUNT_FORMAT}")
     wrong = filled & ~unreadable & ((counts < 1) | (counts != np.floor(counts)))
@@ -321,12 +324,16 @@ def describe(error: dict) -> str:
     return message
 
 
-def validate_models(chunk: Chunk, model: type[BaseModel], log: ProblemLog) -> list[tuple[int, BaseModel]]:
-    """Each row of the chunk through ``model``; returns (line, record) for the rows that pass."""
+def validate_models(
+    chunk: Chunk, model: type[BaseModel], log: ProblemLog, options: ReadOptions
+) -> list[tuple[int, BaseModel]]:
+    """Each row of the chunk through ``model`` (its numbers read as ``options`` say); returns (line, record) for
+    the rows that pass."""
+    context = {"decimal_comma": options.decimal_comma}
     good: list[tuple[int, BaseModel]] = []
     for line, row in zip(chunk.lines.tolist(), chunk.frame.to_dict("records")):
         try:
-            good.append((line, model.model_validate(row)))
+            good.append((line, model.model_validate(row, context=context)))
         except ValidationError as exc:
             for error in exc.errors():
                 column = str(error["loc"][0]) if error["loc"] else None
@@ -335,21 +342,21 @@ def validate_models(chunk: Chunk, model: type[BaseModel], log: ProblemLog) -> li
     return good
 
 
-def validate_definitions(chunk: Chunk, catalog: Catalog, log: ProblemLog) -> pd.DataFrame:
+def validate_definitions(chunk: Chunk, catalog: Catalog, log: ProblemLog, options: ReadOptions) -> pd.DataFrame:
     """Rows of a definitions chunk that pass: ``line`` and the KpiDefinition fields the file has (a column the
     file leaves out must not reset what is stored)."""
     present = set(chunk.frame.columns) & set(KpiDefinition.model_fields)
-    records = validate_models(chunk, KpiDefinition, log)
+    records = validate_models(chunk, KpiDefinition, log, options)
     return pd.DataFrame([{"line": line, **r.model_dump(include=present)} for line, r in records])
 
 
-def validate_hiring(chunk: Chunk, catalog: Catalog, log: ProblemLog) -> pd.DataFrame:
+def validate_hiring(chunk: Chunk, catalog: Catalog, log: ProblemLog, options: ReadOptions) -> pd.DataFrame:
     """Rows of a hiring chunk that pass: ``line, department_id, position_id, position_key`` (the id as compared,
     ignoring case and spacing), ``posted_date, filled_date`` and ``title`` when the file has that column (a file
     without it leaves stored titles alone)."""
     ok = np.ones(len(chunk.lines), dtype=bool)
     department_ids = resolve_departments(chunk, catalog, ok, log)
-    records = validate_models(chunk, HiringRecord, log)
+    records = validate_models(chunk, HiringRecord, log, options)
     columns = ["line", "department_id", "position_id", "position_key", "title", "posted_date", "filled_date"]
     if "title" not in chunk.frame:
         columns.remove("title")

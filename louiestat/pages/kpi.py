@@ -6,6 +6,7 @@ import streamlit as st
 
 from louiestat import charts, views
 from louiestat.pages import cache
+from louiestat.pages.screen import CHART_CONFIG
 from louiestat.pages.widgets import (
     department_picker,
     empty_city,
@@ -26,17 +27,18 @@ from louiestat.presentation.words import (
     counted,
     status_words,
 )
+from louiestat.spreadsheet import csv_text
 
 RECENT_SIGNALS = 5
 
 
 def render() -> None:
     city = cache.city()
-    st.title("KPI detail")
+    title, pick_department, pick_kpi, pick_month = st.columns([1.5, 2, 2, 1.4], vertical_alignment="bottom")
+    title.title("KPI detail")
     if city.observations.empty:
         empty_city(city)
         return
-    pick_department, pick_kpi, pick_month = st.columns([2, 2, 1])
     with pick_department:
         department = department_picker(city, key="department", in_url=True)
     mine = city.kpis[city.kpis["department"] == department].sort_values("kpi_name")
@@ -48,11 +50,15 @@ def render() -> None:
     card = cache.scorecard(as_of).set_index("kpi_id").loc[kpi["kpi_id"]]
     detail = cache.kpi_detail(int(kpi["kpi_id"]), as_of)
     _header(kpi, card)
+    sentence, pick_overlay = st.columns([4, 1.4], vertical_alignment="center")
+    sentence.markdown(f"{status_badge(card['status'])} {escape_markdown(card['explanation'])}", help=_spc_help(card))
     if detail.points.empty:
         st.info(f"No data for {kpi['kpi_name']} up to {month_label(as_of)} yet — upload it on the Upload page.")
         st.page_link("louiestat/pages/upload.py", label="Go to Upload", icon=":material/upload_file:")
         return
-    _chart(detail, kpi)
+    with pick_overlay:
+        overlay = st.toggle("Show the same month last year", key="yoy", bind="query-params")
+    _chart(detail, kpi, overlay)
     _signals(detail, card)
     _table(detail, kpi)
 
@@ -71,7 +77,6 @@ def _header(kpi: pd.Series, card: pd.Series) -> None:
         else f"{change:+.1f}% vs previous month ({CHANGE_WORDS[card['change_direction']]})",
         delta_color="off" if pd.isna(change) else "inverse" if kpi["direction"] == "lower_is_better" else "normal",
         delta_arrow="off" if pd.isna(change) else "auto",
-        chart_data=views.sparkline(card["sparkline"]),
         border=True,
     )
     target.metric("Target", format_value(card["target"], kpi["unit"]), border=True)
@@ -89,7 +94,6 @@ def _header(kpi: pd.Series, card: pd.Series) -> None:
     score.metric("Score this month", format_score(card["score_month"]),
                  help="value/target (target/value when lower is better); 1.0 = on target. A lower-is-better KPI "
                  "at 0 has no score of its own (Boston's rule).", border=True)
-    st.markdown(f"{status_badge(card['status'])} {escape_markdown(card['explanation'])}", help=_spc_help(card))
 
 
 def _spc_help(card: pd.Series) -> str:
@@ -101,14 +105,13 @@ def _spc_help(card: pd.Series) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-def _chart(detail: views.KpiDetail, kpi: pd.Series) -> None:
-    overlay = st.toggle("Show the same month last year", key="yoy")
+def _chart(detail: views.KpiDetail, kpi: pd.Series, overlay: bool) -> None:
     unit = axis_label(kpi["unit"])
     figure = charts.kpi_chart(
         detail.points, detail.targets, detail.notes, title=f"{kpi['kpi_name']} by month", unit_label=unit,
         year_over_year=overlay, process_changes=detail.process_changes,
     )
-    st.plotly_chart(figure, width="stretch", key="kpi_chart")
+    st.plotly_chart(figure, width="stretch", key="kpi_chart", config=CHART_CONFIG)
 
 
 def _signals(detail: views.KpiDetail, card: pd.Series) -> None:
@@ -146,6 +149,7 @@ def _table(detail: views.KpiDetail, kpi: pd.Series) -> None:
         width="stretch",
         height=420,
         column_config={
+            "Month": st.column_config.TextColumn("Month", width=90, pinned=True),
             "Batch": st.column_config.NumberColumn("Batch", format="%d", width=70),
             "Signal": st.column_config.TextColumn("Signal", help=VARIATION_HELP_TEXT),
             "Note": st.column_config.TextColumn("Note", width=300),
@@ -153,7 +157,7 @@ def _table(detail: views.KpiDetail, kpi: pd.Series) -> None:
         },
     )
     st.download_button(
-        "Download this KPI (CSV)", table.to_csv(index=False), f"{kpi['department']}-{kpi.name}.csv", "text/csv",
+        "Download this KPI (CSV)", csv_text(table), f"{kpi['department']}-{kpi.name}.csv", "text/csv",
         icon=":material/download:", key="download_kpi",
     )
 

@@ -18,6 +18,7 @@ from louiestat.ingest import ingest
 from louiestat.ingest.schemas import Aggregation, Direction, Unit
 from louiestat.pages import cache
 from louiestat.pages.widgets import department_picker, show_problems, waiting_notice
+from louiestat.spreadsheet import csv_text
 from louiestat.targets_and_changes import DatedEdit, save_process_changes, save_targets
 
 UNITS, DIRECTIONS, AGGREGATIONS = (list(get_args(t)) for t in (Unit, Direction, Aggregation))
@@ -74,7 +75,7 @@ def _definitions() -> None:
             "department": st.column_config.TextColumn("Department (slug)", required=True),
             "department_name": st.column_config.TextColumn("Department name", required=True),
             "kpi": st.column_config.TextColumn("KPI key", required=True),
-            "kpi_name": st.column_config.TextColumn("KPI name", required=True, width="large"),
+            "kpi_name": st.column_config.TextColumn("KPI name", required=True, width="large", pinned=True),
             "unit": st.column_config.SelectboxColumn("Unit", options=UNITS, required=True),
             "direction": st.column_config.SelectboxColumn("Direction", options=DIRECTIONS, required=True),
             "target": st.column_config.TextColumn("Default target", validate=NUMBER_PATTERN, alignment="right"),
@@ -88,7 +89,7 @@ def _definitions() -> None:
         },
     )
     if st.button("Save definitions", type="primary", key="save_definitions", icon=":material/save:"):
-        data = edited.to_csv(index=False).encode()
+        data = csv_text(edited).encode()
         try:
             result = ingest(cache.engine(), data, name="Manage page: KPI definitions", kind="definitions",
                             actor=get_settings().user, on_wait=waiting_notice())

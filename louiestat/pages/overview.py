@@ -6,7 +6,15 @@ import streamlit as st
 
 from louiestat import charts, views
 from louiestat.pages import cache
-from louiestat.pages.widgets import PERFECT_MONTH_HELP, empty_city, escape_markdown, incomplete_notice, month_picker
+from louiestat.pages.screen import CHART_CONFIG
+from louiestat.pages.widgets import (
+    PERFECT_MONTH_HELP,
+    empty_city,
+    escape_markdown,
+    incomplete_notice,
+    month_picker,
+    open_kpi,
+)
 from louiestat.presentation.values import axis_label, format_score, format_score_change, month_label
 from louiestat.presentation.words import VARIATION_HELP, counted, mover_reasons, status_words
 
@@ -23,7 +31,7 @@ def render() -> None:
         as_of = month_picker(months, key="as_of")
     view = cache.overview(as_of)
     summary = view.city
-    st.caption(
+    title.caption(
         f"As of {month_label(as_of)} · {counted(summary['departments'], 'department')} · "
         f"{counted(summary['kpis'], 'KPI')} · "
         "a score of 1.0 means on target, above 1.0 better than target (Boston CityScore method)"
@@ -31,14 +39,15 @@ def render() -> None:
     _newest_month(months, as_of)
     incomplete_notice(months, as_of)
     _city_scores(view)
-    st.header("Departments")
+    st.subheader("Departments")
     _department_tiles(view.departments, as_of)
-    st.header("Moving the wrong way")
+    st.subheader("Moving the wrong way")
     _movers(view.movers, as_of)
     if view.score_history["score"].notna().any():
-        st.header("City score over time")
-        st.plotly_chart(charts.score_chart(view.score_history, title="City score by month"), width="stretch")
-    st.header("Enterprise KPIs across departments")
+        st.subheader("City score over time")
+        st.plotly_chart(charts.score_chart(view.score_history, title="City score by month"), width="stretch",
+                        config=CHART_CONFIG)
+    st.subheader("Enterprise KPIs across departments")
     st.caption("Each department's latest month. After the name: ✔ on target · ◆ near target · ✖ off target; "
                "the black tick is the department's target.")
     _enterprise(view.card)
@@ -58,7 +67,7 @@ def _newest_month(months: views.Months, as_of: str) -> None:
 def _city_scores(view: views.Overview) -> None:
     summary, history = view.city, view.score_history["score"]
     previous = history.iloc[-2] if len(history) > 1 else float("nan")
-    month, quarter, year, off, overdue, concerns = st.columns([1.3, 1, 1, 1, 1, 1])
+    month, quarter, year, off, overdue, concerns = st.container(key="metric_row_city").columns([1.3, 1, 1, 1, 1, 1])
     change = format_score_change(summary["score_month"] - previous)
     month.metric(
         "City score (provisional)" if summary["provisional"] else "City score",
@@ -66,7 +75,6 @@ def _city_scores(view: views.Overview) -> None:
         change,
         delta_color="off" if change == "no change" else "normal",
         delta_arrow="off" if change == "no change" else "auto",
-        chart_data=history.round(3).tolist(),
         border=True,
         help="Mean of the department scores; a KPI scores value/target (target/value when lower is better). "
         "Provisional while a department has not reported the month. " + PERFECT_MONTH_HELP,
@@ -125,21 +133,26 @@ def _movers(movers: pd.DataFrame, as_of: str) -> None:
     if movers.empty:
         st.success("No KPI shows a real worsening (special cause) or a worsening 12-month trend.")
         return
-    table = views.scorecard_table(movers, as_of)[["KPI", "Detail", "Latest", "Status"]]
+    table = views.scorecard_table(movers)[["KPI", "Latest", "Status"]]
     table.insert(0, "Department", movers["department_name"].to_numpy())
-    table.insert(3, "Why", mover_reasons(movers))
-    st.dataframe(
+    table.insert(2, "Why", mover_reasons(movers))
+    st.caption("Tick the box at the start of a row to open that KPI.")
+    chosen = st.dataframe(
         table,
         hide_index=True,
         width="stretch",
         column_config={
+            "KPI": st.column_config.TextColumn("KPI", width=280, pinned=True),
             "Department": st.column_config.TextColumn("Department", width=240),
-            "KPI": st.column_config.TextColumn("KPI", width=280),
-            "Detail": st.column_config.LinkColumn("Detail", display_text="Open", width=70),
             "Why": st.column_config.TextColumn("Why", width=380),
             "Latest": st.column_config.TextColumn("Latest", width=170),
         },
+        key="mover_rows",
+        on_select="rerun",
+        selection_mode="single-row",
     )
+    if chosen.selection.rows:
+        open_kpi(movers.iloc[chosen.selection.rows[0]], as_of)
 
 
 def _enterprise(card: pd.DataFrame) -> None:
@@ -157,6 +170,7 @@ def _enterprise(card: pd.DataFrame) -> None:
                 charts.enterprise_chart(frame, title=f"{first['kpi_name']} ({better})", unit_label=unit),
                 width="stretch",
                 key=f"enterprise_{key}",
+                config=CHART_CONFIG,
             )
 
 

@@ -14,6 +14,7 @@ from louiestat.ingest.source import DELIMITERS, open_csv
 from louiestat.pages import cache
 from louiestat.presentation.words import counted
 from louiestat.pages.widgets import escape_markdown, readable_problems, waiting_notice
+from louiestat.spreadsheet import csv_text
 
 PURPOSE = {k.name: k.purpose for k in KINDS.values()}
 TEMPLATE_LABELS = {
@@ -22,6 +23,8 @@ TEMPLATE_LABELS = {
     "hiring": "Hiring records",
     "process_changes": "Process changes",
 }
+SKIP_BLANK_BOX = "Skip rows with no value (not reported)"
+DECIMAL_COMMA_BOX = "Numbers use decimal commas (8,9)"
 ENCODINGS = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8 with BOM",
@@ -87,18 +90,35 @@ def _templates(city: views.City) -> None:
             )
         if department:
             due = city.next_month_due(department).strftime("%B %Y")
-            st.caption(f"The values template lists every KPI of this department for {due}, the next month due.")
+            st.caption(
+                f"The values template lists every KPI of this department for {due}, the next month due. Fill in "
+                f"the values reported and leave the others blank, then tick “{SKIP_BLANK_BOX}” when uploading: "
+                "those rows are listed as not reported, never stored as zero. Without the tick a blank value is "
+                "an error."
+            )
 
 
 @st.cache_data(max_entries=32, show_spinner="Checking the file…")
-def _dry_run(data: bytes, name: str, version: int) -> UploadResult:
-    return ingest(cache.engine(), data, name=name, dry_run=True)
+def _dry_run(data: bytes, name: str, version: int, skip_blank: bool, decimal_comma: bool) -> UploadResult:
+    return ingest(cache.engine(), data, name=name, dry_run=True, skip_blank=skip_blank, decimal_comma=decimal_comma)
 
 
 def _file_panel(file) -> None:
     data = file.getvalue()
-    result = _dry_run(data, file.name, cache.data_version())
     st.subheader(file.name)
+    skip_column, comma_column = st.columns(2)
+    skip_blank = skip_column.checkbox(
+        SKIP_BLANK_BOX,
+        key=f"skip_blank_{file.file_id}",
+        help="A values row whose value is blank is left out and listed as not reported (never stored as zero). "
+        "A note, target or count on such a row is not stored either. Without this a blank value is an error.",
+    )
+    decimal_comma = comma_column.checkbox(
+        DECIMAL_COMMA_BOX,
+        key=f"decimal_comma_{file.file_id}",
+        help="For exports that write 8,9 for 8.9 and 1.812.345,50 for 1812345.5 (usually semicolon-delimited).",
+    )
+    result = _dry_run(data, file.name, cache.data_version(), skip_blank, decimal_comma)
     if result.kind:
         rows = counted(result.rows, "row")
         st.markdown(
@@ -129,9 +149,10 @@ def _file_panel(file) -> None:
                 "severity": None,
             },
         )
-        st.download_button("Download the error list", table.to_csv(index=False), f"errors-{file.name}",
+        st.download_button("Download the error list", csv_text(table), f"errors-{file.name}",
                            "text/csv", key=f"errors_{file.file_id}")
         return
+    _skipped(result)
     for warning in result.warnings:
         st.warning(str(warning), icon=":material/warning:")
     if not result.would_change:
@@ -149,7 +170,22 @@ def _file_panel(file) -> None:
             )
     confirm_rescore = _rescore_checkbox(result, file.file_id)
     if st.button(f"Commit {file.name}", type="primary", key=f"commit_{file.file_id}", icon=":material/check:"):
-        _commit(file, data, confirm_rescore)
+        _commit(file, data, confirm_rescore, skip_blank, decimal_comma)
+
+
+def _skipped(result: UploadResult) -> None:
+    """The rows left out as not reported, when the analyst asked to skip rows with no value."""
+    if not result.skipped_count:
+        return
+    st.info(f"{result.skipped_lines[0].upper()}{result.skipped_lines[1:]}.", icon=":material/skip_next:")
+    with st.expander(f"Rows skipped as not reported ({result.skipped_count:,})"):
+        st.dataframe(
+            pd.DataFrame([row.model_dump() for row in result.skipped]).rename(
+                columns={"line": "Line", "department": "Department", "kpi": "KPI", "period": "Month"}
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 
 def _rescore_checkbox(result: UploadResult, file_id: str) -> bool:
@@ -178,7 +214,7 @@ def _preview(data: bytes, name: str) -> None:
         st.dataframe(head, hide_index=True, width="stretch")
 
 
-def _commit(file, data: bytes, confirm_rescore: bool) -> None:
+def _commit(file, data: bytes, confirm_rescore: bool, skip_blank: bool, decimal_comma: bool) -> None:
     bar = st.progress(0.0, text="Starting…")
 
     def progress(fraction: float, stage: str) -> None:
@@ -186,8 +222,8 @@ def _commit(file, data: bytes, confirm_rescore: bool) -> None:
 
     try:
         result = ingest(
-            cache.engine(), data, name=file.name, confirm_rescore=confirm_rescore, actor=get_settings().user,
-            progress=progress, on_wait=waiting_notice(),
+            cache.engine(), data, name=file.name, confirm_rescore=confirm_rescore, skip_blank=skip_blank,
+            decimal_comma=decimal_comma, actor=get_settings().user, progress=progress, on_wait=waiting_notice(),
         )
     except EnvironmentFailure as exc:
         st.session_state["upload_flash"] = ("error", f"{file.name} was not committed: {exc}.")

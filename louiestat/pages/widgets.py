@@ -52,6 +52,32 @@ def url_selectbox(label: str, options: list, key: str, format_func=str, default:
     return value
 
 
+def url_pills(label: str, options: list, key: str, format_func=str, *, default: list | None = None,
+              multi: bool = True, **kwargs):
+    """Pills whose choice lives in the URL parameter ``key`` as comma-separated ids (``show=off_target,
+    near_target``); the default choice leaves the URL clean. ``multi=False`` picks one or none."""
+    default = default or []
+    wanted = st.query_params.get(key)
+    chosen = default if wanted is None else [o for o in wanted.split(",") if o in options]
+    value = st.pills(label, options, selection_mode="multi" if multi else "single",
+                     default=chosen if multi else (chosen[:1] or [None])[0], format_func=format_func,
+                     key=f"url_{key}", wrap=True, **kwargs)
+    picked = (value or []) if multi else [value] if value is not None else []
+    values = [o for o in options if o in picked]
+    if values == default:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != ",".join(values):
+        st.query_params[key] = ",".join(values)
+    return value
+
+
+def open_kpi(row: pd.Series, as_of: str) -> None:
+    """Go to one KPI's detail in the same tab (browser Back returns), keeping the as-of month."""
+    st.switch_page("louiestat/pages/kpi.py",
+                   query_params={"department": row["department"], "kpi": row["kpi"], "as_of": as_of})
+
+
 def department_picker(city: City, key: str, *, in_url: bool = False, allow_all: bool = False) -> str | None:
     """A department select box showing display names; ``in_url`` keeps the chosen slug in the URL."""
     departments = city.departments()

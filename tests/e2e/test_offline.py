@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page
 
-from tests.e2e.test_browser import _settle, app_url, browser_page  # noqa: F401 (fixtures)
+from tests.e2e.test_browser import _settle, app_url, browser, browser_page  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 PAGES = ["/", "/scorecard?department=ems&as_of=2016-06", "/kpi?department=ems&kpi=response_time&as_of=2016-06",

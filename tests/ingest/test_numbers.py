@@ -6,7 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from louiestat.ingest.numbers import NUMBER_FORMATS, parse_number, parse_numbers
+from louiestat.ingest.numbers import (
+    COMMAS_ARE_THOUSANDS,
+    DECIMAL_COMMA_FORMATS,
+    DECIMAL_COMMA_VALUE,
+    NUMBER_FORMATS,
+    POINTS_ARE_THOUSANDS,
+    parse_number,
+    parse_numbers,
+)
 
 
 @pytest.mark.parametrize(
@@ -71,3 +79,52 @@ def test_parse_number_reads_one_value_or_says_what_is_accepted() -> None:
     assert parse_number("$1,250.50") == 1250.5
     with pytest.raises(ValueError, match="not a number; use a plain number"):
         parse_number("twelve")
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("8,9", 8.9),
+        ("1.812.345,50", 1812345.5),
+        ("-8,9", -8.9),
+        ("(1.234,5)", -1234.5),
+        ("$ 1.200", 1200.0),
+        ("85,5 %", 85.5),
+        ("12", 12.0),
+        ("0,05", 0.05),
+        ("8,125", 8.125),
+    ],
+)
+def test_decimal_commas_are_read_with_the_option(text: str, number: float) -> None:
+    numbers, messages = parse_numbers(pd.Series([text], dtype="str"), decimal_comma=True)
+    assert numbers.tolist() == [number]
+    assert messages.isna().all()
+    assert parse_number(text, decimal_comma=True) == number
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("1.5", POINTS_ARE_THOUSANDS),
+        ("1,234.5", POINTS_ARE_THOUSANDS),
+        ("abc", f"not a number; use {DECIMAL_COMMA_FORMATS}"),
+    ],
+)
+def test_with_decimal_commas_a_point_only_separates_thousands(text: str, reason: str) -> None:
+    numbers, messages = parse_numbers(pd.Series([text], dtype="str"), decimal_comma=True)
+    assert np.isnan(numbers[0])
+    assert messages.iloc[0] == reason
+
+
+@pytest.mark.parametrize("text", ["8,9", "1.812.345,50", "-0,5"])
+def test_without_the_option_a_decimal_comma_is_refused_naming_the_option(text: str) -> None:
+    numbers, messages = parse_numbers(pd.Series([text], dtype="str"))
+    assert np.isnan(numbers[0])
+    assert messages.iloc[0] == DECIMAL_COMMA_VALUE
+    assert "--decimal-comma" in DECIMAL_COMMA_VALUE
+
+
+def test_thousands_commas_still_read_as_thousands_without_the_option() -> None:
+    numbers, messages = parse_numbers(pd.Series(["1,234", "1,2,3"], dtype="str"))
+    assert numbers[0] == 1234.0 and np.isnan(numbers[1])
+    assert messages.iloc[1] == COMMAS_ARE_THOUSANDS

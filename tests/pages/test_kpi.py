@@ -62,3 +62,8 @@ def test_a_corrected_value_shows_its_earlier_value_and_batch(open_page, city_eng
     assert june["Value"] == "9.9 min"
     assert june["Uploaded by"] == "analyst"
     assert "(batch 2, sample" in june["Earlier values (corrected)"]
+
+
+def test_the_last_year_overlay_is_kept_in_the_url(open_page) -> None:
+    assert open_page("kpi", department="ems", kpi="response_time", as_of="2016-06", yoy="true").toggle(key="yoy").value
+    assert not open_page("kpi", department="ems", kpi="response_time", as_of="2016-06").toggle(key="yoy").value

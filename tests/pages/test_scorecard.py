@@ -16,7 +16,7 @@ def test_a_deep_link_opens_the_department_and_month_it_names(open_page, city_eng
     assert at.query_params["department"] == ["ems"] or at.query_params["department"] == "ems"
     city = City.load(city_engine)
     card = scorecard(city.observations, city.kpis, city.targets, pd.Timestamp("2015-03-01"))
-    expected = scorecard_table(card[card["department"] == "ems"], "2015-03")
+    expected = scorecard_table(card[card["department"] == "ems"])
     shown = at.dataframe[0].value
     assert shown["KPI"].tolist() == expected["KPI"].tolist()
     assert shown["Latest"].tolist() == expected["Latest"].tolist()
@@ -72,3 +72,55 @@ def test_the_scorecard_downloads_as_csv_and_excel(open_page) -> None:
 
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Download CSV", "Download Excel"]
+
+
+def test_sort_statuses_columns_and_layout_come_from_the_url(open_page) -> None:
+    at = open_page("scorecard", department="ems", as_of="2016-06", sort="name", show="off_target,near_target",
+                   columns="signal,note", view="table")
+
+    assert at.selectbox(key="url_sort").value == "name"
+    table = at.dataframe[0].value
+    assert table["KPI"].tolist() == sorted(table["KPI"])
+    assert set(table["Status"]) == {"✖ Off target", "◆ Near target"}
+    assert list(at.dataframe[0].proto.column_order)[0] == "KPI"
+    assert list(at.dataframe[0].proto.column_order)[-2:] == ["Signal", "Note"]
+    assert not at.get("page_link")  # the table alone: no cards
+
+
+def test_choosing_a_sort_and_statuses_puts_them_in_the_url_and_the_defaults_leave_it_clean(open_page) -> None:
+    at = open_page("scorecard", department="ems", as_of="2016-06")
+    assert "sort" in at.query_params and at.query_params["sort"] == "status"
+    assert "show" not in at.query_params
+
+    at.selectbox(key="url_sort").set_value("change").run()
+    at.button_group(key="url_show").set_value(["off_target"]).run()
+    assert at.query_params["sort"] == "change"
+    assert at.query_params["show"] == "off_target"
+    assert set(at.dataframe[0].value["Status"]) == {"✖ Off target"}
+
+    at.button_group(key="url_show").set_value(["on_target", "near_target", "off_target", "no_target", "no_data"]).run()
+    assert "show" not in at.query_params
+
+
+def test_the_default_columns_fit_a_laptop_and_the_kpi_name_is_pinned(open_page) -> None:
+    at = open_page("scorecard", department="ems", as_of="2016-06")
+
+    shown = list(at.dataframe[0].proto.column_order)
+    assert shown == ["KPI", "Status", "Latest", "Target", "vs last month", "vs last year", "Last 12 months", "Score"]
+    assert "Detail" not in at.dataframe[0].value.columns  # no link that opens a new tab
+
+
+def test_cards_open_each_kpi_with_the_month_kept(open_page) -> None:
+    at = open_page("scorecard", department="ems", as_of="2016-03", view="cards")
+
+    assert not at.dataframe
+    links = at.get("page_link")
+    assert links and all(link.proto.page == "kpi" for link in links)
+    assert "department=ems&kpi=response_time&as_of=2016-03" in [link.proto.query_string for link in links]
+
+
+def test_without_a_layout_in_the_url_both_are_sent_and_the_screen_width_chooses(open_page) -> None:
+    at = open_page("scorecard", department="ems", as_of="2016-06")
+
+    assert len(at.dataframe) == 1
+    assert len(at.get("page_link")) == len(at.dataframe[0].value)

@@ -136,3 +136,49 @@ def test_a_file_that_rescores_history_commits_only_with_the_checkbox_ticked(open
     next(b for b in at.button if b.label == "Commit flip.csv").click().run()
     assert "flip.csv committed as batch 5: 0 new, 1 changed" in at.success[0].value
     assert direction(city_engine, "response_time") == "higher_is_better"
+
+
+SKIP_BOX = "Skip rows with no value (not reported)"
+COMMA_BOX = "Numbers use decimal commas (8,9)"
+
+
+def test_the_filled_template_commits_only_with_the_skip_blank_checkbox_ticked(open_page, city_engine) -> None:
+    from tests.ingest.test_unreported import filled_template
+
+    template = filled_template(city_engine)
+    before = len(queries.observations(city_engine))
+    at = open_page("upload")
+    at.file_uploader[0].upload("ems-july.csv", template, "text/csv").run()
+    assert "was rejected and nothing was written: 7 errors in 7 of 9 rows" in at.error[0].value
+    assert not [b for b in at.button if b.label.startswith("Commit")]
+
+    next(c for c in at.checkbox if c.label == SKIP_BOX).check().run()
+    assert [m.value for m in at.metric] == ["2", "0", "0", "0"]
+    assert [i.value for i in at.info] == ["Lines 4–10 skipped: no value (not reported)."]
+    skipped = next(d.value for d in at.dataframe if "Month" in d.value.columns and "Line" in d.value.columns)
+    assert skipped["Line"].tolist() == list(range(4, 11)) and set(skipped["Month"]) == {"2016-07"}
+    next(b for b in at.button if b.label == "Commit ems-july.csv").click().run()
+    assert "ems-july.csv committed as batch 5: 2 new, 0 changed, 0 unchanged (values, 9 rows); 7 rows skipped" in (
+        at.success[0].value
+    )
+    assert len(queries.observations(city_engine)) == before + 2
+
+
+def test_a_decimal_comma_file_commits_with_the_decimal_comma_checkbox_ticked(open_page, city_engine) -> None:
+    at = open_page("upload")
+    at.file_uploader[0].upload("europe.csv", b"department;kpi;period;value\nems;response_time;2016-06;8,9\n",
+                               "text/csv").run()
+    errors = next(d.value for d in at.dataframe if "message" in d.value.columns)
+    assert errors["message"].iloc[0].startswith("this file looks like it uses decimal commas (8,9)")
+    assert errors["line"].tolist()[0] == "whole file", "a problem with no line is about the whole file"
+
+    next(c for c in at.checkbox if c.label == COMMA_BOX).check().run()
+    assert [m.value for m in at.metric] == ["0", "1", "0", "0"]
+    next(b for b in at.button if b.label == "Commit europe.csv").click().run()
+    assert "europe.csv committed as batch 5: 0 new, 1 changed" in at.success[0].value
+    assert latest(open_page("scorecard", department="ems", as_of="2016-06")) == "8.9 min"
+
+
+def test_the_template_help_says_how_to_skip_blank_values(open_page) -> None:
+    at = open_page("upload")
+    assert any(f"tick “{SKIP_BOX}” when uploading" in c.value for c in at.caption)

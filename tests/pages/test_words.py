@@ -125,7 +125,7 @@ def test_the_kpi_page_counts_earlier_signals_in_the_right_number_and_explains_as
 
 
 def test_the_scorecard_explains_signal_and_assurance_in_its_column_help(open_page) -> None:
-    at = open_page("scorecard", department="ems", as_of="2016-06")
+    at = open_page("scorecard", department="ems", as_of="2016-06", columns="signal,assurance", view="table")
     columns = json.loads(at.dataframe[0].proto.columns)
     assert "Hit and miss: the target lies inside the normal range" in columns["Assurance"]["help"]
     assert "Real concern (special cause)" in columns["Signal"]["help"]

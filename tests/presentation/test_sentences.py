@@ -189,7 +189,7 @@ def test_finite_extremes_never_print_inf_or_hundreds_of_digits():
         monthly_observations(2, "2023-01", [1.7976931348623157e308] * 18),
     ], ignore_index=True)
     card = city_sentences(observations, kpis, targets_frame([]), "2024-06")
-    table = scorecard_table(card, "2024-06")
+    table = scorecard_table(card)
     texts = [*card["explanation"], *table.drop(columns=["Last 12 months"]).astype(str).to_numpy().ravel()]
     assert not [t for t in texts if "inf" in t or "nan" in t]
     assert max(len(t) for t in texts) < 200

@@ -1,0 +1,136 @@
+"""``python -m louiestat users …``: who may sign in and what they may do. The CLI acts as the local administrator
+(whoever can run it already holds the database credentials); the audit log records it as ``cli:<login>``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+ROLE_CHOICES = ("admin", "analyst", "viewer")
+USERS_HELP = "Manage who may sign in and what they may do: add, grant, revoke, disable, list, passwd."
+
+
+def add_users_parser(sub: argparse._SubParsersAction) -> None:
+    """The ``users`` command and its subcommands."""
+    users = sub.add_parser("users", help=USERS_HELP, description=USERS_HELP)
+    users_sub = users.add_subparsers(dest="users_command", required=True, metavar="SUBCOMMAND")
+
+    p = users_sub.add_parser("add", help="add a user", description="Add a user with a role (and, for analysts, "
+                             "the departments they may change).")
+    p.add_argument("email")
+    p.add_argument("--role", required=True, choices=ROLE_CHOICES,
+                   help="admin: everything, users included; analyst: changes the departments granted; viewer: reads")
+    p.add_argument("--department", action="append", default=[], metavar="SLUG",
+                   help="a department an analyst may change (repeat for several)")
+    p.add_argument("--name", help="the person's name, as pages show it")
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read a password for the built-in sign-in from standard input (at least 15 characters)")
+    p.set_defaults(func=cmd_users_add)
+
+    for name, verb in (("grant", "let an analyst change a department too"), ("revoke", "stop an analyst changing a department")):
+        p = users_sub.add_parser(name, help=verb, description=verb[0].upper() + verb[1:] + ".")
+        p.add_argument("email")
+        p.add_argument("--department", required=True, metavar="SLUG", help="the department (slug)")
+        p.set_defaults(func=cmd_users_grant if name == "grant" else cmd_users_revoke)
+
+    p = users_sub.add_parser("disable", help="stop a user signing in",
+                             description="Stop a user signing in or changing anything (their past changes keep their name).")
+    p.add_argument("email")
+    p.set_defaults(func=cmd_users_disable)
+
+    p = users_sub.add_parser("list", help="list the users", description="List the users, their roles and departments.")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_users_list)
+
+    p = users_sub.add_parser("passwd", help="set a user's password",
+                             description="Set a user's password for the built-in sign-in, read from standard input.")
+    p.add_argument("email")
+    p.add_argument("--password-stdin", action="store_true", required=True,
+                   help="read the password from standard input (at least 15 characters)")
+    p.set_defaults(func=cmd_users_passwd)
+
+
+def cmd_users_add(args: argparse.Namespace) -> int:
+    from louiestat import users
+
+    password = _read_password() if args.password_stdin else None
+    return _done(lambda engine: users.add_user(
+        engine, args.email, args.role, departments=args.department, name=args.name, password=password,
+        actor=_actor(args), via="cli",
+    ), "added")
+
+
+def cmd_users_grant(args: argparse.Namespace) -> int:
+    from louiestat import users
+
+    return _done(lambda engine: users.grant(engine, args.email, args.department, actor=_actor(args), via="cli"),
+                 f"may change {args.department}")
+
+
+def cmd_users_revoke(args: argparse.Namespace) -> int:
+    from louiestat import users
+
+    return _done(lambda engine: users.revoke(engine, args.email, args.department, actor=_actor(args), via="cli"),
+                 f"may no longer change {args.department}")
+
+
+def cmd_users_disable(args: argparse.Namespace) -> int:
+    from louiestat import users
+
+    return _done(lambda engine: users.disable(engine, args.email, actor=_actor(args), via="cli"), "disabled")
+
+
+def cmd_users_passwd(args: argparse.Namespace) -> int:
+    from louiestat import users
+
+    password = _read_password()
+    return _done(lambda engine: users.set_password(engine, args.email, password, actor=_actor(args), via="cli"),
+                 "has a new password")
+
+
+def cmd_users_list(args: argparse.Namespace) -> int:
+    from louiestat import users
+    from louiestat.cli import _engine
+
+    records = users.list_users(_engine())
+    if args.json:
+        print(json.dumps([r.model_dump(mode="json") for r in records], indent=2))
+        return 0
+    if not records:
+        print("No users yet: add the first admin with `python -m louiestat users add EMAIL --role admin --password-stdin`.")
+        return 0
+    rows = [("email", "name", "role", "departments", "status", "sign-in")] + [
+        (r.email, r.name or "", r.role, ", ".join(r.departments), "disabled" if r.disabled else "active",
+         "password" if r.has_password else "identity provider")
+        for r in records
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    return 0
+
+
+def _done(change, what: str) -> int:
+    """Run a user change and print the user as it now is; a refused change prints why and exits 1."""
+    from louiestat.cli import EXIT_REJECTED, _engine
+    from louiestat.errors import UserRefused
+
+    try:
+        record = change(_engine())
+    except UserRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    departments = f" ({', '.join(record.departments) or 'no departments'})" if record.role == "analyst" else ""
+    state = "disabled" if record.disabled else "active"
+    print(f"{record.email}: {record.role}{departments}, {state} — {what}")
+    return 0
+
+
+def _actor(args: argparse.Namespace) -> str:
+    return f"cli:{args.user}"
+
+
+def _read_password() -> str:
+    """One line from standard input, without its line end (a terminal echoes it; pipe it in)."""
+    return sys.stdin.readline().rstrip("\r\n")

@@ -1,0 +1,39 @@
+"""Passwords for the built-in sign-in, stored only as Argon2id hashes (argon2-cffi, OWASP's first choice).
+
+Length is the rule that matters (NIST SP 800-63B-4): at least ``MIN_LENGTH`` characters when a password is the
+only factor, any characters, no composition rules."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+MIN_LENGTH = 15
+MAX_LENGTH = 256
+_HASHER = PasswordHasher()  # Argon2id with the library's RFC 9106 "low memory" parameters
+
+
+def password_problem(password: str) -> str | None:
+    """Why ``password`` may not be used, or None when it may."""
+    if len(password) < MIN_LENGTH:
+        return f"a password needs at least {MIN_LENGTH} characters (a few words make a good one); this one has {len(password)}"
+    if len(password) > MAX_LENGTH:
+        return f"a password may have at most {MAX_LENGTH} characters; this one has {len(password)}"
+    if not password.strip():
+        return "a password cannot be only spaces"
+    return None
+
+
+def hash_password(password: str) -> str:
+    """The Argon2id hash to store (salted; the same password hashes differently each time)."""
+    return _HASHER.hash(password)
+
+
+def verify_password(stored_hash: str | None, password: str) -> bool:
+    """Whether ``password`` matches ``stored_hash`` (False for a user without a password)."""
+    if not stored_hash:
+        return False
+    try:
+        return _HASHER.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False

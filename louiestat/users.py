@@ -1,0 +1,203 @@
+"""Users, their roles and the departments analysts may change: who may do what. Every change is made under the
+write lock and recorded in the audit log in the same transaction, so a change and its record never part."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Literal
+
+from pydantic import BaseModel
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+
+from louiestat import audit
+from louiestat.db.engine import write_transaction
+from louiestat.db.models import Department, User, UserDepartment, utcnow
+from louiestat.errors import UserRefused
+from louiestat.passwords import hash_password, password_problem
+
+Role = Literal["admin", "analyst", "viewer"]
+ROLES: tuple[Role, ...] = ("admin", "analyst", "viewer")
+ROLE_MEANING = {
+    "admin": "the performance office: everything, users included",
+    "analyst": "uploads, corrects and undoes for the departments granted; reads everything",
+    "viewer": "reads",
+}
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+class UserRecord(BaseModel):
+    """A user as the CLI and the admin page show them (never the password hash)."""
+
+    email: str
+    name: str | None
+    role: Role
+    departments: list[str]
+    disabled: bool
+    has_password: bool
+    created_at: dt.datetime
+
+
+def normalise_email(email: str) -> str:
+    """The stored form of an email address (lower case, no surrounding spaces); UserRefused if it is not one."""
+    cleaned = email.strip().lower()
+    if not _EMAIL.fullmatch(cleaned):
+        raise UserRefused(f"'{email}' is not an email address; give one such as ana.lopez@louisvilleky.gov")
+    return cleaned
+
+
+def add_user(
+    engine: Engine,
+    email: str,
+    role: Role,
+    *,
+    departments: Iterable[str] = (),
+    name: str | None = None,
+    password: str | None = None,
+    actor: str,
+    via: str,
+) -> UserRecord:
+    """Create a user. Analysts need at least one department; admins and viewers take none. Without a password
+    the user can sign in only through the city's identity provider."""
+    email, slugs = normalise_email(email), sorted(set(departments))
+    _check_role(role, slugs)
+    if role == "analyst" and not slugs:
+        raise UserRefused(f"an analyst needs at least one department they may change: add --department SLUG for {email}")
+    password_hash = _hashed(password)
+    with write_transaction(engine, doing="user change", actor=actor) as conn:
+        if _user_id(conn, email, missing_ok=True) is not None:
+            raise UserRefused(f"a user {email} already exists; change them with `users grant`, `users revoke` or `users passwd`")
+        ids = _department_ids(conn, slugs)
+        user_id = conn.execute(
+            insert(User).values(email=email, name=name, role=role, password_hash=password_hash, disabled=False,
+                                created_at=utcnow())
+        ).inserted_primary_key[0]
+        if ids:
+            conn.execute(insert(UserDepartment), [{"user_id": user_id, "department_id": i} for i in ids])
+        grants = f"; departments {', '.join(slugs)}" if slugs else ""
+        audit.record(conn, actor=actor, via=via, action="user_added", subject=email,
+                     detail=f"role {role}{grants}; {'with' if password_hash else 'without'} a password")
+        return _record(conn, email)
+
+
+def grant(engine: Engine, email: str, department: str, *, actor: str, via: str) -> UserRecord:
+    """Let an analyst change ``department`` too (nothing happens when they already may)."""
+    return _change_grant(engine, email, department, True, actor, via)
+
+
+def revoke(engine: Engine, email: str, department: str, *, actor: str, via: str) -> UserRecord:
+    """Stop an analyst changing ``department`` (nothing happens when they could not)."""
+    return _change_grant(engine, email, department, False, actor, via)
+
+
+def disable(engine: Engine, email: str, *, actor: str, via: str) -> UserRecord:
+    """Stop a user signing in or changing anything; their past changes keep their name. The last active admin
+    cannot be disabled, so that someone can always manage users."""
+    email = normalise_email(email)
+    with write_transaction(engine, doing="user change", actor=actor) as conn:
+        user = _record(conn, email)
+        if user.disabled:
+            return user
+        if user.role == "admin" and _active_admins(conn) == 1:
+            raise UserRefused(f"{email} is the last active admin; add another admin before disabling this one")
+        conn.execute(update(User).where(User.email == email).values(disabled=True))
+        audit.record(conn, actor=actor, via=via, action="user_disabled", subject=email)
+        return _record(conn, email)
+
+
+def set_password(engine: Engine, email: str, password: str, *, actor: str, via: str) -> UserRecord:
+    """Give a user a new password (the old one stops working at once)."""
+    email, password_hash = normalise_email(email), _hashed(password)
+    with write_transaction(engine, doing="user change", actor=actor) as conn:
+        _user_id(conn, email)
+        conn.execute(update(User).where(User.email == email).values(password_hash=password_hash))
+        audit.record(conn, actor=actor, via=via, action="password_set", subject=email)
+        return _record(conn, email)
+
+
+def list_users(engine: Engine) -> list[UserRecord]:
+    """Every user, by email."""
+    with engine.connect() as conn:
+        emails = conn.execute(select(User.email).order_by(User.email)).scalars().all()
+        return _records(conn, emails)
+
+
+def _change_grant(engine: Engine, email: str, slug: str, granted: bool, actor: str, via: str) -> UserRecord:
+    email = normalise_email(email)
+    with write_transaction(engine, doing="user change", actor=actor) as conn:
+        user = _record(conn, email)
+        _check_role(user.role, [slug])
+        if (slug in user.departments) == granted:
+            return user
+        user_id, (department_id,) = _user_id(conn, email), _department_ids(conn, [slug])
+        if granted:
+            conn.execute(insert(UserDepartment).values(user_id=user_id, department_id=department_id))
+        else:
+            conn.execute(delete(UserDepartment).where(UserDepartment.user_id == user_id,
+                                                      UserDepartment.department_id == department_id))
+        audit.record(conn, actor=actor, via=via, action="granted" if granted else "revoked", subject=email,
+                     detail=f"department {slug}")
+        return _record(conn, email)
+
+
+def _check_role(role: str, slugs: list[str]) -> None:
+    if role not in ROLES:
+        raise UserRefused(f"'{role}' is not a role; roles are {', '.join(ROLES)}")
+    if slugs and role != "analyst":
+        already = "an admin may change every department" if role == "admin" else "a viewer only reads"
+        raise UserRefused(f"departments are granted to analysts only ({already})")
+
+
+def _hashed(password: str | None) -> str | None:
+    if password is None:
+        return None
+    problem = password_problem(password)
+    if problem:
+        raise UserRefused(problem)
+    return hash_password(password)
+
+
+def _user_id(conn: Connection, email: str, missing_ok: bool = False) -> int | None:
+    user_id = conn.execute(select(User.id).where(User.email == email)).scalar()
+    if user_id is None and not missing_ok:
+        raise UserRefused(f"there is no user {email}; `python -m louiestat users list` shows who there is")
+    return user_id
+
+
+def _department_ids(conn: Connection, slugs: list[str]) -> list[int]:
+    known = dict(conn.execute(select(Department.slug, Department.id)).all())
+    unknown = [s for s in slugs if s not in known]
+    if unknown:
+        raise UserRefused(
+            f"no department {', '.join(repr(s) for s in unknown)}; known departments: {', '.join(sorted(known)) or 'none yet'}"
+        )
+    return [known[s] for s in slugs]
+
+
+def _active_admins(conn: Connection) -> int:
+    return conn.execute(select(func.count()).where(User.role == "admin", User.disabled.is_(False))).scalar_one()
+
+
+def _record(conn: Connection, email: str) -> UserRecord:
+    records = _records(conn, [email])
+    if not records:
+        raise UserRefused(f"there is no user {email}; `python -m louiestat users list` shows who there is")
+    return records[0]
+
+
+def _records(conn: Connection, emails: list[str]) -> list[UserRecord]:
+    users = conn.execute(select(User.__table__).where(User.email.in_(emails)).order_by(User.email)).mappings().all()
+    grants = conn.execute(
+        select(UserDepartment.user_id, Department.slug)
+        .join(Department, Department.id == UserDepartment.department_id)
+        .where(UserDepartment.user_id.in_([u["id"] for u in users]))
+    ).all()
+    slugs: dict[int, list[str]] = {}
+    for user_id, slug in grants:
+        slugs.setdefault(user_id, []).append(slug)
+    return [
+        UserRecord(email=u["email"], name=u["name"], role=u["role"], departments=sorted(slugs.get(u["id"], [])),
+                   disabled=u["disabled"], has_password=u["password_hash"] is not None, created_at=u["created_at"])
+        for u in users
+    ]

@@ -1,0 +1,141 @@
+"""Users, roles and grants, through the library and ``python -m louiestat users``: each change recorded in the
+audit log, each refusal says why and changes nothing, passwords stored only as Argon2id hashes."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from sqlalchemy import Engine, select
+
+from louiestat import audit, users
+from louiestat.cli import main
+from louiestat.db.models import User
+from louiestat.errors import UserRefused
+from louiestat.ingest import ingest
+from louiestat.passwords import verify_password
+from tests.conftest import DEFINITIONS, snapshot
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def city(engine: Engine) -> Engine:
+    assert ingest(engine, DEFINITIONS.encode(), name="definitions.csv").status == "committed"
+    return engine
+
+
+def stored_hash(engine: Engine, email: str) -> str | None:
+    with engine.connect() as conn:
+        return conn.execute(select(User.password_hash).where(User.email == email)).scalar_one()
+
+
+def test_an_analyst_is_added_with_departments_a_hashed_password_and_an_audit_event(city: Engine) -> None:
+    record = users.add_user(city, " Ana@City.GOV ", "analyst", departments=["hr", "ems"], name="Ana López",
+                            password=PASSWORD, actor="cli:root", via="cli")
+    assert (record.email, record.role, record.departments, record.disabled, record.has_password) == (
+        "ana@city.gov", "analyst", ["ems", "hr"], False, True)
+    password_hash = stored_hash(city, "ana@city.gov")
+    assert password_hash.startswith("$argon2id$") and PASSWORD not in password_hash
+    assert verify_password(password_hash, PASSWORD) and not verify_password(password_hash, PASSWORD + "!")
+    events = audit.events(city)
+    assert events[["actor", "via", "action", "subject", "detail"]].values.tolist() == [
+        ["cli:root", "cli", "user_added", "ana@city.gov", "role analyst; departments ems, hr; with a password"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("email", "role", "departments", "password", "message"),
+    [
+        ("not-an-email", "viewer", [], None, "'not-an-email' is not an email address"),
+        ("v@city.gov", "viewer", ["ems"], None, "departments are granted to analysts only (a viewer only reads)"),
+        ("a@city.gov", "admin", ["ems"], None, "departments are granted to analysts only (an admin may change every"),
+        ("n@city.gov", "analyst", [], None, "an analyst needs at least one department they may change"),
+        ("n@city.gov", "analyst", ["ems", "nope"], None, "no department 'nope'; known departments: ems, hr"),
+        ("p@city.gov", "viewer", [], "too short", "a password needs at least 15 characters"),
+        ("r@city.gov", "mayor", [], None, "'mayor' is not a role; roles are admin, analyst, viewer"),
+    ],
+)
+def test_a_refused_user_change_says_why_and_writes_nothing(
+    city: Engine, email: str, role: str, departments: list[str], password: str | None, message: str
+) -> None:
+    before = snapshot(city)
+    with pytest.raises(UserRefused, match=message.replace("(", r"\(").replace(")", r"\)")):
+        users.add_user(city, email, role, departments=departments, password=password, actor="cli:root", via="cli")
+    assert snapshot(city) == before
+
+
+def test_an_email_is_taken_once_whatever_its_case(city: Engine) -> None:
+    users.add_user(city, "ana@city.gov", "viewer", actor="cli:root", via="cli")
+    before = snapshot(city)
+    with pytest.raises(UserRefused, match="a user ana@city.gov already exists"):
+        users.add_user(city, "ANA@city.gov", "admin", actor="cli:root", via="cli")
+    assert snapshot(city) == before
+
+
+def test_grants_and_revokes_change_an_analysts_departments_and_are_audited(city: Engine) -> None:
+    users.add_user(city, "ana@city.gov", "analyst", departments=["ems"], actor="cli:root", via="cli")
+    assert users.grant(city, "ana@city.gov", "hr", actor="cli:root", via="cli").departments == ["ems", "hr"]
+    assert users.grant(city, "ana@city.gov", "hr", actor="cli:root", via="cli").departments == ["ems", "hr"]
+    assert users.revoke(city, "ana@city.gov", "ems", actor="cli:root", via="cli").departments == ["hr"]
+    actions = audit.events(city)[["action", "detail"]].values.tolist()
+    assert actions == [["revoked", "department ems"], ["granted", "department hr"],
+                       ["user_added", "role analyst; departments ems; without a password"]], "a repeated grant is no event"
+
+
+def test_the_last_active_admin_cannot_be_disabled_but_another_can(city: Engine) -> None:
+    users.add_user(city, "boss@city.gov", "admin", actor="cli:root", via="cli")
+    with pytest.raises(UserRefused, match="boss@city.gov is the last active admin"):
+        users.disable(city, "boss@city.gov", actor="cli:root", via="cli")
+    users.add_user(city, "deputy@city.gov", "admin", actor="cli:root", via="cli")
+    assert users.disable(city, "boss@city.gov", actor="cli:root", via="cli").disabled
+    with pytest.raises(UserRefused, match="deputy@city.gov is the last active admin"):
+        users.disable(city, "deputy@city.gov", actor="cli:root", via="cli")
+
+
+def test_a_new_password_replaces_the_old_one(city: Engine) -> None:
+    users.add_user(city, "ana@city.gov", "viewer", password=PASSWORD, actor="cli:root", via="cli")
+    users.set_password(city, "ana@city.gov", "a completely different passphrase", actor="cli:root", via="cli")
+    password_hash = stored_hash(city, "ana@city.gov")
+    assert verify_password(password_hash, "a completely different passphrase")
+    assert not verify_password(password_hash, PASSWORD)
+    with pytest.raises(UserRefused, match="there is no user bob@city.gov"):
+        users.set_password(city, "bob@city.gov", PASSWORD, actor="cli:root", via="cli")
+
+
+def test_the_users_commands_from_the_cli(city: Engine, capsys: pytest.CaptureFixture, monkeypatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["--user", "maria", "users", "add", "ana@city.gov", "--role", "analyst", "--department", "ems",
+                 "--name", "Ana López", "--password-stdin"]) == 0
+    assert capsys.readouterr().out == "ana@city.gov: analyst (ems), active — added\n"
+    assert verify_password(stored_hash(city, "ana@city.gov"), PASSWORD), "the line end is not part of the password"
+
+    assert main(["users", "grant", "ana@city.gov", "--department", "hr"]) == 0
+    assert capsys.readouterr().out == "ana@city.gov: analyst (ems, hr), active — may change hr\n"
+    assert main(["users", "revoke", "ana@city.gov", "--department", "ems"]) == 0
+    assert capsys.readouterr().out == "ana@city.gov: analyst (hr), active — may no longer change ems\n"
+
+    before = snapshot(city)
+    assert main(["users", "grant", "ana@city.gov", "--department", "nope"]) == 1
+    assert capsys.readouterr().err == "error: no department 'nope'; known departments: ems, hr\n"
+    assert snapshot(city) == before
+
+    assert main(["users", "list", "--json"]) == 0
+    (listed,) = json.loads(capsys.readouterr().out)
+    assert {k: listed[k] for k in ("email", "name", "role", "departments", "disabled", "has_password")} == {
+        "email": "ana@city.gov", "name": "Ana López", "role": "analyst", "departments": ["hr"], "disabled": False,
+        "has_password": True}
+    assert audit.events(city)["actor"].tolist() == ["cli:tester", "cli:tester", "cli:maria"], "--user, else the login"
+
+
+def test_users_list_on_an_empty_database_says_how_to_add_the_first_admin(city: Engine, capsys) -> None:
+    assert main(["users", "list"]) == 0
+    assert "add the first admin with `python -m louiestat users add EMAIL --role admin" in capsys.readouterr().out
+
+
+def test_an_unknown_role_is_a_usage_error(city: Engine, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["users", "add", "ana@city.gov", "--role", "mayor"])
+    assert exit_.value.code == 2
+    assert "invalid choice: 'mayor'" in capsys.readouterr().err

@@ -12,6 +12,7 @@ from louiestat.errors import UndoRefused
 from louiestat.db.engine import write_transaction
 from louiestat.db.write_lock import OnWait
 from louiestat.db.models import Batch, utcnow
+from louiestat.writes import ADMIN_KINDS, Principal, as_principal, batch_departments
 
 
 class UndoResult(BaseModel):
@@ -42,10 +43,12 @@ def close_batch(conn: Connection, batch_id: int, **counts: int) -> None:
     conn.execute(update(Batch).where(Batch.id == batch_id).values(**counts))
 
 
-def undo_batch(engine: Engine, batch_id: int, actor: str, on_wait: OnWait | None = None) -> UndoResult:
-    """Undo a committed batch in one transaction, refusing when later batches changed or built on its rows;
-    ``on_wait`` is told when it waits for another write to finish."""
-    with write_transaction(engine, doing="undo", actor=actor, on_wait=on_wait) as conn:
+def undo_batch(engine: Engine, batch_id: int, actor: Principal | str, on_wait: OnWait | None = None) -> UndoResult:
+    """Undo a committed batch in one transaction, refusing when later batches changed or built on its rows, or
+    when ``actor`` may not change what it changed (WriteRefused); ``on_wait`` is told when it waits for another
+    write to finish."""
+    principal = as_principal(actor)
+    with write_transaction(engine, doing="undo", actor=principal.label, on_wait=on_wait) as conn:
         batch = conn.execute(select(Batch).where(Batch.id == batch_id)).one_or_none()
         if batch is None:
             raise UndoRefused(f"there is no batch {batch_id}; `python -m louiestat batches` lists them")
@@ -53,13 +56,16 @@ def undo_batch(engine: Engine, batch_id: int, actor: str, on_wait: OnWait | None
             raise UndoRefused(f"batch {batch_id} was already undone by batch {batch.undone_by_id}")
         if batch.kind == "undo":
             raise UndoRefused(f"batch {batch_id} is itself an undo; to redo the change, upload the file again")
+        if batch.kind in ADMIN_KINDS:
+            principal.refuse_unless_admin(ADMIN_KINDS[batch.kind])
+        principal.refuse_foreign(batch_departments(conn, batch_id), f"batch {batch_id}, which changed data")
         blockers = sorted(versioned.later_changes(conn, batch_id))
         if blockers:
             listed = ", ".join(str(b) for b in blockers)
             raise UndoRefused(
                 f"later batches ({listed}) changed or depend on rows batch {batch_id} wrote; undo them first, newest first"
             )
-        undo_id = open_batch(conn, kind="undo", source=f"undo of batch {batch_id}", actor=actor)
+        undo_id = open_batch(conn, kind="undo", source=f"undo of batch {batch_id}", actor=principal.label)
         rows = versioned.undo_rows(conn, batch_id, undo_id)
         close_batch(conn, undo_id, rows_total=sum(rows.values()), updated=sum(rows.values()))
         conn.execute(update(Batch).where(Batch.id == batch_id).values(status="undone", undone_by_id=undo_id))

@@ -28,6 +28,7 @@ from louiestat.ingest.plan import Correction
 from louiestat.ingest.problems import Problem, ProblemLog, quote
 from louiestat.ingest.redefinition import Rescore
 from louiestat.ingest.source import CsvFile, open_csv
+from louiestat.writes import ADMIN_KINDS, Principal, as_principal
 from louiestat.ingest.unreported import SkippedRow, line_ranges, take_unreported
 
 Progress = Callable[[float, str], None]
@@ -144,7 +145,7 @@ def ingest(
     confirm_rescore: bool = False,
     skip_blank: bool = False,
     decimal_comma: bool = False,
-    actor: str | None = None,
+    actor: Principal | str | None = None,
     progress: Progress | None = None,
     on_wait: OnWait | None = None,
 ) -> UploadResult:
@@ -153,8 +154,10 @@ def ingest(
     A definitions file that rescores the stored months of KPIs (see ``UploadResult.rescores``) is committed
     only with ``confirm_rescore``. With ``skip_blank`` a values row whose value is blank is skipped as not
     reported (listed in ``UploadResult.skipped``) instead of refused; with ``decimal_comma`` numbers are read as
-    ``8,9`` and ``1.812.345,50``."""
+    ``8,9`` and ``1.812.345,50``. ``actor`` (a principal, or the name of the local administrator) must be allowed
+    to change every row's department (``louiestat.writes``): a row it may not change is refused with its line."""
     settings = get_settings()
+    principal = as_principal(actor or settings.user)
     options = ReadOptions(skip_blank=skip_blank, decimal_comma=decimal_comma)
     log = ProblemLog(settings.max_listed_errors)
     try:
@@ -180,8 +183,11 @@ def ingest(
         result.kind = chosen.name
         if not _check_header(csv_file, chosen, log):
             return _refused_at_header(result, csv_file, log, settings)
+        if chosen.name in ADMIN_KINDS and (why := principal.admins_only(ADMIN_KINDS[chosen.name])):
+            log.error(f"{why}; nothing was written")
+            return _refused_at_header(result, csv_file, log, settings)
         try:
-            with _transaction(engine, dry_run, actor or settings.user, on_wait) as conn:
+            with _transaction(engine, dry_run, principal.label, on_wait) as conn:
                 catalog = Catalog.load(conn)
                 rows, skipped = _read_rows(csv_file, chosen, catalog, log, settings, progress, options)
                 _note_decimal_commas(csv_file, options, log)
@@ -194,6 +200,9 @@ def ingest(
                         ALL_SKIPPED if len(skipped) else
                         "the file has a header but no data rows; add one row per value below the header"
                     )
+                if log.has_errors:
+                    raise _Rejected
+                result.rejected += _refuse_foreign_rows(principal, rows, catalog, log)
                 if log.has_errors:
                     raise _Rejected
                 plan = chosen.plan(conn, rows, catalog, log)
@@ -223,7 +232,7 @@ def ingest(
                 if progress:
                     progress(0.9, "writing")
                 batch_id = open_batch(
-                    conn, kind=chosen.name, source=csv_file.name, actor=actor or settings.user, sha256=csv_file.sha256
+                    conn, kind=chosen.name, source=csv_file.name, actor=principal.label, sha256=csv_file.sha256
                 )
                 plan.apply(conn, batch_id)
                 close_batch(
@@ -240,6 +249,21 @@ def ingest(
     if progress:
         progress(1.0, "done")
     return result.model_copy(update={"status": "committed", "batch_id": batch_id})
+
+
+def _refuse_foreign_rows(principal: Principal, rows: pd.DataFrame, catalog: Catalog, log: ProblemLog) -> int:
+    """Every row of a department ``principal`` may not change is an error on its line; returns how many."""
+    if principal.role == "admin" or rows.empty:
+        return 0
+    slugs = catalog.departments.set_index("id")["slug"]
+    if "department_id" in rows:
+        departments = rows["department_id"].map(slugs)
+    else:
+        departments = rows["kpi_id"].map(catalog.kpis.set_index("id")["department_id"]).map(slugs)
+    foreign = ~departments.map(principal.may_change).astype(bool)
+    log.add_rows(rows.loc[foreign, "line"].to_numpy(), "department", departments[foreign].to_numpy(),
+                 f"{principal.label} may not change this department's data ({principal.rights})")
+    return int(foreign.sum())
 
 
 def _refused_at_header(result: UploadResult, csv_file: CsvFile, log: ProblemLog, settings: Settings) -> UploadResult:

@@ -72,6 +72,19 @@ def test_an_analysts_mixed_file_is_refused_listing_every_foreign_row_and_writes_
     assert ingest(city, MIXED.encode(), name="mixed.csv", actor=as_(city, "boss@city.gov")).status == "committed"
 
 
+def test_an_analyst_may_not_set_targets_in_a_values_file_but_may_repeat_the_one_in_force(city: Engine) -> None:
+    setting = "department,kpi,period,value,target\nems,response_time,2016-05,8.8,\nems,response_time,2016-06,8.6,8.0\n"
+    before = snapshot(city)
+    result = ingest(city, setting.encode(), name="ems.csv", actor=as_(city, "ana@city.gov"))
+    assert result.status == "rejected" and snapshot(city) == before
+    assert [(p.line, p.column, p.value, p.message) for p in result.errors] == [
+        (3, "target", "8", "ana@city.gov is an analyst, and targets are changed by admins only (the performance "
+                              "office); leave the target blank or as it stands")
+    ]
+    repeating = setting.replace("8.6,8.0", "8.6,9")
+    assert ingest(city, repeating.encode(), name="ems.csv", actor=as_(city, "ana@city.gov")).status == "committed"
+
+
 def test_definitions_are_for_admins(city: Engine) -> None:
     renamed = DEFINITIONS.replace("Response time", "Response time (all calls)")
     before = snapshot(city)

@@ -17,6 +17,7 @@ from louiestat.batches import close_batch, open_batch
 from louiestat.config import Settings, get_settings
 from louiestat.db.engine import write_transaction
 from louiestat.db.failures import ensure_writable
+from louiestat.db.versioned import TARGETS
 from louiestat.db.write_lock import OnWait
 from louiestat.ingest import validate
 from louiestat.ingest.catalog import Catalog
@@ -24,7 +25,7 @@ from louiestat.errors import FileUnreadable, IrregularFile, UnknownKind
 from louiestat.ingest.kinds import KINDS, Kind, KindName, detect_kind
 from louiestat.ingest.numbers import DECIMAL_COMMA_VALUE
 from louiestat.ingest.options import ReadOptions
-from louiestat.ingest.plan import Correction
+from louiestat.ingest.plan import Correction, Plan
 from louiestat.ingest.problems import Problem, ProblemLog, quote
 from louiestat.ingest.redefinition import Rescore
 from louiestat.ingest.source import CsvFile, open_csv
@@ -202,15 +203,20 @@ def ingest(
                     )
                 if log.has_errors:
                     raise _Rejected
+                read = log.mark()
                 result.rejected += _refuse_foreign_rows(principal, rows, catalog, log)
                 if log.has_errors:
+                    _locate(csv_file, log, read)
                     raise _Rejected
                 plan = chosen.plan(conn, rows, catalog, log)
+                result.rejected += _refuse_target_changes(principal, plan, rows, log)
                 unconfirmed = [] if dry_run or confirm_rescore else plan.rescores
                 for rescore in unconfirmed:
                     log.error(
                         RESCORE_UNCONFIRMED.format(effect=rescore.effect), line=rescore.line, column=rescore.changed[0]
                     )
+                _locate(csv_file, log, read)
+                plan.rescores = _located_rescores(csv_file, plan.rescores)
                 result = result.model_copy(
                     update={
                         **plan.primary.counts,
@@ -264,6 +270,33 @@ def _refuse_foreign_rows(principal: Principal, rows: pd.DataFrame, catalog: Cata
     log.add_rows(rows.loc[foreign, "line"].to_numpy(), "department", departments[foreign].to_numpy(),
                  f"{principal.label} may not change this department's data ({principal.rights})")
     return int(foreign.sum())
+
+
+def _refuse_target_changes(principal: Principal, plan: Plan, rows: pd.DataFrame, log: ProblemLog) -> int:
+    """Targets are the performance office's: a non-admin's values rows that would set a target are errors on
+    their lines (a target that repeats the one in force, as an export carries it, changes nothing and passes)."""
+    setting = [pd.concat([s.diff.new, s.diff.changed]) for s in plan.steps if s.spec is TARGETS]
+    if principal.role == "admin" or not setting or setting[0].empty:
+        return 0
+    keys = setting[0][["kpi_id", "effective_from"]].rename(columns={"effective_from": "period"})
+    hits = rows.merge(keys.astype({"kpi_id": "int64", "period": "int64"}), on=["kpi_id", "period"])
+    log.add_rows(hits["line"].to_numpy(), "target", hits["target"].map("{:g}".format).to_numpy(),
+                 f"{principal.admins_only('targets')}; leave the target blank or as it stands")
+    return len(hits)
+
+
+def _locate(csv_file: CsvFile, log: ProblemLog, since: tuple[int, int, int, int]) -> None:
+    """Problems recorded after reading (rights, planning) at their true lines: rows carry the fast reader's
+    provisional numbers, which blank lines or quoted line breaks shift."""
+    if csv_file.lines_provisional and log.mark()[0] > since[0]:
+        log.relocate(since, csv_file.exact_lines)
+
+
+def _located_rescores(csv_file: CsvFile, rescores: list[Rescore]) -> list[Rescore]:
+    if not csv_file.lines_provisional or not rescores:
+        return rescores
+    lines = csv_file.exact_lines([r.line for r in rescores])
+    return [r.model_copy(update={"line": int(line)}) for r, line in zip(rescores, lines)]
 
 
 def _refused_at_header(result: UploadResult, csv_file: CsvFile, log: ProblemLog, settings: Settings) -> UploadResult:

@@ -7,6 +7,7 @@ import pandas as pd
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
+from louiestat import audit
 from louiestat.db import bulk, versioned, write_lock
 from louiestat.errors import UndoRefused
 from louiestat.db.engine import write_transaction
@@ -28,12 +29,15 @@ class UndoResult(BaseModel):
         return f"Batch {self.batch_id} undone (undo recorded as batch {self.undo_batch_id}): restored {touched}."
 
 
-def open_batch(conn: Connection, *, kind: str, source: str, actor: str, sha256: str | None = None) -> int:
-    """Start recording a change; returns the batch id that every written row will carry (and that writers
-    waiting for the write lock are told)."""
+def open_batch(conn: Connection, *, kind: str, source: str, by: Principal, sha256: str | None = None) -> int:
+    """Start recording a change made ``by`` someone (their name and user row on the batch, an event in the audit
+    log); returns the batch id that every written row will carry (and that writers waiting for the lock are told)."""
     batch_id = conn.execute(
-        insert(Batch).values(kind=kind, source=source[:500], sha256=sha256, actor=actor[:200], created_at=utcnow())
+        insert(Batch).values(kind=kind, source=source[:500], sha256=sha256, actor=by.label[:200], user_id=by.user_id,
+                             created_at=utcnow())
     ).inserted_primary_key[0]
+    audit.record(conn, actor=by.label, via=by.via, action="write", subject=f"batch {batch_id}",
+                 detail=f"{kind}: {source}")
     write_lock.announce_batch(conn, batch_id)
     return batch_id
 
@@ -65,7 +69,7 @@ def undo_batch(engine: Engine, batch_id: int, actor: Principal | str, on_wait: O
             raise UndoRefused(
                 f"later batches ({listed}) changed or depend on rows batch {batch_id} wrote; undo them first, newest first"
             )
-        undo_id = open_batch(conn, kind="undo", source=f"undo of batch {batch_id}", actor=principal.label)
+        undo_id = open_batch(conn, kind="undo", source=f"undo of batch {batch_id}", by=principal)
         rows = versioned.undo_rows(conn, batch_id, undo_id)
         close_batch(conn, undo_id, rows_total=sum(rows.values()), updated=sum(rows.values()))
         conn.execute(update(Batch).where(Batch.id == batch_id).values(status="undone", undone_by_id=undo_id))

@@ -125,7 +125,7 @@ def _save(
         _report_repeated_months(incoming, spec.month_columns[0], month_column, log)
         if log.has_errors:
             return DatedEdit(what=what, errors=log.problems("error"))
-        return _write(conn, spec, what, kpi_id, incoming.drop(columns="row"), stored_value, principal.label, source)
+        return _write(conn, spec, what, kpi_id, incoming.drop(columns="row"), stored_value, principal, source)
 
 
 def _report_repeated_months(incoming: pd.DataFrame, month: str, column: str, log: ProblemLog) -> None:
@@ -136,14 +136,14 @@ def _report_repeated_months(incoming: pd.DataFrame, month: str, column: str, log
 
 
 def _write(
-    conn: Connection, spec: Versioned, what: str, kpi_id: int, incoming: pd.DataFrame, value: str, actor: str,
+    conn: Connection, spec: Versioned, what: str, kpi_id: int, incoming: pd.DataFrame, value: str, by: Principal,
     source: str,
 ) -> DatedEdit:
     stored = spec.read(conn, spec.table.c.kpi_id == kpi_id)
     diff = diff_rows(stored, incoming, list(spec.identity), [value], delete_missing=True)
     if not diff.changes_anything:
         return DatedEdit(what=what)
-    batch_id = open_batch(conn, kind=spec.table.name, source=source, actor=actor)
+    batch_id = open_batch(conn, kind=spec.table.name, source=source, by=by)
     apply_diff(conn, spec, diff, batch_id)
     counts = diff.counts
     close_batch(conn, batch_id, rows_total=len(incoming), inserted=counts["new"], updated=counts["changed"],

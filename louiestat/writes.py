@@ -23,11 +23,14 @@ ADMIN_KINDS = {"definitions": "KPI definitions", "targets": "targets"}
 
 @dataclass(frozen=True)
 class Principal:
-    """Someone acting: ``label`` is what batches and the audit log record (an email, or ``cli:<login>``)."""
+    """Someone acting: ``label`` is what batches and the audit log record (an email, or a login name), ``via``
+    where from (``cli`` or ``page``), ``user_id`` their user row when they are a stored user."""
 
     label: str
     role: str = "admin"
     departments: frozenset[str] = field(default_factory=frozenset)
+    via: str = "cli"
+    user_id: int | None = None
 
     def may_change(self, department: str) -> bool:
         """Whether this principal may change the data of ``department`` (a slug)."""
@@ -63,19 +66,26 @@ class Principal:
 
 
 def as_principal(actor: Principal | str) -> Principal:
-    """``actor`` as a principal: a plain name is the local administrator of that name."""
+    """``actor`` as a principal: a plain name is the local administrator of that name, at the command line."""
     return actor if isinstance(actor, Principal) else Principal(label=actor)
 
 
-def signed_in(engine: Engine, email: str) -> Principal:
+def dashboard_user(login: str) -> Principal:
+    """Who the dashboard acts as until sign-in arrives: the local administrator, recorded as from a page."""
+    return Principal(label=login, via="page")
+
+
+def signed_in(engine: Engine, email: str, via: str = "cli") -> Principal:
     """The principal of a stored, active user (the CLI's ``--as``); UserRefused for an unknown or disabled one."""
     from louiestat.users import normalise_email, user_record
 
     with engine.connect() as conn:
         user = user_record(conn, normalise_email(email))
+        user_id = conn.execute(select(models.User.id).where(models.User.email == user.email)).scalar_one()
     if user.disabled:
         raise UserRefused(f"{user.email} is disabled and may not change anything")
-    return Principal(label=user.email, role=user.role, departments=frozenset(user.departments))
+    return Principal(label=user.email, role=user.role, departments=frozenset(user.departments), via=via,
+                     user_id=user_id)
 
 
 def batch_departments(conn: Connection, batch_id: int) -> set[str]:

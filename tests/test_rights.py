@@ -7,15 +7,16 @@ import io
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
-from louiestat import queries, users
+from louiestat import audit, queries, users
 from louiestat.batches import list_batches, undo_batch
 from louiestat.cli import main
 from louiestat.errors import UserRefused, WriteRefused
 from louiestat.ingest import ingest
 from louiestat.targets_and_changes import save_process_changes, save_targets
-from louiestat.writes import Principal, signed_in
+from louiestat.db.models import Batch
+from louiestat.writes import Principal, dashboard_user, signed_in
 from tests.conftest import DEFINITIONS, snapshot
 
 EMS = "department,kpi,period,value\nems,response_time,2016-05,8.8\nems,response_time,2016-06,8.6\n"
@@ -158,3 +159,18 @@ def test_the_cli_acts_with_the_rights_of_the_user_named_by_as(city: Engine, tmp_
     assert main(["--as", "ana@city.gov", "ingest", str(ems)]) == 0
     assert main(["--as", "boss@city.gov", "users", "add", "x@city.gov", "--role", "viewer"]) == 0
     assert "x@city.gov: viewer, active — added" in capsys.readouterr().out
+
+
+def test_every_write_is_audited_with_who_and_from_where_and_batches_carry_the_user_row(city: Engine) -> None:
+    ana = as_(city, "ana@city.gov")
+    batch_id = ingest(city, EMS.encode(), name="ems.csv", actor=ana).batch_id
+    ingest(city, HR.encode(), name="hr.csv", actor=dashboard_user("maria"))
+    with city.connect() as conn:
+        owners = dict(conn.execute(select(Batch.id, Batch.user_id)).all())
+    assert owners[batch_id] == ana.user_id is not None
+    assert owners[batch_id + 1] is None, "the local administrator has no user row"
+    writes = audit.events(city).query("action == 'write'")[["actor", "via", "subject", "detail"]].values.tolist()
+    assert writes[:2] == [
+        ["maria", "page", f"batch {batch_id + 1}", "values: hr.csv"],
+        ["ana@city.gov", "cli", f"batch {batch_id}", "values: ems.csv"],
+    ]

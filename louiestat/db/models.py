@@ -58,6 +58,7 @@ class Batch(Base):
     status: Mapped[str] = mapped_column(String(20), default="committed")
     undoes_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"))
     undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class Department(Base):

@@ -238,7 +238,7 @@ def ingest(
                 if progress:
                     progress(0.9, "writing")
                 batch_id = open_batch(
-                    conn, kind=chosen.name, source=csv_file.name, actor=principal.label, sha256=csv_file.sha256
+                    conn, kind=chosen.name, source=csv_file.name, by=principal, sha256=csv_file.sha256
                 )
                 plan.apply(conn, batch_id)
                 close_batch(

@@ -7,12 +7,14 @@ import pandas as pd
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
+from louiestat import audit
 from louiestat.db import bulk, versioned, write_lock
 from louiestat.errors import UndoRefused
 from louiestat.db.engine import write_transaction
 from louiestat.db.write_lock import OnWait
 from louiestat.db.models import Batch, utcnow
 from louiestat.presentation.words import counted
+from louiestat.writes import ADMIN_KINDS, Principal, as_principal, batch_departments
 
 
 # What a person calls the rows of each table in a message.
@@ -50,12 +52,15 @@ class UndoResult(BaseModel):
         return f"Undid batch {self.batch_id} (the undo is batch {self.undo_batch_id}): {done}."
 
 
-def open_batch(conn: Connection, *, kind: str, source: str, actor: str, sha256: str | None = None) -> int:
-    """Start recording a change; returns the batch id that every written row will carry (and that writers
-    waiting for the write lock are told)."""
+def open_batch(conn: Connection, *, kind: str, source: str, by: Principal, sha256: str | None = None) -> int:
+    """Start recording a change made ``by`` someone (their name and user row on the batch, an event in the audit
+    log); returns the batch id that every written row will carry (and that writers waiting for the lock are told)."""
     batch_id = conn.execute(
-        insert(Batch).values(kind=kind, source=source[:500], sha256=sha256, actor=actor[:200], created_at=utcnow())
+        insert(Batch).values(kind=kind, source=source[:500], sha256=sha256, actor=by.label[:200], user_id=by.user_id,
+                             created_at=utcnow())
     ).inserted_primary_key[0]
+    audit.record(conn, actor=by.label, via=by.via, action="write", subject=f"batch {batch_id}",
+                 detail=f"{kind}: {source}")
     write_lock.announce_batch(conn, batch_id)
     return batch_id
 
@@ -65,10 +70,12 @@ def close_batch(conn: Connection, batch_id: int, **counts: int) -> None:
     conn.execute(update(Batch).where(Batch.id == batch_id).values(**counts))
 
 
-def undo_batch(engine: Engine, batch_id: int, actor: str, on_wait: OnWait | None = None) -> UndoResult:
-    """Undo a committed batch in one transaction, refusing when later batches changed or built on its rows;
-    ``on_wait`` is told when it waits for another write to finish."""
-    with write_transaction(engine, doing="undo", actor=actor, on_wait=on_wait) as conn:
+def undo_batch(engine: Engine, batch_id: int, actor: Principal | str, on_wait: OnWait | None = None) -> UndoResult:
+    """Undo a committed batch in one transaction, refusing when later batches changed or built on its rows, or
+    when ``actor`` may not change what it changed (WriteRefused); ``on_wait`` is told when it waits for another
+    write to finish."""
+    principal = as_principal(actor)
+    with write_transaction(engine, doing="undo", actor=principal.label, on_wait=on_wait) as conn:
         batch = conn.execute(select(Batch).where(Batch.id == batch_id)).one_or_none()
         if batch is None:
             raise UndoRefused(f"there is no batch {batch_id}; `python -m louiestat batches` lists them")
@@ -76,13 +83,16 @@ def undo_batch(engine: Engine, batch_id: int, actor: str, on_wait: OnWait | None
             raise UndoRefused(f"batch {batch_id} was already undone by batch {batch.undone_by_id}")
         if batch.kind == "undo":
             raise UndoRefused(f"batch {batch_id} is itself an undo; to redo the change, upload the file again")
+        if batch.kind in ADMIN_KINDS:
+            principal.refuse_unless_admin(ADMIN_KINDS[batch.kind])
+        principal.refuse_foreign(batch_departments(conn, batch_id), f"batch {batch_id}, which changed data")
         blockers = sorted(versioned.later_changes(conn, batch_id))
         if blockers:
             listed = ", ".join(str(b) for b in blockers)
             raise UndoRefused(
                 f"later batches ({listed}) changed or depend on rows batch {batch_id} wrote; undo them first, newest first"
             )
-        undo_id = open_batch(conn, kind="undo", source=f"undo of batch {batch_id}", actor=actor)
+        undo_id = open_batch(conn, kind="undo", source=f"undo of batch {batch_id}", by=principal)
         removed, restored = versioned.undo_rows(conn, batch_id, undo_id)
         rows = {table: removed[table] + restored[table] for table in removed}
         close_batch(conn, undo_id, rows_total=sum(rows.values()), updated=sum(rows.values()))

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from louiestat.cli_users import add_users_parser
-from louiestat.errors import EnvironmentFailure
+from louiestat.errors import EnvironmentFailure, UserRefused, WriteRefused
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
 SAMPLE_FILES = ("definitions.csv", "values.csv", "hiring.csv", "process_changes.csv")
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
+RefusedByRights = (UserRefused, WriteRefused)  # an --as user unknown or disabled, or not allowed: exit 1
 # The upload kinds (the keys of louiestat.ingest.KINDS, which a test keeps equal), named here so that building the
 # parser imports nothing heavy.
 KIND_NAMES = ("definitions", "values", "hiring", "process_changes")
@@ -107,7 +108,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         return EXIT_OK
     status = EXIT_OK
     for name in SAMPLE_FILES:
-        result = ingest(engine, SAMPLE_DATA / name, actor=args.user, on_wait=_say_waiting)
+        result = ingest(engine, SAMPLE_DATA / name, actor=_actor(args), on_wait=_say_waiting)
         _print_result(result, as_json=False)
         status = max(status, EXIT_REJECTED if result.status == "rejected" else EXIT_OK)
     return status
@@ -125,7 +126,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     try:
         result = ingest(
             _engine(), path, kind=args.kind, dry_run=args.dry_run, confirm_rescore=args.confirm_rescore,
-            skip_blank=args.skip_blank, decimal_comma=args.decimal_comma, actor=args.user, progress=progress,
+            skip_blank=args.skip_blank, decimal_comma=args.decimal_comma, actor=_actor(args), progress=progress,
             on_wait=_say_waiting,
         )
     finally:
@@ -185,7 +186,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
     from louiestat.errors import UndoRefused
 
     try:
-        result = batches.undo_batch(_engine(), args.batch_id, actor=args.user, on_wait=_say_waiting)
+        result = batches.undo_batch(_engine(), args.batch_id, actor=_actor(args), on_wait=_say_waiting)
     except UndoRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REJECTED
@@ -286,6 +287,9 @@ def build_parser() -> argparse.ArgumentParser:
         "(default sqlite:///louiestat.db).",
     )
     parser.add_argument("--user", default=None, help="who is acting, recorded with every change (default: $LOUIESTAT_USER or your login)")
+    parser.add_argument("--as", dest="as_user", metavar="EMAIL", default=None,
+                        help="act with this user's rights (an analyst changes only their departments); without it the "
+                        "CLI acts as the local administrator")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("init", help=cmd_init.__doc__, description=cmd_init.__doc__)
@@ -348,6 +352,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _actor(args: argparse.Namespace):
+    """Who the command acts as: the user named by ``--as`` (with their rights), else the local administrator."""
+    from louiestat.writes import signed_in
+
+    return signed_in(_engine(), args.as_user) if args.as_user else args.user
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (argparse exits with 2 on usage errors)."""
     args = build_parser().parse_args(argv)
@@ -356,6 +367,9 @@ def main(argv: list[str] | None = None) -> int:
     args.user = args.user or get_settings().user
     try:
         return args.func(args)
+    except RefusedByRights as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
     except EnvironmentFailure as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ENVIRONMENT

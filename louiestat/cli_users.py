@@ -128,7 +128,15 @@ def _done(change, what: str) -> int:
 
 
 def _actor(args: argparse.Namespace) -> str:
-    return f"cli:{args.user}"
+    """Who the audit log records: the ``--as`` user, who must be an admin, else ``cli:<login>``."""
+    if not args.as_user:
+        return f"cli:{args.user}"
+    from louiestat.cli import _engine
+    from louiestat.writes import signed_in
+
+    principal = signed_in(_engine(), args.as_user)
+    principal.refuse_unless_admin("users and their rights")
+    return principal.label
 
 
 def _read_password() -> str:

@@ -44,6 +44,13 @@ class Settings(BaseSettings):
     lock_wait_seconds: float = Field(
         120, ge=0, description="How long a write waits for another to finish before giving up, writing nothing."
     )
+    sign_in_max_failures: int = Field(5, ge=1, description="Failed sign-ins that lock an account.")
+    sign_in_failure_window_minutes: float = Field(
+        15, gt=0, description="Failed sign-ins count towards a lockout within this many minutes."
+    )
+    sign_in_lockout_minutes: float = Field(15, gt=0, description="How long a locked account stays locked.")
+    session_idle_minutes: float = Field(30, gt=0, description="A session unused this long ends.")
+    session_max_hours: float = Field(12, gt=0, description="A session ends this long after sign-in, used or not.")
     statement_timeout_seconds: float | None = Field(
         None, gt=0, description="PostgreSQL cancels a statement running longer than this (no limit when unset)."
     )

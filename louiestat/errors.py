@@ -6,6 +6,8 @@
     ├── IrregularFile    the fast CSV reader met a ragged row; the exact reader reads the file again
     ├── UndoRefused      a batch cannot be undone (unknown, already undone, or later batches build on it)
     ├── UserRefused      a change of users, roles or grants cannot be made (unknown user, email taken, …)
+    ├── SignInFailed     a sign-in was refused (one message for every reason; the audit log has the reason)
+    ├── WriteRefused     the acting user may not make this change (another department's, or admins' only)
     └── EnvironmentFailure  the database or the machine cannot do what was asked (CLI exit status 3)
         └── LockTimeout     another write held the database's write lock longer than the wait allowed
 
@@ -46,3 +48,13 @@ class LockTimeout(EnvironmentFailure):
 class UserRefused(LouieStatError):
     """A change of users, roles or grants cannot be made (an unknown user or department, an email already taken,
     a role that takes no departments, a password too short); nothing was changed."""
+
+
+class SignInFailed(LouieStatError):
+    """A sign-in was refused. The message is the same whatever the reason (unknown email, wrong password, a
+    locked or disabled account), so that it tells an attacker nothing; the audit log records the reason."""
+
+
+class WriteRefused(LouieStatError):
+    """The acting user may not make this change (another department's data, or a change only admins make);
+    nothing was written. The CLI exits with status 1."""

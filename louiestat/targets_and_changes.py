@@ -19,6 +19,7 @@ from louiestat.ingest.catalog import Catalog
 from louiestat.ingest.dates import parse_periods
 from louiestat.ingest.numbers import parse_numbers
 from louiestat.ingest.problems import Problem, ProblemLog
+from louiestat.writes import ADMIN_KINDS, Principal, as_principal
 from louiestat.ingest.schemas import range_text, valid_ranges
 
 # Checks an edited column's text against the KPI (a row of Catalog.kpis) and returns the values to store.
@@ -48,7 +49,7 @@ class DatedEdit(BaseModel):
 
 
 def save_targets(
-    engine: Engine, kpi_id: int, rows: pd.DataFrame, actor: str, source: str = "Manage page",
+    engine: Engine, kpi_id: int, rows: pd.DataFrame, actor: Principal | str, source: str = "Manage page",
     on_wait: OnWait | None = None,
 ) -> DatedEdit:
     """Make ``rows`` (``effective_from`` as a month, ``target``) the KPI's complete list of dated targets;
@@ -60,7 +61,7 @@ def save_targets(
 
 
 def save_process_changes(
-    engine: Engine, kpi_id: int, rows: pd.DataFrame, actor: str, source: str = "Manage page",
+    engine: Engine, kpi_id: int, rows: pd.DataFrame, actor: Principal | str, source: str = "Manage page",
     on_wait: OnWait | None = None,
 ) -> DatedEdit:
     """Make ``rows`` (``period`` as a month, ``reason``) the KPI's complete list of process changes;
@@ -96,7 +97,7 @@ def _save(
     rows: pd.DataFrame,
     columns: tuple[str, str, str],
     read_value: ValueReader,
-    actor: str,
+    actor: Principal | str,
     source: str,
     on_wait: OnWait | None,
 ) -> DatedEdit:
@@ -111,15 +112,20 @@ def _save(
     months, month_errors = parse_periods(text[month_column])
     bad = month_errors.notna().to_numpy() & (text[month_column] != "").to_numpy()
     log.add_rows(numbers[bad].to_numpy(), month_column, text[month_column][bad].to_numpy(), month_errors[bad].to_numpy())
-    with write_transaction(engine, doing="edit", actor=actor, on_wait=on_wait) as conn:
-        kpi = Catalog.load(conn).kpis.set_index("id").loc[kpi_id]
+    principal = as_principal(actor)
+    with write_transaction(engine, doing="edit", actor=principal.label, on_wait=on_wait) as conn:
+        catalog = Catalog.load(conn)
+        kpi = catalog.kpis.set_index("id").loc[kpi_id]
+        if spec is TARGETS:
+            principal.refuse_unless_admin(ADMIN_KINDS["targets"])
+        principal.refuse_foreign([catalog.departments.set_index("id").at[kpi["department_id"], "slug"]], what.lower())
         values = read_value(text[value_column], numbers, kpi, log)
         incoming = pd.DataFrame({"kpi_id": kpi_id, spec.month_columns[0]: months, stored_value: values, "row": numbers})
         incoming = incoming[(months >= 0) & pd.notna(values)]
         _report_repeated_months(incoming, spec.month_columns[0], month_column, log)
         if log.has_errors:
             return DatedEdit(what=what, errors=log.problems("error"))
-        return _write(conn, spec, what, kpi_id, incoming.drop(columns="row"), stored_value, actor, source)
+        return _write(conn, spec, what, kpi_id, incoming.drop(columns="row"), stored_value, principal, source)
 
 
 def _report_repeated_months(incoming: pd.DataFrame, month: str, column: str, log: ProblemLog) -> None:
@@ -130,14 +136,14 @@ def _report_repeated_months(incoming: pd.DataFrame, month: str, column: str, log
 
 
 def _write(
-    conn: Connection, spec: Versioned, what: str, kpi_id: int, incoming: pd.DataFrame, value: str, actor: str,
+    conn: Connection, spec: Versioned, what: str, kpi_id: int, incoming: pd.DataFrame, value: str, by: Principal,
     source: str,
 ) -> DatedEdit:
     stored = spec.read(conn, spec.table.c.kpi_id == kpi_id)
     diff = diff_rows(stored, incoming, list(spec.identity), [value], delete_missing=True)
     if not diff.changes_anything:
         return DatedEdit(what=what)
-    batch_id = open_batch(conn, kind=spec.table.name, source=source, actor=actor)
+    batch_id = open_batch(conn, kind=spec.table.name, source=source, by=by)
     apply_diff(conn, spec, diff, batch_id)
     counts = diff.counts
     close_batch(conn, batch_id, rows_total=len(incoming), inserted=counts["new"], updated=counts["changed"],

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from louiestat import audit
 from louiestat.db.engine import write_transaction
-from louiestat.db.models import Department, User, UserDepartment, utcnow
+from louiestat.db.models import Department, Session, User, UserDepartment, utcnow
 from louiestat.errors import UserRefused
 from louiestat.passwords import hash_password, password_problem
 
@@ -78,7 +78,7 @@ def add_user(
         grants = f"; departments {', '.join(slugs)}" if slugs else ""
         audit.record(conn, actor=actor, via=via, action="user_added", subject=email,
                      detail=f"role {role}{grants}; {'with' if password_hash else 'without'} a password")
-        return _record(conn, email)
+        return user_record(conn, email)
 
 
 def grant(engine: Engine, email: str, department: str, *, actor: str, via: str) -> UserRecord:
@@ -96,14 +96,15 @@ def disable(engine: Engine, email: str, *, actor: str, via: str) -> UserRecord:
     cannot be disabled, so that someone can always manage users."""
     email = normalise_email(email)
     with write_transaction(engine, doing="user change", actor=actor) as conn:
-        user = _record(conn, email)
+        user = user_record(conn, email)
         if user.disabled:
             return user
         if user.role == "admin" and _active_admins(conn) == 1:
             raise UserRefused(f"{email} is the last active admin; add another admin before disabling this one")
         conn.execute(update(User).where(User.email == email).values(disabled=True))
+        _end_sessions(conn, email)
         audit.record(conn, actor=actor, via=via, action="user_disabled", subject=email)
-        return _record(conn, email)
+        return user_record(conn, email)
 
 
 def set_password(engine: Engine, email: str, password: str, *, actor: str, via: str) -> UserRecord:
@@ -111,9 +112,11 @@ def set_password(engine: Engine, email: str, password: str, *, actor: str, via: 
     email, password_hash = normalise_email(email), _hashed(password)
     with write_transaction(engine, doing="user change", actor=actor) as conn:
         _user_id(conn, email)
-        conn.execute(update(User).where(User.email == email).values(password_hash=password_hash))
+        conn.execute(update(User).where(User.email == email).values(password_hash=password_hash, failed_sign_ins=0,
+                                                                    first_failed_at=None, locked_until=None))
+        _end_sessions(conn, email)
         audit.record(conn, actor=actor, via=via, action="password_set", subject=email)
-        return _record(conn, email)
+        return user_record(conn, email)
 
 
 def list_users(engine: Engine) -> list[UserRecord]:
@@ -126,7 +129,7 @@ def list_users(engine: Engine) -> list[UserRecord]:
 def _change_grant(engine: Engine, email: str, slug: str, granted: bool, actor: str, via: str) -> UserRecord:
     email = normalise_email(email)
     with write_transaction(engine, doing="user change", actor=actor) as conn:
-        user = _record(conn, email)
+        user = user_record(conn, email)
         _check_role(user.role, [slug])
         if (slug in user.departments) == granted:
             return user
@@ -138,7 +141,13 @@ def _change_grant(engine: Engine, email: str, slug: str, granted: bool, actor: s
                                                       UserDepartment.department_id == department_id))
         audit.record(conn, actor=actor, via=via, action="granted" if granted else "revoked", subject=email,
                      detail=f"department {slug}")
-        return _record(conn, email)
+        return user_record(conn, email)
+
+
+def _end_sessions(conn: Connection, email: str) -> None:
+    """End every open session of the user (disabled, or a new password: whoever knew the old one is out)."""
+    user_id = _user_id(conn, email)
+    conn.execute(update(Session).where(Session.user_id == user_id, Session.ended_at.is_(None)).values(ended_at=utcnow()))
 
 
 def _check_role(role: str, slugs: list[str]) -> None:
@@ -179,7 +188,8 @@ def _active_admins(conn: Connection) -> int:
     return conn.execute(select(func.count()).where(User.role == "admin", User.disabled.is_(False))).scalar_one()
 
 
-def _record(conn: Connection, email: str) -> UserRecord:
+def user_record(conn: Connection, email: str) -> UserRecord:
+    """The user with ``email`` (UserRefused when there is none)."""
     records = _records(conn, [email])
     if not records:
         raise UserRefused(f"there is no user {email}; `python -m louiestat users list` shows who there is")

@@ -313,9 +313,11 @@ def test_a_write_behind_another_too_long_exits_3_saying_whose_it_waited_for(
         r"has finished, or raise LOUIESTAT_LOCK_WAIT_SECONDS\n",
         captured.err,
     ), captured.err
-    assert {k: v for k, v in snapshot(city).items() if k != "batches"} == {
-        k: v for k, v in before.items() if k != "batches"
+    after = snapshot(city)
+    assert {k: v for k, v in after.items() if k not in ("batches", "audit_log")} == {
+        k: v for k, v in before.items() if k not in ("batches", "audit_log")
     }
+    assert {event[2] for event in after["audit_log"][len(before["audit_log"]):]} == {"alice"}, "only alice wrote"
 
 
 def test_python_m_louiestat_runs_from_the_repository_root(database_url: str, city: Engine, files) -> None:

@@ -58,6 +58,7 @@ class Batch(Base):
     status: Mapped[str] = mapped_column(String(20), default="committed")
     undoes_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"))
     undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class Department(Base):
@@ -162,6 +163,22 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    first_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Session(Base):
+    """A signed-in browser: the SHA-256 of the random token in its cookie (never the token), whose it is, and
+    when it started, was last used and ended."""
+
+    __tablename__ = "sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class UserDepartment(Base):

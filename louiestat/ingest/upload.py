@@ -17,6 +17,7 @@ from louiestat.batches import close_batch, open_batch
 from louiestat.config import Settings, get_settings
 from louiestat.db.engine import write_transaction
 from louiestat.db.failures import ensure_writable
+from louiestat.db.versioned import TARGETS
 from louiestat.db.write_lock import OnWait
 from louiestat.ingest import validate
 from louiestat.ingest.catalog import Catalog
@@ -24,10 +25,11 @@ from louiestat.errors import FileUnreadable, IrregularFile, UnknownKind
 from louiestat.ingest.kinds import KINDS, Kind, KindName, detect_kind
 from louiestat.ingest.numbers import DECIMAL_COMMA_VALUE
 from louiestat.ingest.options import ReadOptions
-from louiestat.ingest.plan import Correction
+from louiestat.ingest.plan import Correction, Plan
 from louiestat.ingest.problems import Problem, ProblemLog, quote
 from louiestat.ingest.redefinition import Rescore
 from louiestat.ingest.source import CsvFile, open_csv
+from louiestat.writes import ADMIN_KINDS, Principal, as_principal
 from louiestat.ingest.unreported import SkippedRow, line_ranges, take_unreported
 
 Progress = Callable[[float, str], None]
@@ -144,7 +146,7 @@ def ingest(
     confirm_rescore: bool = False,
     skip_blank: bool = False,
     decimal_comma: bool = False,
-    actor: str | None = None,
+    actor: Principal | str | None = None,
     progress: Progress | None = None,
     on_wait: OnWait | None = None,
 ) -> UploadResult:
@@ -153,8 +155,10 @@ def ingest(
     A definitions file that rescores the stored months of KPIs (see ``UploadResult.rescores``) is committed
     only with ``confirm_rescore``. With ``skip_blank`` a values row whose value is blank is skipped as not
     reported (listed in ``UploadResult.skipped``) instead of refused; with ``decimal_comma`` numbers are read as
-    ``8,9`` and ``1.812.345,50``."""
+    ``8,9`` and ``1.812.345,50``. ``actor`` (a principal, or the name of the local administrator) must be allowed
+    to change every row's department (``louiestat.writes``): a row it may not change is refused with its line."""
     settings = get_settings()
+    principal = as_principal(actor or settings.user)
     options = ReadOptions(skip_blank=skip_blank, decimal_comma=decimal_comma)
     log = ProblemLog(settings.max_listed_errors)
     try:
@@ -180,8 +184,11 @@ def ingest(
         result.kind = chosen.name
         if not _check_header(csv_file, chosen, log):
             return _refused_at_header(result, csv_file, log, settings)
+        if chosen.name in ADMIN_KINDS and (why := principal.admins_only(ADMIN_KINDS[chosen.name])):
+            log.error(f"{why}; nothing was written")
+            return _refused_at_header(result, csv_file, log, settings)
         try:
-            with _transaction(engine, dry_run, actor or settings.user, on_wait) as conn:
+            with _transaction(engine, dry_run, principal.label, on_wait) as conn:
                 catalog = Catalog.load(conn)
                 rows, skipped = _read_rows(csv_file, chosen, catalog, log, settings, progress, options)
                 _note_decimal_commas(csv_file, options, log)
@@ -196,12 +203,20 @@ def ingest(
                     )
                 if log.has_errors:
                     raise _Rejected
+                read = log.mark()
+                result.rejected += _refuse_foreign_rows(principal, rows, catalog, log)
+                if log.has_errors:
+                    _locate(csv_file, log, read)
+                    raise _Rejected
                 plan = chosen.plan(conn, rows, catalog, log)
+                result.rejected += _refuse_target_changes(principal, plan, rows, log)
                 unconfirmed = [] if dry_run or confirm_rescore else plan.rescores
                 for rescore in unconfirmed:
                     log.error(
                         RESCORE_UNCONFIRMED.format(effect=rescore.effect), line=rescore.line, column=rescore.changed[0]
                     )
+                _locate(csv_file, log, read)
+                plan.rescores = _located_rescores(csv_file, plan.rescores)
                 result = result.model_copy(
                     update={
                         **plan.primary.counts,
@@ -223,7 +238,7 @@ def ingest(
                 if progress:
                     progress(0.9, "writing")
                 batch_id = open_batch(
-                    conn, kind=chosen.name, source=csv_file.name, actor=actor or settings.user, sha256=csv_file.sha256
+                    conn, kind=chosen.name, source=csv_file.name, by=principal, sha256=csv_file.sha256
                 )
                 plan.apply(conn, batch_id)
                 close_batch(
@@ -240,6 +255,48 @@ def ingest(
     if progress:
         progress(1.0, "done")
     return result.model_copy(update={"status": "committed", "batch_id": batch_id})
+
+
+def _refuse_foreign_rows(principal: Principal, rows: pd.DataFrame, catalog: Catalog, log: ProblemLog) -> int:
+    """Every row of a department ``principal`` may not change is an error on its line; returns how many."""
+    if principal.role == "admin" or rows.empty:
+        return 0
+    slugs = catalog.departments.set_index("id")["slug"]
+    if "department_id" in rows:
+        departments = rows["department_id"].map(slugs)
+    else:
+        departments = rows["kpi_id"].map(catalog.kpis.set_index("id")["department_id"]).map(slugs)
+    foreign = ~departments.map(principal.may_change).astype(bool)
+    log.add_rows(rows.loc[foreign, "line"].to_numpy(), "department", departments[foreign].to_numpy(),
+                 f"{principal.label} may not change this department's data ({principal.rights})")
+    return int(foreign.sum())
+
+
+def _refuse_target_changes(principal: Principal, plan: Plan, rows: pd.DataFrame, log: ProblemLog) -> int:
+    """Targets are the performance office's: a non-admin's values rows that would set a target are errors on
+    their lines (a target that repeats the one in force, as an export carries it, changes nothing and passes)."""
+    setting = [pd.concat([s.diff.new, s.diff.changed]) for s in plan.steps if s.spec is TARGETS]
+    if principal.role == "admin" or not setting or setting[0].empty:
+        return 0
+    keys = setting[0][["kpi_id", "effective_from"]].rename(columns={"effective_from": "period"})
+    hits = rows.merge(keys.astype({"kpi_id": "int64", "period": "int64"}), on=["kpi_id", "period"])
+    log.add_rows(hits["line"].to_numpy(), "target", hits["target"].map("{:g}".format).to_numpy(),
+                 f"{principal.admins_only('targets')}; leave the target blank or as it stands")
+    return len(hits)
+
+
+def _locate(csv_file: CsvFile, log: ProblemLog, since: tuple[int, int, int, int]) -> None:
+    """Problems recorded after reading (rights, planning) at their true lines: rows carry the fast reader's
+    provisional numbers, which blank lines or quoted line breaks shift."""
+    if csv_file.lines_provisional and log.mark()[0] > since[0]:
+        log.relocate(since, csv_file.exact_lines)
+
+
+def _located_rescores(csv_file: CsvFile, rescores: list[Rescore]) -> list[Rescore]:
+    if not csv_file.lines_provisional or not rescores:
+        return rescores
+    lines = csv_file.exact_lines([r.line for r in rescores])
+    return [r.model_copy(update={"line": int(line)}) for r, line in zip(rescores, lines)]
 
 
 def _refused_at_header(result: UploadResult, csv_file: CsvFile, log: ProblemLog, settings: Settings) -> UploadResult:

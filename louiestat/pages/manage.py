@@ -20,6 +20,7 @@ from louiestat.pages import cache
 from louiestat.pages.widgets import department_picker, show_problems, waiting_notice
 from louiestat.spreadsheet import csv_text
 from louiestat.targets_and_changes import DatedEdit, save_process_changes, save_targets
+from louiestat.writes import dashboard_user
 
 UNITS, DIRECTIONS, AGGREGATIONS = (list(get_args(t)) for t in (Unit, Direction, Aggregation))
 NUMBER_COLUMNS = ["target", "tolerance_pct", "min_value", "max_value", "weight"]
@@ -92,7 +93,7 @@ def _definitions() -> None:
         data = csv_text(edited).encode()
         try:
             result = ingest(cache.engine(), data, name="Manage page: KPI definitions", kind="definitions",
-                            actor=get_settings().user, on_wait=waiting_notice())
+                            actor=dashboard_user(get_settings().user), on_wait=waiting_notice())
         except EnvironmentFailure as exc:
             st.error(f"Nothing was saved: {exc}.")
             return
@@ -161,7 +162,7 @@ def _targets() -> None:
     )
     if st.button("Save targets", type="primary", key="save_targets", icon=":material/save:"):
         _save_dated(
-            lambda on_wait: save_targets(cache.engine(), int(kpi.name), edited, get_settings().user, on_wait=on_wait),
+            lambda on_wait: save_targets(cache.engine(), int(kpi.name), edited, dashboard_user(get_settings().user), on_wait=on_wait),
             "Targets",
         )
 
@@ -195,7 +196,7 @@ def _process_changes() -> None:
     if st.button("Save process changes", type="primary", key="save_changes", icon=":material/save:"):
         _save_dated(
             lambda on_wait: save_process_changes(
-                cache.engine(), int(kpi.name), edited, get_settings().user, on_wait=on_wait
+                cache.engine(), int(kpi.name), edited, dashboard_user(get_settings().user), on_wait=on_wait
             ),
             "Process changes",
         )

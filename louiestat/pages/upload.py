@@ -15,6 +15,7 @@ from louiestat.pages import cache
 from louiestat.presentation.words import counted
 from louiestat.pages.widgets import escape_markdown, readable_problems, waiting_notice
 from louiestat.spreadsheet import csv_text
+from louiestat.writes import dashboard_user
 
 PURPOSE = {k.name: k.purpose for k in KINDS.values()}
 TEMPLATE_LABELS = {
@@ -223,7 +224,7 @@ def _commit(file, data: bytes, confirm_rescore: bool, skip_blank: bool, decimal_
     try:
         result = ingest(
             cache.engine(), data, name=file.name, confirm_rescore=confirm_rescore, skip_blank=skip_blank,
-            decimal_comma=decimal_comma, actor=get_settings().user, progress=progress, on_wait=waiting_notice(),
+            decimal_comma=decimal_comma, actor=dashboard_user(get_settings().user), progress=progress, on_wait=waiting_notice(),
         )
     except EnvironmentFailure as exc:
         st.session_state["upload_flash"] = ("error", f"{file.name} was not committed: {exc}.")
@@ -296,7 +297,7 @@ def _confirm_undo(batch_id: int) -> None:
         if yes.button(f"Yes, undo batch {batch_id}", type="primary", key="undo_confirm"):
             try:
                 result = batches.undo_batch(
-                    cache.engine(), batch_id, actor=get_settings().user, on_wait=waiting_notice()
+                    cache.engine(), batch_id, actor=dashboard_user(get_settings().user), on_wait=waiting_notice()
                 )
                 st.session_state["upload_flash"] = ("success", result.message)
             except (UndoRefused, EnvironmentFailure) as exc:

@@ -23,6 +23,7 @@ from louiestat.db.write_lock import WRITE_LOCK_KEY
 from louiestat.errors import LockTimeout
 from louiestat.ingest import ingest
 from louiestat.targets_and_changes import save_targets
+from louiestat.writes import Principal
 from tests.conftest import snapshot
 from tests.db.test_engine import BATCH
 
@@ -43,7 +44,7 @@ def alices_upload(engine: Engine, batch_open: bool = True) -> Iterator[tuple[int
 
     def hold() -> None:
         with write_transaction(engine, doing="upload", actor="alice") as conn:
-            opened.put(open_batch(conn, kind="values", source="values.csv", actor="alice") if batch_open else None)
+            opened.put(open_batch(conn, kind="values", source="values.csv", by=Principal("alice")) if batch_open else None)
             release.wait(30)
 
     thread = threading.Thread(target=hold)

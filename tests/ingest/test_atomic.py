@@ -18,6 +18,7 @@ from louiestat.batches import open_batch
 from louiestat.db import bulk, models, versioned
 from louiestat.db.engine import write_transaction
 from louiestat.ingest import ingest, plan
+from louiestat.writes import Principal
 from tests.conftest import ROOT, snapshot
 
 KPIS = [("hr", "overtime_hours"), ("hr", "sick_leave_hours"), ("ems", "response_time"), ("ems", "calls_answered_pct")]
@@ -180,7 +181,7 @@ def test_an_upload_waits_for_a_write_in_progress_instead_of_failing(city: Engine
 
     def long_write() -> None:
         with write_transaction(city) as conn:
-            open_batch(conn, kind="values", source="slow.csv", actor="other")
+            open_batch(conn, kind="values", source="slow.csv", by=Principal("other"))
             holding.set()
             time.sleep(0.5)
 

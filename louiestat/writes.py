@@ -1,0 +1,111 @@
+"""Who is writing, and whether they may: the rights every write is checked against at the data layer, before
+anything is written, so that a hidden button, a stale page or a scripted call cannot get past them.
+
+An admin (the performance office) may change everything; an analyst may upload, correct and undo the data of
+the departments granted to them, and nothing of definitions or targets; a viewer changes nothing. A plain name
+in place of a principal is the local administrator: the command line without ``--as`` (whoever can run it
+holds the database credentials already) and, until sign-in arrives, the dashboard."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, Engine, select, union
+
+from louiestat.db import models
+from louiestat.db.versioned import OBSERVATIONS, POSITIONS, PROCESS_CHANGES, TARGETS
+from louiestat.errors import UserRefused, WriteRefused
+
+# Batches of these kinds change definitions or targets (uploads and Manage-page edits): admins' business.
+ADMIN_KINDS = {"definitions": "KPI definitions", "targets": "targets"}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Someone acting: ``label`` is what batches and the audit log record (an email, or a login name), ``via``
+    where from (``cli`` or ``page``), ``user_id`` their user row when they are a stored user."""
+
+    label: str
+    role: str = "admin"
+    departments: frozenset[str] = field(default_factory=frozenset)
+    via: str = "cli"
+    user_id: int | None = None
+
+    def may_change(self, department: str) -> bool:
+        """Whether this principal may change the data of ``department`` (a slug)."""
+        return self.role == "admin" or (self.role == "analyst" and department in self.departments)
+
+    def admins_only(self, what: str) -> str | None:
+        """Why this principal may not change ``what`` (definitions, targets, process changes), None if an admin."""
+        if self.role == "admin":
+            return None
+        return f"{self.label} is {_a(self.role)}, and {what} are changed by admins only (the performance office)"
+
+    def refuse_unless_admin(self, what: str) -> None:
+        """WriteRefused unless this principal is an admin."""
+        if (why := self.admins_only(what)) is not None:
+            raise WriteRefused(f"{why}; nothing was written")
+
+    def refuse_foreign(self, departments: Iterable[str], what: str) -> None:
+        """WriteRefused naming every department in ``departments`` this principal may not change."""
+        foreign = sorted({d for d in departments if not self.may_change(d)})
+        if foreign:
+            raise WriteRefused(
+                f"{self.label} may not change {what} of {', '.join(foreign)} ({self.rights}); nothing was written"
+            )
+
+    @property
+    def rights(self) -> str:
+        """What this principal may change, in words."""
+        if self.role == "admin":
+            return "an admin may change everything"
+        if self.role == "viewer" or not self.departments:
+            return "they may change nothing"
+        return f"they may change {', '.join(sorted(self.departments))} only"
+
+
+def as_principal(actor: Principal | str) -> Principal:
+    """``actor`` as a principal: a plain name is the local administrator of that name, at the command line."""
+    return actor if isinstance(actor, Principal) else Principal(label=actor)
+
+
+def dashboard_user(login: str) -> Principal:
+    """Who the dashboard acts as until sign-in arrives: the local administrator, recorded as from a page."""
+    return Principal(label=login, via="page")
+
+
+def signed_in(engine: Engine, email: str, via: str = "cli") -> Principal:
+    """The principal of a stored, active user (the CLI's ``--as``); UserRefused for an unknown or disabled one."""
+    from louiestat.users import normalise_email, user_record
+
+    with engine.connect() as conn:
+        user = user_record(conn, normalise_email(email))
+        user_id = conn.execute(select(models.User.id).where(models.User.email == user.email)).scalar_one()
+    if user.disabled:
+        raise UserRefused(f"{user.email} is disabled and may not change anything")
+    return Principal(label=user.email, role=user.role, departments=frozenset(user.departments), via=via,
+                     user_id=user_id)
+
+
+def batch_departments(conn: Connection, batch_id: int) -> set[str]:
+    """The departments whose data batch ``batch_id`` wrote, changed or deleted (its rows and the versions it
+    superseded), so an undo can be checked like the upload it reverses."""
+    queries = []
+    for spec in (OBSERVATIONS, TARGETS, PROCESS_CHANGES, POSITIONS):
+        for table, column in ((spec.table, spec.table.c.batch_id), (spec.history, spec.history.c.superseded_by_batch_id)):
+            if "department_id" in table.c:
+                queries.append(select(table.c.department_id.label("department_id")).where(column == batch_id))
+            else:
+                queries.append(
+                    select(models.Kpi.department_id.label("department_id"))
+                    .join(table, table.c.kpi_id == models.Kpi.id)
+                    .where(column == batch_id)
+                )
+    touched = union(*queries).subquery()
+    slugs = select(models.Department.slug).join(touched, touched.c.department_id == models.Department.id)
+    return set(conn.execute(slugs).scalars())
+
+
+def _a(role: str) -> str:
+    return f"an {role}" if role[0] in "aeiou" else f"a {role}"

@@ -19,7 +19,7 @@ PAGES = ["/", "/scorecard?department=ems&as_of=2016-06", "/kpi?department=ems&kp
 STREAMLIT_PATH_PROBE = re.compile(r"^/[a-z_]+/_stcore/(health|host-config)$")
 
 
-def test_every_page_loads_from_the_app_alone_with_no_failed_request(browser_page: Page, app_url: str) -> None:
+def test_every_page_loads_from_the_app_alone_with_no_failed_request(browser_page: Page, app_url: str) -> None:  # noqa: F811
     page, own = browser_page, urlsplit(app_url).netloc
     elsewhere: list[str] = []
     failed: list[str] = []

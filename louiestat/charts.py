@@ -37,7 +37,7 @@ SIGNAL_MARKERS = {
 
 def _layout(fig: go.Figure, title: str, unit_label: str, height: int = 520) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "font": {"size": 22}},
+        title={"text": html.escape(title), "font": {"size": 22}},
         font=FONT,
         height=height,
         margin={"l": 70, "r": 30, "t": 70, "b": 60},
@@ -111,14 +111,14 @@ def kpi_chart(
         index=False
     ):
         fig.add_annotation(
-            x=period, y=value, text=_wrapped(note), hovertext=note, showarrow=True, arrowhead=2, ax=0, ay=-48,
+            x=period, y=value, text=_wrapped(note), hovertext=html.escape(str(note)), showarrow=True, arrowhead=2, ax=0, ay=-48,
             font={"size": 14}, bgcolor="rgba(255,255,255,0.9)", bordercolor=LIMITS,
         )
     for period, reason in (process_changes if process_changes is not None else pd.DataFrame()).itertuples(index=False):
         fig.add_vline(x=period, line={"color": INK, "width": 1.5, "dash": "longdash"})
         fig.add_annotation(
             x=period, y=1, yref="paper", yanchor="bottom", text=_wrapped(f"Process change: {reason}", width=36),
-            hovertext=reason,
+            hovertext=html.escape(str(reason)),
             showarrow=False, xanchor="left", align="left", font={"size": 13, "color": INK},
             bgcolor="rgba(255,255,255,0.9)",
         )
@@ -152,7 +152,7 @@ def enterprise_chart(frame: pd.DataFrame, *, title: str, unit_label: str) -> go.
     """One enterprise KPI across departments: a bar per department coloured by status, the status icon after
     the department's name (so colour is never needed), and a target marker (``frame``: department_name, value, target, status)."""
     ordered = frame.sort_values("value")
-    labels = [f"{name}  {STATUS_ICONS[s]}" for name, s in zip(ordered["department_name"], ordered["status"])]
+    labels = [f"{html.escape(name)}  {STATUS_ICONS[s]}" for name, s in zip(ordered["department_name"], ordered["status"])]
     fig = go.Figure()
     fig.add_bar(
         y=labels, x=ordered["value"], orientation="h", name="Latest value", showlegend=False,

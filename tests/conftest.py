@@ -6,6 +6,7 @@ session works in its own schema, emptied between tests, so runs never see each o
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -129,3 +130,8 @@ def sample_city_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
         assert ingest(engine, SAMPLE / name, actor="sample").status == "committed"
     engine.dispose()
     return path
+
+
+def shown(markdown: str) -> str:
+    """Markdown as a reader sees it: the backslash escapes that keep file text literal removed."""
+    return re.sub(r"\\(.)", r"\1", markdown)

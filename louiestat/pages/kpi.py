@@ -53,7 +53,7 @@ def render() -> None:
     sentence, pick_overlay = st.columns([4, 1.4], vertical_alignment="center")
     sentence.markdown(f"{status_badge(card['status'])} {escape_markdown(card['explanation'])}", help=_spc_help(card))
     if detail.points.empty:
-        st.info(f"No data for {kpi['kpi_name']} up to {month_label(as_of)} yet — upload it on the Upload page.")
+        st.info(f"No data for {escape_markdown(kpi['kpi_name'])} up to {month_label(as_of)} yet — upload it on the Upload page.")
         st.page_link("louiestat/pages/upload.py", label="Go to Upload", icon=":material/upload_file:")
         return
     with pick_overlay:

@@ -106,7 +106,7 @@ def _dry_run(data: bytes, name: str, version: int, skip_blank: bool, decimal_com
 
 def _file_panel(file) -> None:
     data = file.getvalue()
-    st.subheader(file.name)
+    st.subheader(escape_markdown(file.name))
     skip_column, comma_column = st.columns(2)
     skip_blank = skip_column.checkbox(
         SKIP_BLANK_BOX,
@@ -136,7 +136,7 @@ def _file_panel(file) -> None:
         st.caption(" · ".join(f"{k}: {v:,}" for k, v in details.items()))
     _preview(data, file.name)
     if result.status == "rejected":
-        st.error(result.message + " Fix these lines in the file and upload it again.", icon=":material/error:")
+        st.error(escape_markdown(result.message) + " Fix these lines in the file and upload it again.", icon=":material/error:")
         table = readable_problems(result.error_table())
         st.dataframe(
             table,
@@ -155,7 +155,7 @@ def _file_panel(file) -> None:
         return
     _skipped(result)
     for warning in result.warnings:
-        st.warning(str(warning), icon=":material/warning:")
+        st.warning(escape_markdown(str(warning)), icon=":material/warning:")
     if not result.would_change:
         st.info("Everything in this file is already stored: committing it would change nothing.")
         return
@@ -227,13 +227,13 @@ def _commit(file, data: bytes, confirm_rescore: bool, skip_blank: bool, decimal_
             decimal_comma=decimal_comma, actor=dashboard_user(get_settings().user), progress=progress, on_wait=waiting_notice(),
         )
     except EnvironmentFailure as exc:
-        st.session_state["upload_flash"] = ("error", f"{file.name} was not committed: {exc}.")
+        st.session_state["upload_flash"] = ("error", f"{escape_markdown(file.name)} was not committed: {exc}.")
         st.rerun()
     cache.invalidate()
     _dry_run.clear()
     st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1  # a fresh, empty uploader
     if result.status == "committed":
-        st.session_state["upload_flash"] = ("success", result.message)
+        st.session_state["upload_flash"] = ("success", escape_markdown(result.message))
     else:
         reasons = [escape_markdown(str(error)) for error in result.errors[:3]]
         st.session_state["upload_flash"] = ("error", " ".join([escape_markdown(result.message), *reasons]))

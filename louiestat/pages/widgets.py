@@ -45,8 +45,8 @@ def url_selectbox(label: str, options: list, key: str, format_func=str, default:
     index = options.index(wanted) if wanted in options else default
     value = st.selectbox(label, options, index=index, format_func=format_func, key=f"url_{key}")
     if wanted is not None and wanted not in options and value == options[index]:
-        st.warning(f"The link asks for {label.lower()} “{wanted}”, which does not exist here; showing "
-                   f"{format_func(value)} instead.", icon=":material/link_off:")
+        st.warning(f"The link asks for {label.lower()} “{escape_markdown(wanted)}”, which does not exist here; "
+                   f"showing {escape_markdown(format_func(value))} instead.", icon=":material/link_off:")
     if value is not None and st.query_params.get(key) != str(value):
         st.query_params[key] = str(value)
     return value

@@ -6,7 +6,7 @@ import re
 
 from louiestat import queries
 from louiestat.config import get_settings
-from tests.conftest import snapshot
+from tests.conftest import snapshot, shown
 from tests.db.test_write_lock import alices_upload
 
 GOOD = b"department,kpi,period,value,note\nems,response_time,2016-06,12.5,Storm week\n"
@@ -22,7 +22,7 @@ def test_a_bad_file_shows_every_error_with_its_line(open_page) -> None:
     at = open_page("upload")
     at.file_uploader[0].upload("bad.csv", BAD, "text/csv").run()
 
-    assert "was rejected and nothing was written: 2 errors" in at.error[0].value
+    assert "was rejected and nothing was written: 2 errors" in shown(at.error[0].value)
     errors = at.dataframe[1].value
     assert errors["line"].tolist() == ["2", "3"]
     assert errors["column"].tolist() == ["period", "kpi"]
@@ -38,7 +38,7 @@ def test_upload_commit_changes_the_scorecard_and_undo_restores_it(open_page) -> 
     assert [m.value for m in at.metric] == ["0", "1", "0", "0"]
     commit = next(b for b in at.button if b.label == "Commit june.csv")
     commit.click().run()
-    assert "june.csv committed as batch 5: 0 new, 1 changed" in at.success[0].value
+    assert "june.csv committed as batch 5: 0 new, 1 changed" in shown(at.success[0].value)
 
     assert latest(open_page("scorecard", department="ems", as_of="2016-06")) == "12.5 min"
 
@@ -127,14 +127,14 @@ def test_a_file_that_rescores_history_commits_only_with_the_checkbox_ticked(open
     assert not next(c for c in at.checkbox if c.label == RESCORE_BOX).value
 
     next(b for b in at.button if b.label == "Commit flip.csv").click().run()
-    assert "flip.csv was rejected and nothing was written" in at.error[0].value
-    assert "confirm the rescore to commit it" in at.error[0].value
+    assert "flip.csv was rejected and nothing was written" in shown(at.error[0].value)
+    assert "confirm the rescore to commit it" in shown(at.error[0].value)
     assert direction(city_engine, "response_time") == "lower_is_better"
 
     at.file_uploader[0].upload("flip.csv", FLIP, "text/csv").run()
     next(c for c in at.checkbox if c.label == RESCORE_BOX).check().run()
     next(b for b in at.button if b.label == "Commit flip.csv").click().run()
-    assert "flip.csv committed as batch 5: 0 new, 1 changed" in at.success[0].value
+    assert "flip.csv committed as batch 5: 0 new, 1 changed" in shown(at.success[0].value)
     assert direction(city_engine, "response_time") == "higher_is_better"
 
 
@@ -149,7 +149,7 @@ def test_the_filled_template_commits_only_with_the_skip_blank_checkbox_ticked(op
     before = len(queries.observations(city_engine))
     at = open_page("upload")
     at.file_uploader[0].upload("ems-july.csv", template, "text/csv").run()
-    assert "was rejected and nothing was written: 7 errors in 7 of 9 rows" in at.error[0].value
+    assert "was rejected and nothing was written: 7 errors in 7 of 9 rows" in shown(at.error[0].value)
     assert not [b for b in at.button if b.label.startswith("Commit")]
 
     next(c for c in at.checkbox if c.label == SKIP_BOX).check().run()
@@ -159,7 +159,7 @@ def test_the_filled_template_commits_only_with_the_skip_blank_checkbox_ticked(op
     assert skipped["Line"].tolist() == list(range(4, 11)) and set(skipped["Month"]) == {"2016-07"}
     next(b for b in at.button if b.label == "Commit ems-july.csv").click().run()
     assert "ems-july.csv committed as batch 5: 2 new, 0 changed, 0 unchanged (values, 9 rows); 7 rows skipped" in (
-        at.success[0].value
+        shown(at.success[0].value)
     )
     assert len(queries.observations(city_engine)) == before + 2
 
@@ -175,7 +175,7 @@ def test_a_decimal_comma_file_commits_with_the_decimal_comma_checkbox_ticked(ope
     next(c for c in at.checkbox if c.label == COMMA_BOX).check().run()
     assert [m.value for m in at.metric] == ["0", "1", "0", "0"]
     next(b for b in at.button if b.label == "Commit europe.csv").click().run()
-    assert "europe.csv committed as batch 5: 0 new, 1 changed" in at.success[0].value
+    assert "europe.csv committed as batch 5: 0 new, 1 changed" in shown(at.success[0].value)
     assert latest(open_page("scorecard", department="ems", as_of="2016-06")) == "8.9 min"
 
 

@@ -156,9 +156,16 @@ def empty_city(city: City) -> None:
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~:$])")
 
 
+# GitHub-flavoured markdown turns bare URLs and e-mail addresses into links after escapes are read, so a word
+# joiner (U+2060, invisible) goes where its patterns need a plain character: "http⁠://", "www⁠.", "ana@⁠city".
+_AUTOLINKS = re.compile(r"(?i)(https?|ftp|mailto)(?=\\?:)|(www)(?=\.)|(@)")
+
+
 def escape_markdown(text: str) -> str:
-    """Text from an upload (names, notes) shown literally in ``st.markdown``, never as links or images."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+    """Text from an upload or the URL (names, notes, parameters) shown literally in ``st.markdown``: never a link,
+    an image or a tag, and no bare URL or address turned into a link."""
+    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+    return _AUTOLINKS.sub(lambda m: m.group(0) + "\u2060", escaped)
 
 
 PERFECT_MONTH_HELP = (

@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,13 +35,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory, sample_city_file: Path) -> Iterator[str]:
-    """The dashboard served by a real `streamlit run` on a copy of the sample city."""
-    folder = tmp_path_factory.mktemp("served")
-    shutil.copy(sample_city_file, folder / "louiestat.db")
+@contextmanager
+def served(database: Path) -> Iterator[str]:
+    """A real `streamlit run` of the dashboard on ``database``; yields its URL."""
     port = _free_port()
-    env = {**os.environ, "LOUIESTAT_DATABASE_URL": f"sqlite:///{folder / 'louiestat.db'}", "LOUIESTAT_USER": "browser"}
+    env = {**os.environ, "LOUIESTAT_DATABASE_URL": f"sqlite:///{database}", "LOUIESTAT_USER": "browser"}
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.headless", "true", "--server.fileWatcherType", "none"],
@@ -61,6 +60,15 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, sample_city_file: Path) ->
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory, sample_city_file: Path) -> Iterator[str]:
+    """The dashboard served by a real `streamlit run` on a copy of the sample city."""
+    folder = tmp_path_factory.mktemp("served")
+    shutil.copy(sample_city_file, folder / "louiestat.db")
+    with served(folder / "louiestat.db") as url:
+        yield url
 
 
 SCREENS = {"laptop": (1440, 900), "projector": (1280, 720), "phone": (390, 844)}

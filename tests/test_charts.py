@@ -1,5 +1,6 @@
 """Chart notes wrap at word boundaries instead of being cut mid-word."""
 
+import html
 import pandas as pd
 
 from louiestat import charts
@@ -21,7 +22,7 @@ def test_a_long_note_wraps_at_spaces_and_keeps_every_word_whole() -> None:
     assert lines == ["Storm week: the radio system", "failed twice &amp; calls went to", "the backup centre &lt;west&gt; …"]
     escaped = NOTE.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").split()
     assert all(word in escaped for line in lines for word in line.removesuffix(" …").split())
-    assert note.hovertext == NOTE, "the whole note is in the hover text"
+    assert note.hovertext == html.escape(NOTE), "the whole note is in the hover text, as text"
 
 
 def test_a_short_note_and_a_process_change_read_in_full() -> None:

@@ -1,6 +1,7 @@
 """Chart notes wrap at word boundaries instead of being cut mid-word."""
 
 import html
+
 import pandas as pd
 
 from louiestat import charts

@@ -13,7 +13,6 @@ from sqlalchemy import Engine
 from louiestat import feed
 from louiestat.ingest import ingest
 from louiestat.views import City
-from tests.conftest import DEFINITIONS
 
 
 def test_the_kpis_feed_lists_every_definition_of_the_sample_city(sample_city: Engine) -> None:

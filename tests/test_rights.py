@@ -3,7 +3,6 @@ command line's ``--as``, each refusal leaving every table exactly as it was."""
 
 from __future__ import annotations
 
-import io
 
 import pandas as pd
 import pytest

@@ -1,6 +1,5 @@
 import numpy as np
 import pandas as pd
-import pytest
 
 from louiestat.presentation.sentences import describe_signals, explain
 from louiestat.views import City, city_scorecard, scorecard_table

@@ -19,6 +19,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,8 +122,9 @@ def main() -> None:
                   f"peak RSS {pg['peak_mb']:5.0f} MB")
 
 
-def run_postgres(url: str, definitions: Path, values: Path) -> dict:
-    """Load into a fresh schema of ``url`` and drop it afterwards."""
+@contextmanager
+def scratch_schema(url: str) -> Iterator[str]:
+    """``url`` pointed at a fresh PostgreSQL schema, which is dropped afterwards."""
     from sqlalchemy import create_engine, make_url, text
 
     schema = f"louiestat_bench_{int(time.time())}"
@@ -129,12 +132,19 @@ def run_postgres(url: str, definitions: Path, values: Path) -> dict:
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
-        scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
-        return run("louiestat", scoped.render_as_string(hide_password=False), definitions, values)
+        yield make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+            hide_password=False
+        )
     finally:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
+
+def run_postgres(url: str, definitions: Path, values: Path) -> dict:
+    """Load into a fresh schema of ``url`` and drop it afterwards."""
+    with scratch_schema(url) as scoped:
+        return run("louiestat", scoped, definitions, values)
 
 if __name__ == "__main__":
     main()

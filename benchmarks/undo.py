@@ -16,12 +16,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import create_engine, make_url, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.ingest import write_files
+from benchmarks.ingest import scratch_schema, write_files
 from louiestat.batches import undo_batch
 from louiestat.db.engine import make_engine
 from louiestat.db.migrate import upgrade_to_head
@@ -59,17 +58,8 @@ def measure(url: str, definitions: Path, values: Path, correction: Path) -> tupl
 
 def measure_postgres(url: str, definitions: Path, values: Path, correction: Path) -> tuple[float, float]:
     """``measure`` in a fresh schema of ``url``, dropped afterwards."""
-    schema = f"louiestat_bench_{int(time.time())}"
-    admin = create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
-        return measure(scoped.render_as_string(hide_password=False), definitions, values, correction)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_schema(url) as scoped:
+        return measure(scoped, definitions, values, correction)
 
 
 def main() -> None:

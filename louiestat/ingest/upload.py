@@ -286,8 +286,8 @@ def _refuse_target_changes(principal: Principal, plan: Plan, rows: pd.DataFrame,
 
 
 def _locate(csv_file: CsvFile, log: ProblemLog, since: tuple[int, int, int, int]) -> None:
-    """Problems recorded after reading (rights, planning) at their true lines: rows carry the fast reader's
-    provisional numbers, which blank lines or quoted line breaks shift."""
+    """Problems recorded since ``since`` at their true lines: rows carry the fast reader's provisional numbers,
+    which blank lines or quoted line breaks shift (the lines are found only when there are problems)."""
     if csv_file.lines_provisional and log.mark()[0] > since[0]:
         log.relocate(since, csv_file.exact_lines)
 
@@ -390,8 +390,7 @@ def _read_rows(
     except IrregularFile:
         log.rollback(mark)
         rows, skipped = _validated_rows(csv_file, kind, catalog, log, settings, progress, options, exact=True)
-    if csv_file.lines_provisional and log.error_count + log.warning_count > mark[2] + mark[3]:
-        log.relocate(mark, csv_file.exact_lines)
+    _locate(csv_file, log, mark)
     if csv_file.lines_provisional and not skipped.empty:
         skipped = skipped.assign(line=csv_file.exact_lines(skipped["line"].to_numpy()))
     return rows, skipped

@@ -106,9 +106,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     print(f"Database ready at {engine.url.render_as_string(hide_password=True)}")
     if not args.sample:
         return EXIT_OK
-    status = EXIT_OK
+    status, actor = EXIT_OK, _actor(args)
     for name in SAMPLE_FILES:
-        result = ingest(engine, SAMPLE_DATA / name, actor=_actor(args), on_wait=_say_waiting)
+        result = ingest(engine, SAMPLE_DATA / name, actor=actor, on_wait=_say_waiting)
         _print_result(result, as_json=False)
         status = max(status, EXIT_REJECTED if result.status == "rejected" else EXIT_OK)
     return status

@@ -77,7 +77,7 @@ def dashboard_user(login: str) -> Principal:
 
 def signed_in(engine: Engine, email: str, via: str = "cli") -> Principal:
     """The principal of a stored, active user (the CLI's ``--as``); UserRefused for an unknown or disabled one."""
-    from louiestat.users import normalise_email, user_record
+    from louiestat.users import normalise_email, user_record  # here: writes is on every upload's path, users is not
 
     with engine.connect() as conn:
         user = user_record(conn, normalise_email(email))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from functools import cache
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
@@ -25,7 +26,13 @@ from louiestat.users import UserRecord, user_record
 
 FAILED = "That email and password do not match an account that may sign in; check both and try again."
 SEEN_EVERY = dt.timedelta(minutes=1)  # how stale ``last_seen_at`` may get before a request refreshes it
-_NOBODY = hash_password("a password no account has, checked so that a wrong email takes as long as a wrong password")
+
+
+@cache
+def _nobody() -> str:
+    """A hash no password matches, checked for an unknown email so that it takes as long as a wrong password
+    (made on first use, not when the module is imported)."""
+    return hash_password("a password no account has")
 
 
 def sign_in(engine: Engine, email: str, password: str, *, via: str = "page", now: dt.datetime | None = None) -> str:
@@ -42,7 +49,7 @@ def _attempt(conn: Connection, email: str, password: str, via: str, now: dt.date
     settings = get_settings()
     user = conn.execute(select(User.__table__).where(User.email == email)).mappings().first()
     if user is None or user["disabled"] or not user["password_hash"]:
-        verify_password(_NOBODY, password)
+        verify_password(_nobody(), password)
         why = "no such user" if user is None else "disabled" if user["disabled"] else "no password"
         audit.record(conn, actor=email, via=via, action="sign_in_failed", subject=email, detail=why)
         return None

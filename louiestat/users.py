@@ -32,6 +32,7 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 class UserRecord(BaseModel):
     """A user as the CLI and the admin page show them (never the password hash)."""
 
+    id: int
     email: str
     name: str | None
     role: Role
@@ -217,7 +218,7 @@ def _records(conn: Connection, emails: list[str]) -> list[UserRecord]:
     for user_id, slug in grants:
         slugs.setdefault(user_id, []).append(slug)
     return [
-        UserRecord(email=u["email"], name=u["name"], role=u["role"], departments=sorted(slugs.get(u["id"], [])),
+        UserRecord(id=u["id"], email=u["email"], name=u["name"], role=u["role"], departments=sorted(slugs.get(u["id"], [])),
                    disabled=u["disabled"], has_password=u["password_hash"] is not None, created_at=u["created_at"])
         for u in users
     ]

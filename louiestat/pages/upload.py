@@ -14,6 +14,7 @@ from louiestat.pages import access, cache
 from louiestat.pages.widgets import escape_markdown, readable_problems, waiting_notice
 from louiestat.presentation.words import counted
 from louiestat.spreadsheet import csv_text
+from louiestat.writes import Principal
 
 PURPOSE = {k.name: k.purpose for k in KINDS.values()}
 TEMPLATE_LABELS = {
@@ -99,8 +100,12 @@ def _templates(city: views.City) -> None:
 
 
 @st.cache_data(max_entries=32, show_spinner="Checking the file…")
-def _dry_run(data: bytes, name: str, version: int, skip_blank: bool, decimal_comma: bool) -> UploadResult:
-    return ingest(cache.engine(), data, name=name, dry_run=True, skip_blank=skip_blank, decimal_comma=decimal_comma)
+def _dry_run(
+    data: bytes, name: str, version: int, skip_blank: bool, decimal_comma: bool, by: Principal
+) -> UploadResult:
+    """What committing the file would do, checked with the rights of ``by`` (part of the cache key)."""
+    return ingest(cache.engine(), data, name=name, dry_run=True, skip_blank=skip_blank, decimal_comma=decimal_comma,
+                  actor=by)
 
 
 def _file_panel(file) -> None:
@@ -118,7 +123,7 @@ def _file_panel(file) -> None:
         key=f"decimal_comma_{file.file_id}",
         help="For exports that write 8,9 for 8.9 and 1.812.345,50 for 1812345.5 (usually semicolon-delimited).",
     )
-    result = _dry_run(data, file.name, cache.data_version(), skip_blank, decimal_comma)
+    result = _dry_run(data, file.name, cache.data_version(), skip_blank, decimal_comma, access.acting())
     if result.kind:
         rows = counted(result.rows, "row")
         st.markdown(

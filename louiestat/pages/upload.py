@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from louiestat import batches, templates, views
-from louiestat.errors import EnvironmentFailure, FileUnreadable, UndoRefused
+from louiestat.errors import EnvironmentFailure, FileUnreadable, UndoRefused, WriteRefused
 from louiestat.ingest import KINDS, UploadResult, ingest
 from louiestat.ingest.source import DELIMITERS, open_csv
 from louiestat.pages import access, cache
@@ -304,7 +304,7 @@ def _confirm_undo(batch_id: int) -> None:
                     cache.engine(), batch_id, actor=access.acting(), on_wait=waiting_notice()
                 )
                 st.session_state["upload_flash"] = ("success", result.message)
-            except (UndoRefused, EnvironmentFailure) as exc:
+            except (UndoRefused, WriteRefused, EnvironmentFailure) as exc:
                 st.session_state["upload_flash"] = ("error", f"Batch {batch_id} was not undone: {exc}")
             del st.session_state["undo_pending"]
             cache.invalidate()

@@ -107,3 +107,25 @@ def test_a_page_left_open_after_a_role_change_cannot_write(open_page, city_engin
     users.revoke(city_engine, ANALYST, "ems", by="cli:root")
     at.file_uploader[0].upload("ems.csv", EMS, "text/csv").run()
     assert "may not change this department's data (they may change fire only)" in at.dataframe[1].value["message"].iloc[0]
+
+
+def test_an_analyst_may_not_undo_another_departments_batch_from_the_page(open_page, city_engine: Engine) -> None:
+    before = snapshot(city_engine)
+    at = open_page("upload", user=ANALYST)
+    at.selectbox(key=next(s.key for s in at.selectbox if s.label == "Undo a batch")).set_value(2).run()
+    at.button(key="undo_button").click().run()
+    at.button(key="undo_confirm").click().run()
+    assert "Batch 2 was not undone: analyst@city.example may not change batch 2, which changed data of" in (
+        shown(at.error[0].value))
+    assert "(they may change ems, fire only); nothing was written" in shown(at.error[0].value)
+    assert snapshot(city_engine) == before
+
+
+def test_an_analyst_undoes_their_own_departments_batch_from_the_page(open_page, city_engine: Engine) -> None:
+    at = open_page("upload", user=ANALYST)
+    at.file_uploader[0].upload("ems.csv", EMS, "text/csv").run()
+    next(b for b in at.button if b.label == "Commit ems.csv").click().run()
+    at = open_page("upload", user=ANALYST)
+    at.button(key="undo_button").click().run()
+    at.button(key="undo_confirm").click().run()
+    assert at.success[0].value == "Undid batch 5 (the undo is batch 6): restored 1 value it changed."

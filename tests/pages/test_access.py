@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 
 from louiestat import audit, sign_in, users
 from louiestat.config import get_settings
-from louiestat.pages import access
 from louiestat.db.engine import make_engine
+from louiestat.pages import access
 from louiestat.sample_city import add_accounts, load_files
 from tests.conftest import _empty_postgres, shown, snapshot
 from tests.pages.conftest import ADMIN, ANALYST, VIEWER

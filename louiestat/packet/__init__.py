@@ -5,6 +5,7 @@ from louiestat.packet.briefing_packet import packet_pdf
 from louiestat.packet.briefings import briefing_for, proposed_briefing
 from louiestat.packet.chart_images import ChartRenderer
 from louiestat.packet.errors import BriefingNotFound, MissingSystemPackage, PacketError
+from louiestat.packet.minutes import minutes_markdown, minutes_pdf
 
 __all__ = [
     "BriefingNotFound",
@@ -12,6 +13,8 @@ __all__ = [
     "MissingSystemPackage",
     "PacketError",
     "briefing_for",
+    "minutes_markdown",
+    "minutes_pdf",
     "packet_pdf",
     "proposed_briefing",
 ]

@@ -103,7 +103,7 @@ def packet_pdf(engine: Engine, briefing: Briefing, renderer: ChartRenderer | Non
     city = views.City.load(engine)
     as_of = pd.Timestamp(f"{briefing.as_of}-01")
     card = views.city_scorecard(city, as_of, settings.fiscal_year_start_month)
-    mine = card[card["department"] == briefing.department]
+    mine = _with_words(card[card["department"] == briefing.department])
     summary = department_summary(mine, city.kpis, settings.score_cap).iloc[0]
     reported = views.months_offered(city, settings.reporting_share).reported(briefing.as_of)
     by_key = mine.set_index("kpi")
@@ -128,8 +128,7 @@ def packet_pdf(engine: Engine, briefing: Briefing, renderer: ChartRenderer | Non
         kpis=f"{counted(int(summary['kpis']), 'KPI')}, {int(summary['kpis_reported'])} reported for "
         f"{month_label(briefing.as_of)}",
         off_target=[
-            OffTarget(name=row.kpi_name, latest=format_value(row.value, row.unit),
-                      target=format_value(row.target, row.unit), status=_status(row.status))
+            OffTarget(name=row.kpi_name, latest=row.latest_text, target=row.target_text, status=_status(row.status))
             for row in mine[mine["status"] == "off_target"].sort_values("score_month").itertuples()
         ],
         agenda=[
@@ -192,19 +191,24 @@ def _item_page(number: int, item: AgendaItem, row: pd.Series | None, has_chart: 
     )
 
 
+def _with_words(card: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard rows with their numbers in words, worded for every KPI at once."""
+    return card.assign(
+        latest_text=format_value(card["value"], card["unit"]),
+        target_text=format_value(card["target"], card["unit"]),
+        month_change_text=change_text(card["change_pct"], card["change_direction"]),
+        year_change_text=change_text(card["change_yoy_pct"], card["yoy_direction"]),
+    )
+
+
 def _figures(row: pd.Series) -> list[Figure]:
     """Latest, target and the changes, each with its unit ('27.2 min', '▲ 12.0% worse')."""
     period = row["period"]
-    latest = "Latest" if pd.isna(period) else f"Latest ({period:%b %Y})"
-    month_change, year_change = (
-        change_text(pd.Series([row[p]]), pd.Series([row[d]]))[0]
-        for p, d in (("change_pct", "change_direction"), ("change_yoy_pct", "yoy_direction"))
-    )
     return [
-        Figure(label=latest, value=format_value(row["value"], row["unit"])),
-        Figure(label="Target", value=format_value(row["target"], row["unit"])),
-        Figure(label="vs previous month", value=month_change),
-        Figure(label="vs a year before", value=year_change),
+        Figure(label="Latest" if pd.isna(period) else f"Latest ({period:%b %Y})", value=row["latest_text"]),
+        Figure(label="Target", value=row["target_text"]),
+        Figure(label="vs previous month", value=row["month_change_text"]),
+        Figure(label="vs a year before", value=row["year_change_text"]),
     ]
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from louiestat import charts, views
 from louiestat.briefing import AgendaItem, Briefing, FollowUp
 from louiestat.config import get_settings
-from louiestat.packet.chart_images import ChartRenderer
+from louiestat.packet.chart_images import PRINT_WIDTH_PX, ChartRenderer
 from louiestat.packet.print_words import KIND_WORDS, due_text, long_date
 from louiestat.packet.typesetting import typeset
 from louiestat.presentation.values import axis_label, format_score, format_value, month_label
@@ -68,6 +68,7 @@ class ItemPage(BaseModel):
     kind: str
     title: str
     chart: str | None
+    chart_ratio: float
     no_chart: str
     status: Status | None
     figures: list[Figure]
@@ -180,6 +181,7 @@ def _item_page(number: int, item: AgendaItem, row: pd.Series | None, has_chart: 
         kind=f"Item {number} of {len(briefing.items)} · {KIND_WORDS[item.kind]} · {item.minutes} min",
         title=item.title,
         chart=f"chart-{item.kpi}.svg" if has_chart else None,
+        chart_ratio=charts.PRINT_HEIGHT / PRINT_WIDTH_PX,
         no_chart=(f"No values of this KPI up to {month_label(briefing.as_of)}." if row is not None and not has_chart
                   else ""),
         status=_status(row["status"]) if row is not None else None,

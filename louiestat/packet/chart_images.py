@@ -38,14 +38,24 @@ class ChartRenderer:
     def __init__(self) -> None:
         import kaleido
 
+        self._path = chromium_path()
         self._loop = asyncio.new_event_loop()
-        self._kaleido = kaleido.Kaleido(n=1, path=chromium_path(), mathjax=False, timeout=120)
+        self._kaleido = kaleido.Kaleido(n=1, path=self._path, mathjax=False, timeout=120)
 
     def __enter__(self) -> Self:
+        from choreographer.errors import BrowserDepsError, BrowserFailedError
+
         try:
             self._loop.run_until_complete(self._kaleido.open())
+        except (BrowserFailedError, BrowserDepsError) as exc:
+            self._close_loop()
+            reason = exc.args[0] if exc.args else type(exc).__name__
+            raise MissingSystemPackage(
+                f"cannot draw the packet's charts: the Chromium at '{self._path}' did not start ({reason}); install "
+                f"Debian's chromium ({INSTALL_CHROMIUM}) or set LOUIESTAT_CHROMIUM to a working Chromium or Chrome"
+            ) from None
         except BaseException:
-            self._loop.close()
+            self._close_loop()
             raise
         return self
 
@@ -55,7 +65,16 @@ class ChartRenderer:
         try:
             self._loop.run_until_complete(self._kaleido.close())
         finally:
-            self._loop.close()
+            self._close_loop()
+
+    def _close_loop(self) -> None:
+        """Close the event loop after ending what the browser left running in it (its watchdog)."""
+        pending = asyncio.all_tasks(self._loop)
+        for task in pending:
+            task.cancel()
+        if pending:
+            self._loop.run_until_complete(asyncio.wait(pending))
+        self._loop.close()
 
     def svg(self, figure: go.Figure) -> bytes:
         """The figure as an SVG document at the packet's print width and the figure's own height."""

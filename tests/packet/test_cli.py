@@ -115,3 +115,18 @@ def test_a_missing_chromium_prints_no_traceback_from_python_m(
     assert (run.returncode, run.stdout) == (1, "")
     assert run.stderr.startswith("error: cannot draw the packet's charts") and "apt-get install -y chromium" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_a_program_that_does_not_start_as_chromium_exits_1_saying_what_to_install(
+    sample_city: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv("LOUIESTAT_CHROMIUM", "/bin/true")
+    get_settings.cache_clear()
+    out = tmp_path / "ems.pdf"
+    assert main(["packet", "ems", "--as-of", AS_OF, "--out", str(out)]) == 1
+    assert capsys.readouterr().err == (
+        "error: cannot draw the packet's charts: the Chromium at '/bin/true' did not start (The browser seemed to close "
+        "immediately after starting.); install Debian's chromium (apt-get install -y chromium) or set "
+        "LOUIESTAT_CHROMIUM to a working Chromium or Chrome\n"
+    )
+    assert not out.exists()

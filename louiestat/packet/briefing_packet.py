@@ -114,8 +114,7 @@ def packet_pdf(engine: Engine, briefing: Briefing, renderer: ChartRenderer | Non
         if item.kpi in by_key.index
     }
     drawn = {key: figure for key, figure in figures.items() if figure is not None}
-    with contextlib.nullcontext(renderer) if renderer is not None else ChartRenderer() as chart_renderer:
-        images = {f"chart-{key}.svg": chart_renderer.svg(figure) for key, figure in drawn.items()} if drawn else {}
+    images = _chart_images(drawn, renderer) if drawn else {}
     data = PacketData(
         department_name=briefing.department_name,
         title=briefing.title,
@@ -144,6 +143,12 @@ def packet_pdf(engine: Engine, briefing: Briefing, renderer: ChartRenderer | Non
         ],
     )
     return typeset("packet.typ", data, images)
+
+
+def _chart_images(figures: dict, renderer: ChartRenderer | None) -> dict[str, bytes]:
+    """Each figure as ``chart-<kpi>.svg``, drawn in ``renderer`` or in a browser opened for them."""
+    with contextlib.nullcontext(renderer) if renderer is not None else ChartRenderer() as chart_renderer:
+        return {f"chart-{key}.svg": chart_renderer.svg(figure) for key, figure in figures.items()}
 
 
 def _figure(detail: views.KpiDetail, row: pd.Series):

@@ -1,4 +1,5 @@
-"""The briefing packet of the sample city, drawn in Chromium and typeset as a PDF, read back page by page."""
+"""The briefing packet of the sample city, its charts drawn in Chromium (tests marked ``browser``) and typeset as a
+PDF, read back page by page."""
 
 from __future__ import annotations
 
@@ -10,11 +11,10 @@ import pytest
 from sqlalchemy import Engine
 
 from louiestat.briefing import AgendaItem, Briefing, FollowUp
+from louiestat.config import get_settings
 from louiestat.packet import ChartRenderer, packet_pdf, proposed_briefing
 from louiestat.presentation.values import format_value
 from tests.packet.conftest import AS_OF, MEETING_DAY, first_page_png, flat, off_target, page_count, page_texts
-
-pytestmark = pytest.mark.browser  # the charts are drawn in Chromium
 
 
 def _png_size(path: Path) -> tuple[int, int]:
@@ -23,6 +23,7 @@ def _png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", header[16:24])
 
 
+@pytest.mark.browser  # the charts are drawn in Chromium
 def test_the_proposed_packet_has_a_cover_and_a_page_per_off_target_kpi_with_its_numbers(
     sample_city: Engine, renderer: ChartRenderer, artifacts: Path
 ) -> None:
@@ -52,6 +53,7 @@ def test_the_proposed_packet_has_a_cover_and_a_page_per_off_target_kpi_with_its_
     assert (width, height) == (850, 1100)  # US letter at 100 dpi
 
 
+@pytest.mark.browser  # the charts are drawn in Chromium
 def test_an_items_page_lists_its_open_follow_ups_and_notes_and_a_topic_has_no_chart(
     held_meeting: Briefing, sample_city: Engine, renderer: ChartRenderer, artifacts: Path
 ) -> None:
@@ -73,6 +75,7 @@ def test_an_items_page_lists_its_open_follow_ups_and_notes_and_a_topic_has_no_ch
 CRAFTED = r'#set page(width: 2cm) *bold* _under_ $x^2$ <label> @ref \ back #{1+1} ]end['
 
 
+@pytest.mark.browser  # the charts are drawn in Chromium
 def test_text_from_the_data_prints_literally_never_as_typst_markup(
     sample_city: Engine, renderer: ChartRenderer, artifacts: Path
 ) -> None:
@@ -96,3 +99,20 @@ def test_text_from_the_data_prints_literally_never_as_typst_markup(
     for prefix in "ABCDGH":
         assert f"{prefix} {CRAFTED}" in pages[1], prefix
     assert f"E {CRAFTED}" in pages[2] and f"F {CRAFTED}" in pages[2]
+
+
+def test_a_packet_of_free_topics_needs_no_browser_and_a_16_item_agenda_keeps_the_cover_to_one_page(
+    sample_city: Engine, monkeypatch: pytest.MonkeyPatch, artifacts: Path
+) -> None:
+    monkeypatch.setenv("LOUIESTAT_CHROMIUM", "/no/such/chromium")
+    get_settings.cache_clear()
+    topics = [AgendaItem(kind="topic", title=f"Topic {n}: staffing of the night shift at station {n}", reason="Asked")
+              for n in range(1, 17)]
+    briefing = Briefing(department="ems", department_name="Emergency Medical Services", as_of=AS_OF,
+                        title="Topics", date=MEETING_DAY, items=topics)
+    pdf = artifacts / "topics.pdf"
+    pdf.write_bytes(packet_pdf(sample_city, briefing))
+    pages = page_texts(pdf)
+    assert page_count(pdf) == 17
+    assert "Topic 16: staffing of the night shift at station 16 Topic 10 min Total 160 min" in pages[0]
+    assert pages[16].startswith("ITEM 16 OF 16 · TOPIC · 10 MIN Topic 16")

@@ -5,6 +5,7 @@ numbers, why it is on the agenda, the leading question, notes and the open follo
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from pydantic import BaseModel
@@ -20,6 +21,9 @@ from louiestat.presentation.values import axis_label, format_score, format_value
 from louiestat.presentation.words import change_text, counted, status_words
 from metrics.scorecard import department_summary
 from metrics.status import STATUS_COLORS, STATUS_LABELS
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 
 class Figure(BaseModel):
@@ -145,13 +149,13 @@ def packet_pdf(engine: Engine, briefing: Briefing, renderer: ChartRenderer | Non
     return typeset("packet.typ", data, images)
 
 
-def _chart_images(figures: dict, renderer: ChartRenderer | None) -> dict[str, bytes]:
+def _chart_images(figures: dict[str, go.Figure], renderer: ChartRenderer | None) -> dict[str, bytes]:
     """Each figure as ``chart-<kpi>.svg``, drawn in ``renderer`` or in a browser opened for them."""
     with contextlib.nullcontext(renderer) if renderer is not None else ChartRenderer() as chart_renderer:
         return {f"chart-{key}.svg": chart_renderer.svg(figure) for key, figure in figures.items()}
 
 
-def _figure(detail: views.KpiDetail, row: pd.Series):
+def _figure(detail: views.KpiDetail, row: pd.Series) -> go.Figure | None:
     """The KPI page's chart, sized for print; None when the KPI has no data up to the month."""
     if detail.points.empty:
         return None

@@ -22,6 +22,10 @@ IMPROVEMENT = "#0072B2"
 CONCERN = "#D55E00"
 NEUTRAL = "#CC79A7"
 FONT = {"family": "Source Sans Pro, sans-serif", "size": 17, "color": INK}
+# Printed charts name a font the PDF typesetter and Chromium both find (Debian's fontconfig always brings DejaVu),
+# so an SVG's text is laid out by Chromium and drawn by the typesetter at the same widths.
+PRINT_FONT = {**FONT, "family": "DejaVu Sans, Liberation Sans, sans-serif", "size": 15}
+PRINT_HEIGHT = 470
 
 # Same words as the scorecard's signal column; the marker's shape tells them apart without colour.
 SIGNAL_MARKERS = {
@@ -35,10 +39,10 @@ SIGNAL_MARKERS = {
 }
 
 
-def _layout(fig: go.Figure, title: str, unit_label: str, height: int = 520) -> go.Figure:
+def _layout(fig: go.Figure, title: str, unit_label: str, height: int = 520, font: dict = FONT) -> go.Figure:
     fig.update_layout(
         title={"text": html.escape(title), "font": {"size": 22}},
-        font=FONT,
+        font=font,
         height=height,
         margin={"l": 70, "r": 30, "t": 70, "b": 60},
         plot_bgcolor="white",
@@ -67,10 +71,11 @@ def kpi_chart(
     unit_label: str,
     year_over_year: bool,
     process_changes: pd.DataFrame | None = None,
+    for_print: bool = False,
 ) -> go.Figure:
     """The KPI's monthly values with its target (a step where it changed), the SPC mean and process limits
     per segment, special-cause points marked by shape, notes as annotations, process changes as vertical
-    lines and, optionally, last year."""
+    lines and, optionally, last year. ``for_print`` sizes it for the briefing packet's page, in a print font."""
     grid = monthly_grid(points.assign(target=targets.to_numpy(), note=notes.to_numpy()))
     fig = go.Figure()
     fig.add_scatter(
@@ -122,6 +127,8 @@ def kpi_chart(
             showarrow=False, xanchor="left", align="left", font={"size": 13, "color": INK},
             bgcolor="rgba(255,255,255,0.9)",
         )
+    if for_print:
+        return _layout(fig, title, unit_label, height=PRINT_HEIGHT, font=PRINT_FONT)
     return _layout(fig, title, unit_label)
 
 

@@ -281,6 +281,56 @@ def _print_department(card: pd.DataFrame, as_of: str, reported: str | None, args
         print(table[shown].to_string(index=False))
 
 
+def cmd_packet(args: argparse.Namespace) -> int:
+    """Write the briefing packet of a department's stat meeting as a PDF: a cover, then a page per agenda item."""
+    from louiestat.packet import BriefingNotFound, MissingSystemPackage, briefing_for, packet_pdf
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".pdf":
+        print(f"error: the packet is a PDF; give --out a file name ending in .pdf, not '{out.name}'", file=sys.stderr)
+        return EXIT_USAGE
+    engine = _engine()
+    try:
+        briefing = briefing_for(engine, args.department, args.as_of, args.meeting)
+    except BriefingNotFound as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        pdf = packet_pdf(engine, briefing)
+    except MissingSystemPackage as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    out.write_bytes(pdf)
+    print(f"Wrote {out}: the briefing packet of {briefing.department_name} as of {briefing.as_of}, a cover and "
+          f"{len(briefing.items)} agenda item{'' if len(briefing.items) == 1 else 's'}")
+    return EXIT_OK
+
+
+MINUTES_FORMATS = (".pdf", ".md")
+
+
+def cmd_minutes(args: argparse.Namespace) -> int:
+    """Write the minutes of a held meeting (attendees, notes per item, every follow-up) as PDF or Markdown."""
+    out = Path(args.out)
+    if out.suffix.lower() not in MINUTES_FORMATS:
+        print(f"error: the minutes are written as {' or '.join(MINUTES_FORMATS)} (the format comes from the "
+              f"extension); give --out a file name ending in one of them, not '{out.name}'", file=sys.stderr)
+        return EXIT_USAGE
+    from louiestat.packet import BriefingNotFound, briefing_for, minutes_markdown, minutes_pdf
+
+    try:
+        briefing = briefing_for(_engine(), None, None, args.meeting_id)
+    except BriefingNotFound as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if out.suffix.lower() == ".pdf":
+        out.write_bytes(minutes_pdf(briefing))
+    else:
+        out.write_text(minutes_markdown(briefing), encoding="utf-8")
+    print(f"Wrote {out}: the minutes of meeting {args.meeting_id}, {len(briefing.followups)} follow-ups")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m louiestat",
@@ -344,6 +394,20 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--json", action="store_true", help="print JSON (keys in the README)")
     output.add_argument("--csv", action="store_true", help="print CSV")
     p.set_defaults(func=cmd_scorecard)
+
+    p = sub.add_parser("packet", help=cmd_packet.__doc__, description=cmd_packet.__doc__)
+    p.add_argument("department", help="the department's slug (see `export definitions`)")
+    p.add_argument("--as-of", type=_month, metavar="YYYY-MM", required=True, help="the month the data is shown as of")
+    p.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF file to write")
+    p.add_argument("--meeting", type=int, metavar="ID", default=None,
+                   help="a stored meeting's agenda, attendees and notes (default: the agenda proposed from the data)")
+    p.set_defaults(func=cmd_packet)
+
+    p = sub.add_parser("minutes", help=cmd_minutes.__doc__, description=cmd_minutes.__doc__)
+    p.add_argument("meeting_id", type=int, help="the meeting")
+    p.add_argument("--out", required=True, metavar="FILE.pdf|FILE.md", help="the file to write; its extension "
+                   "chooses PDF or Markdown")
+    p.set_defaults(func=cmd_minutes)
 
     p = sub.add_parser("undo", help=cmd_undo.__doc__, description=cmd_undo.__doc__)
     p.add_argument("batch_id", type=int, help="the batch to undo (see `batches`)")

@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     statement_timeout_seconds: float | None = Field(
         None, gt=0, description="PostgreSQL cancels a statement running longer than this (no limit when unset)."
     )
+    chromium: str = Field(
+        "chromium", min_length=1,
+        description="The Chromium that draws the briefing packet's charts: a path, or a command found on PATH.",
+    )
 
 
 @lru_cache(maxsize=1)

@@ -3,12 +3,12 @@ word + colour (never colour alone), and problem tables."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
+from louiestat.presentation.markdown import escape_markdown
 from louiestat.presentation.values import month_label
 from louiestat.presentation.words import status_words
 from louiestat.views import City, Months
@@ -151,21 +151,6 @@ def empty_city(city: City) -> None:
     else:
         st.info("KPIs are defined but no monthly values are stored yet. Upload a values file.", icon=":material/info:")
     st.page_link("louiestat/pages/upload.py", label="Go to Upload", icon=":material/upload_file:")
-
-
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~:$])")
-
-
-# GitHub-flavoured markdown turns bare URLs and e-mail addresses into links after escapes are read, so a word
-# joiner (U+2060, invisible) goes where its patterns need a plain character: "http⁠://", "www⁠.", "ana@⁠city".
-_AUTOLINKS = re.compile(r"(?i)(https?|ftp|mailto)(?=\\?:)|(www)(?=\.)|(@)")
-
-
-def escape_markdown(text: str) -> str:
-    """Text from an upload or the URL (names, notes, parameters) shown literally in ``st.markdown``: never a link,
-    an image or a tag, and no bare URL or address turned into a link."""
-    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
-    return _AUTOLINKS.sub(lambda m: m.group(0) + "\u2060", escaped)
 
 
 PERFECT_MONTH_HELP = (

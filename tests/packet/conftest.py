@@ -1,0 +1,115 @@
+"""Fixtures for the packet and minutes: a held meeting of the sample city's EMS built from its scorecard, an open
+chart renderer shared by the browser tests, and PDFs read back with poppler-utils (pdfinfo, pdftotext, pdftoppm).
+
+PDFs and page images are kept in ``test-artifacts/packet/`` (ignored by git) for a person to look at."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine
+
+from louiestat import views
+from louiestat.briefing import AgendaItem, Briefing, FollowUp
+from louiestat.config import get_settings
+from louiestat.packet import ChartRenderer
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "packet"
+AS_OF = "2016-06"
+MEETING_DAY = dt.date(2016, 7, 14)
+POPPLER = "pdfinfo, pdftotext and pdftoppm come with Debian's poppler-utils (apt-get install -y poppler-utils)"
+
+
+@pytest.fixture(scope="session")
+def renderer() -> Iterator[ChartRenderer]:
+    """One Chromium for every chart the tests draw (it takes seconds to start)."""
+    with ChartRenderer() as open_renderer:
+        yield open_renderer
+
+
+@pytest.fixture
+def artifacts(request: pytest.FixtureRequest) -> Path:
+    """A folder for this test's PDFs and images, named for the test."""
+    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def off_target(engine: Engine, department: str = "ems") -> pd.DataFrame:
+    """The department's off-target KPIs as of AS_OF, worst score first, read from the scorecard."""
+    card = views.city_scorecard(views.City.load(engine), pd.Timestamp(f"{AS_OF}-01"), get_settings().fiscal_year_start_month)
+    rows = card[(card["department"] == department) & (card["status"] == "off_target")]
+    return rows.sort_values("score_month").reset_index(drop=True)
+
+
+@pytest.fixture
+def held_meeting(sample_city: Engine) -> Briefing:
+    """A held EMS meeting on the sample city: an item per off-target KPI (the scorecard's sentence as its reason)
+    with notes, a free topic, and follow-ups open, overdue, moved, done and dropped."""
+    rows = off_target(sample_city)
+    first, second = rows["kpi"].iloc[0], rows["kpi"].iloc[1]
+    items = [
+        AgendaItem(kind="off_target", kpi=row.kpi, title=row.kpi_name, reason=row.explanation,
+                   question=f"What keeps {row.kpi_name.lower()} off target?",
+                   notes=f"The director explained {row.kpi_name.lower()}: staffing at two stations.")
+        for row in rows.itertuples()
+    ]
+    items.append(AgendaItem(kind="topic", title="Budget for next year", reason="Asked by the mayor's office"))
+    followups = [
+        FollowUp(id=21, department="ems", what="Report injuries by station", owner="Deputy chief Ortiz",
+                 due=dt.date(2016, 8, 31), kpi=first, raised_in=12),
+        FollowUp(id=22, department="ems", what="Meet hospital CEOs about offload", owner="EMS director",
+                 due=dt.date(2016, 8, 15), kpi=second, raised_in=12),
+        FollowUp(id=15, department="ems", what="Audit overtime approvals", owner="Finance partner",
+                 due=dt.date(2016, 5, 31), revised_due=dt.date(2016, 6, 30), kpi=first, raised_in=9),
+        FollowUp(id=16, department="ems", what="Hire two paramedics", owner="HR partner", due=dt.date(2016, 6, 1),
+                 status="done", response="Both started on 20 June", closed_by="ana@city.gov",
+                 closed_at=dt.datetime(2016, 6, 21, 9, 30), raised_in=9),
+        FollowUp(id=17, department="ems", what="Pilot a second triage desk", owner="Medical director",
+                 due=dt.date(2016, 6, 15), status="dropped", response="Replaced by the offload protocol",
+                 closed_by="ana@city.gov", closed_at=dt.datetime(2016, 7, 1, 10, 0), raised_in=9),
+    ]
+    return Briefing(
+        department="ems", department_name="Emergency Medical Services", as_of=AS_OF, title="LouieStat, June 2016",
+        date=MEETING_DAY, attendees=["Chief of staff Lee", "EMS director Hall", "Analyst Ruiz"], status="held",
+        meeting_id=12, items=items, followups=followups,
+    )
+
+
+def _poppler(tool: str) -> str:
+    path = shutil.which(tool)
+    assert path, POPPLER
+    return path
+
+
+def page_count(pdf: Path) -> int:
+    info = subprocess.run([_poppler("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
+
+
+def page_texts(pdf: Path) -> list[str]:
+    """Each page's text in drawing order (``pdftotext -raw``), whitespace runs made one space, so that a cell
+    wrapped over lines reads as one phrase."""
+    text = subprocess.run([_poppler("pdftotext"), "-raw", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return [flat(page) for page in text.split("\f")[:-1]]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def first_page_png(pdf: Path) -> Path:
+    """The first page as a PNG beside the PDF (``pdftoppm``, 100 dpi)."""
+    stem = pdf.with_suffix("")
+    subprocess.run([_poppler("pdftoppm"), "-png", "-r", "100", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(stem)], check=True)
+    return stem.with_suffix(".png")

@@ -1,0 +1,88 @@
+"""The minutes of a held meeting of the sample city, as PDF (read back with pdftotext) and as Markdown."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from louiestat.briefing import Briefing, FollowUp
+from louiestat.packet import minutes_markdown, minutes_pdf
+from louiestat.packet.print_words import short_date
+from louiestat.presentation.markdown import escape_markdown
+from tests.conftest import shown
+from tests.packet.conftest import first_page_png, page_count, page_texts
+
+
+def test_the_minutes_pdf_has_the_attendees_the_notes_of_every_item_and_every_follow_up(
+    held_meeting: Briefing, artifacts: Path
+) -> None:
+    pdf = artifacts / "minutes.pdf"
+    pdf.write_bytes(minutes_pdf(held_meeting))
+    pages = page_texts(pdf)
+    text = " ".join(pages)
+    assert all(f"page {n} of {len(pages)}" in page for n, page in enumerate(pages, start=1))
+    assert page_count(pdf) == len(pages)
+    assert "Thursday 14 July 2016, held" in text
+    assert all(name in text for name in held_meeting.attendees)
+    for number, item in enumerate(held_meeting.items, start=1):
+        assert f"{number}. {item.title}" in text
+        assert (item.notes or "No notes were taken.") in text
+    for followup in held_meeting.followups:
+        assert f"{followup.what} {followup.owner} {short_date(followup.due_by)}" in text
+    assert "30 Jun 2016 (moved from 31 May 2016) · ✖ overdue" in text  # open and past its due date on 14 July
+    assert "✔ Done 21 Jun 2016 by ana@city.gov: Both started on 20 June" in text
+    assert "– Dropped 1 Jul 2016 by ana@city.gov: Replaced by the offload protocol" in text
+    assert first_page_png(pdf).stat().st_size > 10_000
+
+
+def test_the_minutes_markdown_has_the_same_content(held_meeting: Briefing) -> None:
+    text = minutes_markdown(held_meeting)
+    read = shown(text)
+    assert read.startswith("# Minutes: Emergency Medical Services, LouieStat, June 2016\n")
+    assert "- **Attendees:** Chief of staff Lee, EMS director Hall, Analyst Ruiz" in read
+    for number, item in enumerate(held_meeting.items, start=1):
+        assert f"### {number}. {item.title}" in read
+        assert (item.notes or "No notes were taken.") in read
+    rows = [line for line in read.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    assert len(rows) == len(held_meeting.followups)
+    for followup in held_meeting.followups:
+        assert any(
+            row.startswith(f"| {followup.what} | {followup.owner} | {short_date(followup.due_by)}") for row in rows
+        ), followup.what
+    assert "| ✔ Done 21 Jun 2016 by ana@\u2060city.gov: Both started on 20 June | meeting 9 |" in read
+    assert "| Report injuries by station | Deputy chief Ortiz | 31 Aug 2016 | Hours lost to work injuries | ○ Open | " \
+           "this meeting |" in read
+
+
+CRAFTED = '[click](http://127.0.0.1:9/x) ![t](http://127.0.0.1:9/t.png) <img src=x onerror=alert(1)> www.x.org a|b'
+
+
+def test_text_from_the_data_is_never_a_link_an_image_or_a_tag_in_the_markdown(held_meeting: Briefing) -> None:
+    crafted = held_meeting.model_copy(update={
+        "attendees": [CRAFTED],
+        "items": [held_meeting.items[0].model_copy(update={"title": CRAFTED, "notes": f"# {CRAFTED}\n- {CRAFTED}"})],
+        "followups": [FollowUp(id=1, department="ems", what=CRAFTED, owner=f"{CRAFTED}\nline two",
+                               due=dt.date(2016, 9, 1))],
+    })
+    text = minutes_markdown(crafted)
+    for live in (r"\[click\]\(", r"!\[t\]\(", "<img", "http://", r"www\.x", "\n# ", "\n- \\["):
+        assert not re.search(rf"(?<!\\){live}", text), live
+    assert escape_markdown(CRAFTED) in text
+    follow_up_row = text.splitlines()[-1]
+    assert follow_up_row.count(" | ") == 5  # the crafted '|' and line break stay inside their cells
+    assert f"{escape_markdown(CRAFTED)} line two" in follow_up_row
+
+
+def test_text_from_the_data_prints_literally_in_the_minutes_pdf(held_meeting: Briefing, artifacts: Path) -> None:
+    crafted_text = r'#set page(width: 2cm) *bold* _x_ $y$ <z> @ref \ #pagebreak() ]['
+    crafted = held_meeting.model_copy(update={
+        "title": crafted_text,
+        "items": [held_meeting.items[0].model_copy(update={"notes": crafted_text})],
+        "followups": [FollowUp(id=1, department="ems", what=crafted_text, owner="Lee", due=dt.date(2016, 9, 1))],
+    })
+    pdf = artifacts / "crafted-minutes.pdf"
+    pdf.write_bytes(minutes_pdf(crafted))
+    text = " ".join(page_texts(pdf))
+    assert page_count(pdf) == 1
+    assert text.count(crafted_text) >= 3

@@ -173,6 +173,16 @@ def apply_diff(conn: Connection, spec: Versioned, diff: RowDiff, batch_id: int) 
         bulk.insert_rows(conn, spec.table, diff.new.assign(batch_id=batch_id), [*columns, "batch_id"])
 
 
+def supersede(conn: Connection, spec: Versioned, where: ColumnElement[bool], batch_id: int) -> None:
+    """Keep the stored versions of the rows matching ``where`` in the history, as replaced by ``batch_id``: for
+    writers that change or delete rows one by one with SQL rather than through a diff."""
+    conn.execute(
+        insert(spec.history).from_select(
+            [*spec.columns, "superseded_by_batch_id"], select(*spec.table.c, literal(batch_id)).where(where)
+        )
+    )
+
+
 def _identity(a: Table, b: Table) -> ColumnElement[bool]:
     return and_(*(a.c[c] == b.c[c] for c in _IDENTITY[a.name]))
 

@@ -41,9 +41,8 @@ def propose(
     with engine.connect() as conn:
         _, name = department(conn, department_slug)
         followups = open_followups(conn, department_slug)
-    city = city or views.City.load(engine)
-    card = views.city_scorecard(city, month, get_settings().fiscal_year_start_month)
-    card = card[card["department"] == department_slug].reset_index(drop=True)
+    card = views.city_scorecard(_department_only(city or views.City.load(engine), department_slug), month,
+                                get_settings().fiscal_year_start_month)
     open_items = pd.DataFrame(
         [{"followup_id": f.id, "kpi": f.kpi, "due_by": pd.Timestamp(f.due_by), "what": f.what, "owner": f.owner,
           "due": f.due_by, "raised_on": f.raised_on} for f in followups],
@@ -70,3 +69,13 @@ def propose(
         date=today, items=items, followups=followups,
     )
 
+
+def _department_only(city: views.City, department_slug: str) -> views.City:
+    """The city's data for one department's KPIs: a KPI's scorecard row depends on its own data only."""
+    kpis = city.kpis[city.kpis["department"] == department_slug]
+    ids = kpis["kpi_id"]
+    return views.City(
+        kpis=kpis, observations=city.observations[city.observations["kpi_id"].isin(ids)],
+        targets=city.targets[city.targets["kpi_id"].isin(ids)],
+        process_changes=city.process_changes[city.process_changes["kpi_id"].isin(ids)],
+    )

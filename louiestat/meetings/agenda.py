@@ -32,15 +32,15 @@ def propose(
     engine: Engine, department_slug: str, as_of: str, *, city: views.City | None = None,
     today: dt.date | None = None,
 ) -> Briefing:
-    """The agenda proposed for ``department_slug``'s meeting about ``as_of`` (YYYY-MM): open follow-ups (overdue
-    judged on ``today``, default today), then KPIs off target, special-cause concerns, worsening trends, missing
+    """The agenda proposed for ``department_slug``'s meeting about ``as_of`` (YYYY-MM) held ``today`` (default
+    today): the follow-ups open from earlier meetings (overdue judged on ``today``), then KPIs off target, special-cause concerns, worsening trends, missing
     or late data and KPIs not on pace to reach target, each with its reason and a leading question. ``city``
     saves a page reloading the data it has cached."""
     month = as_of_month(as_of)
     today = today or dt.date.today()
     with engine.connect() as conn:
         _, name = department(conn, department_slug)
-        followups = open_followups(conn, department_slug)
+        followups = [f for f in open_followups(conn, department_slug) if f.raised_on is None or f.raised_on <= today]
     card = views.city_scorecard(_department_only(city or views.City.load(engine), department_slug), month,
                                 get_settings().fiscal_year_start_month)
     open_items = pd.DataFrame(

@@ -109,11 +109,11 @@ def briefing(source: Engine | Connection, meeting_id: int) -> Briefing:
 def meetings(source: Engine | Connection, department_slug: str | None = None) -> pd.DataFrame:
     """Stored meetings, newest first: ``meeting_id, department, department_name, date, title, status, as_of,
     items`` (the number of agenda items)."""
-    items = select(A.meeting_id, func.count().label("items")).group_by(A.meeting_id).subquery()
+    counted = select(A.meeting_id, func.count().label("item_count")).group_by(A.meeting_id).subquery()
     query = (
         select(M.id.label("meeting_id"), D.slug.label("department"), D.name.label("department_name"), M.date,
-               M.title, M.status, M.as_of, func.coalesce(items.c.items, 0).label("items"))
-        .join(D, D.id == M.department_id).outerjoin(items, items.c.meeting_id == M.id)
+               M.title, M.status, M.as_of, func.coalesce(counted.c.item_count, 0).label("items"))
+        .join(D, D.id == M.department_id).outerjoin(counted, counted.c.meeting_id == M.id)
         .order_by(M.date.desc(), M.id.desc())
     )
     if department_slug is not None:

@@ -151,7 +151,7 @@ def save_notes(engine: Engine, by: Principal | str, meeting_id: int, notes: Mapp
     """Save the notes taken on agenda items (item id → the whole note) at once; returns the batch id."""
     with write_service.transaction(engine, by, doing="meeting notes", on_wait=on_wait) as conn:
         meeting = meeting_row(conn, meeting_id)
-        stored = dict(conn.execute(select(A.id, A.notes).where(A.meeting_id == meeting_id)).tuples().all())
+        stored = dict(conn.execute(select(A.id, A.notes).where(A.meeting_id == meeting_id)).all())
         foreign = sorted(notes.keys() - stored.keys())
         if foreign:
             raise MeetingRefused(f"agenda items {', '.join(map(str, foreign))} are not items of meeting {meeting_id}")

@@ -45,7 +45,7 @@ def test_a_meeting_is_stored_with_its_agenda_in_order(city: Engine) -> None:
     batch = list_batches(city).iloc[0]
     assert (batch["kind"], batch["actor"], batch["inserted"]) == ("meeting", "perf@city.gov", 4)
     assert audit.events(city).iloc[0]["detail"] == (
-        f"meeting: meeting of hr on 2016-06-14: HR stat 2016-05")
+        "meeting: meeting of hr on 2016-06-14: HR stat 2016-05")
     listed = meetings.meetings(city)
     assert listed[["meeting_id", "department", "title", "status", "items"]].values.tolist() == [
         [meeting_id, "hr", "HR stat 2016-05", "planned", 3]]
@@ -53,7 +53,7 @@ def test_a_meeting_is_stored_with_its_agenda_in_order(city: Engine) -> None:
 
 def test_the_agenda_is_reordered_trimmed_and_given_a_free_topic(city: Engine) -> None:
     meeting_id = meetings.create_meeting(city, ADMIN, hr_briefing())
-    overtime, sick, fill = meetings.briefing(city, meeting_id).items
+    overtime, _, fill = meetings.briefing(city, meeting_id).items
     topic = AgendaItem(kind="topic", title="Summer hiring for the pools", reason="Asked by the Mayor", minutes=5)
     batch_id = meetings.save_agenda(city, ADMIN, meeting_id, [fill.model_copy(update={"minutes": 8}), topic, overtime])
     stored = meetings.briefing(city, meeting_id)

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import pandas as pd
 from pydantic import BaseModel
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, select, update
 
-from louiestat import audit
-from louiestat.db import bulk, versioned, write_lock
-from louiestat.errors import UndoRefused
-from louiestat.db.engine import write_transaction
+from louiestat.db import bulk, versioned
+from louiestat.db.models import Batch
 from louiestat.db.write_lock import OnWait
-from louiestat.db.models import Batch, utcnow
+from louiestat.errors import UndoRefused
 from louiestat.presentation.words import counted
+from louiestat.write_service import Change, check, record, transaction
 from louiestat.writes import ADMIN_KINDS, Principal, as_principal, batch_departments
-
 
 # What a person calls the rows of each table in a message.
 TABLE_WORDS = {
@@ -55,30 +53,12 @@ class UndoResult(BaseModel):
         return f"Undid batch {self.batch_id} (the undo is batch {self.undo_batch_id}): {done}."
 
 
-def open_batch(conn: Connection, *, kind: str, source: str, by: Principal, sha256: str | None = None) -> int:
-    """Start recording a change made ``by`` someone (their name and user row on the batch, an event in the audit
-    log); returns the batch id that every written row will carry (and that writers waiting for the lock are told)."""
-    batch_id = conn.execute(
-        insert(Batch).values(kind=kind, source=source[:500], sha256=sha256, actor=by.label[:200], user_id=by.user_id,
-                             created_at=utcnow())
-    ).inserted_primary_key[0]
-    audit.record(conn, actor=by.label, via=by.via, action="write", subject=f"batch {batch_id}",
-                 detail=f"{kind}: {source}")
-    write_lock.announce_batch(conn, batch_id)
-    return batch_id
-
-
-def close_batch(conn: Connection, batch_id: int, **counts: int) -> None:
-    """Record what the batch did (``rows_total``, ``inserted``, ``updated``, ``unchanged``, ``deleted``)."""
-    conn.execute(update(Batch).where(Batch.id == batch_id).values(**counts))
-
-
 def undo_batch(engine: Engine, batch_id: int, actor: Principal | str, on_wait: OnWait | None = None) -> UndoResult:
     """Undo a committed batch in one transaction, refusing when later batches changed or built on its rows, or
     when ``actor`` may not change what it changed (WriteRefused); ``on_wait`` is told when it waits for another
     write to finish."""
     principal = as_principal(actor)
-    with write_transaction(engine, doing="undo", actor=principal.label, on_wait=on_wait) as conn:
+    with transaction(engine, principal, doing="undo", on_wait=on_wait) as conn:
         batch = conn.execute(select(Batch).where(Batch.id == batch_id)).one_or_none()
         if batch is None:
             raise UndoRefused(f"there is no batch {batch_id}; `python -m louiestat batches` lists them")
@@ -86,21 +66,27 @@ def undo_batch(engine: Engine, batch_id: int, actor: Principal | str, on_wait: O
             raise UndoRefused(f"batch {batch_id} was already undone by batch {batch.undone_by_id}")
         if batch.kind == "undo":
             raise UndoRefused(f"batch {batch_id} is itself an undo; to redo the change, upload the file again")
-        if batch.kind in ADMIN_KINDS:
-            principal.refuse_unless_admin(ADMIN_KINDS[batch.kind])
-        principal.refuse_foreign(batch_departments(conn, batch_id), f"batch {batch_id}, which changed data")
+        change = Change(kind="undo", source=f"undo of batch {batch_id}", departments=batch_departments(conn, batch_id),
+                        what=f"batch {batch_id}, which changed data", admin_only=ADMIN_KINDS.get(batch.kind))
+        check(principal, change)
         blockers = sorted(versioned.later_changes(conn, batch_id))
         if blockers:
             listed = ", ".join(str(b) for b in blockers)
             raise UndoRefused(
                 f"later batches ({listed}) changed or depend on rows batch {batch_id} wrote; undo them first, newest first"
             )
-        undo_id = open_batch(conn, kind="undo", source=f"undo of batch {batch_id}", by=principal)
-        removed, restored = versioned.undo_rows(conn, batch_id, undo_id)
-        rows = {table: removed[table] + restored[table] for table in removed}
-        close_batch(conn, undo_id, rows_total=sum(rows.values()), updated=sum(rows.values()))
+        undone: dict[str, dict[str, int]] = {}
+
+        def apply(c: Connection, undo_id: int) -> dict[str, int]:
+            undone["removed"], undone["restored"] = versioned.undo_rows(c, batch_id, undo_id)
+            total = sum(undone["removed"].values()) + sum(undone["restored"].values())
+            return {"rows_total": total, "updated": total}
+
+        undo_id = record(conn, principal, change, apply)
         conn.execute(update(Batch).where(Batch.id == batch_id).values(status="undone", undone_by_id=undo_id))
         conn.execute(update(Batch).where(Batch.id == undo_id).values(undoes_id=batch_id))
+    removed, restored = undone["removed"], undone["restored"]
+    rows = {table: removed[table] + restored[table] for table in removed}
     return UndoResult(
         batch_id=batch_id,
         undo_batch_id=undo_id,

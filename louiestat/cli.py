@@ -27,9 +27,6 @@ if TYPE_CHECKING:
     from louiestat import views
     from louiestat.ingest import UploadResult
 
-SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
-SAMPLE_FILES = ("definitions.csv", "values.csv", "hiring.csv", "process_changes.csv")
-SAMPLE_MEETINGS = "meetings.json"
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
 RefusedByRights = (UserRefused, WriteRefused)  # an --as user unknown or disabled, or not allowed: exit 1
 # The upload kinds (the keys of louiestat.ingest.KINDS, which a test keeps equal), named here so that building the
@@ -100,23 +97,25 @@ def _print_result(result: UploadResult, as_json: bool) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    """Create or upgrade the schema; with --sample, load the sample city."""
-    from louiestat.ingest import ingest
+    """Create or upgrade the schema; with --sample, load the sample city and its accounts."""
+    from louiestat import sample_city
 
     engine = _engine()
     print(f"Database ready at {engine.url.render_as_string(hide_password=True)}")
     if not args.sample:
         return EXIT_OK
-    status, actor = EXIT_OK, _actor(args)
-    for name in SAMPLE_FILES:
-        result = ingest(engine, SAMPLE_DATA / name, actor=actor, on_wait=_say_waiting)
+    actor = _actor(args)
+    results = sample_city.load_files(engine, actor, on_wait=_say_waiting)
+    for result in results:
         _print_result(result, as_json=False)
-        status = max(status, EXIT_REJECTED if result.status == "rejected" else EXIT_OK)
-    if status == EXIT_OK:
-        from louiestat.meetings.sample import load_sample_meetings
+    if results[-1].status == "rejected":
+        return EXIT_REJECTED
+    from louiestat.meetings.sample import load_sample_meetings
 
-        print(load_sample_meetings(engine, SAMPLE_DATA / SAMPLE_MEETINGS, actor))
-    return status
+    print(load_sample_meetings(engine, actor))
+    for user in sample_city.add_accounts(engine, actor):
+        print(f"Sample account {user.email}: {user.role}" + (f" of {', '.join(user.departments)}" if user.departments else ""))
+    return EXIT_OK
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

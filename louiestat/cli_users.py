@@ -6,6 +6,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from louiestat.writes import Principal
 
 ROLE_CHOICES = ("admin", "analyst", "viewer")
 USERS_HELP = "Manage who may sign in and what they may do: add, grant, revoke, disable, list, passwd."
@@ -57,35 +61,35 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     password = _read_password() if args.password_stdin else None
     return _done(lambda engine: users.add_user(
         engine, args.email, args.role, departments=args.department, name=args.name, password=password,
-        actor=_actor(args), via="cli",
+        by=_actor(args),
     ), "added")
 
 
 def cmd_users_grant(args: argparse.Namespace) -> int:
     from louiestat import users
 
-    return _done(lambda engine: users.grant(engine, args.email, args.department, actor=_actor(args), via="cli"),
+    return _done(lambda engine: users.grant(engine, args.email, args.department, by=_actor(args)),
                  f"may change {args.department}")
 
 
 def cmd_users_revoke(args: argparse.Namespace) -> int:
     from louiestat import users
 
-    return _done(lambda engine: users.revoke(engine, args.email, args.department, actor=_actor(args), via="cli"),
+    return _done(lambda engine: users.revoke(engine, args.email, args.department, by=_actor(args)),
                  f"may no longer change {args.department}")
 
 
 def cmd_users_disable(args: argparse.Namespace) -> int:
     from louiestat import users
 
-    return _done(lambda engine: users.disable(engine, args.email, actor=_actor(args), via="cli"), "disabled")
+    return _done(lambda engine: users.disable(engine, args.email, by=_actor(args)), "disabled")
 
 
 def cmd_users_passwd(args: argparse.Namespace) -> int:
     from louiestat import users
 
     password = _read_password()
-    return _done(lambda engine: users.set_password(engine, args.email, password, actor=_actor(args), via="cli"),
+    return _done(lambda engine: users.set_password(engine, args.email, password, by=_actor(args)),
                  "has a new password")
 
 
@@ -127,16 +131,14 @@ def _done(change, what: str) -> int:
     return 0
 
 
-def _actor(args: argparse.Namespace) -> str:
-    """Who the audit log records: the ``--as`` user, who must be an admin, else ``cli:<login>``."""
+def _actor(args: argparse.Namespace) -> Principal | str:
+    """Who acts: the ``--as`` user (the users module refuses unless an admin), else the local ``cli:<login>``."""
     if not args.as_user:
         return f"cli:{args.user}"
     from louiestat.cli import _engine
     from louiestat.writes import signed_in
 
-    principal = signed_in(_engine(), args.as_user)
-    principal.refuse_unless_admin("users and their rights")
-    return principal.label
+    return signed_in(_engine(), args.as_user)
 
 
 def _read_password() -> str:

@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     sign_in_lockout_minutes: float = Field(15, gt=0, description="How long a locked account stays locked.")
     session_idle_minutes: float = Field(30, gt=0, description="A session unused this long ends.")
     session_max_hours: float = Field(12, gt=0, description="A session ends this long after sign-in, used or not.")
+    public_mode: bool = Field(
+        False, description="Serve the overview, scorecards, KPI pages and the open-data feed to visitors who have not "
+        "signed in (read-only); everything else still needs a sign-in.",
+    )
     statement_timeout_seconds: float | None = Field(
         None, gt=0, description="PostgreSQL cancels a statement running longer than this (no limit when unset)."
     )

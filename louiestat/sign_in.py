@@ -25,6 +25,7 @@ from louiestat.passwords import hash_password, verify_password
 from louiestat.users import UserRecord, user_record
 
 FAILED = "That email and password do not match an account that may sign in; check both and try again."
+SESSION_COOKIE = "louiestat_session"  # the browser's cookie holding the session token
 SEEN_EVERY = dt.timedelta(minutes=1)  # how stale ``last_seen_at`` may get before a request refreshes it
 
 

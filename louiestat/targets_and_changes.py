@@ -11,16 +11,15 @@ import pandas as pd
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine
 
-from louiestat.batches import close_batch, open_batch
-from louiestat.db.engine import write_transaction
 from louiestat.db.versioned import PROCESS_CHANGES, TARGETS, Versioned, apply_diff, diff_rows
 from louiestat.db.write_lock import OnWait
 from louiestat.ingest.catalog import Catalog
 from louiestat.ingest.dates import parse_periods
 from louiestat.ingest.numbers import parse_numbers
 from louiestat.ingest.problems import Problem, ProblemLog
-from louiestat.writes import ADMIN_KINDS, Principal, as_principal
 from louiestat.ingest.schemas import range_text, valid_ranges
+from louiestat.write_service import Change, check, record, transaction
+from louiestat.writes import ADMIN_KINDS, Principal, as_principal
 
 # Checks an edited column's text against the KPI (a row of Catalog.kpis) and returns the values to store.
 ValueReader = Callable[[pd.Series, pd.Series, pd.Series, ProblemLog], np.ndarray]
@@ -113,19 +112,20 @@ def _save(
     bad = month_errors.notna().to_numpy() & (text[month_column] != "").to_numpy()
     log.add_rows(numbers[bad].to_numpy(), month_column, text[month_column][bad].to_numpy(), month_errors[bad].to_numpy())
     principal = as_principal(actor)
-    with write_transaction(engine, doing="edit", actor=principal.label, on_wait=on_wait) as conn:
+    with transaction(engine, principal, doing="edit", on_wait=on_wait) as conn:
         catalog = Catalog.load(conn)
         kpi = catalog.kpis.set_index("id").loc[kpi_id]
-        if spec is TARGETS:
-            principal.refuse_unless_admin(ADMIN_KINDS["targets"])
-        principal.refuse_foreign([catalog.departments.set_index("id").at[kpi["department_id"], "slug"]], what.lower())
+        department = catalog.departments.set_index("id").at[kpi["department_id"], "slug"]
+        change = Change(kind=spec.table.name, source=source, departments=[department], what=what.lower(),
+                        admin_only=ADMIN_KINDS["targets"] if spec is TARGETS else None)
+        check(principal, change)
         values = read_value(text[value_column], numbers, kpi, log)
         incoming = pd.DataFrame({"kpi_id": kpi_id, spec.month_columns[0]: months, stored_value: values, "row": numbers})
         incoming = incoming[(months >= 0) & pd.notna(values)]
         _report_repeated_months(incoming, spec.month_columns[0], month_column, log)
         if log.has_errors:
             return DatedEdit(what=what, errors=log.problems("error"))
-        return _write(conn, spec, what, kpi_id, incoming.drop(columns="row"), stored_value, principal, source)
+        return _write(conn, spec, what, kpi_id, incoming.drop(columns="row"), stored_value, principal, change)
 
 
 def _report_repeated_months(incoming: pd.DataFrame, month: str, column: str, log: ProblemLog) -> None:
@@ -137,16 +137,19 @@ def _report_repeated_months(incoming: pd.DataFrame, month: str, column: str, log
 
 def _write(
     conn: Connection, spec: Versioned, what: str, kpi_id: int, incoming: pd.DataFrame, value: str, by: Principal,
-    source: str,
+    change: Change,
 ) -> DatedEdit:
     stored = spec.read(conn, spec.table.c.kpi_id == kpi_id)
     diff = diff_rows(stored, incoming, list(spec.identity), [value], delete_missing=True)
     if not diff.changes_anything:
         return DatedEdit(what=what)
-    batch_id = open_batch(conn, kind=spec.table.name, source=source, by=by)
-    apply_diff(conn, spec, diff, batch_id)
     counts = diff.counts
-    close_batch(conn, batch_id, rows_total=len(incoming), inserted=counts["new"], updated=counts["changed"],
-                unchanged=counts["unchanged"], deleted=counts["deleted"])
+
+    def apply(c: Connection, batch_id: int) -> dict[str, int]:
+        apply_diff(c, spec, diff, batch_id)
+        return {"rows_total": len(incoming), "inserted": counts["new"], "updated": counts["changed"],
+                "unchanged": counts["unchanged"], "deleted": counts["deleted"]}
+
+    batch_id = record(conn, by, change, apply)
     return DatedEdit(what=what, batch_id=batch_id, new=counts["new"], changed=counts["changed"],
                      deleted=counts["deleted"])

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Literal
 
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from louiestat import audit
-from louiestat.db.engine import write_transaction
 from louiestat.db.models import Department, Session, User, UserDepartment, utcnow
 from louiestat.errors import UserRefused
 from louiestat.passwords import hash_password, password_problem
+from louiestat.write_service import transaction
+from louiestat.writes import Principal, as_principal
 
 Role = Literal["admin", "analyst", "viewer"]
 ROLES: tuple[Role, ...] = ("admin", "analyst", "viewer")
@@ -30,6 +32,7 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 class UserRecord(BaseModel):
     """A user as the CLI and the admin page show them (never the password hash)."""
 
+    id: int
     email: str
     name: str | None
     role: Role
@@ -55,8 +58,7 @@ def add_user(
     departments: Iterable[str] = (),
     name: str | None = None,
     password: str | None = None,
-    actor: str,
-    via: str,
+    by: Principal | str,
 ) -> UserRecord:
     """Create a user. Analysts need at least one department; admins and viewers take none. Without a password
     the user can sign in only through the city's identity provider."""
@@ -65,7 +67,7 @@ def add_user(
     if role == "analyst" and not slugs:
         raise UserRefused(f"an analyst needs at least one department they may change: add --department SLUG for {email}")
     password_hash = _hashed(password)
-    with write_transaction(engine, doing="user change", actor=actor) as conn:
+    with _user_change(engine, by) as (conn, principal):
         if _user_id(conn, email, missing_ok=True) is not None:
             raise UserRefused(f"a user {email} already exists; change them with `users grant`, `users revoke` or `users passwd`")
         ids = _department_ids(conn, slugs)
@@ -76,26 +78,26 @@ def add_user(
         if ids:
             conn.execute(insert(UserDepartment), [{"user_id": user_id, "department_id": i} for i in ids])
         grants = f"; departments {', '.join(slugs)}" if slugs else ""
-        audit.record(conn, actor=actor, via=via, action="user_added", subject=email,
+        audit.record(conn, actor=principal.label, via=principal.via, action="user_added", subject=email,
                      detail=f"role {role}{grants}; {'with' if password_hash else 'without'} a password")
         return user_record(conn, email)
 
 
-def grant(engine: Engine, email: str, department: str, *, actor: str, via: str) -> UserRecord:
+def grant(engine: Engine, email: str, department: str, *, by: Principal | str) -> UserRecord:
     """Let an analyst change ``department`` too (nothing happens when they already may)."""
-    return _change_grant(engine, email, department, True, actor, via)
+    return _change_grant(engine, email, department, True, by)
 
 
-def revoke(engine: Engine, email: str, department: str, *, actor: str, via: str) -> UserRecord:
+def revoke(engine: Engine, email: str, department: str, *, by: Principal | str) -> UserRecord:
     """Stop an analyst changing ``department`` (nothing happens when they could not)."""
-    return _change_grant(engine, email, department, False, actor, via)
+    return _change_grant(engine, email, department, False, by)
 
 
-def disable(engine: Engine, email: str, *, actor: str, via: str) -> UserRecord:
+def disable(engine: Engine, email: str, *, by: Principal | str) -> UserRecord:
     """Stop a user signing in or changing anything; their past changes keep their name. The last active admin
     cannot be disabled, so that someone can always manage users."""
     email = normalise_email(email)
-    with write_transaction(engine, doing="user change", actor=actor) as conn:
+    with _user_change(engine, by) as (conn, principal):
         user = user_record(conn, email)
         if user.disabled:
             return user
@@ -103,19 +105,19 @@ def disable(engine: Engine, email: str, *, actor: str, via: str) -> UserRecord:
             raise UserRefused(f"{email} is the last active admin; add another admin before disabling this one")
         conn.execute(update(User).where(User.email == email).values(disabled=True))
         _end_sessions(conn, email)
-        audit.record(conn, actor=actor, via=via, action="user_disabled", subject=email)
+        audit.record(conn, actor=principal.label, via=principal.via, action="user_disabled", subject=email)
         return user_record(conn, email)
 
 
-def set_password(engine: Engine, email: str, password: str, *, actor: str, via: str) -> UserRecord:
+def set_password(engine: Engine, email: str, password: str, *, by: Principal | str) -> UserRecord:
     """Give a user a new password (the old one stops working at once)."""
     email, password_hash = normalise_email(email), _hashed(password)
-    with write_transaction(engine, doing="user change", actor=actor) as conn:
+    with _user_change(engine, by) as (conn, principal):
         _user_id(conn, email)
         conn.execute(update(User).where(User.email == email).values(password_hash=password_hash, failed_sign_ins=0,
                                                                     first_failed_at=None, locked_until=None))
         _end_sessions(conn, email)
-        audit.record(conn, actor=actor, via=via, action="password_set", subject=email)
+        audit.record(conn, actor=principal.label, via=principal.via, action="password_set", subject=email)
         return user_record(conn, email)
 
 
@@ -126,9 +128,18 @@ def list_users(engine: Engine) -> list[UserRecord]:
         return _records(conn, emails)
 
 
-def _change_grant(engine: Engine, email: str, slug: str, granted: bool, actor: str, via: str) -> UserRecord:
+@contextmanager
+def _user_change(engine: Engine, by: Principal | str) -> Iterator[tuple[Connection, Principal]]:
+    """A write transaction for a change to users, which only admins may make (WriteRefused otherwise)."""
+    principal = as_principal(by)
+    principal.refuse_unless_admin("users and their rights")
+    with transaction(engine, principal, doing="user change") as conn:
+        yield conn, principal
+
+
+def _change_grant(engine: Engine, email: str, slug: str, granted: bool, by: Principal | str) -> UserRecord:
     email = normalise_email(email)
-    with write_transaction(engine, doing="user change", actor=actor) as conn:
+    with _user_change(engine, by) as (conn, principal):
         user = user_record(conn, email)
         _check_role(user.role, [slug])
         if (slug in user.departments) == granted:
@@ -139,7 +150,7 @@ def _change_grant(engine: Engine, email: str, slug: str, granted: bool, actor: s
         else:
             conn.execute(delete(UserDepartment).where(UserDepartment.user_id == user_id,
                                                       UserDepartment.department_id == department_id))
-        audit.record(conn, actor=actor, via=via, action="granted" if granted else "revoked", subject=email,
+        audit.record(conn, actor=principal.label, via=principal.via, action="granted" if granted else "revoked", subject=email,
                      detail=f"department {slug}")
         return user_record(conn, email)
 
@@ -207,7 +218,7 @@ def _records(conn: Connection, emails: list[str]) -> list[UserRecord]:
     for user_id, slug in grants:
         slugs.setdefault(user_id, []).append(slug)
     return [
-        UserRecord(email=u["email"], name=u["name"], role=u["role"], departments=sorted(slugs.get(u["id"], [])),
+        UserRecord(id=u["id"], email=u["email"], name=u["name"], role=u["role"], departments=sorted(slugs.get(u["id"], [])),
                    disabled=u["disabled"], has_password=u["password_hash"] is not None, created_at=u["created_at"])
         for u in users
     ]

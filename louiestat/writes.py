@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, select, union
 
 from louiestat.db import models
 from louiestat.db.versioned import OBSERVATIONS, POSITIONS, PROCESS_CHANGES, TARGETS
 from louiestat.errors import UserRefused, WriteRefused
+
+if TYPE_CHECKING:
+    from louiestat.users import UserRecord
 
 # Batches of these kinds change definitions or targets (uploads and Manage-page edits): admins' business.
 ADMIN_KINDS = {"definitions": "KPI definitions", "targets": "targets"}
@@ -85,11 +89,15 @@ def signed_in(engine: Engine, email: str, via: str = "cli") -> Principal:
 
     with engine.connect() as conn:
         user = user_record(conn, normalise_email(email))
-        user_id = conn.execute(select(models.User.id).where(models.User.email == user.email)).scalar_one()
     if user.disabled:
         raise UserRefused(f"{user.email} is disabled and may not change anything")
+    return principal_of(user, via)
+
+
+def principal_of(user: UserRecord, via: str) -> Principal:
+    """The principal of a stored user acting from ``via`` (``page`` or ``cli``)."""
     return Principal(label=user.email, role=user.role, departments=frozenset(user.departments), via=via,
-                     user_id=user_id)
+                     user_id=user.id)
 
 
 def batch_departments(conn: Connection, batch_id: int) -> set[str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, make_url, select, text
 
-from louiestat.cli import SAMPLE_FILES
+from louiestat.sample_city import SAMPLE_FILES, add_accounts
 from louiestat.config import get_settings
 from louiestat.db.engine import make_engine
 from louiestat.db.migrate import upgrade_to_head
@@ -128,6 +128,7 @@ def sample_city_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     upgrade_to_head(engine)
     for name in SAMPLE_FILES:
         assert ingest(engine, SAMPLE / name, actor="sample").status == "committed"
+    add_accounts(engine, "sample")
     engine.dispose()
     return path
 

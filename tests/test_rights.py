@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, select
 
-from louiestat import audit, queries, users
+from louiestat import audit, queries, users, write_service
 from louiestat.batches import list_batches, undo_batch
 from louiestat.cli import main
 from louiestat.errors import UserRefused, WriteRefused
@@ -33,7 +33,7 @@ def city(engine: Engine) -> Engine:
     assert ingest(engine, DEFINITIONS.encode(), name="definitions.csv").status == "committed"
     for email, role, departments in (("boss@city.gov", "admin", []), ("ana@city.gov", "analyst", ["ems"]),
                                      ("val@city.gov", "viewer", [])):
-        users.add_user(engine, email, role, departments=departments, actor="cli:root", via="cli")
+        users.add_user(engine, email, role, departments=departments, by="cli:root")
     return engine
 
 
@@ -130,7 +130,7 @@ def test_targets_are_for_admins_and_process_changes_for_the_departments_analysts
 def test_unknown_or_disabled_users_act_as_no_one(city: Engine) -> None:
     with pytest.raises(UserRefused, match="there is no user nobody@city.gov"):
         signed_in(city, "nobody@city.gov")
-    users.disable(city, "val@city.gov", actor="cli:root", via="cli")
+    users.disable(city, "val@city.gov", by="cli:root")
     with pytest.raises(UserRefused, match="val@city.gov is disabled"):
         signed_in(city, "val@city.gov")
 
@@ -173,3 +173,35 @@ def test_every_write_is_audited_with_who_and_from_where_and_batches_carry_the_us
         ["maria", "page", f"batch {batch_id + 1}", "values: hr.csv"],
         ["ana@city.gov", "cli", f"batch {batch_id}", "values: ems.csv"],
     ]
+
+
+@pytest.mark.parametrize("email", ["ana@city.gov", "val@city.gov"])
+def test_only_admins_change_users_even_through_the_library(city: Engine, email: str) -> None:
+    before = snapshot(city)
+    with pytest.raises(WriteRefused, match="users and their rights are changed by admins only"):
+        users.add_user(city, "eve@city.gov", "admin", by=as_(city, email))
+    with pytest.raises(WriteRefused):
+        users.grant(city, "ana@city.gov", "hr", by=as_(city, email))
+    with pytest.raises(WriteRefused):
+        users.set_password(city, "boss@city.gov", "a password someone else chose", by=as_(city, email))
+    assert snapshot(city) == before
+    assert users.grant(city, "ana@city.gov", "hr", by=as_(city, "boss@city.gov")).departments == ["ems", "hr"]
+
+
+@pytest.mark.parametrize(("email", "department", "allowed"), [
+    ("boss@city.gov", "hr", True), ("ana@city.gov", "ems", True), ("ana@city.gov", "hr", False),
+    ("val@city.gov", "ems", False),
+])
+def test_the_write_service_checks_every_department_before_it_writes(
+    city: Engine, email: str, department: str, allowed: bool
+) -> None:
+    written: list[int] = []
+    change = write_service.Change(kind="note", source="a test change", departments=[department])
+    before = snapshot(city)
+    if allowed:
+        batch_id = write_service.write(city, as_(city, email), change, lambda conn, batch: written.append(batch) or {})
+        assert written == [batch_id] and list_batches(city).iloc[0]["actor"] == email
+    else:
+        with pytest.raises(WriteRefused, match=f"may not change the data of {department}"):
+            write_service.write(city, as_(city, email), change, lambda conn, batch: written.append(batch) or {})
+        assert written == [] and snapshot(city) == before

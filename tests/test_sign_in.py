@@ -28,9 +28,8 @@ def minutes(n: float) -> dt.datetime:
 @pytest.fixture
 def city(engine: Engine) -> Engine:
     assert ingest(engine, DEFINITIONS.encode(), name="definitions.csv").status == "committed"
-    users.add_user(engine, "ana@city.gov", "analyst", departments=["ems"], password=PASSWORD, actor="cli:root",
-                   via="cli")
-    users.add_user(engine, "boss@city.gov", "admin", actor="cli:root", via="cli")  # identity provider only
+    users.add_user(engine, "ana@city.gov", "analyst", departments=["ems"], password=PASSWORD, by="cli:root")
+    users.add_user(engine, "boss@city.gov", "admin", by="cli:root")  # identity provider only
     return engine
 
 
@@ -65,9 +64,9 @@ def test_every_refusal_says_the_same_and_the_audit_log_says_why(city: Engine) ->
     for email, password, why in cases:
         assert refused(city, email, password, T0) == FAILED
         assert last_event(city) == [email, "sign_in_failed", email, why]
-    users.add_user(city, "gone@city.gov", "viewer", password=PASSWORD, actor="cli:root", via="cli")
-    users.add_user(city, "deputy@city.gov", "admin", actor="cli:root", via="cli")
-    users.disable(city, "gone@city.gov", actor="cli:root", via="cli")
+    users.add_user(city, "gone@city.gov", "viewer", password=PASSWORD, by="cli:root")
+    users.add_user(city, "deputy@city.gov", "admin", by="cli:root")
+    users.disable(city, "gone@city.gov", by="cli:root")
     assert refused(city, "gone@city.gov", PASSWORD, T0) == FAILED
     assert last_event(city) == ["gone@city.gov", "sign_in_failed", "gone@city.gov", "disabled"]
 
@@ -119,9 +118,9 @@ def test_sign_out_ends_the_session_for_every_app_process(city: Engine) -> None:
 
 def test_disabling_a_user_or_changing_their_password_ends_their_sessions(city: Engine) -> None:
     token = sign_in(city, "ana@city.gov", PASSWORD, now=utcnow())
-    users.set_password(city, "ana@city.gov", "a brand new pass phrase", actor="cli:root", via="cli")
+    users.set_password(city, "ana@city.gov", "a brand new pass phrase", by="cli:root")
     assert session_user(city, token) is None
     token = sign_in(city, "ana@city.gov", "a brand new pass phrase", now=utcnow())
-    users.add_user(city, "deputy@city.gov", "admin", actor="cli:root", via="cli")
-    users.disable(city, "ana@city.gov", actor="cli:root", via="cli")
+    users.add_user(city, "deputy@city.gov", "admin", by="cli:root")
+    users.disable(city, "ana@city.gov", by="cli:root")
     assert session_user(city, token) is None

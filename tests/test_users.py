@@ -38,7 +38,7 @@ def stored_hash(engine: Engine, email: str) -> str | None:
 
 def test_an_analyst_is_added_with_departments_a_hashed_password_and_an_audit_event(city: Engine) -> None:
     record = users.add_user(city, " Ana@City.GOV ", "analyst", departments=["hr", "ems"], name="Ana López",
-                            password=PASSWORD, actor="cli:root", via="cli")
+                            password=PASSWORD, by="cli:root")
     assert (record.email, record.role, record.departments, record.disabled, record.has_password) == (
         "ana@city.gov", "analyst", ["ems", "hr"], False, True)
     password_hash = stored_hash(city, "ana@city.gov")
@@ -67,46 +67,46 @@ def test_a_refused_user_change_says_why_and_writes_nothing(
 ) -> None:
     before = snapshot(city)
     with pytest.raises(UserRefused, match=message.replace("(", r"\(").replace(")", r"\)")):
-        users.add_user(city, email, role, departments=departments, password=password, actor="cli:root", via="cli")
+        users.add_user(city, email, role, departments=departments, password=password, by="cli:root")
     assert snapshot(city) == before
 
 
 def test_an_email_is_taken_once_whatever_its_case(city: Engine) -> None:
-    users.add_user(city, "ana@city.gov", "viewer", actor="cli:root", via="cli")
+    users.add_user(city, "ana@city.gov", "viewer", by="cli:root")
     before = snapshot(city)
     with pytest.raises(UserRefused, match="a user ana@city.gov already exists"):
-        users.add_user(city, "ANA@city.gov", "admin", actor="cli:root", via="cli")
+        users.add_user(city, "ANA@city.gov", "admin", by="cli:root")
     assert snapshot(city) == before
 
 
 def test_grants_and_revokes_change_an_analysts_departments_and_are_audited(city: Engine) -> None:
-    users.add_user(city, "ana@city.gov", "analyst", departments=["ems"], actor="cli:root", via="cli")
-    assert users.grant(city, "ana@city.gov", "hr", actor="cli:root", via="cli").departments == ["ems", "hr"]
-    assert users.grant(city, "ana@city.gov", "hr", actor="cli:root", via="cli").departments == ["ems", "hr"]
-    assert users.revoke(city, "ana@city.gov", "ems", actor="cli:root", via="cli").departments == ["hr"]
+    users.add_user(city, "ana@city.gov", "analyst", departments=["ems"], by="cli:root")
+    assert users.grant(city, "ana@city.gov", "hr", by="cli:root").departments == ["ems", "hr"]
+    assert users.grant(city, "ana@city.gov", "hr", by="cli:root").departments == ["ems", "hr"]
+    assert users.revoke(city, "ana@city.gov", "ems", by="cli:root").departments == ["hr"]
     actions = user_events(city)[["action", "detail"]].values.tolist()
     assert actions == [["revoked", "department ems"], ["granted", "department hr"],
                        ["user_added", "role analyst; departments ems; without a password"]], "a repeated grant is no event"
 
 
 def test_the_last_active_admin_cannot_be_disabled_but_another_can(city: Engine) -> None:
-    users.add_user(city, "boss@city.gov", "admin", actor="cli:root", via="cli")
+    users.add_user(city, "boss@city.gov", "admin", by="cli:root")
     with pytest.raises(UserRefused, match="boss@city.gov is the last active admin"):
-        users.disable(city, "boss@city.gov", actor="cli:root", via="cli")
-    users.add_user(city, "deputy@city.gov", "admin", actor="cli:root", via="cli")
-    assert users.disable(city, "boss@city.gov", actor="cli:root", via="cli").disabled
+        users.disable(city, "boss@city.gov", by="cli:root")
+    users.add_user(city, "deputy@city.gov", "admin", by="cli:root")
+    assert users.disable(city, "boss@city.gov", by="cli:root").disabled
     with pytest.raises(UserRefused, match="deputy@city.gov is the last active admin"):
-        users.disable(city, "deputy@city.gov", actor="cli:root", via="cli")
+        users.disable(city, "deputy@city.gov", by="cli:root")
 
 
 def test_a_new_password_replaces_the_old_one(city: Engine) -> None:
-    users.add_user(city, "ana@city.gov", "viewer", password=PASSWORD, actor="cli:root", via="cli")
-    users.set_password(city, "ana@city.gov", "a completely different passphrase", actor="cli:root", via="cli")
+    users.add_user(city, "ana@city.gov", "viewer", password=PASSWORD, by="cli:root")
+    users.set_password(city, "ana@city.gov", "a completely different passphrase", by="cli:root")
     password_hash = stored_hash(city, "ana@city.gov")
     assert verify_password(password_hash, "a completely different passphrase")
     assert not verify_password(password_hash, PASSWORD)
     with pytest.raises(UserRefused, match="there is no user bob@city.gov"):
-        users.set_password(city, "bob@city.gov", PASSWORD, actor="cli:root", via="cli")
+        users.set_password(city, "bob@city.gov", PASSWORD, by="cli:root")
 
 
 def test_the_users_commands_from_the_cli(city: Engine, capsys: pytest.CaptureFixture, monkeypatch) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
@@ -13,7 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from louiestat.db import failures
-from louiestat.db.engine import write_transaction
+from louiestat.db.engine import engine_for, write_transaction
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -51,3 +52,11 @@ def upgrade_to_head(engine: Engine) -> None:
             command.upgrade(config, "head")
     except (CommandError, SQLAlchemyError) as error:
         raise failures.migration_failed(engine.url, current, head, error) from error
+
+
+@lru_cache(maxsize=8)
+def migrated_engine(url: str) -> Engine:
+    """The process-wide engine for ``url``, its schema upgraded to the newest on first use (pages and routes)."""
+    engine = engine_for(url)
+    upgrade_to_head(engine)
+    return engine

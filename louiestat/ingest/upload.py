@@ -13,15 +13,13 @@ import pandas as pd
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine
 
-from louiestat.batches import close_batch, open_batch
 from louiestat.config import Settings, get_settings
-from louiestat.db.engine import write_transaction
 from louiestat.db.failures import ensure_writable
 from louiestat.db.versioned import TARGETS
 from louiestat.db.write_lock import OnWait
+from louiestat.errors import FileUnreadable, IrregularFile, UnknownKind
 from louiestat.ingest import validate
 from louiestat.ingest.catalog import Catalog
-from louiestat.errors import FileUnreadable, IrregularFile, UnknownKind
 from louiestat.ingest.kinds import KINDS, Kind, KindName, detect_kind
 from louiestat.ingest.numbers import DECIMAL_COMMA_VALUE
 from louiestat.ingest.options import ReadOptions
@@ -29,8 +27,9 @@ from louiestat.ingest.plan import Correction, Plan
 from louiestat.ingest.problems import Problem, ProblemLog, quote
 from louiestat.ingest.redefinition import Rescore
 from louiestat.ingest.source import CsvFile, open_csv
-from louiestat.writes import ADMIN_KINDS, Principal, as_principal
 from louiestat.ingest.unreported import SkippedRow, line_ranges, take_unreported
+from louiestat.write_service import Change, record, transaction
+from louiestat.writes import ADMIN_KINDS, Principal, as_principal
 
 Progress = Callable[[float, str], None]
 Status = Literal["committed", "dry_run", "unchanged", "rejected"]
@@ -188,7 +187,7 @@ def ingest(
             log.error(f"{why}; nothing was written")
             return _refused_at_header(result, csv_file, log, settings)
         try:
-            with _transaction(engine, dry_run, principal.label, on_wait) as conn:
+            with _transaction(engine, dry_run, principal, on_wait) as conn:
                 catalog = Catalog.load(conn)
                 rows, skipped = _read_rows(csv_file, chosen, catalog, log, settings, progress, options)
                 _note_decimal_commas(csv_file, options, log)
@@ -237,19 +236,16 @@ def ingest(
                     return result.model_copy(update={"status": "unchanged"})
                 if progress:
                     progress(0.9, "writing")
-                batch_id = open_batch(
-                    conn, kind=chosen.name, source=csv_file.name, by=principal, sha256=csv_file.sha256
-                )
-                plan.apply(conn, batch_id)
-                close_batch(
-                    conn,
-                    batch_id,
-                    rows_total=len(rows),
-                    inserted=result.new,
-                    updated=result.changed,
-                    unchanged=result.unchanged,
-                    deleted=plan.primary.counts["deleted"],
-                )
+                change = Change(kind=chosen.name, source=csv_file.name, departments=_departments(rows, catalog),
+                                admin_only=ADMIN_KINDS.get(chosen.name), sha256=csv_file.sha256)
+                counts = {"rows_total": len(rows), "inserted": result.new, "updated": result.changed,
+                          "unchanged": result.unchanged, "deleted": plan.primary.counts["deleted"]}
+
+                def apply(c: Connection, batch: int) -> dict[str, int]:
+                    plan.apply(c, batch)
+                    return counts
+
+                batch_id = record(conn, principal, change, apply)
         except _Rejected:
             return result.model_copy(update=_problems(log))
     if progress:
@@ -261,15 +257,26 @@ def _refuse_foreign_rows(principal: Principal, rows: pd.DataFrame, catalog: Cata
     """Every row of a department ``principal`` may not change is an error on its line; returns how many."""
     if principal.role == "admin" or rows.empty:
         return 0
-    slugs = catalog.departments.set_index("id")["slug"]
-    if "department_id" in rows:
-        departments = rows["department_id"].map(slugs)
-    else:
-        departments = rows["kpi_id"].map(catalog.kpis.set_index("id")["department_id"]).map(slugs)
+    departments = _row_departments(rows, catalog)
     foreign = ~departments.map(principal.may_change).astype(bool)
     log.add_rows(rows.loc[foreign, "line"].to_numpy(), "department", departments[foreign].to_numpy(),
                  f"{principal.label} may not change this department's data ({principal.rights})")
     return int(foreign.sum())
+
+
+def _row_departments(rows: pd.DataFrame, catalog: Catalog) -> pd.Series:
+    """The slug of each row's department."""
+    slugs = catalog.departments.set_index("id")["slug"]
+    if "department_id" in rows:
+        return rows["department_id"].map(slugs)
+    if "kpi_id" in rows:
+        return rows["kpi_id"].map(catalog.kpis.set_index("id")["department_id"]).map(slugs)
+    return rows["department"]
+
+
+def _departments(rows: pd.DataFrame, catalog: Catalog) -> set[str]:
+    """Every stored department the rows touch, for the write service to check."""
+    return set(_row_departments(rows, catalog).dropna()) if not rows.empty else set()
 
 
 def _refuse_target_changes(principal: Principal, plan: Plan, rows: pd.DataFrame, log: ProblemLog) -> int:
@@ -330,11 +337,11 @@ def _problems(log: ProblemLog) -> dict:
 
 
 @contextmanager
-def _transaction(engine: Engine, dry_run: bool, actor: str, on_wait: OnWait | None) -> Iterator[Connection]:
+def _transaction(engine: Engine, dry_run: bool, actor: Principal, on_wait: OnWait | None) -> Iterator[Connection]:
     """A write transaction (holding the write lock), or for a dry run a read that is always rolled back, once
     the database has shown it would take the writes (EnvironmentFailure if not)."""
     if not dry_run:
-        with write_transaction(engine, doing="upload", actor=actor, on_wait=on_wait) as conn:
+        with transaction(engine, actor, doing="upload", on_wait=on_wait) as conn:
             yield conn
         return
     ensure_writable(engine)

@@ -16,7 +16,10 @@ from louiestat.errors import MeetingRefused
 from louiestat.meetings.agenda import propose
 from louiestat.meetings.store import add_followup, close_followup, create_meeting, reschedule_followup
 from louiestat.presentation.words import counted
+from louiestat.sample_city import SAMPLE_DATA
 from louiestat.writes import Principal
+
+SAMPLE_MEETINGS = SAMPLE_DATA / "meetings.json"
 
 
 class SampleItem(BaseModel):
@@ -65,7 +68,7 @@ def _agenda(proposed: list[AgendaItem], wanted: list[SampleItem], where: str) ->
     ]
 
 
-def load_sample_meetings(engine: Engine, path: Path, by: Principal | str) -> str:
+def load_sample_meetings(engine: Engine, by: Principal | str, path: Path = SAMPLE_MEETINGS) -> str:
     """Store the meetings and follow-ups in ``path`` (held, with their notes); returns what was loaded, in words."""
     sample = SampleMeetings.model_validate_json(path.read_text(encoding="utf-8"))
     city = views.City.load(engine)

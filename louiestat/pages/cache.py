@@ -10,13 +10,12 @@ import threading
 
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 from sqlalchemy import Engine
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from louiestat import batches, queries, views
 from louiestat.config import get_settings
-from louiestat.db.engine import engine_for
-from louiestat.db.migrate import upgrade_to_head
+from louiestat.db.migrate import migrated_engine
 from metrics.scorecard import department_summary
 
 # What the other pages import and the overview does not: imported ahead by the warm-up.
@@ -28,9 +27,7 @@ _log = logging.getLogger(__name__)
 @st.cache_resource(show_spinner=False)
 def engine() -> Engine:
     """The database, upgraded to the newest schema on first use."""
-    db = engine_for(get_settings().database_url)
-    upgrade_to_head(db)
-    return db
+    return migrated_engine(get_settings().database_url)
 
 
 def data_version() -> int:

@@ -10,17 +10,15 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from louiestat.config import get_settings
 from louiestat.db.write_lock import OnWait
 from louiestat.errors import EnvironmentFailure
 from louiestat.export import definitions_frame
 from louiestat.ingest import ingest
 from louiestat.ingest.schemas import Aggregation, Direction, Unit
-from louiestat.pages import cache
+from louiestat.pages import access, cache
 from louiestat.pages.widgets import department_picker, show_problems, waiting_notice
 from louiestat.spreadsheet import csv_text
 from louiestat.targets_and_changes import DatedEdit, save_process_changes, save_targets
-from louiestat.writes import dashboard_user
 
 UNITS, DIRECTIONS, AGGREGATIONS = (list(get_args(t)) for t in (Unit, Direction, Aggregation))
 NUMBER_COLUMNS = ["target", "tolerance_pct", "min_value", "max_value", "weight"]
@@ -38,6 +36,7 @@ def _blanks_as_text(frame: pd.DataFrame, numbers: list[str]) -> pd.DataFrame:
 
 
 def render() -> None:
+    access.acting()  # only the signed in may be here; the write service checks their rights on every write
     st.title("Manage KPIs and targets")
     st.caption(
         "Edit what each department measures and the targets it is held to. Saving checks every row with the "
@@ -93,7 +92,7 @@ def _definitions() -> None:
         data = csv_text(edited).encode()
         try:
             result = ingest(cache.engine(), data, name="Manage page: KPI definitions", kind="definitions",
-                            actor=dashboard_user(get_settings().user), on_wait=waiting_notice())
+                            actor=access.acting(), on_wait=waiting_notice())
         except EnvironmentFailure as exc:
             st.error(f"Nothing was saved: {exc}.")
             return
@@ -162,7 +161,7 @@ def _targets() -> None:
     )
     if st.button("Save targets", type="primary", key="save_targets", icon=":material/save:"):
         _save_dated(
-            lambda on_wait: save_targets(cache.engine(), int(kpi.name), edited, dashboard_user(get_settings().user), on_wait=on_wait),
+            lambda on_wait: save_targets(cache.engine(), int(kpi.name), edited, access.acting(), on_wait=on_wait),
             "Targets",
         )
 
@@ -196,7 +195,7 @@ def _process_changes() -> None:
     if st.button("Save process changes", type="primary", key="save_changes", icon=":material/save:"):
         _save_dated(
             lambda on_wait: save_process_changes(
-                cache.engine(), int(kpi.name), edited, dashboard_user(get_settings().user), on_wait=on_wait
+                cache.engine(), int(kpi.name), edited, access.acting(), on_wait=on_wait
             ),
             "Process changes",
         )

@@ -7,15 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from louiestat import batches, templates, views
-from louiestat.config import get_settings
-from louiestat.ingest import KINDS, UploadResult, ingest
 from louiestat.errors import EnvironmentFailure, FileUnreadable, UndoRefused
+from louiestat.ingest import KINDS, UploadResult, ingest
 from louiestat.ingest.source import DELIMITERS, open_csv
-from louiestat.pages import cache
-from louiestat.presentation.words import counted
+from louiestat.pages import access, cache
 from louiestat.pages.widgets import escape_markdown, readable_problems, waiting_notice
+from louiestat.presentation.words import counted
 from louiestat.spreadsheet import csv_text
-from louiestat.writes import dashboard_user
 
 PURPOSE = {k.name: k.purpose for k in KINDS.values()}
 TEMPLATE_LABELS = {
@@ -37,6 +35,7 @@ ENCODINGS = {
 
 
 def render() -> None:
+    access.acting()  # only the signed in may be here; the write service checks their rights on every write
     st.title("Upload data")
     st.caption(
         "Upload monthly KPI values, KPI definitions or HR hiring records as CSV. Each file is checked first: "
@@ -224,7 +223,7 @@ def _commit(file, data: bytes, confirm_rescore: bool, skip_blank: bool, decimal_
     try:
         result = ingest(
             cache.engine(), data, name=file.name, confirm_rescore=confirm_rescore, skip_blank=skip_blank,
-            decimal_comma=decimal_comma, actor=dashboard_user(get_settings().user), progress=progress, on_wait=waiting_notice(),
+            decimal_comma=decimal_comma, actor=access.acting(), progress=progress, on_wait=waiting_notice(),
         )
     except EnvironmentFailure as exc:
         st.session_state["upload_flash"] = ("error", f"{escape_markdown(file.name)} was not committed: {exc}.")
@@ -297,7 +296,7 @@ def _confirm_undo(batch_id: int) -> None:
         if yes.button(f"Yes, undo batch {batch_id}", type="primary", key="undo_confirm"):
             try:
                 result = batches.undo_batch(
-                    cache.engine(), batch_id, actor=dashboard_user(get_settings().user), on_wait=waiting_notice()
+                    cache.engine(), batch_id, actor=access.acting(), on_wait=waiting_notice()
                 )
                 st.session_state["upload_flash"] = ("success", result.message)
             except (UndoRefused, EnvironmentFailure) as exc:

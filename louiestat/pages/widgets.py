@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from louiestat.presentation.words import status_words
 from louiestat.presentation.values import month_label
+from louiestat.presentation.words import status_words
 from louiestat.views import City, Months
 from metrics.status import STATUS_COLORS, STATUS_LABELS
 

@@ -16,13 +16,14 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, text
 
-from louiestat.batches import open_batch, undo_batch
+from louiestat.batches import undo_batch
 from louiestat.config import get_settings
 from louiestat.db.engine import write_transaction
 from louiestat.db.write_lock import WRITE_LOCK_KEY
 from louiestat.errors import LockTimeout
 from louiestat.ingest import ingest
 from louiestat.targets_and_changes import save_targets
+from louiestat.write_service import Change, record
 from louiestat.writes import Principal
 from tests.conftest import snapshot
 from tests.db.test_engine import BATCH
@@ -44,7 +45,7 @@ def alices_upload(engine: Engine, batch_open: bool = True) -> Iterator[tuple[int
 
     def hold() -> None:
         with write_transaction(engine, doing="upload", actor="alice") as conn:
-            opened.put(open_batch(conn, kind="values", source="values.csv", by=Principal("alice")) if batch_open else None)
+            opened.put(record(conn, Principal("alice"), Change(kind="values", source="values.csv"), lambda c, b: {}) if batch_open else None)
             release.wait(30)
 
     thread = threading.Thread(target=hold)

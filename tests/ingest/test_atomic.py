@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from louiestat import batches
-from louiestat.batches import open_batch
 from louiestat.db import bulk, models, versioned
 from louiestat.db.engine import write_transaction
 from louiestat.ingest import ingest, plan
+from louiestat.write_service import Change, record
 from louiestat.writes import Principal
 from tests.conftest import ROOT, snapshot
 
@@ -181,7 +181,7 @@ def test_an_upload_waits_for_a_write_in_progress_instead_of_failing(city: Engine
 
     def long_write() -> None:
         with write_transaction(city) as conn:
-            open_batch(conn, kind="values", source="slow.csv", by=Principal("other"))
+            record(conn, Principal("other"), Change(kind="values", source="slow.csv"), lambda c, b: {})
             holding.set()
             time.sleep(0.5)
 

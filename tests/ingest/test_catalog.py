@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import Engine, insert, select
 
 from louiestat import queries
-from louiestat.batches import open_batch
 from louiestat.db.models import Department, Kpi
 from louiestat.ingest import UploadResult, ingest
+from louiestat.write_service import Change, record
 from louiestat.writes import Principal
 from tests.conftest import snapshot
 
@@ -17,7 +17,7 @@ def duplicate_names(engine: Engine) -> None:
     """What older versions accepted: a department 'ems2' named like 'ems', and a second KPI of 'ems' named like
     its response time."""
     with engine.begin() as conn:
-        batch_id = open_batch(conn, kind="definitions", source="old.csv", by=Principal("past"))
+        batch_id = record(conn, Principal("past"), Change(kind="definitions", source="old.csv"), lambda c, b: {})
         ems = conn.execute(select(Department.id).where(Department.slug == "ems")).scalar_one()
         ems2 = conn.execute(
             insert(Department).values(slug="ems2", name="emergency medical  services", batch_id=batch_id)

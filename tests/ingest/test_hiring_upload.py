@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import Engine, insert, select
 
 from louiestat import queries
-from louiestat.batches import open_batch
 from louiestat.db.models import Department, Position
 from louiestat.ingest import UploadResult, ingest
+from louiestat.write_service import Change, record
 from louiestat.writes import Principal
 from tests.conftest import snapshot
 
@@ -173,7 +173,7 @@ def test_an_id_matching_stored_twins_only_ignoring_case_is_refused_naming_them(c
     # Older versions stored case variants as two positions; an exact spelling still picks one.
     upload(city, HEADER + "hr,HR-7,Clerk,2013-01-01,\n")
     with city.begin() as conn:
-        batch_id = open_batch(conn, kind="hiring", source="old.csv", by=Principal("past"))
+        batch_id = record(conn, Principal("past"), Change(kind="hiring", source="old.csv"), lambda c, b: {})
         conn.execute(
             insert(Position).values(
                 department_id=conn.execute(select(Department.id).where(Department.slug == "hr")).scalar_one(),

@@ -26,7 +26,7 @@ def test_an_unconfirmed_rescore_names_its_true_line(city: Engine) -> None:
 
 def test_a_foreign_row_after_blank_lines_names_its_true_line(engine: Engine) -> None:
     assert ingest(engine, DEFINITIONS.encode(), name="definitions.csv").status == "committed"
-    users.add_user(engine, "ana@city.gov", "analyst", departments=["ems"], actor="cli:root", via="cli")
+    users.add_user(engine, "ana@city.gov", "analyst", departments=["ems"], by="cli:root")
     values = "department,kpi,period,value\nems,response_time,2016-06,8.6\n\n\nhr,overtime_hours,2016-06,120\n"
     result = ingest(engine, values.encode(), name="values.csv", actor=signed_in(engine, "ana@city.gov"))
     assert [(p.line, p.value) for p in result.errors] == [(5, "hr")]

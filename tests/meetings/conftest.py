@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
-from louiestat.cli import SAMPLE_DATA, SAMPLE_MEETINGS
 from louiestat.meetings.sample import load_sample_meetings
 from louiestat.writes import Principal
 
@@ -18,7 +17,7 @@ VIEWER = Principal(label="val@city.gov", role="viewer")
 @pytest.fixture
 def sample_meetings(sample_city: Engine) -> Engine:
     """The sample city with one held meeting per department (May 2016, held in June 2016) and its follow-ups."""
-    assert load_sample_meetings(sample_city, SAMPLE_DATA / SAMPLE_MEETINGS, "sample") == (
+    assert load_sample_meetings(sample_city, "sample") == (
         "meetings.json: 8 held meetings with 20 follow-ups (7 closed)"
     )
     return sample_city

@@ -1,0 +1,39 @@
+"""Account: who you are signed in as, what you may change, and signing out."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from louiestat.config import get_settings
+from louiestat.pages import access
+from louiestat.pages.widgets import escape_markdown
+
+SIGN_OUT = """
+<form class="louiestat-sign-out" method="post" action="/auth/sign-out">
+  <button type="submit">Sign out</button>
+</form>
+"""
+ROLE_WORDS = {
+    "admin": "an admin (the performance office): you may change everything, users included",
+    "analyst": "an analyst: you may upload, correct and undo the data of {departments}, and read everything",
+    "viewer": "a viewer: you may read everything and change nothing",
+}
+
+
+def render() -> None:
+    principal = access.acting()
+    st.title("Account")
+    departments = ", ".join(sorted(principal.departments)) or "no department yet"
+    st.markdown(f"Signed in as **{escape_markdown(principal.label)}**, "
+                f"{escape_markdown(ROLE_WORDS[principal.role].format(departments=departments))}.")
+    if access.identity_provider_configured():
+        if st.button("Sign out", icon=":material/logout:"):
+            st.logout()
+    else:
+        st.html(SIGN_OUT)
+        settings = get_settings()
+        st.caption(f"A session also ends after {settings.session_idle_minutes:g} minutes without use and "
+                   f"{settings.session_max_hours:g} hours after signing in.")
+
+
+render()

@@ -1,0 +1,83 @@
+"""The one write service: every change a person makes (an upload, a Manage-page edit, an undo, a stat-meeting
+note, a user change) runs in its transaction, and every change to the data is recorded through it.
+
+``transaction`` is the only way into the write transaction (the database's write lock, all or nothing).
+``record`` checks the acting principal's rights against every department the change touches before anything
+is written (``WriteRefused``, from ``louiestat.errors``), opens the batch that every written row carries (with the
+user row, and an event in the audit log), lets the caller write, and closes the batch with what was written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine, insert, update
+
+from louiestat import audit
+from louiestat.db import write_lock
+from louiestat.db.engine import write_transaction
+from louiestat.db.models import Batch, utcnow
+from louiestat.db.write_lock import OnWait
+from louiestat.writes import Principal, as_principal
+
+# Writes the change's rows, each carrying the batch id it is given; returns the batch's counts (rows_total,
+# inserted, updated, unchanged, deleted).
+Apply = Callable[[Connection, int], Mapping[str, int]]
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a batch is: its ``kind`` and ``source`` (recorded on the batch), the ``departments`` (slugs) whose
+    data it touches, ``what`` it changes in their data (for a refusal's message), and ``admin_only`` naming what it
+    changes when only admins may change that."""
+
+    kind: str
+    source: str
+    departments: Iterable[str] = ()
+    what: str = "the data"
+    admin_only: str | None = None
+    sha256: str | None = None
+
+
+@contextmanager
+def transaction(
+    engine: Engine, by: Principal | str, *, doing: str, on_wait: OnWait | None = None
+) -> Iterator[Connection]:
+    """One all-or-nothing write by ``by``, holding the write lock (others waiting are told ``doing`` and who)."""
+    with write_transaction(engine, doing=doing, actor=as_principal(by).label, on_wait=on_wait) as conn:
+        yield conn
+
+
+def check(by: Principal | str, change: Change) -> None:
+    """WriteRefused unless ``by`` may make ``change``: an admin-only change needs an admin, and every department
+    it touches must be one ``by`` may change."""
+    principal = as_principal(by)
+    if change.admin_only:
+        principal.refuse_unless_admin(change.admin_only)
+    principal.refuse_foreign(change.departments, change.what)
+
+
+def record(conn: Connection, by: Principal | str, change: Change, apply: Apply) -> int:
+    """Check ``change`` against ``by``'s rights, then write it as one batch through ``apply``; returns the batch id.
+    Call inside ``transaction``: a refusal or a failure in ``apply`` rolls everything back."""
+    check(by, change)
+    principal = as_principal(by)
+    batch_id = conn.execute(
+        insert(Batch).values(kind=change.kind, source=change.source[:500], sha256=change.sha256,
+                             actor=principal.label[:200], user_id=principal.user_id, created_at=utcnow())
+    ).inserted_primary_key[0]
+    audit.record(conn, actor=principal.label, via=principal.via, action="write", subject=f"batch {batch_id}",
+                 detail=f"{change.kind}: {change.source}")
+    write_lock.announce_batch(conn, batch_id)
+    if counts := apply(conn, batch_id):
+        conn.execute(update(Batch).where(Batch.id == batch_id).values(**counts))
+    return batch_id
+
+
+def write(
+    engine: Engine, by: Principal | str, change: Change, apply: Apply, on_wait: OnWait | None = None
+) -> int:
+    """``record`` in a transaction of its own: the whole write for a change that needs no reading first."""
+    with transaction(engine, by, doing=change.kind, on_wait=on_wait) as conn:
+        return record(conn, by, change, apply)

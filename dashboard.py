@@ -17,7 +17,8 @@ ICON = Path(__file__).parent / "louiestat" / "assets" / "favicon.svg"
 
 def _pages(role: str | None, public: bool) -> dict[str, list]:
     """The menu for ``role`` (None: a visitor who has not signed in): reading for anyone signed in (and for
-    visitors in public mode), uploads for analysts and admins, KPI management and user administration for admins."""
+    visitors in public mode), uploads for analysts and admins, KPI management and user administration for admins;
+    stat meetings: follow-ups for anyone signed in, agendas for analysts (to read) and admins (to save)."""
     reads = role is not None or public
     sections: dict[str, list] = {}
     if reads:
@@ -33,6 +34,12 @@ def _pages(role: str | None, public: bool) -> dict[str, list]:
         data.append(st.Page(f"{PAGES}/manage.py", title="Manage KPIs & targets", icon=":material/tune:"))
     if data:
         sections["Data"] = data
+    if role is not None:
+        sections["Meetings"] = [
+            *([st.Page(f"{PAGES}/meetings.py", title="Meetings", icon=":material/groups:")]
+              if role in ("admin", "analyst") else []),
+            st.Page(f"{PAGES}/followups.py", title="Follow-ups", icon=":material/checklist:"),
+        ]
     if role == "admin":
         sections["Admin"] = [
             st.Page(f"{PAGES}/user_admin.py", title="Users", icon=":material/group:"),

@@ -24,6 +24,16 @@ KIND_WORDS = {
     "topic": "Topic",
 }
 
+# A follow-up's state with an icon, so that it is never told by colour alone.
+FOLLOWUP_STATE_WORDS = {"overdue": "⚠ Overdue", "open": "○ Open", "done": "✔ Done", "dropped": "✖ Dropped"}
+
+
+def followup_counts_text(open_count: int, overdue: int) -> str:
+    """'3 open follow-ups, 1 overdue' ('No open follow-ups' for none)."""
+    if not open_count:
+        return "No open follow-ups"
+    return f"{open_count} open follow-up{'s' if open_count != 1 else ''}, {overdue} overdue"
+
 
 def date_words(day: dt.date) -> str:
     """'30 June 2016', in English whatever the locale."""

@@ -77,3 +77,12 @@ def acting() -> Principal:
         st.page_link("louiestat/pages/sign_in.py", label="Sign in", icon=":material/login:")
         st.stop()
     return principal
+
+
+def acting_admin(what: str) -> Principal:
+    """Like ``acting``, for pages only admins may use: anyone else is told so and the page stops."""
+    principal = acting()
+    if (why := principal.admins_only(what)) is not None:
+        st.warning(f"{why}.", icon=":material/lock:")
+        st.stop()
+    return principal

@@ -14,7 +14,12 @@ from streamlit.testing.v1 import AppTest
 
 from louiestat.config import get_settings
 from louiestat.db.engine import make_engine
+from louiestat.db.migrate import upgrade_to_head
+from louiestat.sample_city import SAMPLE_ACCOUNTS
+from louiestat.users import add_user
 from tests.conftest import ROOT
+
+ADMIN, ANALYST, VIEWER = (account[0] for account in SAMPLE_ACCOUNTS)  # the analyst's departments: ems and fire
 
 
 def _use(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -39,6 +44,10 @@ def city_url(sample_city_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
 @pytest.fixture
 def empty_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'empty.db'}"
+    engine = make_engine(url)
+    upgrade_to_head(engine)
+    add_user(engine, ADMIN, "admin", by="page-tester")
+    engine.dispose()
     _use(url, monkeypatch)
     yield url
     get_settings.cache_clear()
@@ -52,8 +61,10 @@ def city_engine(city_url: str) -> Iterator[Engine]:
 
 
 def _runner() -> Callable[..., AppTest]:
-    def run(page: str = "overview", **params: str) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    def run(page: str = "overview", *, user: str | None = ADMIN, **params: str) -> AppTest:
+        """``user``: who is signed in (through the identity provider, faked at ``st.user``); None, a visitor."""
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+        at.user = {"email": user, "is_logged_in": True} if user else {"is_logged_in": False}
         for key, value in params.items():
             at.query_params[key] = value
         at.run()

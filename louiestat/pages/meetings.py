@@ -66,6 +66,17 @@ def render() -> None:
         st.info("No meetings stored for this department yet.", icon=":material/event:")
     else:
         st.dataframe(stored[list(MEETING_COLUMNS)], column_config=MEETING_COLUMNS, hide_index=True, width="stretch")
+        _present_links(stored)
+
+
+def _present_links(stored) -> None:
+    """A "Present" link per meeting, opening presenter mode in this tab (admins: the performance office)."""
+    principal = access.visitor().principal
+    if principal is None or principal.admins_only(MEETINGS_WORD):
+        return
+    for meeting_id, date, title in stored[["meeting_id", "date", "title"]].itertuples(index=False):
+        st.page_link("louiestat/pages/presenter.py", label=f"Present meeting {meeting_id}: {title} ({date:%d %b %Y})",
+                     icon=":material/slideshow:", query_params={"meeting": str(meeting_id)})
 
 
 def _save_form(proposed: Briefing, edited, today: dt.date) -> None:

@@ -11,7 +11,8 @@ PAGES = "louiestat/pages"
 def menu(role: str | None, public: bool) -> dict[str, list]:
     """The menu for ``role`` (None: a visitor who has not signed in): reading for anyone signed in (and for
     visitors in public mode), uploads for analysts and admins, KPI management and user administration for admins;
-    stat meetings: follow-ups for anyone signed in, agendas for analysts (to read) and admins (to save)."""
+    stat meetings: follow-ups and the follower screen for anyone signed in, agendas for analysts (to read) and
+    admins (to save), presenting for admins (presenter and follower are opened by link, not from the menu)."""
     reads = role is not None or public
     sections: dict[str, list] = {}
     if reads:
@@ -32,6 +33,10 @@ def menu(role: str | None, public: bool) -> dict[str, list]:
             *([st.Page(f"{PAGES}/meetings.py", title="Meetings", icon=":material/groups:")]
               if role in ("admin", "analyst") else []),
             st.Page(f"{PAGES}/followups.py", title="Follow-ups", icon=":material/checklist:"),
+            *([st.Page(f"{PAGES}/presenter.py", title="Presenter", icon=":material/slideshow:",
+                       url_path="presenter", visibility="hidden")] if role == "admin" else []),
+            st.Page(f"{PAGES}/follower.py", title="Follow the meeting", icon=":material/cast:", url_path="follow",
+                    visibility="hidden"),
         ]
     if role == "admin":
         sections["Admin"] = [

@@ -74,17 +74,17 @@ def render() -> None:
 
 def _controls(current: Slide) -> None:
     meeting, position = current.meeting, current.position
-    where, back, forward, follow, leave = st.columns([3.6, 1.15, 1.15, 1.3, 1.3], vertical_alignment="center")
-    where.markdown(f"**{escape_markdown(meeting.title)}** · {slide.progress(current, dt.datetime.now(dt.UTC).replace(tzinfo=None))}")
-    back.button("Previous", icon=":material/arrow_back:", shortcut="Left", disabled=position <= 1,
-                on_click=_move, args=(meeting.meeting_id, position - 1), key="previous", width="stretch")
-    forward.button("Next", icon=":material/arrow_forward:", shortcut="Right", disabled=position >= current.count,
-                   on_click=_move, args=(meeting.meeting_id, position + 1), key="next", width="stretch",
-                   type="primary")
-    follow.page_link("louiestat/pages/follower.py", label="Follower screen", icon=":material/cast:",
+    with st.container(key="slide_controls", horizontal=True, vertical_alignment="center", gap="small"):
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        st.markdown(f"**{escape_markdown(meeting.title)}** · {slide.progress(current, now)}", width="stretch")
+        st.button("Previous", icon=":material/arrow_back:", shortcut="Left", disabled=position <= 1,
+                  on_click=_move, args=(meeting.meeting_id, position - 1), key="previous")
+        st.button("Next", icon=":material/arrow_forward:", shortcut="Right", disabled=position >= current.count,
+                  on_click=_move, args=(meeting.meeting_id, position + 1), key="next", type="primary")
+        st.page_link("louiestat/pages/follower.py", label="Follower screen", icon=":material/cast:",
                      query_params={"meeting": str(meeting.meeting_id)})
-    leave.page_link("louiestat/pages/meetings.py", label="Leave presenter", icon=":material/close:",
-                    query_params={"department": meeting.department, "as_of": meeting.as_of})
+        st.page_link("louiestat/pages/meetings.py", label="Leave presenter", icon=":material/close:",
+                     query_params={"department": meeting.department, "as_of": meeting.as_of})
 
 
 def _facilitator(current: Slide) -> None:

@@ -79,10 +79,13 @@ def _kpi(card: pd.Series, as_of: str, key: str) -> None:
         st.metric(latest, format_value(card["value"], card["unit"]))
         st.metric("Target", format_value(card["target"], card["unit"]))
         change = card["change_pct"]
-        st.metric("Change", NO_COMPARISON if pd.isna(change) else f"{change:+.1f}%",
-                  None if pd.isna(change) else f"vs previous month: {CHANGE_WORDS[card['change_direction']]}",
-                  delta_color="off" if pd.isna(change) else
-                  "inverse" if card["direction"] == "lower_is_better" else "normal")
+        if pd.isna(change):
+            st.metric("Change", NO_COMPARISON.capitalize(), "with the previous month", delta_color="off",
+                      delta_arrow="off")
+        else:
+            st.metric("Change", CHANGE_WORDS[card["change_direction"]].capitalize(),
+                      f"{change:+.1f}% vs previous month",
+                      delta_color="inverse" if card["direction"] == "lower_is_better" else "normal")
     st.markdown(f"**What the chart says:** {escape_markdown(detail.signals[-1] if detail.signals else NO_SIGNAL)}")
     if isinstance(card["note"], str) and card["note"].strip():
         st.markdown(f"**The department's note:** {escape_markdown(card['note'])}")

@@ -13,13 +13,18 @@ from louiestat import queries
 from louiestat.presentation.sentences import describe_signals, explain
 from louiestat.presentation.values import MISSING_VALUE, format_score, format_value
 from louiestat.presentation.words import (
-    assurance_text, change_text, completeness_text, signal_text, status_words,
+    assurance_text,
+    change_text,
+    completeness_text,
+    signal_text,
+    status_words,
 )
 from metrics.reporting import completeness, reporting_month
 from metrics.scorecard import IMPROVEMENT, city_summary, department_summary, scorecard
 from metrics.scores import city_score_history
 from metrics.spc import rebase_positions, xmr_many
 from metrics.status import status_frame, targets_in_force
+
 
 @dataclass(frozen=True)
 class City:

@@ -135,4 +135,4 @@ def sample_city_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def shown(markdown: str) -> str:
     """Markdown as a reader sees it: the backslash escapes that keep file text literal removed."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")

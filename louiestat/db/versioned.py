@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, ColumnElement, Table, and_, delete, exists, func, insert, literal, select, update
+from sqlalchemy import ColumnElement, Connection, Table, and_, delete, exists, func, insert, literal, select, update
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import Integer

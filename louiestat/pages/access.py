@@ -32,8 +32,10 @@ class Visitor:
 
 
 def session_token() -> str | None:
-    """The session cookie the browser sent with this session's connection (tests replace this function)."""
-    return st.context.cookies.get(sign_in.SESSION_COOKIE)
+    """The session cookie the browser sent with this session's connection (tests replace this function; under
+    AppTest there are no cookies)."""
+    token = st.context.cookies.get(sign_in.SESSION_COOKIE)
+    return token if isinstance(token, str) else None
 
 
 def identity_provider_configured() -> bool:

@@ -7,13 +7,14 @@ import pandas as pd
 import streamlit as st
 
 from louiestat import batches, templates, views
-from louiestat.errors import EnvironmentFailure, FileUnreadable, UndoRefused
+from louiestat.errors import EnvironmentFailure, FileUnreadable, UndoRefused, WriteRefused
 from louiestat.ingest import KINDS, UploadResult, ingest
 from louiestat.ingest.source import DELIMITERS, open_csv
 from louiestat.pages import access, cache
 from louiestat.pages.widgets import escape_markdown, readable_problems, waiting_notice
 from louiestat.presentation.words import counted
 from louiestat.spreadsheet import csv_text
+from louiestat.writes import Principal
 
 PURPOSE = {k.name: k.purpose for k in KINDS.values()}
 TEMPLATE_LABELS = {
@@ -99,8 +100,12 @@ def _templates(city: views.City) -> None:
 
 
 @st.cache_data(max_entries=32, show_spinner="Checking the file…")
-def _dry_run(data: bytes, name: str, version: int, skip_blank: bool, decimal_comma: bool) -> UploadResult:
-    return ingest(cache.engine(), data, name=name, dry_run=True, skip_blank=skip_blank, decimal_comma=decimal_comma)
+def _dry_run(
+    data: bytes, name: str, version: int, skip_blank: bool, decimal_comma: bool, by: Principal
+) -> UploadResult:
+    """What committing the file would do, checked with the rights of ``by`` (part of the cache key)."""
+    return ingest(cache.engine(), data, name=name, dry_run=True, skip_blank=skip_blank, decimal_comma=decimal_comma,
+                  actor=by)
 
 
 def _file_panel(file) -> None:
@@ -118,7 +123,7 @@ def _file_panel(file) -> None:
         key=f"decimal_comma_{file.file_id}",
         help="For exports that write 8,9 for 8.9 and 1.812.345,50 for 1812345.5 (usually semicolon-delimited).",
     )
-    result = _dry_run(data, file.name, cache.data_version(), skip_blank, decimal_comma)
+    result = _dry_run(data, file.name, cache.data_version(), skip_blank, decimal_comma, access.acting())
     if result.kind:
         rows = counted(result.rows, "row")
         st.markdown(
@@ -299,7 +304,7 @@ def _confirm_undo(batch_id: int) -> None:
                     cache.engine(), batch_id, actor=access.acting(), on_wait=waiting_notice()
                 )
                 st.session_state["upload_flash"] = ("success", result.message)
-            except (UndoRefused, EnvironmentFailure) as exc:
+            except (UndoRefused, WriteRefused, EnvironmentFailure) as exc:
                 st.session_state["upload_flash"] = ("error", f"Batch {batch_id} was not undone: {exc}")
             del st.session_state["undo_pending"]
             cache.invalidate()

@@ -40,7 +40,8 @@ def render() -> None:
         },
     )
     add, change = st.tabs(["Add a user", "Change a user"])
-    with add, st.form("add_user", clear_on_submit=True, border=False):
+    form_column = add.columns([3, 2])[0]  # fields as wide as what goes in them
+    with form_column, st.form("add_user", clear_on_submit=True, border=False):
         email = st.text_input("Email")
         name = st.text_input("Name (optional)")
         role = st.segmented_control("Role", users.ROLES, default="viewer", help=ROLE_HELP)

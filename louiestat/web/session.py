@@ -15,7 +15,6 @@ from louiestat.db.migrate import migrated_engine
 from louiestat.errors import SignInFailed
 from louiestat.sign_in import SESSION_COOKIE, sign_in, sign_out
 
-SIGN_IN_PAGE = "/sign_in"
 MAX_FORM_BYTES = 4096
 
 
@@ -28,7 +27,7 @@ async def sign_in_post(request: Request) -> Response:
     try:
         token = await run_in_threadpool(sign_in, engine, form.get("email", ""), form.get("password", ""), via="page")
     except SignInFailed:
-        return RedirectResponse(f"{SIGN_IN_PAGE}?failed=1", status_code=303)
+        return RedirectResponse(f"{_sign_in_page()}?failed=1", status_code=303)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(
         SESSION_COOKIE, token, max_age=int(get_settings().session_max_hours * 3600), path="/", httponly=True,
@@ -43,9 +42,14 @@ async def sign_out_post(request: Request) -> Response:
         return refused
     engine = migrated_engine(get_settings().database_url)
     await run_in_threadpool(sign_out, engine, request.cookies.get(SESSION_COOKIE), via="page")
-    response = RedirectResponse(f"{SIGN_IN_PAGE}?signed_out=1", status_code=303)
+    response = RedirectResponse(f"{_sign_in_page()}?signed_out=1", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=_https(request))
     return response
+
+
+def _sign_in_page() -> str:
+    """Where a visitor finds the sign-in form: its own page in public mode, else the only page there is."""
+    return "/sign_in" if get_settings().public_mode else "/"
 
 
 def _foreign(request: Request) -> Response | None:

@@ -17,11 +17,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from louiestat.sample_city import SAMPLE_ACCOUNTS
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
+(ADMIN, _, _, ADMIN_PASSWORD), (ANALYST, _, _, ANALYST_PASSWORD), _ = SAMPLE_ACCOUNTS
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -36,10 +38,13 @@ def _free_port() -> int:
 
 
 @contextmanager
-def served(database: Path) -> Iterator[str]:
-    """A real `streamlit run` of the dashboard on ``database``; yields its URL."""
+def served(database: Path | str, *, public: bool = True) -> Iterator[str]:
+    """A real `streamlit run app.py` on ``database`` (an SQLite file or a database URL); yields its URL. Public
+    mode is on unless ``public`` is False."""
     port = _free_port()
-    env = {**os.environ, "LOUIESTAT_DATABASE_URL": f"sqlite:///{database}", "LOUIESTAT_USER": "browser"}
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
+    env = {**os.environ, "LOUIESTAT_DATABASE_URL": url, "LOUIESTAT_USER": "browser",
+           "LOUIESTAT_PUBLIC_MODE": "1" if public else "0"}
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.headless", "true", "--server.fileWatcherType", "none"],
@@ -60,6 +65,13 @@ def served(database: Path) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def sign_in(context: BrowserContext, url: str, email: str = ADMIN, password: str = ADMIN_PASSWORD) -> None:
+    """Sign the browser context in through the sign-in route, as the form would (the cookie lands in the context)."""
+    response = context.request.post(f"{url}/auth/sign-in", form={"email": email, "password": password},
+                                    max_redirects=0)
+    assert response.status == 303 and response.headers["location"] == "/", response.headers
 
 
 @pytest.fixture(scope="module")
@@ -98,16 +110,21 @@ def browser(app_url: str) -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="module")
-def browser_page(browser: Browser) -> Iterator[Page]:
-    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+def browser_page(browser: Browser, app_url: str) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    sign_in(context, app_url)
+    page = context.new_page()
     yield page
-    page.close()
+    context.close()
 
 
-def _screen(browser: Browser, screen: str) -> Page:
-    """A fresh tab (in its own window) sized like ``screen``."""
+def _screen(browser: Browser, screen: str, signed_in_at: str | None = None) -> Page:
+    """A fresh tab (in its own window) sized like ``screen``, signed in as the sample admin at ``signed_in_at``."""
     width, height = SCREENS[screen]
-    return browser.new_context(viewport={"width": width, "height": height}).new_page()
+    context = browser.new_context(viewport={"width": width, "height": height})
+    if signed_in_at:
+        sign_in(context, signed_in_at)
+    return context.new_page()
 
 
 def _settle(page: Page) -> None:
@@ -167,7 +184,7 @@ def test_an_uploaded_csv_changes_the_scorecard(browser_page: Page, app_url: str,
 
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_every_page_as_first_seen_on_each_screen(browser: Browser, app_url: str, screen: str) -> None:
-    page = _screen(browser, screen)
+    page = _screen(browser, screen, signed_in_at=app_url)
     width, height = SCREENS[screen]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for name, path in PAGES.items():

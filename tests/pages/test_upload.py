@@ -6,7 +6,7 @@ import re
 
 from louiestat import queries
 from louiestat.config import get_settings
-from tests.conftest import snapshot, shown
+from tests.conftest import shown, snapshot
 from tests.db.test_write_lock import alices_upload
 
 GOOD = b"department,kpi,period,value,note\nems,response_time,2016-06,12.5,Storm week\n"

@@ -6,9 +6,9 @@ tables' history, so the batch can be undone like an upload."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
-from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 
 from louiestat import write_service
 from louiestat.briefing import AgendaItem, Briefing
@@ -84,18 +84,22 @@ def update_meeting(
 def set_current(engine: Engine, by: Principal | str, meeting_id: int, position: int,
                 on_wait: OnWait | None = None) -> int:
     """Move the presenter to agenda ``position`` (1 first), which a second screen follows; returns the batch id."""
-    with engine.connect() as conn:
-        count = conn.execute(select(A.id).where(A.meeting_id == meeting_id)).all()
-    if not 1 <= position <= len(count):
-        raise MeetingRefused(f"meeting {meeting_id} has no agenda position {position}; it has 1 to {len(count)}")
+
+    def on_the_agenda(conn: Connection) -> None:
+        count = conn.execute(select(func.count()).select_from(A).where(A.meeting_id == meeting_id)).scalar_one()
+        if not 1 <= position <= count:
+            raise MeetingRefused(f"meeting {meeting_id} has no agenda position {position}; it has 1 to {count}")
+
     return _update_meeting(engine, by, meeting_id, {"current_position": position}, "presenter",
-                           f"presenter on item {position}", on_wait)
+                           f"presenter on item {position}", on_wait, on_the_agenda)
 
 
 def _update_meeting(engine: Engine, by: Principal | str, meeting_id: int, values: dict, kind: str, what: str,
-                    on_wait: OnWait | None) -> int:
+                    on_wait: OnWait | None, check: Callable[[Connection], None] | None = None) -> int:
     with write_service.transaction(engine, by, doing=kind, on_wait=on_wait) as conn:
         meeting = meeting_row(conn, meeting_id)
+        if check is not None:
+            check(conn)
 
         def apply(conn: Connection, batch_id: int) -> dict[str, int]:
             if all(getattr(meeting, key) == value for key, value in values.items()):

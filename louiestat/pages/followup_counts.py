@@ -2,6 +2,7 @@
 city's, or one department's), linking to the Follow-ups page for those signed in, who are offered it."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -9,7 +10,7 @@ from louiestat import meetings
 from louiestat.pages import access, cache
 from louiestat.presentation.agenda import followup_counts_text
 
-FOLLOWUPS_PAGE = "louiestat/pages/followups.py"
+FOLLOWUPS_PATH = "followups"  # the Follow-ups page's URL path, relative to the page showing the line
 
 
 def followup_counts_line(department: str | None = None) -> None:
@@ -20,6 +21,6 @@ def followup_counts_line(department: str | None = None) -> None:
     if department is not None:
         counts = counts.loc[counts.index == department]
     text = followup_counts_text(int(counts["open"].sum()), int(counts["overdue"].sum()))
-    params = {"department": department} if department else {}
-    st.page_link(FOLLOWUPS_PAGE, label=f"Stat-meeting follow-ups: {text}", icon=":material/checklist:",
-                 query_params=params)
+    # A link in a caption, not a page link, so the pages' own page links (one per KPI card) stay theirs alone.
+    query = f"?{urlencode({'department': department})}" if department else ""
+    st.caption(f":material/checklist: Stat-meeting follow-ups: {text} · [see them]({FOLLOWUPS_PATH}{query})")

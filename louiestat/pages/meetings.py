@@ -75,7 +75,7 @@ def _present_links(stored) -> None:
     if principal is None or principal.admins_only(MEETINGS_WORD):
         return
     for meeting_id, date, title in stored[["meeting_id", "date", "title"]].itertuples(index=False):
-        st.page_link("louiestat/pages/presenter.py", label=f"Present meeting {meeting_id}: {title} ({date:%d %b %Y})",
+        st.page_link("louiestat/pages/presenter.py", label=f"Present meeting {meeting_id}: {title} ({date})",
                      icon=":material/slideshow:", query_params={"meeting": str(meeting_id)})
 
 

@@ -4,5 +4,6 @@ beside them: the sign-in form's post, which sets the session cookie, and the ope
 import streamlit as st
 
 from louiestat.web import ROUTES
+from louiestat.web.startup import warm_up
 
-app = st.App("dashboard.py", routes=ROUTES)
+app = st.App("dashboard.py", routes=ROUTES, lifespan=warm_up)

@@ -31,6 +31,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from louiestat.sample_city import SAMPLE_ACCOUNTS
+
 
 def _synthetic_city():
     """``synthetic_city`` of benchmarks/metrics.py (a file whose name shadows the metrics package)."""
@@ -53,6 +55,7 @@ def build_database(folder: Path, departments: int, kpis: int, months: int) -> st
     from louiestat.db.engine import make_engine
     from louiestat.db.migrate import upgrade_to_head
     from louiestat.ingest import ingest
+    from louiestat.users import add_user
 
     observations, definitions, _ = _synthetic_city()(departments, kpis, months)
     definitions = definitions.assign(
@@ -70,6 +73,7 @@ def build_database(folder: Path, departments: int, kpis: int, months: int) -> st
     for name in ("definitions.csv", "values.csv"):
         result = ingest(engine, folder / name, actor="benchmark")
         assert result.status == "committed", result.message
+    add_user(engine, BENCH_ADMIN, "admin", by="benchmark")
     engine.dispose()
     return url
 
@@ -81,7 +85,8 @@ def render_times(page: str | None, repeat: int) -> tuple[float, float]:
 
     cold, warm = [], []
     for _ in range(repeat):
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
+        at.user = {"email": BENCH_ADMIN, "is_logged_in": True}
         if page is not None:
             at.run()
             at.switch_page(page)
@@ -119,6 +124,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+BENCH_ADMIN = "bench@city.example"  # signed in (as st.user) for the AppTest runs, so every page is there
 # A visitor reads the overview for a moment before opening another page.
 READING_SECONDS = 3
 # Each page's first visit after the overview: a path and what shows that its content is drawn.
@@ -168,11 +174,14 @@ def first_page_seconds(browser, script: Path, env: dict[str, str], ready: str,
         if later:
             time.sleep(READING_SECONDS)
         for name, (path, shown) in (later or {}).items():
-            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            context = browser.new_context(viewport={"width": 1440, "height": 1000})
+            email, _, _, password = SAMPLE_ACCOUNTS[0]  # the sample admin: Upload and Manage need a sign-in
+            context.request.post(f"{url}/auth/sign-in", form={"email": email, "password": password})
+            page = context.new_page()
             began = time.perf_counter()
             _drawn(page, url + path, shown)
             times[name] = time.perf_counter() - began
-            page.close()
+            context.close()
         return first, times
     finally:
         server.terminate()
@@ -187,7 +196,7 @@ def startup_times(repeat: int) -> None:
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         folder = Path(tmp)
-        env = {**os.environ, "LOUIESTAT_DATABASE_URL": f"sqlite:///{folder / 'sample.db'}"}
+        env = {**os.environ, "LOUIESTAT_DATABASE_URL": f"sqlite:///{folder / 'sample.db'}", "LOUIESTAT_PUBLIC_MODE": "1"}
         os.environ["LOUIESTAT_DATABASE_URL"] = env["LOUIESTAT_DATABASE_URL"]
         from louiestat.config import get_settings
 

@@ -10,8 +10,10 @@ from sqlalchemy import Engine
 
 from louiestat import audit, sign_in, users
 from louiestat.config import get_settings
+from louiestat.db.engine import make_engine
 from louiestat.pages import access
-from tests.conftest import shown, snapshot
+from louiestat.sample_city import add_accounts, load_files
+from tests.conftest import _empty_postgres, shown, snapshot
 from tests.pages.conftest import ADMIN, ANALYST, VIEWER
 
 PAGES = "/louiestat/pages/"
@@ -129,3 +131,29 @@ def test_an_analyst_undoes_their_own_departments_batch_from_the_page(open_page, 
     at.button(key="undo_button").click().run()
     at.button(key="undo_confirm").click().run()
     assert at.success[0].value == "Undid batch 5 (the undo is batch 6): restored 1 value it changed."
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_pages_refuse_an_analysts_mixed_file_and_foreign_undo(open_page_on, postgres_url: str) -> None:
+    engine = make_engine(postgres_url)
+    _empty_postgres(engine)
+    assert load_files(engine, "sample")[-1].status == "committed"
+    add_accounts(engine, "sample")
+    before = snapshot(engine)
+    open_page = open_page_on(postgres_url)
+
+    at = open_page("upload", user=ANALYST)
+    at.file_uploader[0].upload("mixed.csv", MIXED, "text/csv").run()
+    assert at.dataframe[1].value["line"].tolist() == ["3"]
+    assert not [b for b in at.button if b.label.startswith("Commit")]
+    at.selectbox(key=next(s.key for s in at.selectbox if s.label == "Undo a batch")).set_value(2).run()
+    at.button(key="undo_button").click().run()
+    at.button(key="undo_confirm").click().run()
+    assert "Batch 2 was not undone" in shown(at.error[0].value)
+    assert snapshot(engine) == before
+
+    at = open_page("upload", user=ANALYST)
+    at.file_uploader[0].upload("ems.csv", EMS, "text/csv").run()
+    next(b for b in at.button if b.label == "Commit ems.csv").click().run()
+    assert "ems.csv committed as batch 5" in shown(at.success[0].value)
+    engine.dispose()

@@ -23,6 +23,9 @@ TABLE_WORDS = {
     "process_changes": ("process change", "process changes"),
     "observations": ("value", "values"),
     "positions": ("hiring record", "hiring records"),
+    "meetings": ("meeting", "meetings"),
+    "agenda_items": ("agenda item", "agenda items"),
+    "followups": ("follow-up", "follow-ups"),
 }
 
 

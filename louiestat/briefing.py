@@ -15,7 +15,8 @@ MeetingStatus = Literal["planned", "held", "closed"]
 
 
 class FollowUp(BaseModel):
-    """A commitment made in a meeting: what, who, by when, and how it ended."""
+    """A commitment made in a meeting: what, who, by when, and how it ended; ``raised_on`` is the date of the
+    meeting that raised it (``raised_in``)."""
 
     id: int
     department: str
@@ -29,6 +30,7 @@ class FollowUp(BaseModel):
     closed_by: str | None = None
     closed_at: dt.datetime | None = None
     raised_in: int | None = None
+    raised_on: dt.date | None = None
 
     @property
     def due_by(self) -> dt.date:
@@ -55,7 +57,8 @@ class AgendaItem(BaseModel):
 
 
 class Briefing(BaseModel):
-    """A department's meeting for one as-of month (``as_of`` is YYYY-MM): stored (``meeting_id``) or proposed."""
+    """A department's meeting for one as-of month (``as_of`` is YYYY-MM): stored (``meeting_id``) or proposed;
+    ``current_position`` is the agenda position (1 first) the presenter is on, which a second screen follows."""
 
     department: str
     department_name: str
@@ -65,5 +68,6 @@ class Briefing(BaseModel):
     attendees: list[str] = []
     status: MeetingStatus = "planned"
     meeting_id: int | None = None
+    current_position: int | None = None
     items: list[AgendaItem] = []
     followups: list[FollowUp] = []

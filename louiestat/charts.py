@@ -39,18 +39,22 @@ SIGNAL_MARKERS = {
 }
 
 
-def _layout(fig: go.Figure, title: str, unit_label: str, height: int = 520, font: dict = FONT) -> go.Figure:
+def _layout(
+    fig: go.Figure, title: str, unit_label: str, height: int = 520, scale: float = 1.0, font: dict = FONT
+) -> go.Figure:
+    """Title, type, margins and axes; ``scale`` enlarges all type (and the margins it needs) for a projector."""
     fig.update_layout(
-        title={"text": html.escape(title), "font": {"size": 22}},
-        font=font,
+        title={"text": html.escape(title), "font": {"size": round(22 * scale)}},
+        font={**font, "size": round(font["size"] * scale)},
         height=height,
-        margin={"l": 70, "r": 30, "t": 70, "b": 60},
+        margin={"l": round(70 * scale), "r": 30, "t": round(70 * scale), "b": round(60 * scale)},
         plot_bgcolor="white",
-        legend={"orientation": "h", "y": -0.18, "font": {"size": 15}},
+        legend={"orientation": "h", "y": -0.18 * scale, "font": {"size": round(15 * scale)}},
         hovermode="x unified",
     )
-    fig.update_xaxes(showgrid=False, linecolor=INK, ticks="outside", tickfont={"size": 15, "color": INK})
-    fig.update_yaxes(title=unit_label, gridcolor="#E5E7EB", zeroline=False, tickfont={"size": 15, "color": INK})
+    ticks = {"size": round(15 * scale), "color": INK}
+    fig.update_xaxes(showgrid=False, linecolor=INK, ticks="outside", tickfont=ticks)
+    fig.update_yaxes(title=unit_label, gridcolor="#E5E7EB", zeroline=False, tickfont=ticks)
     return fig
 
 
@@ -72,10 +76,13 @@ def kpi_chart(
     year_over_year: bool,
     process_changes: pd.DataFrame | None = None,
     for_print: bool = False,
+    height: int = 520,
+    scale: float = 1.0,
 ) -> go.Figure:
     """The KPI's monthly values with its target (a step where it changed), the SPC mean and process limits
     per segment, special-cause points marked by shape, notes as annotations, process changes as vertical
-    lines and, optionally, last year. ``for_print`` sizes it for the briefing packet's page, in a print font."""
+    lines and, optionally, last year. ``for_print`` sizes it for the briefing packet's page, in a print font;
+    ``height`` and ``scale`` (type size) fit it to a projector."""
     grid = monthly_grid(points.assign(target=targets.to_numpy(), note=notes.to_numpy()))
     fig = go.Figure()
     fig.add_scatter(
@@ -117,19 +124,19 @@ def kpi_chart(
     ):
         fig.add_annotation(
             x=period, y=value, text=_wrapped(note), hovertext=html.escape(str(note)), showarrow=True, arrowhead=2, ax=0, ay=-48,
-            font={"size": 14}, bgcolor="rgba(255,255,255,0.9)", bordercolor=LIMITS,
+            font={"size": round(14 * scale)}, bgcolor="rgba(255,255,255,0.9)", bordercolor=LIMITS,
         )
     for period, reason in (process_changes if process_changes is not None else pd.DataFrame()).itertuples(index=False):
         fig.add_vline(x=period, line={"color": INK, "width": 1.5, "dash": "longdash"})
         fig.add_annotation(
             x=period, y=1, yref="paper", yanchor="bottom", text=_wrapped(f"Process change: {reason}", width=36),
             hovertext=html.escape(str(reason)),
-            showarrow=False, xanchor="left", align="left", font={"size": 13, "color": INK},
+            showarrow=False, xanchor="left", align="left", font={"size": round(13 * scale), "color": INK},
             bgcolor="rgba(255,255,255,0.9)",
         )
     if for_print:
         return _layout(fig, title, unit_label, height=PRINT_HEIGHT, font=PRINT_FONT)
-    return _layout(fig, title, unit_label)
+    return _layout(fig, title, unit_label, height=height, scale=scale)
 
 
 def _by_segment(grid: pd.DataFrame, column: str) -> tuple[list, list]:

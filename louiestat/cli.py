@@ -110,6 +110,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         _print_result(result, as_json=False)
     if results[-1].status == "rejected":
         return EXIT_REJECTED
+    from louiestat.meetings.sample import load_sample_meetings
+
+    print(load_sample_meetings(engine, actor))
     for user in sample_city.add_accounts(engine, actor):
         print(f"Sample account {user.email}: {user.role}" + (f" of {', '.join(user.departments)}" if user.departments else ""))
     return EXIT_OK
@@ -331,6 +334,68 @@ def cmd_minutes(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _known_department(engine: Engine, department: str | None) -> bool:
+    """Whether ``department`` (a slug, or None for all) is stored; says which are when it is not."""
+    from louiestat import queries
+
+    known = queries.departments(engine)["department"].tolist()
+    if department is None or department in known:
+        return True
+    print(f"error: no department '{department}'; known: {', '.join(known) or 'none yet'}", file=sys.stderr)
+    return False
+
+
+def cmd_agenda(args: argparse.Namespace) -> int:
+    """Propose a department's stat-meeting agenda for a month: open follow-ups, then KPIs off target, special-cause
+    concerns, worsening trends, missing or late data and KPIs not on pace, each with its reason and a question."""
+    from louiestat.meetings import propose
+    from louiestat.presentation.agenda import KIND_WORDS
+
+    engine = _engine()
+    if not _known_department(engine, args.department):
+        return EXIT_USAGE
+    briefing = propose(engine, args.department, args.as_of)
+    if args.json:
+        print(json.dumps([item.model_dump(include=set(AGENDA_JSON_KEYS)) for item in briefing.items], indent=2))
+        return EXIT_OK
+    minutes = sum(item.minutes for item in briefing.items)
+    print(f"{briefing.title}: {len(briefing.items)} items, {minutes} minutes")
+    for n, item in enumerate(briefing.items, start=1):
+        print(f"\n{n}. {item.title} · {KIND_WORDS[item.kind]} · {item.minutes} min")
+        print(f"   Why: {item.reason}")
+        print(f"   Ask: {item.question}")
+    return EXIT_OK
+
+
+def cmd_followups(args: argparse.Namespace) -> int:
+    """List follow-ups from stat meetings across the city, overdue first, with due dates relative to today."""
+    from louiestat.meetings import followup_table
+
+    engine = _engine()
+    if not _known_department(engine, args.department):
+        return EXIT_USAGE
+    table = followup_table(engine, dt.date.today(), department_slug=args.department, state=args.status)
+    if args.json:
+        records = table[list(FOLLOWUP_JSON_KEYS)].astype(object)
+        records = records.where(records.notna(), None).to_dict(orient="records")
+        print(json.dumps(records, indent=2, default=lambda day: day.isoformat()))
+    elif table.empty:
+        print("No follow-ups" + (f" {args.status}" if args.status else "") + ".")
+    else:
+        shown = table.rename(columns={"id": "ID", "department_name": "Department", "what": "What", "owner": "Owner",
+                                      "due_by": "Due", "due_text": "When", "state": "Status"})
+        print(shown[["ID", "Department", "What", "Owner", "Due", "When", "Status"]].to_string(index=False))
+    return EXIT_OK
+
+
+# The keys of `agenda --json` and `followups --json` objects (the README lists them; a test keeps them true).
+AGENDA_JSON_KEYS = ("kind", "kpi", "title", "reason", "question", "minutes", "followup_id")
+FOLLOWUP_JSON_KEYS = (
+    "id", "department", "department_name", "what", "owner", "due", "revised_due", "due_by", "kpi", "status", "state",
+    "due_text", "response", "closed_by", "closed_at", "raised_in", "raised_on",
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m louiestat",
@@ -412,6 +477,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("undo", help=cmd_undo.__doc__, description=cmd_undo.__doc__)
     p.add_argument("batch_id", type=int, help="the batch to undo (see `batches`)")
     p.set_defaults(func=cmd_undo)
+
+    p = sub.add_parser("agenda", help=cmd_agenda.__doc__.split(":")[0], description=cmd_agenda.__doc__)
+    p.add_argument("department", help="the department's slug (see `export definitions`)")
+    p.add_argument("--as-of", type=_month, metavar="YYYY-MM", required=True, help="the month the meeting is about")
+    p.add_argument("--json", action="store_true", help="print JSON (keys in the README)")
+    p.set_defaults(func=cmd_agenda)
+
+    p = sub.add_parser("followups", help=cmd_followups.__doc__, description=cmd_followups.__doc__)
+    p.add_argument("--department", help="only this department (slug)")
+    p.add_argument("--status", choices=("open", "overdue", "done"),
+                   help="only open ones (overdue included), only overdue ones, or only those done")
+    p.add_argument("--json", action="store_true", help="print JSON (keys in the README)")
+    p.set_defaults(func=cmd_followups)
 
     add_users_parser(sub)
     return parser

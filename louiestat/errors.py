@@ -8,6 +8,7 @@
     ├── UserRefused      a change of users, roles or grants cannot be made (unknown user, email taken, …)
     ├── SignInFailed     a sign-in was refused (one message for every reason; the audit log has the reason)
     ├── WriteRefused     the acting user may not make this change (another department's, or admins' only)
+    ├── MeetingRefused   a stat-meeting change or read names what is not there (meeting, follow-up, department, month)
     └── EnvironmentFailure  the database or the machine cannot do what was asked (CLI exit status 3)
         └── LockTimeout     another write held the database's write lock longer than the wait allowed
 
@@ -53,6 +54,11 @@ class UserRefused(LouieStatError):
 class SignInFailed(LouieStatError):
     """A sign-in was refused. The message is the same whatever the reason (unknown email, wrong password, a
     locked or disabled account), so that it tells an attacker nothing; the audit log records the reason."""
+
+
+class MeetingRefused(LouieStatError, ValueError):
+    """A stat-meeting request names what is not there (an unknown meeting, follow-up, department or agenda
+    position, a month without data) or lacks what it needs (a closing without a response); nothing was written."""
 
 
 class WriteRefused(LouieStatError):

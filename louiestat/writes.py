@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 
 # Batches of these kinds change definitions or targets (uploads and Manage-page edits): admins' business.
 ADMIN_KINDS = {"definitions": "KPI definitions", "targets": "targets"}
+# Stat-meeting batches are the performance office's too, so only admins undo them (an analyst's closing of a
+# follow-up included: the batch tables hold no department for a rights check).
+ADMIN_KINDS |= {kind: "stat meetings and follow-ups" for kind in ("meeting", "agenda", "meeting_notes", "presenter",
+                                                                   "followup")}
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,9 @@ def test_init_sample_loads_the_sample_city(engine: Engine, capsys: pytest.Captur
     assert "definitions.csv committed as batch 1: 80 new" in out
     assert "values.csv committed as batch 2" in out and "hiring.csv committed as batch 3" in out
     assert len(queries.departments(engine)) >= 6 and len(queries.kpis(engine)) >= 40
-    assert batches.list_batches(engine)["actor"].tolist() == ["tester"] * 4
+    assert "meetings.json: 8 held meetings with 20 follow-ups (7 closed)" in out
+    # 4 files, then 8 meetings, 20 follow-ups added, 1 moved and 7 closed: each change a batch, all by the actor.
+    assert batches.list_batches(engine)["actor"].tolist() == ["tester"] * 40
 
 
 def test_ingest_commits_a_file_and_exits_0(city: Engine, files, capsys: pytest.CaptureFixture) -> None:

@@ -149,6 +149,68 @@ class Position(Base):
 
 
 
+class Meeting(Base):
+    """A department's stat meeting about one as-of month (``as_of`` is YYYY-MM): when, who, how far it got, and
+    the agenda position the presenter is on, which a second screen follows."""
+
+    __tablename__ = "meetings"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids stay unique across undo, so history never mixes rows
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(300))
+    attendees: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    as_of: Mapped[str] = mapped_column(String(7))
+    current_position: Mapped[int | None] = mapped_column(Integer)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
+
+
+class AgendaItemRow(Base):
+    """One item of a meeting's agenda, at ``position`` (1 first): a KPI (its key) or a free topic, with why it is
+    there, the question to lead with, and the notes taken on it during the meeting."""
+
+    __tablename__ = "agenda_items"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    kpi: Mapped[str | None] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(300))
+    minutes: Mapped[int] = mapped_column(Integer, default=10)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    question: Mapped[str] = mapped_column(Text, default="")
+    presenter_notes: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    followup_id: Mapped[int | None] = mapped_column(Integer)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
+
+
+class FollowUpRow(Base):
+    """A commitment made in a meeting: what, whose, by when (and the revised date when it moved), the KPI it is
+    about, and how it ended: the response, who closed it and when."""
+
+    __tablename__ = "followups"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    what: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200))
+    due: Mapped[dt.date] = mapped_column(Date)
+    revised_due: Mapped[dt.date | None] = mapped_column(Date)
+    kpi: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    response: Mapped[str | None] = mapped_column(Text)
+    closed_by: Mapped[str | None] = mapped_column(String(320))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    raised_in: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
+
+
 class User(Base):
     """A person who may sign in, and their role: ``admin`` (the performance office: everything), ``analyst``
     (changes the departments granted in ``user_departments``, reads everything) or ``viewer`` (reads)."""
@@ -230,3 +292,6 @@ target_history = _history_of(Target)
 process_change_history = _history_of(ProcessChange)
 observation_history = _history_of(Observation)
 position_history = _history_of(Position)
+meeting_history = _history_of(Meeting)
+agenda_item_history = _history_of(AgendaItemRow)
+followup_history = _history_of(FollowUpRow)

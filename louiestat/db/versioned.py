@@ -84,8 +84,13 @@ POSITIONS = Versioned(
     ("department_id", "position_id"),
     date_columns=("posted_date", "filled_date"),
 )
+MEETINGS = Versioned(models.Meeting.__table__, models.meeting_history, ("id",), date_columns=("date",))
+AGENDA_ITEMS = Versioned(models.AgendaItemRow.__table__, models.agenda_item_history, ("id",))
+FOLLOWUPS = Versioned(
+    models.FollowUpRow.__table__, models.followup_history, ("id",), date_columns=("due", "revised_due", "closed_at")
+)
 # Parents before children: inserts run in this order, deletes in reverse.
-ALL = (DEPARTMENTS, KPIS, TARGETS, PROCESS_CHANGES, OBSERVATIONS, POSITIONS)
+ALL = (DEPARTMENTS, KPIS, TARGETS, PROCESS_CHANGES, OBSERVATIONS, POSITIONS, MEETINGS, AGENDA_ITEMS, FOLLOWUPS)
 
 
 @dataclass
@@ -168,6 +173,16 @@ def apply_diff(conn: Connection, spec: Versioned, diff: RowDiff, batch_id: int) 
         bulk.insert_rows(conn, spec.table, diff.new.assign(batch_id=batch_id), [*columns, "batch_id"])
 
 
+def supersede(conn: Connection, spec: Versioned, where: ColumnElement[bool], batch_id: int) -> None:
+    """Keep the stored versions of the rows matching ``where`` in the history, as replaced by ``batch_id``: for
+    writers that change or delete rows one by one with SQL rather than through a diff."""
+    conn.execute(
+        insert(spec.history).from_select(
+            [*spec.columns, "superseded_by_batch_id"], select(*spec.table.c, literal(batch_id)).where(where)
+        )
+    )
+
+
 def _identity(a: Table, b: Table) -> ColumnElement[bool]:
     return and_(*(a.c[c] == b.c[c] for c in _IDENTITY[a.name]))
 
@@ -180,15 +195,17 @@ for _spec in ALL:
 
 # Tables whose rows point at a parent's rows: a parent created by a batch cannot be removed while they do.
 DEPENDENTS = {
-    "departments": ((KPIS, "department_id"), (POSITIONS, "department_id")),
+    "departments": ((KPIS, "department_id"), (POSITIONS, "department_id"), (MEETINGS, "department_id"),
+                    (FOLLOWUPS, "department_id")),
     "kpis": ((TARGETS, "kpi_id"), (PROCESS_CHANGES, "kpi_id"), (OBSERVATIONS, "kpi_id")),
+    "meetings": ((AGENDA_ITEMS, "meeting_id"), (FOLLOWUPS, "raised_in")),
 }
 
 
 def later_changes(conn: Connection, batch_id: int) -> set[int]:
     """Batches that later replaced, re-created or built on rows this batch wrote: undo them first."""
     blockers: set[int] = set()
-    for spec in (DEPARTMENTS, KPIS):
+    for spec in (DEPARTMENTS, KPIS, MEETINGS):
         t, h = spec.table, spec.history
         created = select(t.c.id).where(
             t.c.batch_id == batch_id,

@@ -2,7 +2,7 @@
 sent after it, both printed from a ``louiestat.briefing.Briefing``."""
 
 from louiestat.packet.briefing_packet import packet_pdf
-from louiestat.packet.briefings import briefing_for, proposed_briefing
+from louiestat.packet.briefings import briefing_for
 from louiestat.packet.chart_images import ChartRenderer
 from louiestat.packet.errors import BriefingNotFound, MissingSystemPackage, PacketError
 from louiestat.packet.minutes import minutes_markdown, minutes_pdf
@@ -16,5 +16,4 @@ __all__ = [
     "minutes_markdown",
     "minutes_pdf",
     "packet_pdf",
-    "proposed_briefing",
 ]

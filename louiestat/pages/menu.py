@@ -10,7 +10,9 @@ PAGES = "louiestat/pages"
 
 def menu(role: str | None, public: bool) -> dict[str, list]:
     """The menu for ``role`` (None: a visitor who has not signed in): reading for anyone signed in (and for
-    visitors in public mode), uploads for analysts and admins, KPI management and user administration for admins."""
+    visitors in public mode), uploads for analysts and admins, KPI management and user administration for admins;
+    stat meetings: follow-ups and the follower screen for anyone signed in, agendas for analysts (to read) and
+    admins (to save), presenting for admins (presenter and follower are opened by link, not from the menu)."""
     reads = role is not None or public
     sections: dict[str, list] = {}
     if reads:
@@ -26,6 +28,16 @@ def menu(role: str | None, public: bool) -> dict[str, list]:
         data.append(st.Page(f"{PAGES}/manage.py", title="Manage KPIs & targets", icon=":material/tune:"))
     if data:
         sections["Data"] = data
+    if role is not None:
+        sections["Meetings"] = [
+            *([st.Page(f"{PAGES}/meetings.py", title="Meetings", icon=":material/groups:")]
+              if role in ("admin", "analyst") else []),
+            st.Page(f"{PAGES}/followups.py", title="Follow-ups", icon=":material/checklist:"),
+            *([st.Page(f"{PAGES}/presenter.py", title="Presenter", icon=":material/slideshow:",
+                       url_path="presenter", visibility="hidden")] if role == "admin" else []),
+            st.Page(f"{PAGES}/follower.py", title="Follow the meeting", icon=":material/cast:", url_path="follow",
+                    visibility="hidden"),
+        ]
     if role == "admin":
         sections["Admin"] = [
             st.Page(f"{PAGES}/user_admin.py", title="Users", icon=":material/group:"),

@@ -6,6 +6,7 @@ import streamlit as st
 
 from louiestat import charts, views
 from louiestat.pages import cache
+from louiestat.pages.followup_counts import followup_counts_line
 from louiestat.pages.screen import CHART_CONFIG
 from louiestat.pages.widgets import (
     PERFECT_MONTH_HELP,
@@ -39,6 +40,7 @@ def render() -> None:
     _newest_month(months, as_of)
     incomplete_notice(months, as_of)
     _city_scores(view)
+    followup_counts_line()
     st.subheader("Departments")
     _department_tiles(view.departments, as_of)
     st.subheader("Moving the wrong way")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from louiestat import downloads, views
 from louiestat.pages import cache
+from louiestat.pages.followup_counts import followup_counts_line
 from louiestat.pages.widgets import (
     PERFECT_MONTH_HELP,
     department_picker,
@@ -83,6 +84,7 @@ def render() -> None:
     summary = views.department_row(cache.departments(as_of), department)
     incomplete_notice(months, as_of)
     _summary(summary, as_of)
+    followup_counts_line(department)
     mine = mine[mine["status"].isin(shown or [])]
     mine = mine.assign(abs_change=-mine["change_pct"].abs()).sort_values(SORTS[sort][1], kind="stable")
     if mine.empty:

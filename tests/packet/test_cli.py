@@ -38,13 +38,12 @@ def test_packet_writes_the_proposed_packet_of_a_department(
 @pytest.mark.parametrize(
     ("argv", "complaint"),
     [
-        (["packet", "emz", "--as-of", AS_OF], ("error: no department 'emz'; known: codes, ems, hr, fire, library, "
-         "animal_services, parks, public_works")),
+        (["packet", "emz", "--as-of", AS_OF], ("error: no department 'emz'; known: animal_services, codes, ems, fire, "
+         "hr, library, parks, public_works")),
         (["packet", "ems", "--as-of", "2030-01"], ("error: no data for the month 2030-01; accepted: a month from "
          "2012-07 to 2016-06 (YYYY-MM)")),
-        (["packet", "ems", "--as-of", AS_OF, "--meeting", "4"], ("error: no meeting 4: no meetings are stored yet; "
-         "leave out --meeting for the proposed agenda")),
-        (["minutes", "4"], "error: no meeting 4: no meetings are stored yet"),
+        (["packet", "ems", "--as-of", AS_OF, "--meeting", "4"], "error: there is no meeting 4; the Meetings page lists the stored ones"),
+        (["minutes", "4"], "error: there is no meeting 4; the Meetings page lists the stored ones"),
     ],
 )
 def test_an_unknown_department_month_or_meeting_exits_2_naming_what_is_accepted(

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from louiestat.briefing import AgendaItem, Briefing, FollowUp
 from louiestat.config import get_settings
-from louiestat.packet import ChartRenderer, packet_pdf, proposed_briefing
+from louiestat.packet import ChartRenderer, briefing_for, packet_pdf
 from louiestat.presentation.values import format_value
 from tests.packet.conftest import AS_OF, MEETING_DAY, first_page_png, flat, off_target, page_count, page_texts
 
@@ -28,7 +28,7 @@ def test_the_proposed_packet_has_a_cover_and_a_page_per_off_target_kpi_with_its_
     sample_city: Engine, renderer: ChartRenderer, artifacts: Path
 ) -> None:
     rows = off_target(sample_city)
-    briefing = proposed_briefing(sample_city, "ems", AS_OF, MEETING_DAY)
+    briefing = briefing_for(sample_city, "ems", AS_OF, None, today=MEETING_DAY)
     assert [item.kpi for item in briefing.items] == rows["kpi"].tolist()
     assert len(briefing.items) == 4
     pdf = artifacts / "ems-packet.pdf"

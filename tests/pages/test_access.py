@@ -33,9 +33,10 @@ READS = {"overview", "scorecard", "kpi"}
 
 
 @pytest.mark.parametrize(("user", "pages"), [
-    (ADMIN, READS | {"upload", "manage", "user_admin", "audit_log", "account"}),
-    (ANALYST, READS | {"upload", "account"}),
-    (VIEWER, READS | {"account"}),
+    (ADMIN, READS | {"upload", "manage", "meetings", "followups", "presenter", "follower", "user_admin", "audit_log",
+             "account"}),
+    (ANALYST, READS | {"upload", "meetings", "followups", "follower", "account"}),
+    (VIEWER, READS | {"followups", "follower", "account"}),
 ])
 def test_each_role_is_offered_only_the_pages_it_may_use(open_page, user: str, pages: set[str]) -> None:
     assert reachable(open_page(user=user)) == pages
@@ -68,7 +69,7 @@ def test_the_built_in_sign_in_cookie_signs_in_until_the_session_ends(
     token = sign_in.sign_in(city_engine, ANALYST, "sample-analyst-password")
     monkeypatch.setattr(access, "session_token", lambda: token)
     at = open_page(user=None)
-    assert reachable(at) == READS | {"upload", "account"}
+    assert reachable(at) == READS | {"upload", "meetings", "followups", "follower", "account"}
     at.switch_page("louiestat/pages/account.py").run()
     assert "Signed in as **analyst@city.example**" in shown(at.markdown[0].value)
     assert "data of ems, fire" in at.markdown[0].value

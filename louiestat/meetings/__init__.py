@@ -1,0 +1,20 @@
+"""Stat meetings: the agenda proposed from the data, meetings stored with their agendas and notes, and the
+follow-ups carried from one meeting to the next until they are closed."""
+
+from louiestat.meetings.agenda import propose
+from louiestat.meetings.read import briefing, followup_counts, followup_table, meetings
+from louiestat.meetings.store import (
+    add_followup,
+    close_followup,
+    create_meeting,
+    reschedule_followup,
+    save_agenda,
+    save_notes,
+    set_current,
+    update_meeting,
+)
+
+__all__ = [
+    "add_followup", "briefing", "close_followup", "create_meeting", "followup_counts", "followup_table", "meetings",
+    "propose", "reschedule_followup", "save_agenda", "save_notes", "set_current", "update_meeting",
+]

@@ -1,0 +1,81 @@
+"""The agenda builder: a department's proposed meeting agenda for an as-of month, from its scorecard and its open
+follow-ups (order in ``metrics.agenda``, wording in ``louiestat.presentation.agenda``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from louiestat import views
+from louiestat.briefing import AgendaItem, Briefing
+from louiestat.config import get_settings
+from louiestat.errors import MeetingRefused
+from louiestat.meetings.read import department, open_followups
+from louiestat.presentation.agenda import followup_item_words, kpi_item_words
+from louiestat.presentation.values import month_label
+from metrics.agenda import agenda_order
+
+
+def as_of_month(as_of: str) -> pd.Timestamp:
+    """The first day of a ``YYYY-MM`` month; MeetingRefused naming the form otherwise."""
+    try:
+        if len(as_of) == 7:
+            return pd.Timestamp(dt.datetime.strptime(as_of, "%Y-%m"))
+    except ValueError:
+        pass
+    raise MeetingRefused(f"'{as_of}' is not a month; give it as YYYY-MM, e.g. 2016-06")
+
+
+def propose(
+    engine: Engine, department_slug: str, as_of: str, *, city: views.City | None = None,
+    today: dt.date | None = None,
+) -> Briefing:
+    """The agenda proposed for ``department_slug``'s meeting about ``as_of`` (YYYY-MM) held ``today`` (default
+    today): the follow-ups open from earlier meetings (overdue judged on ``today``), then KPIs off target, special-cause concerns, worsening trends, missing
+    or late data and KPIs not on pace to reach target, each with its reason and a leading question. ``city``
+    saves a page reloading the data it has cached."""
+    month = as_of_month(as_of)
+    today = today or dt.date.today()
+    with engine.connect() as conn:
+        _, name = department(conn, department_slug)
+        followups = [f for f in open_followups(conn, department_slug) if f.raised_on is None or f.raised_on <= today]
+    card = views.city_scorecard(_department_only(city or views.City.load(engine), department_slug), month,
+                                get_settings().fiscal_year_start_month)
+    open_items = pd.DataFrame(
+        [{"followup_id": f.id, "kpi": f.kpi, "due_by": pd.Timestamp(f.due_by), "what": f.what, "owner": f.owner,
+          "due": f.due_by, "raised_on": f.raised_on} for f in followups],
+        columns=["followup_id", "kpi", "due_by", "what", "owner", "due", "raised_on"],
+    )
+    order = agenda_order(card, open_items, pd.Timestamp(today))
+    kpi_rows = order[order["kind"] != "followup"].merge(card, on="kpi", how="left")
+    kpi_rows.index = order.index[order["kind"] != "followup"]
+    followup_rows = order[order["kind"] == "followup"].merge(
+        open_items.drop(columns=["kpi", "due_by"]), on="followup_id", how="left"
+    ).rename(columns={"due": "due_by"})
+    followup_rows.index = order.index[order["kind"] == "followup"]
+    words = pd.concat([followup_item_words(followup_rows, today), kpi_item_words(kpi_rows)]).sort_index()
+    items = [
+        AgendaItem(kind=kind, kpi=None if pd.isna(kpi) else kpi, title=title, reason=reason, question=question,
+                   minutes=int(minutes), followup_id=None if pd.isna(followup) else int(followup))
+        for kind, kpi, followup, title, reason, question, minutes in zip(
+            order["kind"], order["kpi"], order["followup_id"], words["title"], words["reason"], words["question"],
+            words["minutes"],
+        )
+    ]
+    return Briefing(
+        department=department_slug, department_name=name, as_of=as_of, title=f"{name} stat · {month_label(as_of)}",
+        date=today, items=items, followups=followups,
+    )
+
+
+def _department_only(city: views.City, department_slug: str) -> views.City:
+    """The city's data for one department's KPIs: a KPI's scorecard row depends on its own data only."""
+    kpis = city.kpis[city.kpis["department"] == department_slug]
+    ids = kpis["kpi_id"]
+    return views.City(
+        kpis=kpis, observations=city.observations[city.observations["kpi_id"].isin(ids)],
+        targets=city.targets[city.targets["kpi_id"].isin(ids)],
+        process_changes=city.process_changes[city.process_changes["kpi_id"].isin(ids)],
+    )

@@ -1,0 +1,72 @@
+"""Presenting a stored meeting: the agenda item on screen (the one the presenter moved to, which a second screen
+follows), the open follow-ups shown with it, and the meeting's clock against its 90 minutes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel
+from sqlalchemy import Connection, Engine, func, select
+
+from louiestat.briefing import AgendaItem, Briefing, FollowUp
+from louiestat.db import models
+from louiestat.errors import MeetingRefused
+from louiestat.meetings.read import briefing
+from louiestat.queries import _connection
+
+MEETING_MINUTES = 90
+"""How long a stat meeting runs (the stat programs' 90 minutes), against which the presenter shows time used."""
+
+B = models.Batch
+
+
+class Slide(BaseModel):
+    """One screen of a meeting: the agenda item at ``position`` (1 first) of ``count``, its open follow-ups, and
+    when the meeting was started (None before the presenter first opens it)."""
+
+    meeting: Briefing
+    position: int
+    item: AgendaItem
+    followups: list[FollowUp]
+    started_at: dt.datetime | None
+
+    @property
+    def count(self) -> int:
+        return len(self.meeting.items)
+
+    def minutes_used(self, now: dt.datetime) -> int:
+        """Whole minutes since the meeting was started (0 before it is)."""
+        return 0 if self.started_at is None else max(0, int((now - self.started_at).total_seconds() // 60))
+
+
+def item_followups(meeting: Briefing, item: AgendaItem) -> list[FollowUp]:
+    """The open follow-ups an item is about: those on its KPI, or the one a follow-up item carries."""
+    return [f for f in meeting.followups if f.status == "open" and (
+        (item.kpi is not None and f.kpi == item.kpi) or (item.followup_id is not None and f.id == item.followup_id))]
+
+
+def started_at(source: Engine | Connection, meeting_id: int) -> dt.datetime | None:
+    """When the meeting was started: the presenter's first move on the last day it was presented (so a meeting
+    presented again another day starts its clock again); None if it never was."""
+    presented = (B.kind == "presenter") & B.source.like(f"meeting {meeting_id}: %")
+    with _connection(source) as conn:
+        last = conn.execute(select(func.max(B.created_at)).where(presented)).scalar_one()
+        if last is None:
+            return None
+        day = dt.datetime.combine(last.date(), dt.time())
+        return conn.execute(select(func.min(B.created_at)).where(presented, B.created_at >= day)).scalar_one()
+
+
+def slide(source: Engine | Connection, meeting_id: int, position: int | None = None) -> Slide:
+    """The meeting's item at ``position`` (default: where the presenter is, else the first), read afresh."""
+    with _connection(source) as conn:
+        meeting = briefing(conn, meeting_id)
+        if not meeting.items:
+            raise MeetingRefused(f"meeting {meeting_id} has no agenda items; add them on the Meetings page")
+        position = position or meeting.current_position or 1
+        if not 1 <= position <= len(meeting.items):
+            raise MeetingRefused(f"meeting {meeting_id} has no agenda position {position}; it has 1 to "
+                                 f"{len(meeting.items)}")
+        item = meeting.items[position - 1]
+        return Slide(meeting=meeting, position=position, item=item, followups=item_followups(meeting, item),
+                     started_at=started_at(conn, meeting_id))

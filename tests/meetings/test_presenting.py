@@ -1,0 +1,112 @@
+"""Presenting a stored meeting: the item on screen follows the stored position, so a second screen (another
+connection) sees each move; notes and follow-ups typed on the item are read back from any connection; the clock
+starts at the presenter's first move; people who are not admins are refused with nothing written."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import Engine
+
+from louiestat import meetings
+from louiestat.db.engine import make_engine
+from louiestat.errors import MeetingRefused, WriteRefused
+from louiestat.meetings.presenting import MEETING_MINUTES, slide, started_at
+from tests.conftest import snapshot
+from tests.meetings.conftest import ADMIN, HR_ANALYST, VIEWER
+
+
+def hr_meeting(engine: Engine) -> int:
+    """The sample HR meeting (May 2016): turnover, injury hours, onboarding days and a free topic."""
+    stored = meetings.meetings(engine, "hr")
+    return int(stored["meeting_id"].iloc[0])
+
+
+def test_the_item_on_screen_is_the_stored_position_and_a_second_connection_follows(sample_meetings: Engine) -> None:
+    meeting_id = hr_meeting(sample_meetings)
+    first = slide(sample_meetings, meeting_id)
+    assert (first.position, first.count, first.item.kpi) == (1, 4, "turnover_rate")
+    assert first.meeting.current_position is None and first.started_at is None
+
+    meetings.set_current(sample_meetings, ADMIN, meeting_id, 3)
+    follower = make_engine(sample_meetings.url.render_as_string(hide_password=False))
+    try:
+        seen = slide(follower, meeting_id)
+        assert (seen.position, seen.item.kpi, seen.item.title) == (3, "onboarding_days", "Days to onboard a new hire")
+        meetings.set_current(sample_meetings, ADMIN, meeting_id, 4)
+        topic = slide(follower, meeting_id)
+        assert (topic.position, topic.item.kind, topic.item.kpi) == (4, "topic", None)
+        assert topic.item.title == "Summer hiring for Parks pools" and topic.followups == []
+    finally:
+        follower.dispose()
+
+
+def test_a_position_off_the_agenda_is_refused_with_the_range(sample_meetings: Engine) -> None:
+    meeting_id = hr_meeting(sample_meetings)
+    with pytest.raises(MeetingRefused, match=f"meeting {meeting_id} has no agenda position 5; it has 1 to 4"):
+        slide(sample_meetings, meeting_id, 5)
+    with pytest.raises(MeetingRefused, match="there is no meeting 999"):
+        slide(sample_meetings, 999)
+
+
+def test_an_item_shows_the_open_follow_ups_on_its_kpi_and_not_the_closed_ones(sample_meetings: Engine) -> None:
+    meeting_id = hr_meeting(sample_meetings)
+    turnover = slide(sample_meetings, meeting_id, 1)
+    assert [f.what for f in turnover.followups] == ["Bring exit-interview findings for the first-year leavers"]
+    injuries = slide(sample_meetings, meeting_id, 2)
+    assert injuries.item.kpi == "injury_hours_lost" and injuries.followups == []  # the sample's one is done
+
+    added = meetings.add_followup(sample_meetings, ADMIN, "hr", what="Split the claims by department",
+                                  owner="Risk Manager", due=dt.date(2016, 7, 15), kpi="injury_hours_lost",
+                                  raised_in=meeting_id)
+    injuries = slide(sample_meetings, meeting_id, 2)
+    assert [(f.id, f.what, f.owner, f.due) for f in injuries.followups] == [
+        (added, "Split the claims by department", "Risk Manager", dt.date(2016, 7, 15))]
+    meetings.close_followup(sample_meetings, ADMIN, added, "Split and sent to the directors")
+    assert slide(sample_meetings, meeting_id, 2).followups == []
+
+
+def test_notes_saved_on_an_item_are_read_back_from_a_new_connection(sample_meetings: Engine) -> None:
+    meeting_id = hr_meeting(sample_meetings)
+    item = slide(sample_meetings, meeting_id, 2).item
+    meetings.save_notes(sample_meetings, ADMIN, meeting_id, {item.id: "Risk to report on both claims in July."})
+    other = make_engine(sample_meetings.url.render_as_string(hide_password=False))
+    try:
+        assert slide(other, meeting_id, 2).item.notes == "Risk to report on both claims in July."
+        assert slide(other, meeting_id, 1).item.notes == (
+            "Exits are concentrated in the first year of service; exit interviews are not done consistently.")
+    finally:
+        other.dispose()
+
+
+def test_the_clock_starts_at_the_presenters_first_move(sample_meetings: Engine) -> None:
+    meeting_id = hr_meeting(sample_meetings)
+    assert started_at(sample_meetings, meeting_id) is None
+    before = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    meetings.set_current(sample_meetings, ADMIN, meeting_id, 1)
+    meetings.set_current(sample_meetings, ADMIN, meeting_id, 2)
+    shown = slide(sample_meetings, meeting_id)
+    assert before <= shown.started_at <= dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    assert shown.started_at == started_at(sample_meetings, meeting_id)
+    assert shown.minutes_used(shown.started_at + dt.timedelta(minutes=23, seconds=40)) == 23
+    assert MEETING_MINUTES == 90
+    other_meeting = int(meetings.meetings(sample_meetings, "ems")["meeting_id"].iloc[0])
+    assert started_at(sample_meetings, other_meeting) is None
+
+
+@pytest.mark.parametrize("who", [VIEWER, HR_ANALYST])
+def test_only_admins_present_take_notes_or_add_follow_ups_and_a_refusal_writes_nothing(
+    sample_meetings: Engine, who
+) -> None:
+    meeting_id = hr_meeting(sample_meetings)
+    item = slide(sample_meetings, meeting_id, 1).item
+    before = snapshot(sample_meetings)
+    with pytest.raises(WriteRefused, match=f"{who.label} is an? {who.role}, and .* admins only"):
+        meetings.set_current(sample_meetings, who, meeting_id, 2)
+    with pytest.raises(WriteRefused, match=f"{who.label} is an? {who.role}"):
+        meetings.save_notes(sample_meetings, who, meeting_id, {item.id: "typed by someone else"})
+    with pytest.raises(WriteRefused, match=f"{who.label} is an? {who.role}"):
+        meetings.add_followup(sample_meetings, who, "hr", what="Anything", owner="Anyone", due=dt.date(2016, 7, 1),
+                              kpi="turnover_rate", raised_in=meeting_id)
+    assert snapshot(sample_meetings) == before

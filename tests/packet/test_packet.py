@@ -47,7 +47,7 @@ def test_the_proposed_packet_has_a_cover_and_a_page_per_off_target_kpi_with_its_
         assert f"{row.kpi_name} by month" in page  # the chart's title, drawn by kpi_chart
         assert format_value(row.value, row.unit) in page and format_value(row.target, row.unit) in page
         assert flat(row.explanation) in page
-        assert f"What keeps {row.kpi_name.lower()} off target" in page
+        assert flat(briefing.items[number - 2].question) in page
         assert f"page {number} of {len(pages)}" in page
 
     width, height = _png_size(first_page_png(pdf))

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, make_url, select, text
 
-from louiestat.sample_city import SAMPLE_FILES, add_accounts
 from louiestat.config import get_settings
 from louiestat.db.engine import make_engine
 from louiestat.db.migrate import upgrade_to_head
 from louiestat.db.models import Base
 from louiestat.ingest import ingest
+from louiestat.sample_city import SAMPLE_FILES, add_accounts
 
 POSTGRES_URL = os.environ.get("LOUIESTAT_TEST_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/test")
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,6 +129,19 @@ def sample_city_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in SAMPLE_FILES:
         assert ingest(engine, SAMPLE / name, actor="sample").status == "committed"
     add_accounts(engine, "sample")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def meetings_city_file(sample_city_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample city with its accounts and held meetings, built once per test session (copy it before writing)."""
+    from louiestat.meetings.sample import load_sample_meetings
+
+    path = tmp_path_factory.mktemp("meetings") / "louiestat.db"
+    shutil.copy(sample_city_file, path)
+    engine = make_engine(f"sqlite:///{path}")
+    load_sample_meetings(engine, "sample")
     engine.dispose()
     return path
 

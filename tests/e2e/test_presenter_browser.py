@@ -12,13 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from louiestat import meetings
 from louiestat.db.engine import make_engine
-from louiestat.meetings.sample import load_sample_meetings
 from louiestat.sample_city import SAMPLE_ACCOUNTS
-from tests.e2e.test_browser import ARTIFACTS, CHROMIUM_ARGS, _settle, served, sign_in
+from tests.e2e.test_browser import ARTIFACTS, _settle, browser, served, sign_in  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 _, _, (VIEWER, _, _, VIEWER_PASSWORD) = SAMPLE_ACCOUNTS
@@ -27,12 +26,9 @@ FOLLOW_SECONDS = 10  # the follower polls every 2 s; allow for a slow machine
 
 
 @pytest.fixture(scope="module")
-def database(tmp_path_factory: pytest.TempPathFactory, sample_city_file: Path) -> Path:
+def database(tmp_path_factory: pytest.TempPathFactory, meetings_city_file: Path) -> Path:
     path = tmp_path_factory.mktemp("presenter") / "louiestat.db"
-    shutil.copy(sample_city_file, path)
-    engine = make_engine(f"sqlite:///{path}")
-    load_sample_meetings(engine, "sample")
-    engine.dispose()
+    shutil.copy(meetings_city_file, path)
     return path
 
 
@@ -40,16 +36,6 @@ def database(tmp_path_factory: pytest.TempPathFactory, sample_city_file: Path) -
 def app_url(database: Path) -> Iterator[str]:
     with served(database, public=False) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser(app_url: str) -> Iterator[Browser]:
-    chromium = shutil.which("chromium")
-    assert chromium, "Debian's chromium is needed for the browser tests (apt-get install -y chromium)"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _screen(browser: Browser, url: str, width: int, height: int, **account: str) -> Page:

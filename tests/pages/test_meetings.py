@@ -15,26 +15,14 @@ from streamlit.testing.v1 import AppTest
 
 from louiestat import meetings
 from louiestat.db.engine import make_engine
-from louiestat.meetings.sample import load_sample_meetings
 from tests.conftest import snapshot
 from tests.pages.conftest import _runner, _use
 
 
-@pytest.fixture(scope="session")
-def meetings_file(sample_city_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample city with its accounts and held meetings, built once (copy it before writing)."""
-    path = tmp_path_factory.mktemp("meetings") / "louiestat.db"
-    shutil.copy(sample_city_file, path)
-    engine = make_engine(f"sqlite:///{path}")
-    load_sample_meetings(engine, "sample")
-    engine.dispose()
-    return path
-
-
 @pytest.fixture
-def meetings_engine(meetings_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def meetings_engine(meetings_city_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     path = tmp_path / "louiestat.db"
-    shutil.copy(meetings_file, path)
+    shutil.copy(meetings_city_file, path)
     url = f"sqlite:///{path}"
     _use(url, monkeypatch)
     engine = make_engine(url)

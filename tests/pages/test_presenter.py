@@ -17,28 +17,16 @@ from streamlit.testing.v1 import AppTest
 from louiestat import meetings
 from louiestat.db.engine import make_engine
 from louiestat.meetings.presenting import slide
-from louiestat.meetings.sample import load_sample_meetings
 from tests.conftest import shown, snapshot
 from tests.pages.conftest import ANALYST, VIEWER, _runner, _use
 
 HR_MEETING = 1  # the sample's first meeting: Human Resources, May 2016, four items
 
 
-@pytest.fixture(scope="session")
-def held_meetings_file(sample_city_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample city with its accounts and held meetings, built once (copied before each test)."""
-    path = tmp_path_factory.mktemp("presenter") / "louiestat.db"
-    shutil.copy(sample_city_file, path)
-    engine = make_engine(f"sqlite:///{path}")
-    load_sample_meetings(engine, "sample")
-    engine.dispose()
-    return path
-
-
 @pytest.fixture
-def city(held_meetings_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+def city(meetings_city_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
     path = tmp_path / "louiestat.db"
-    shutil.copy(held_meetings_file, path)
+    shutil.copy(meetings_city_file, path)
     _use(f"sqlite:///{path}", monkeypatch)
     engine = make_engine(f"sqlite:///{path}")
     yield engine

@@ -13,7 +13,7 @@ from louiestat.db.write_lock import OnWait
 from louiestat.errors import UndoRefused
 from louiestat.presentation.words import counted
 from louiestat.write_service import Change, check, record, transaction
-from louiestat.writes import ADMIN_KINDS, Principal, as_principal, batch_departments
+from louiestat.writes import ADMIN_KINDS, MEETING_KINDS, Principal, as_principal, batch_departments
 
 # What a person calls the rows of each table in a message.
 TABLE_WORDS = {
@@ -113,6 +113,14 @@ def list_batches(engine: Engine, limit: int | None = None) -> pd.DataFrame:
 
 
 def data_version(engine: Engine) -> int:
-    """The newest batch id: it changes with every commit and undo, so it keys caches of computed views."""
+    """The newest batch that changed the KPI data (any but a stat-meeting write): it keys the caches of computed
+    views and the feed's ETag, so a commit or an undo shows at once while a presenter's move or a note taken in a
+    meeting does not recompute the city."""
+    with engine.connect() as conn:
+        return conn.execute(select(func.max(Batch.id)).where(Batch.kind.not_in(MEETING_KINDS))).scalar_one() or 0
+
+
+def newest_batch(engine: Engine) -> int:
+    """The newest batch of any kind (stat-meeting writes included): it keys what lists batches or meetings."""
     with engine.connect() as conn:
         return conn.execute(select(func.max(Batch.id))).scalar_one() or 0

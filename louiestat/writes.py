@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 ADMIN_KINDS = {"definitions": "KPI definitions", "targets": "targets"}
 # Stat-meeting batches are the performance office's too, so only admins undo them (an analyst's closing of a
 # follow-up included: the batch tables hold no department for a rights check).
-ADMIN_KINDS |= {kind: "stat meetings and follow-ups" for kind in ("meeting", "agenda", "meeting_notes", "presenter",
-                                                                   "followup")}
+MEETING_KINDS = ("meeting", "agenda", "meeting_notes", "presenter", "followup")
+ADMIN_KINDS |= {kind: "stat meetings and follow-ups" for kind in MEETING_KINDS}
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import time
 import pandas as pd
 from sqlalchemy import Engine
 
+from louiestat import batches
 from louiestat.batches import undo_batch
 from louiestat.ingest import UploadResult, ingest
 from louiestat.targets_and_changes import save_targets
@@ -90,3 +91,15 @@ def test_undo_of_an_edit_that_removed_targets_puts_them_back(engine: Engine) -> 
     undo_batch(engine, edit.batch_id, actor="supervisor")
 
     assert versioned_tables(engine) == before
+
+
+def test_the_data_version_moves_with_data_writes_and_not_with_stat_meeting_writes(sample_city: Engine) -> None:
+    from louiestat.meetings.sample import load_sample_meetings
+
+    assert batches.data_version(sample_city) == batches.newest_batch(sample_city) == 4
+    load_sample_meetings(sample_city, "sample")
+    assert batches.data_version(sample_city) == 4 < batches.newest_batch(sample_city)
+    newest = batches.newest_batch(sample_city)
+    csv = b"department,kpi,period,value\nems,response_time,2016-06,12.5\n"
+    assert ingest(sample_city, csv, name="june.csv", actor="tester").status == "committed"
+    assert batches.data_version(sample_city) == batches.newest_batch(sample_city) == newest + 1

@@ -34,6 +34,11 @@ def data_version() -> int:
     return batches.data_version(engine())
 
 
+def batch_version() -> int:
+    """Changes with every write, stat meetings' included (``data_version`` ignores those)."""
+    return batches.newest_batch(engine())
+
+
 @st.cache_data(max_entries=4, show_spinner=False)
 def _city(version: int) -> views.City:
     return views.City.load(engine())
@@ -60,7 +65,7 @@ def _batches(version: int) -> pd.DataFrame:
 
 
 def batch_list() -> pd.DataFrame:
-    return _batches(data_version())
+    return _batches(batch_version())
 
 
 def invalidate() -> None:

@@ -82,7 +82,6 @@ def _close_form(engine, open_items) -> None:
     except (MeetingRefused, WriteRefused) as refused:
         st.error(str(refused), icon=":material/block:")
         return
-    cache.invalidate()
     st.toast(f"Follow-up #{chosen} closed as {'done' if as_done else 'dropped'}.", icon=":material/check:")
     st.rerun()
 

@@ -50,7 +50,7 @@ def render() -> None:
     with pick_month:
         as_of = month_picker(cache.months(), key="as_of")
     today = dt.date.today()
-    proposed = _proposal(cache.data_version(), department, as_of, today)
+    proposed = _proposal(cache.batch_version(), department, as_of, today)
     st.subheader("Proposed agenda")
     st.caption("Open follow-ups first, then KPIs off target, special-cause concerns, worsening trends, missing or "
                "late data and KPIs not on pace to reach target; most urgent first in each group. Untick, renumber "
@@ -104,8 +104,6 @@ def _save_form(proposed: Briefing, edited, today: dt.date) -> None:
     except (MeetingRefused, WriteRefused) as refused:
         st.error(str(refused), icon=":material/block:")
         return
-    cache.invalidate()
-    _proposal.clear()
     st.success(f"Saved as meeting {meeting_id}, planned for {day:%d %B %Y}, with {len(items)} items.",
                icon=":material/event_available:")
 

@@ -281,7 +281,7 @@ def _history() -> None:
         "Undo a batch",
         undoable["id"].tolist(),
         format_func=lambda i: f"Batch {i}: {undoable.set_index('id').at[i, 'source']}",
-        key=f"undo_choice_{cache.data_version()}",
+        key=f"undo_choice_{cache.batch_version()}",
     )
     if st.button("Undo this batch…", icon=":material/undo:", key="undo_button"):
         st.session_state["undo_pending"] = int(choice)

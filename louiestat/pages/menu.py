@@ -5,10 +5,25 @@ from __future__ import annotations
 
 import streamlit as st
 
+from louiestat.pages.stand_in import stand_in
+
 PAGES = "louiestat/pages"
 
 
 def menu(role: str | None, public: bool) -> dict[str, list]:
+    """The pages offered to ``role`` (see ``_offered``) and, hidden, a stand-in at the address of every other page
+    (``stand_in``), so that a link to a page the visitor cannot open does not end in "Page not found"."""
+    sections = _offered(role, public)
+    offered = {page.url_path for pages in sections.values() for page in pages}
+    sections["Account"] += [
+        st.Page(stand_in(page.title, role), title=page.title, url_path=page.url_path, visibility="hidden")
+        for pages in _offered("admin", public=True).values() for page in pages
+        if page.url_path not in offered and page.url_path not in ("", "account")
+    ]
+    return sections
+
+
+def _offered(role: str | None, public: bool) -> dict[str, list]:
     """The menu for ``role`` (None: a visitor who has not signed in): reading for anyone signed in (and for
     visitors in public mode), uploads for analysts and admins, KPI management and user administration for admins;
     stat meetings: follow-ups and the follower screen for anyone signed in, agendas for analysts (to read) and

@@ -19,16 +19,19 @@ MAX_FORM_BYTES = 4096
 
 
 async def sign_in_post(request: Request) -> Response:
-    """Check the form's email and password; on success set the session cookie and go to the overview."""
+    """Check the form's email and password; on success set the session cookie and go to the page the form names
+    (``next``: the page the visitor asked for), else to the overview."""
     if (refused := _foreign(request)) is not None:
         return refused
     form = await _form(request)
+    back_to = _local_path(form.get("next", ""))
     engine = migrated_engine(get_settings().database_url)
     try:
         token = await run_in_threadpool(sign_in, engine, form.get("email", ""), form.get("password", ""), via="page")
     except SignInFailed:
-        return RedirectResponse(f"{_sign_in_page()}?failed=1", status_code=303)
-    response = RedirectResponse("/", status_code=303)
+        again = back_to or _sign_in_page()
+        return RedirectResponse(f"{again}{'&' if '?' in again else '?'}failed=1", status_code=303)
+    response = RedirectResponse(back_to or "/", status_code=303)
     response.set_cookie(
         SESSION_COOKIE, token, max_age=int(get_settings().session_max_hours * 3600), path="/", httponly=True,
         samesite="lax", secure=_https(request),
@@ -50,6 +53,14 @@ async def sign_out_post(request: Request) -> Response:
 def _sign_in_page() -> str:
     """Where a visitor finds the sign-in form: its own page in public mode, else the only page there is."""
     return "/sign_in" if get_settings().public_mode else "/"
+
+
+def _local_path(path: str) -> str:
+    """``path`` if it is a path on this site ("/scorecard?department=ems"), else "": a form cannot send a visitor on
+    to another site after signing in."""
+    parts = urlsplit(path)
+    local = path.startswith("/") and not path.startswith("//") and not parts.scheme and not parts.netloc
+    return path if local and "\\" not in path and path.isprintable() else ""
 
 
 def _foreign(request: Request) -> Response | None:

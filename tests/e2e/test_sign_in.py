@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from louiestat.db.engine import make_engine
 from louiestat.db.models import Batch
-from louiestat.sample_city import add_accounts, load_files
+from louiestat.sample_city import SAMPLE_ACCOUNTS, add_accounts, load_files
 from louiestat.sign_in import FAILED
 from tests.conftest import _empty_postgres, snapshot
 from tests.e2e.test_browser import (  # noqa: F401 (fixtures)
@@ -32,6 +32,7 @@ from tests.e2e.test_browser import (  # noqa: F401 (fixtures)
 )
 
 pytestmark = pytest.mark.browser
+VIEWER, _, _, VIEWER_PASSWORD = SAMPLE_ACCOUNTS[2]
 OWN = "department,kpi,period,value\nems,response_time,2016-06,12.5\n"
 FOREIGN = "department,kpi,period,value\nhr,overtime_hours,2016-06,120\n"
 
@@ -145,7 +146,8 @@ def test_a_visitor_in_public_mode_reads_the_dashboard_and_has_no_upload(browser:
     assert page.get_by_text("Upload", exact=True).count() == 0
     page.goto(app_url + "/upload")
     _settle(page)
-    expect(page.get_by_text("Page not found")).to_be_visible()
+    expect(page.get_by_text("Sign in to open Upload; you come back to it once signed in.")).to_be_visible()
+    assert page.get_by_text("Page not found").count() == 0
     assert page.locator('[data-testid="stFileUploader"]').count() == 0
     context.close()
 
@@ -179,6 +181,16 @@ def test_the_sign_in_route_sets_a_http_only_cookie_and_refuses_other_sites(app_u
     status, _ = _post(f"{app_url}/auth/sign-in", {"email": ANALYST, "password": ANALYST_PASSWORD},
                       {"Origin": "http://evil.example"})
     assert status == 403
+
+    back_to = "/scorecard?department=ems&as_of=2016-05"
+    status, headers = _post(f"{app_url}/auth/sign-in", {"email": ANALYST, "password": ANALYST_PASSWORD, "next": back_to})
+    assert (status, headers["location"]) == (303, back_to)
+    status, headers = _post(f"{app_url}/auth/sign-in", {"email": ANALYST, "password": "wrong", "next": back_to})
+    assert (status, headers["location"]) == (303, back_to + "&failed=1")
+    for elsewhere in ("https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"):
+        status, headers = _post(f"{app_url}/auth/sign-in", {"email": ANALYST, "password": ANALYST_PASSWORD,
+                                                             "next": elsewhere})
+        assert (status, headers["location"]) == (303, "/"), elsewhere
 
 
 def test_the_open_data_feed_answers_in_public_mode(app_url: str) -> None:
@@ -215,6 +227,43 @@ def test_without_public_mode_visitors_get_only_the_sign_in_page_and_no_feed(brow
         expect(page.locator("h1").first).to_have_text("Sign in")
         assert page.get_by_text("Performance", exact=True).count() == 0
         page.close()
+
+
+def test_a_link_to_a_page_asks_a_visitor_to_sign_in_and_comes_back_to_it(browser: Browser, city_db: Path) -> None:
+    with served(city_db, public=False) as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 720})
+        page = context.new_page()
+        page.goto(url + "/scorecard?department=ems&as_of=2016-05")
+        _settle(page)
+        expect(page.get_by_text("Sign in to open Department scorecard; you come back to it once signed in.")
+               ).to_be_visible()
+        assert page.get_by_text("Page not found").count() == 0
+
+        for password in ("not the password", ANALYST_PASSWORD):
+            page.fill("#louiestat-email", ANALYST)
+            page.fill("#louiestat-password", password)
+            page.click(".louiestat-sign-in button")
+            page.wait_for_load_state("networkidle")
+            _settle(page)
+            if password != ANALYST_PASSWORD:
+                assert page.url == url + "/scorecard?department=ems&as_of=2016-05&failed=1"
+                expect(page.get_by_text(FAILED)).to_be_visible()
+        assert page.url.startswith(url + "/scorecard?department=ems&as_of=2016-05")  # the page adds its sort
+        assert "failed" not in page.url
+        expect(page.locator("h1").first).to_have_text("Department scorecard")
+        expect(page.locator("main")).to_contain_text("Hospital offload time")  # an EMS KPI
+        context.close()
+
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        sign_in(context, url, VIEWER, VIEWER_PASSWORD)
+        page = context.new_page()
+        page.goto(url + "/upload")
+        _settle(page)
+        expect(page.locator("h1").first).to_have_text("Upload")
+        expect(page.get_by_text("Your role (viewer) does not open Upload.")).to_be_visible()
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.locator('[data-testid="stFileUploader"]').count() == 0
+        context.close()
 
 
 @pytest.mark.postgres

@@ -18,7 +18,7 @@ def menu(role: str | None, public: bool) -> dict[str, list]:
     sections["Account"] += [
         st.Page(stand_in(page.title, role), title=page.title, url_path=page.url_path, visibility="hidden")
         for pages in _offered("admin", public=True).values() for page in pages
-        if page.url_path not in offered and page.url_path not in ("", "account")
+        if page.url_path not in offered and page.url_path != ""
     ]
     return sections
 

@@ -9,7 +9,6 @@ from louiestat.briefing import AgendaItem
 from louiestat.errors import MeetingRefused
 from louiestat.presentation.agenda import KIND_WORDS, MINUTES
 
-EDITABLE = ("keep", "order", "title", "minutes", "question")
 TABLE_COLUMNS = ("keep", "order", "title", "kind", "minutes", "reason", "question")
 
 

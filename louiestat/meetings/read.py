@@ -19,6 +19,8 @@ D, M, A, F = models.Department, models.Meeting, models.AgendaItemRow, models.Fol
 FOLLOWUP_STATES = ("open", "overdue", "done", "dropped")
 FOLLOWUP_FIELDS = ("id", "department", "what", "owner", "due", "revised_due", "kpi", "status", "response",
                    "closed_by", "closed_at", "raised_in")
+# When a follow-up is due: its revised date when it was moved, else the date first agreed.
+DUE_BY = func.coalesce(F.revised_due, F.due)
 
 
 def department(conn: Connection, slug: str) -> tuple[int, str]:
@@ -61,7 +63,7 @@ def open_followups(conn: Connection, department_slug: str) -> list[FollowUp]:
     """The department's open follow-ups, earliest due first."""
     rows = conn.execute(
         _followups_query().where(D.slug == department_slug, F.status == "open")
-        .order_by(func.coalesce(F.revised_due, F.due), F.id)
+        .order_by(DUE_BY, F.id)
     )
     return [_followup(row) for row in rows]
 
@@ -76,7 +78,7 @@ def carried_followups(conn: Connection, meeting) -> list[FollowUp]:
             F.department_id == meeting.department_id,
             or_(F.raised_in == meeting.id, and_(F.status == "open", or_(F.raised_in.is_(None), earlier))),
         )
-        .order_by(func.coalesce(F.revised_due, F.due), F.id)
+        .order_by(DUE_BY, F.id)
     )
     return [_followup(row) for row in conn.execute(query)]
 
@@ -172,10 +174,9 @@ def filter_followups(
 def followup_counts(source: Engine | Connection, today: dt.date) -> pd.DataFrame:
     """Per department (slug, as the index): ``open`` (overdue included) and ``overdue`` follow-ups, for the
     overview and scorecard pages."""
-    due_by = func.coalesce(F.revised_due, F.due)
     query = (
         select(D.slug.label("department"), func.count().label("open"),
-               func.sum(case((due_by < today, 1), else_=0)).label("overdue"))
+               func.sum(case((DUE_BY < today, 1), else_=0)).label("overdue"))
         .join(D, D.id == F.department_id).where(F.status == "open").group_by(D.slug)
     )
     with _connection(source) as conn:

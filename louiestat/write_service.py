@@ -74,10 +74,3 @@ def record(conn: Connection, by: Principal | str, change: Change, apply: Apply) 
         conn.execute(update(Batch).where(Batch.id == batch_id).values(**counts))
     return batch_id
 
-
-def write(
-    engine: Engine, by: Principal | str, change: Change, apply: Apply, on_wait: OnWait | None = None
-) -> int:
-    """``record`` in a transaction of its own: the whole write for a change that needs no reading first."""
-    with transaction(engine, by, doing=change.kind, on_wait=on_wait) as conn:
-        return record(conn, by, change, apply)

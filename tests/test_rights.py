@@ -198,10 +198,16 @@ def test_the_write_service_checks_every_department_before_it_writes(
     written: list[int] = []
     change = write_service.Change(kind="note", source="a test change", departments=[department])
     before = snapshot(city)
+    by = as_(city, email)
+
+    def write() -> int:
+        with write_service.transaction(city, by, doing="note") as conn:
+            return write_service.record(conn, by, change, lambda conn, batch: written.append(batch) or {})
+
     if allowed:
-        batch_id = write_service.write(city, as_(city, email), change, lambda conn, batch: written.append(batch) or {})
+        batch_id = write()
         assert written == [batch_id] and list_batches(city).iloc[0]["actor"] == email
     else:
         with pytest.raises(WriteRefused, match=f"may not change the data of {department}"):
-            write_service.write(city, as_(city, email), change, lambda conn, batch: written.append(batch) or {})
+            write()
         assert written == [] and snapshot(city) == before

@@ -2,7 +2,7 @@
 follow-ups carried from one meeting to the next until they are closed."""
 
 from louiestat.meetings.agenda import propose
-from louiestat.meetings.read import briefing, followup_counts, followup_table, meetings
+from louiestat.meetings.read import briefing, filter_followups, followup_counts, followup_table, meetings
 from louiestat.meetings.store import (
     add_followup,
     close_followup,
@@ -15,6 +15,7 @@ from louiestat.meetings.store import (
 )
 
 __all__ = [
-    "add_followup", "briefing", "close_followup", "create_meeting", "followup_counts", "followup_table", "meetings",
-    "propose", "reschedule_followup", "save_agenda", "save_notes", "set_current", "update_meeting",
+    "add_followup", "briefing", "close_followup", "create_meeting", "filter_followups", "followup_counts",
+    "followup_table", "meetings", "propose", "reschedule_followup", "save_agenda", "save_notes", "set_current",
+    "update_meeting",
 ]

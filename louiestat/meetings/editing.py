@@ -9,7 +9,6 @@ from louiestat.briefing import AgendaItem
 from louiestat.errors import MeetingRefused
 from louiestat.presentation.agenda import KIND_WORDS, MINUTES
 
-EDITABLE = ("keep", "order", "title", "minutes", "question")
 TABLE_COLUMNS = ("keep", "order", "title", "kind", "minutes", "reason", "question")
 
 
@@ -33,9 +32,7 @@ def edited_agenda(items: list[AgendaItem], table: pd.DataFrame) -> list[AgendaIt
         raise MeetingRefused(f"agenda rows {', '.join(map(str, untitled))} have no title; give each a title or "
                              "untick Keep")
     chosen = []
-    for n, row in rows.iterrows():
-        if not bool(row["keep"]) and not pd.isna(row["keep"]):
-            continue
+    for n, row in kept_rows(rows).iterrows():
         minutes = int(row["minutes"]) if pd.notna(row["minutes"]) else MINUTES["topic"]
         question = "" if pd.isna(row["question"]) else str(row["question"])
         base = items[n] if n < len(items) else AgendaItem(kind="topic", title="", reason="Added by the facilitator")
@@ -43,3 +40,8 @@ def edited_agenda(items: list[AgendaItem], table: pd.DataFrame) -> list[AgendaIt
         order = row["order"] if pd.notna(row["order"]) else len(rows) + n
         chosen.append((float(order), n, item))
     return [item for _, _, item in sorted(chosen, key=lambda entry: entry[:2])]
+
+
+def kept_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of an edited agenda table that stay on the agenda: ticked Keep, or added with Keep left blank."""
+    return table[table["keep"].fillna(True).astype(bool)]

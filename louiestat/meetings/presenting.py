@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, Subquery, func, select
 
 from louiestat.briefing import AgendaItem, Briefing, FollowUp
 from louiestat.db import models
+from louiestat.db.versioned import MEETINGS
 from louiestat.errors import MeetingRefused
 from louiestat.meetings.read import briefing
 from louiestat.queries import _connection
@@ -45,16 +46,26 @@ def item_followups(meeting: Briefing, item: AgendaItem) -> list[FollowUp]:
         (item.kpi is not None and f.kpi == item.kpi) or (item.followup_id is not None and f.id == item.followup_id))]
 
 
+def _presenter_moves(meeting_id: int) -> Subquery:
+    """When the presenter moved in the meeting: the presenter batches that replaced a version of its row."""
+    history = MEETINGS.history
+    return (
+        select(B.created_at.label("at")).join(history, history.c.superseded_by_batch_id == B.id)
+        .where(history.c.id == meeting_id, B.kind == "presenter")
+        .subquery()
+    )
+
+
 def started_at(source: Engine | Connection, meeting_id: int) -> dt.datetime | None:
     """When the meeting was started: the presenter's first move on the last day it was presented (so a meeting
     presented again another day starts its clock again); None if it never was."""
-    presented = (B.kind == "presenter") & B.source.like(f"meeting {meeting_id}: %")
+    moves = _presenter_moves(meeting_id)
     with _connection(source) as conn:
-        last = conn.execute(select(func.max(B.created_at)).where(presented)).scalar_one()
+        last = conn.execute(select(func.max(moves.c.at))).scalar_one()
         if last is None:
             return None
         day = dt.datetime.combine(last.date(), dt.time())
-        return conn.execute(select(func.min(B.created_at)).where(presented, B.created_at >= day)).scalar_one()
+        return conn.execute(select(func.min(moves.c.at)).where(moves.c.at >= day)).scalar_one()
 
 
 def slide(source: Engine | Connection, meeting_id: int, position: int | None = None) -> Slide:

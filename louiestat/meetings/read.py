@@ -19,6 +19,8 @@ D, M, A, F = models.Department, models.Meeting, models.AgendaItemRow, models.Fol
 FOLLOWUP_STATES = ("open", "overdue", "done", "dropped")
 FOLLOWUP_FIELDS = ("id", "department", "what", "owner", "due", "revised_due", "kpi", "status", "response",
                    "closed_by", "closed_at", "raised_in")
+# When a follow-up is due: its revised date when it was moved, else the date first agreed.
+DUE_BY = func.coalesce(F.revised_due, F.due)
 
 
 def department(conn: Connection, slug: str) -> tuple[int, str]:
@@ -61,7 +63,7 @@ def open_followups(conn: Connection, department_slug: str) -> list[FollowUp]:
     """The department's open follow-ups, earliest due first."""
     rows = conn.execute(
         _followups_query().where(D.slug == department_slug, F.status == "open")
-        .order_by(func.coalesce(F.revised_due, F.due), F.id)
+        .order_by(DUE_BY, F.id)
     )
     return [_followup(row) for row in rows]
 
@@ -76,7 +78,7 @@ def carried_followups(conn: Connection, meeting) -> list[FollowUp]:
             F.department_id == meeting.department_id,
             or_(F.raised_in == meeting.id, and_(F.status == "open", or_(F.raised_in.is_(None), earlier))),
         )
-        .order_by(func.coalesce(F.revised_due, F.due), F.id)
+        .order_by(DUE_BY, F.id)
     )
     return [_followup(row) for row in conn.execute(query)]
 
@@ -129,14 +131,10 @@ def followup_table(
     """The city's follow-ups, overdue first then by due date: every stored field plus ``department_name``,
     ``due_by`` (the revised date when it moved), ``state`` (open, overdue, done or dropped), ``due_text`` ('due
     in 3 days', '12 days overdue'; for a closed one, when it was closed) and ``raised_on`` (the meeting's date).
-    ``state`` filters (open includes overdue); ``closed_within_days`` keeps closed items closed that recently."""
-    if state is not None and state not in FOLLOWUP_STATES:
-        raise MeetingRefused(f"no follow-up status '{state}'; known: {', '.join(FOLLOWUP_STATES)}")
+    ``owner``, ``state`` and ``closed_within_days`` filter as ``filter_followups`` does."""
     query = _followups_query().add_columns(D.name.label("department_name"))
     if department_slug is not None:
         query = query.where(D.slug == department_slug)
-    if owner is not None:
-        query = query.where(F.owner == owner)
     with _connection(source) as conn:
         frame = pd.DataFrame(conn.execute(query).mappings().all(),
                              columns=[*FOLLOWUP_FIELDS, "raised_on", "department_name"])
@@ -147,24 +145,38 @@ def followup_table(
         due_words(due, today) if status == "open" else f"{status} {closed_at:%Y-%m-%d}" if pd.notna(closed_at) else status
         for due, status, closed_at in zip(frame["due_by"], frame["status"], frame["closed_at"])
     ]
+    order = frame["state"].map({"overdue": 0, "open": 1, "done": 2, "dropped": 2})
+    frame = frame.assign(order=order).sort_values(["order", "due_by", "id"]).drop(columns="order")
+    return filter_followups(frame, today, owner=owner, state=state, closed_within_days=closed_within_days)
+
+
+def filter_followups(
+    table: pd.DataFrame, today: dt.date, *, owner: str | None = None, state: str | None = None,
+    closed_within_days: int | None = None,
+) -> pd.DataFrame:
+    """The rows of a ``followup_table`` that ``owner``, ``state`` (open includes overdue) and ``closed_within_days``
+    (closed items closed that recently) keep, in its order: a page reads the table once and filters it here."""
+    if state is not None and state not in FOLLOWUP_STATES:
+        raise MeetingRefused(f"no follow-up status '{state}'; known: {', '.join(FOLLOWUP_STATES)}")
+    kept = pd.Series(True, index=table.index)
+    if owner is not None:
+        kept &= table["owner"].eq(owner)
     if state == "open":
-        frame = frame[frame["status"].eq("open")]
+        kept &= table["status"].eq("open")
     elif state is not None:
-        frame = frame[frame["state"].eq(state)]
+        kept &= table["state"].eq(state)
     if closed_within_days is not None:
         since = pd.Timestamp(today) - pd.Timedelta(days=closed_within_days)
-        frame = frame[frame["status"].eq("open") | (pd.to_datetime(frame["closed_at"]) >= since)]
-    order = frame["state"].map({"overdue": 0, "open": 1, "done": 2, "dropped": 2})
-    return frame.assign(order=order).sort_values(["order", "due_by", "id"]).drop(columns="order").reset_index(drop=True)
+        kept &= table["status"].eq("open") | (pd.to_datetime(table["closed_at"]) >= since)
+    return table[kept].reset_index(drop=True)
 
 
 def followup_counts(source: Engine | Connection, today: dt.date) -> pd.DataFrame:
     """Per department (slug, as the index): ``open`` (overdue included) and ``overdue`` follow-ups, for the
     overview and scorecard pages."""
-    due_by = func.coalesce(F.revised_due, F.due)
     query = (
         select(D.slug.label("department"), func.count().label("open"),
-               func.sum(case((due_by < today, 1), else_=0)).label("overdue"))
+               func.sum(case((DUE_BY < today, 1), else_=0)).label("overdue"))
         .join(D, D.id == F.department_id).where(F.status == "open").group_by(D.slug)
     )
     with _connection(source) as conn:

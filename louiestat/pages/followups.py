@@ -42,8 +42,7 @@ def render() -> None:
     with pick_closed:
         closed = url_selectbox("Closed items", list(CLOSED_WITHIN), "closed", lambda key: CLOSED_WITHIN[key][0])
     states = url_pills("Status", DEFAULT_STATES, "status", FOLLOWUP_STATE_WORDS.get, default=DEFAULT_STATES)
-    table = meetings.followup_table(engine, today, department_slug=department, owner=owner,
-                                    closed_within_days=CLOSED_WITHIN[closed][1])
+    table = meetings.filter_followups(everything, today, owner=owner, closed_within_days=CLOSED_WITHIN[closed][1])
     table = table[table["state"].isin(states or [])]
     open_items = table[table["status"] == "open"]
     st.caption(f"{followup_counts_text(len(open_items), int((table['state'] == 'overdue').sum()))} · "

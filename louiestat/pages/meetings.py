@@ -8,7 +8,8 @@ import streamlit as st
 from louiestat import meetings
 from louiestat.briefing import Briefing
 from louiestat.errors import MeetingRefused, WriteRefused
-from louiestat.meetings.editing import agenda_table, edited_agenda
+from louiestat.meetings.editing import agenda_table, edited_agenda, kept_rows
+from louiestat.meetings.presenting import MEETING_MINUTES
 from louiestat.meetings.store import MEETINGS_WORD
 from louiestat.pages import access, cache
 from louiestat.pages.widgets import department_picker, empty_city, month_picker, waiting_notice
@@ -19,7 +20,8 @@ AGENDA_COLUMNS = {
                                            help="Change the numbers to reorder; ties keep their rows' order"),
     "title": st.column_config.TextColumn("Item", width=260, required=True),
     "kind": st.column_config.TextColumn("Why it is here", width=170),
-    "minutes": st.column_config.NumberColumn("Minutes", width=75, min_value=1, max_value=90, step=1),
+    "minutes": st.column_config.NumberColumn("Minutes", width=75, min_value=1, max_value=MEETING_MINUTES,
+                                             step=1),
     "reason": st.column_config.TextColumn("Reason", width=380),
     "question": st.column_config.TextColumn("Leading question", width=380),
 }
@@ -57,8 +59,8 @@ def render() -> None:
                "or add rows (free topics) before saving.")
     edited = st.data_editor(agenda_table(proposed.items), column_config=AGENDA_COLUMNS, disabled=["kind", "reason"],
                             num_rows="dynamic", hide_index=True, width="stretch", key=f"agenda_{department}_{as_of}")
-    kept = edited[edited["keep"].fillna(True).astype(bool)]
-    st.caption(f"{len(kept)} items, {int(kept['minutes'].fillna(0).sum())} of 90 minutes")
+    kept = kept_rows(edited)
+    st.caption(f"{len(kept)} items, {int(kept['minutes'].fillna(0).sum())} of {MEETING_MINUTES} minutes")
     _save_form(proposed, edited, today)
     st.subheader(f"{proposed.department_name}: meetings")
     stored = meetings.meetings(cache.engine(), department)

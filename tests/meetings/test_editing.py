@@ -7,7 +7,7 @@ import pytest
 
 from louiestat.briefing import AgendaItem
 from louiestat.errors import MeetingRefused
-from louiestat.meetings.editing import agenda_table, edited_agenda
+from louiestat.meetings.editing import agenda_table, edited_agenda, kept_rows
 
 ITEMS = [
     AgendaItem(kind="followup", kpi="overtime_hours", title="Report overtime by shift", reason="Overdue",
@@ -34,7 +34,9 @@ def test_dropped_renumbered_and_added_rows_give_the_agenda_to_save() -> None:
     table.loc[0, "keep"] = False
     table.loc[2, ["order", "minutes", "question"]] = [1, 12, "What will turn it around?"]
     added = pd.DataFrame([{"keep": None, "order": 2, "title": " Summer pools ", "minutes": None, "question": None}])
-    items = edited_agenda(ITEMS, pd.concat([table, added], ignore_index=True))
+    edited = pd.concat([table, added], ignore_index=True)
+    assert kept_rows(edited)["title"].tolist() == ["Monthly turnover", "Training hours delivered", " Summer pools "]
+    items = edited_agenda(ITEMS, edited)
     assert [(i.kind, i.kpi, i.title, i.minutes, i.question) for i in items] == [
         ("worsening", "training_hours", "Training hours delivered", 12, "What will turn it around?"),
         ("off_target", "turnover_rate", "Monthly turnover", 10, "Why?"),

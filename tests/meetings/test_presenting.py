@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select, update
 
 from louiestat import meetings
+from louiestat.batches import undo_batch
 from louiestat.db.engine import make_engine
+from louiestat.db.models import Batch
 from louiestat.errors import MeetingRefused, WriteRefused
 from louiestat.meetings.presenting import MEETING_MINUTES, slide, started_at
 from tests.conftest import snapshot
@@ -93,6 +95,44 @@ def test_the_clock_starts_at_the_presenters_first_move(sample_meetings: Engine) 
     assert MEETING_MINUTES == 90
     other_meeting = int(meetings.meetings(sample_meetings, "ems")["meeting_id"].iloc[0])
     assert started_at(sample_meetings, other_meeting) is None
+
+
+def test_the_clock_reads_the_moves_of_its_own_meeting_only(sample_meetings: Engine) -> None:
+    hr = meetings.briefing(sample_meetings, hr_meeting(sample_meetings))
+    added = [meetings.create_meeting(sample_meetings, ADMIN, hr.model_copy(update={"status": "planned"}))
+             for _ in range(4)]
+    assert added[-1] == 12 and 1 in meetings.meetings(sample_meetings)["meeting_id"].tolist()
+    meetings.update_meeting(sample_meetings, ADMIN, 1, status="closed")  # a change, but not a presenter's move
+    meetings.set_current(sample_meetings, ADMIN, 12, 2)
+    assert started_at(sample_meetings, 1) is None
+    twelve = started_at(sample_meetings, 12)
+    assert twelve is not None
+    meetings.set_current(sample_meetings, ADMIN, 1, 2)
+    assert started_at(sample_meetings, 1) >= twelve and started_at(sample_meetings, 12) == twelve
+
+
+def test_a_meeting_presented_again_another_day_starts_its_clock_again(sample_meetings: Engine) -> None:
+    meeting_id = hr_meeting(sample_meetings)
+    yesterday = [meetings.set_current(sample_meetings, ADMIN, meeting_id, n) for n in (1, 2)]
+    with sample_meetings.begin() as conn:  # both moves made a day earlier
+        moved_at = dict(conn.execute(select(Batch.id, Batch.created_at).where(Batch.id.in_(yesterday))).all())
+        for batch_id, at in moved_at.items():
+            conn.execute(update(Batch).where(Batch.id == batch_id).values(created_at=at - dt.timedelta(days=1)))
+    assert started_at(sample_meetings, meeting_id) == moved_at[yesterday[0]] - dt.timedelta(days=1)
+    today = meetings.set_current(sample_meetings, ADMIN, meeting_id, 3)
+    meetings.set_current(sample_meetings, ADMIN, meeting_id, 4)
+    with sample_meetings.connect() as conn:
+        first_today = conn.execute(select(Batch.created_at).where(Batch.id == today)).scalar_one()
+    assert started_at(sample_meetings, meeting_id) == first_today
+
+
+def test_an_undone_move_does_not_start_the_clock(sample_meetings: Engine) -> None:
+    meeting_id = hr_meeting(sample_meetings)
+    moved = meetings.set_current(sample_meetings, ADMIN, meeting_id, 2)
+    assert started_at(sample_meetings, meeting_id) is not None
+    undo_batch(sample_meetings, moved, ADMIN)
+    assert started_at(sample_meetings, meeting_id) is None
+    assert meetings.briefing(sample_meetings, meeting_id).current_position is None
 
 
 @pytest.mark.parametrize("who", [VIEWER, HR_ANALYST])

@@ -132,6 +132,16 @@ def test_follow_ups_across_the_city_with_due_dates_in_words(city: Engine) -> Non
     assert meetings.followup_table(city, JULY_MEETING, department_slug="ems")["what"].tolist() == ["Moved one"]
     assert meetings.followup_table(city, dt.date(2016, 8, 10), closed_within_days=30)["what"].tolist() == [
         "Overdue one", "Moved one"]
+    read_once = meetings.followup_table(city, JULY_MEETING)  # the Follow-ups page filters one read
+    assert meetings.filter_followups(read_once, JULY_MEETING, owner="Payroll")["what"].tolist() == ["Done one"]
+    assert meetings.filter_followups(read_once, JULY_MEETING, closed_within_days=21)["what"].tolist() == [
+        "Overdue one", "Moved one", "Done one"]
+    assert meetings.filter_followups(read_once, JULY_MEETING, owner="Payroll", closed_within_days=20).empty
+    assert meetings.filter_followups(read_once, JULY_MEETING, owner="HR Director", state="open")["what"].tolist() == [
+        "Overdue one"]
+    assert read_once["what"].tolist() == ["Overdue one", "Moved one", "Done one"]
+    with pytest.raises(MeetingRefused, match="no follow-up status 'late'; known: open, overdue, done, dropped"):
+        meetings.filter_followups(read_once, JULY_MEETING, state="late")
     assert meetings.followup_counts(city, JULY_MEETING).to_dict("index") == {
         "hr": {"open": 1, "overdue": 1}, "ems": {"open": 1, "overdue": 0}}
 

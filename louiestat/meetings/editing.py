@@ -25,14 +25,15 @@ def agenda_table(items: list[AgendaItem]) -> pd.DataFrame:
 
 def edited_agenda(items: list[AgendaItem], table: pd.DataFrame) -> list[AgendaItem]:
     """The items ``table`` keeps, sorted by its ``order`` (ties keep their rows' order): rows beyond ``items``
-    are free topics added by the facilitator; a row without a title is refused, naming it."""
+    are free topics added by the facilitator; a kept row without a title is refused, naming it."""
     rows = table.reset_index(drop=True)
-    untitled = [n + 1 for n, title in enumerate(rows["title"]) if not str(title or "").strip()]
+    kept = kept_rows(rows)
+    untitled = [n + 1 for n, title in kept["title"].items() if pd.isna(title) or not str(title).strip()]
     if untitled:
-        raise MeetingRefused(f"agenda rows {', '.join(map(str, untitled))} have no title; give each a title or "
-                             "untick Keep")
+        rows_named = f"row {untitled[0]} has" if len(untitled) == 1 else f"rows {', '.join(map(str, untitled))} have"
+        raise MeetingRefused(f"agenda {rows_named} no title; give each a title or untick Keep")
     chosen = []
-    for n, row in kept_rows(rows).iterrows():
+    for n, row in kept.iterrows():
         minutes = int(row["minutes"]) if pd.notna(row["minutes"]) else MINUTES["topic"]
         question = "" if pd.isna(row["question"]) else str(row["question"])
         base = items[n] if n < len(items) else AgendaItem(kind="topic", title="", reason="Added by the facilitator")

@@ -15,12 +15,12 @@ from louiestat.pages import access, cache
 from louiestat.pages.widgets import department_picker, empty_city, month_picker, waiting_notice
 
 AGENDA_COLUMNS = {
-    "keep": st.column_config.CheckboxColumn("Keep", width=60, help="Untick to drop the item from the agenda"),
-    "order": st.column_config.NumberColumn("Order", width=65, min_value=1, step=1,
+    "keep": st.column_config.CheckboxColumn("Keep", width=80, help="Untick to drop the item from the agenda"),
+    "order": st.column_config.NumberColumn("Order", width=85, min_value=1, step=1,
                                            help="Change the numbers to reorder; ties keep their rows' order"),
-    "title": st.column_config.TextColumn("Item", width=260, required=True),
-    "kind": st.column_config.TextColumn("Why it is here", width=170),
-    "minutes": st.column_config.NumberColumn("Minutes", width=75, min_value=1, max_value=MEETING_MINUTES,
+    "title": st.column_config.TextColumn("Item", width=300, required=True),
+    "kind": st.column_config.TextColumn("Why it is here", width=230),
+    "minutes": st.column_config.NumberColumn("Minutes", width=100, min_value=1, max_value=MEETING_MINUTES,
                                              step=1),
     "reason": st.column_config.TextColumn("Reason", width=380),
     "question": st.column_config.TextColumn("Leading question", width=380),

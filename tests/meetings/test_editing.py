@@ -47,5 +47,20 @@ def test_dropped_renumbered_and_added_rows_give_the_agenda_to_save() -> None:
 
 def test_a_row_without_a_title_is_refused_naming_it() -> None:
     table = pd.concat([agenda_table(ITEMS), pd.DataFrame([{"keep": True, "title": None}])], ignore_index=True)
-    with pytest.raises(MeetingRefused, match="agenda rows 4 have no title"):
+    with pytest.raises(MeetingRefused, match="agenda row 4 has no title"):
+        edited_agenda(ITEMS, table)
+
+
+def test_an_unticked_row_needs_no_title_and_a_missing_title_is_never_saved_as_nan() -> None:
+    table = agenda_table(ITEMS)
+    dropped_blank = pd.concat([table, pd.DataFrame([{"keep": False, "title": None}])], ignore_index=True)
+    assert edited_agenda(ITEMS, dropped_blank) == ITEMS
+
+    table["title"] = table["title"].astype(object)
+    table.loc[1, "title"] = float("nan")
+    with pytest.raises(MeetingRefused, match="agenda row 2 has no title"):
+        edited_agenda(ITEMS, table)
+
+    table.loc[2, "title"] = "  "
+    with pytest.raises(MeetingRefused, match="agenda rows 2, 3 have no title; give each a title or untick Keep"):
         edited_agenda(ITEMS, table)

@@ -96,13 +96,16 @@ def undo_batch(engine: Engine, batch_id: int, actor: Principal | str, on_wait: O
     )
 
 
-def list_batches(engine: Engine, limit: int | None = None) -> pd.DataFrame:
-    """Batches, newest first, with who made them and what they did."""
+def list_batches(engine: Engine, limit: int | None = None, meetings: bool = True) -> pd.DataFrame:
+    """Batches, newest first, with who made them and what they did; without stat meetings' writes (agendas,
+    notes, follow-ups, presenter moves) when ``meetings`` is False."""
     b = Batch
     query = select(
         b.id, b.created_at, b.actor, b.kind, b.source, b.rows_total, b.inserted, b.updated, b.unchanged,
         b.deleted, b.status, b.undone_by_id, b.undoes_id,
     ).order_by(b.id.desc())
+    if not meetings:
+        query = query.where(b.kind.not_in(MEETING_KINDS))
     if limit:
         query = query.limit(limit)
     with engine.connect() as conn:

@@ -60,17 +60,18 @@ def months() -> views.Months:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _batches(version: int) -> pd.DataFrame:
-    return batches.list_batches(engine())
+def _data_batches(version: int) -> pd.DataFrame:
+    return batches.list_batches(engine(), meetings=False)
 
 
-def batch_list() -> pd.DataFrame:
-    return _batches(batch_version())
+def data_batches() -> pd.DataFrame:
+    """The batches that changed the KPI data (uploads, Manage edits, undos), newest first: not stat meetings'."""
+    return _data_batches(data_version())
 
 
 def invalidate() -> None:
     """Forget every cached view after a write (the data version would also change)."""
-    for cached in (_city, _months, _batches, _scorecard, _departments, _overview, _kpi_detail, _value_history):
+    for cached in (_city, _months, _data_batches, _scorecard, _departments, _overview, _kpi_detail, _value_history):
         cached.clear()
 
 

@@ -246,7 +246,9 @@ def _commit(file, data: bytes, confirm_rescore: bool, skip_blank: bool, decimal_
 
 def _history() -> None:
     st.header("Upload history")
-    history = cache.batch_list()
+    st.caption("Uploads, Manage-page edits and undos. Stat-meeting changes (agendas, notes, follow-ups) are in the "
+               "audit log.")
+    history = cache.data_batches()
     if history.empty:
         st.info("No uploads yet. Start with a definitions file, then monthly values.")
         return
@@ -281,7 +283,7 @@ def _history() -> None:
         "Undo a batch",
         undoable["id"].tolist(),
         format_func=lambda i: f"Batch {i}: {undoable.set_index('id').at[i, 'source']}",
-        key=f"undo_choice_{cache.batch_version()}",
+        key=f"undo_choice_{cache.data_version()}",
     )
     if st.button("Undo this batch…", icon=":material/undo:", key="undo_button"):
         st.session_state["undo_pending"] = int(choice)

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 from louiestat import queries
+from louiestat.batches import list_batches
 from louiestat.config import get_settings
+from louiestat.db.engine import make_engine
+from louiestat.writes import MEETING_KINDS
 from tests.conftest import shown, snapshot
 from tests.db.test_write_lock import alices_upload
 
@@ -182,3 +187,22 @@ def test_a_decimal_comma_file_commits_with_the_decimal_comma_checkbox_ticked(ope
 def test_the_template_help_says_how_to_skip_blank_values(open_page) -> None:
     at = open_page("upload")
     assert any(f"tick “{SKIP_BOX}” when uploading" in c.value for c in at.caption)
+
+
+def test_upload_history_and_undo_list_data_batches_not_stat_meeting_writes(
+    open_page_on, meetings_city_file: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "louiestat.db"
+    shutil.copy(meetings_city_file, path)
+    engine = make_engine(f"sqlite:///{path}")
+    every = list_batches(engine)
+    engine.dispose()
+    data = every[~every["kind"].isin(MEETING_KINDS)]
+    assert set(every["kind"]) & set(MEETING_KINDS) and len(data) == 4  # the sample's files; then its meetings
+
+    at = open_page_on(f"sqlite:///{path}")("upload")
+    history = at.dataframe[0].value
+    assert history["id"].tolist() == data["id"].tolist()
+    assert not set(history["kind"]) & set(MEETING_KINDS)
+    undo = next(s for s in at.selectbox if s.label == "Undo a batch")
+    assert undo.options == [f"Batch {i}: {source}" for i, source in zip(data["id"], data["source"], strict=True)]

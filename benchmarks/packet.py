@@ -112,11 +112,12 @@ async def svg_against_png(shown: list, repeat: int) -> dict[str, tuple[float, in
 def child(mode: str, url: str, out: str) -> None:
     """What a new process does: the whole packet, or only Chromium's start and one empty figure."""
     if mode == "packet":
+        from louiestat import views
         from louiestat.db.engine import make_engine
         from louiestat.packet import packet_pdf
 
         engine = make_engine(url)
-        Path(out).write_bytes(packet_pdf(engine, ten_items(engine)))
+        Path(out).write_bytes(packet_pdf(views.City.load(engine), ten_items(engine)))
     else:
         import plotly.graph_objects as go
 
@@ -145,6 +146,7 @@ def main() -> None:
         child(*args.child)
         return
 
+    from louiestat import views
     from louiestat.db.engine import make_engine
     from louiestat.packet import ChartRenderer, packet_pdf
 
@@ -158,11 +160,11 @@ def main() -> None:
         briefing = ten_items(engine)
         shown = figures(engine, briefing)
         with ChartRenderer() as renderer:
-            packet_pdf(engine, briefing, renderer)  # warms the browser's page and plotly.js
+            packet_pdf(views.City.load(engine), briefing, renderer)  # warms the browser's page and plotly.js
             warm, charts_alone = [], []
             for _ in range(args.repeat):
                 start = time.perf_counter()
-                packet_pdf(engine, briefing, renderer)
+                packet_pdf(views.City.load(engine), briefing, renderer)  # reading the data included, as in the CLI
                 warm.append(time.perf_counter() - start)
                 start = time.perf_counter()
                 for figure in shown:

@@ -286,6 +286,7 @@ def _print_department(card: pd.DataFrame, as_of: str, reported: str | None, args
 
 def cmd_packet(args: argparse.Namespace) -> int:
     """Write the briefing packet of a department's stat meeting as a PDF: a cover, then a page per agenda item."""
+    from louiestat import views
     from louiestat.packet import BriefingNotFound, MissingSystemPackage, briefing_for, packet_pdf
 
     out = Path(args.out)
@@ -293,13 +294,14 @@ def cmd_packet(args: argparse.Namespace) -> int:
         print(f"error: the packet is a PDF; give --out a file name ending in .pdf, not '{out.name}'", file=sys.stderr)
         return EXIT_USAGE
     engine = _engine()
+    city = views.City.load(engine)
     try:
-        briefing = briefing_for(engine, args.department, args.as_of, args.meeting)
+        briefing = briefing_for(engine, args.department, args.as_of, args.meeting, city=city)
     except BriefingNotFound as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        pdf = packet_pdf(engine, briefing)
+        pdf = packet_pdf(city, briefing)
     except MissingSystemPackage as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REJECTED

@@ -41,7 +41,7 @@ def propose(
     with engine.connect() as conn:
         _, name = department(conn, department_slug)
         followups = [f for f in open_followups(conn, department_slug) if f.raised_on is None or f.raised_on <= today]
-    card = views.city_scorecard(_department_only(city or views.City.load(engine), department_slug), month,
+    card = views.city_scorecard((city or views.City.load(engine)).only(department_slug), month,
                                 get_settings().fiscal_year_start_month)
     open_items = pd.DataFrame(
         [{"followup_id": f.id, "kpi": f.kpi, "due_by": pd.Timestamp(f.due_by), "what": f.what, "owner": f.owner,
@@ -69,13 +69,3 @@ def propose(
         date=today, items=items, followups=followups,
     )
 
-
-def _department_only(city: views.City, department_slug: str) -> views.City:
-    """The city's data for one department's KPIs: a KPI's scorecard row depends on its own data only."""
-    kpis = city.kpis[city.kpis["department"] == department_slug]
-    ids = kpis["kpi_id"]
-    return views.City(
-        kpis=kpis, observations=city.observations[city.observations["kpi_id"].isin(ids)],
-        targets=city.targets[city.targets["kpi_id"].isin(ids)],
-        process_changes=city.process_changes[city.process_changes["kpi_id"].isin(ids)],
-    )

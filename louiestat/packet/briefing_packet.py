@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 from pydantic import BaseModel
-from sqlalchemy import Engine
 
 from louiestat import charts, views
 from louiestat.briefing import AgendaItem, Briefing, FollowUp
@@ -101,19 +100,19 @@ class PacketData(BaseModel):
     items: list[ItemPage]
 
 
-def packet_pdf(engine: Engine, briefing: Briefing, renderer: ChartRenderer | None = None) -> bytes:
-    """The briefing packet of ``briefing`` as PDF bytes, its numbers read from the stored data as of its month.
-    Pass an open ``renderer`` to draw several packets' charts in one browser (see ``ChartRenderer``)."""
+def packet_pdf(city: views.City, briefing: Briefing, renderer: ChartRenderer | None = None) -> bytes:
+    """The briefing packet of ``briefing`` as PDF bytes, its numbers from ``city`` (the stored data) as of its
+    month. Pass an open ``renderer`` to draw several packets' charts in one browser (see ``ChartRenderer``)."""
     settings = get_settings()
-    city = views.City.load(engine)
+    department = city.only(briefing.department)
     as_of = pd.Timestamp(f"{briefing.as_of}-01")
-    card = views.city_scorecard(city, as_of, settings.fiscal_year_start_month)
-    mine = _with_words(card[card["department"] == briefing.department])
-    summary = department_summary(mine, city.kpis, settings.score_cap).iloc[0]
+    mine = _with_words(views.city_scorecard(department, as_of, settings.fiscal_year_start_month))
+    summary = department_summary(mine, department.kpis, settings.score_cap).iloc[0]
     reported = views.months_offered(city, settings.reporting_share).reported(briefing.as_of)
     by_key = mine.set_index("kpi")
     figures = {
-        item.kpi: _figure(views.kpi_detail(city, int(by_key.loc[item.kpi, "kpi_id"]), as_of), by_key.loc[item.kpi])
+        item.kpi: _figure(views.kpi_detail(department, int(by_key.loc[item.kpi, "kpi_id"]), as_of),
+                          by_key.loc[item.kpi])
         for item in briefing.items
         if item.kpi in by_key.index
     }

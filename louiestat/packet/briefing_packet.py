@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from louiestat import charts, views
 from louiestat.briefing import AgendaItem, Briefing, FollowUp
 from louiestat.config import get_settings
+from louiestat.meetings.presenting import item_followups
 from louiestat.packet.chart_images import PRINT_WIDTH_PX, ChartRenderer
 from louiestat.packet.print_words import KIND_WORDS, due_text, long_date
 from louiestat.packet.typesetting import typeset
@@ -171,10 +172,6 @@ def _status(status: str | None) -> Status:
 
 
 def _item_page(number: int, item: AgendaItem, row: pd.Series | None, has_chart: bool, briefing: Briefing) -> ItemPage:
-    followups = [
-        f for f in briefing.followups
-        if f.status == "open" and ((item.kpi is not None and f.kpi == item.kpi) or f.id == item.followup_id)
-    ]
     notes = [
         Figure(label=label, value=text)
         for label, text in (
@@ -197,7 +194,7 @@ def _item_page(number: int, item: AgendaItem, row: pd.Series | None, has_chart: 
         reason=item.reason,
         question=item.question,
         notes=notes,
-        followups=[_followup_line(f, briefing) for f in followups],
+        followups=[_followup_line(f, briefing) for f in item_followups(briefing, item)],
     )
 
 

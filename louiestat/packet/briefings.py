@@ -1,5 +1,5 @@
 """Where the CLI gets the ``Briefing`` it prints: a stored meeting, or the agenda the meetings store proposes
-for a department and month (``briefing_for``, the one seam between the packet and ``louiestat.meetings``)."""
+for a department and month (``briefing_for``)."""
 
 from __future__ import annotations
 

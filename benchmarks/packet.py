@@ -69,11 +69,10 @@ def ten_items(engine):
 
 
 def figures(engine, briefing):
-    """The packet's 10 charts, built by the pages' ``kpi_chart`` as the packet builds them."""
+    """The packet's 10 charts, built by the pages' ``detail_chart`` as the packet builds them."""
     import pandas as pd
 
     from louiestat import charts, views
-    from louiestat.presentation.values import axis_label
 
     city = views.City.load(engine)
     as_of = pd.Timestamp(f"{AS_OF}-01")
@@ -82,11 +81,7 @@ def figures(engine, briefing):
     for item in briefing.items:
         row = kpis[kpis["department"] == DEPARTMENT].loc[item.kpi]
         detail = views.kpi_detail(city, int(row["kpi_id"]), as_of)
-        shown.append(charts.kpi_chart(
-            detail.points, detail.targets, detail.notes, title=f"{row['kpi_name']} by month",
-            unit_label=axis_label(row["unit"]), year_over_year=False, process_changes=detail.process_changes,
-            for_print=True,
-        ))
+        shown.append(charts.detail_chart(detail, for_print=True))
     return shown
 
 

@@ -1,5 +1,5 @@
 """The briefing packet a department receives before its stat meeting, as a PDF: a cover with the scorecard
-summary and the agenda, then a page per agenda item with the KPI's chart (the pages' own ``kpi_chart``), its
+summary and the agenda, then a page per agenda item with the KPI's chart (the pages' own ``detail_chart``), its
 numbers, why it is on the agenda, the leading question, notes and the open follow-ups on it."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from louiestat.meetings.presenting import item_followups
 from louiestat.packet.chart_images import PRINT_WIDTH_PX, ChartRenderer
 from louiestat.packet.print_words import KIND_WORDS, due_text, long_date
 from louiestat.packet.typesetting import typeset
-from louiestat.presentation.values import axis_label, format_score, format_value, month_label
+from louiestat.presentation.values import format_score, format_value, month_label
 from louiestat.presentation.words import change_text, counted, status_words
 from metrics.scorecard import department_summary
 from metrics.status import STATUS_COLORS, STATUS_LABELS
@@ -112,8 +112,7 @@ def packet_pdf(city: views.City, briefing: Briefing, renderer: ChartRenderer | N
     reported = views.months_offered(city, settings.reporting_share).reported(briefing.as_of)
     by_key = mine.set_index("kpi")
     figures = {
-        item.kpi: _figure(views.kpi_detail(department, int(by_key.loc[item.kpi, "kpi_id"]), as_of),
-                          by_key.loc[item.kpi])
+        item.kpi: _figure(views.kpi_detail(department, int(by_key.loc[item.kpi, "kpi_id"]), as_of))
         for item in briefing.items
         if item.kpi in by_key.index
     }
@@ -155,15 +154,9 @@ def _chart_images(figures: dict[str, go.Figure], renderer: ChartRenderer | None)
         return {f"chart-{key}.svg": chart_renderer.svg(figure) for key, figure in figures.items()}
 
 
-def _figure(detail: views.KpiDetail, row: pd.Series) -> go.Figure | None:
+def _figure(detail: views.KpiDetail) -> go.Figure | None:
     """The KPI page's chart, sized for print; None when the KPI has no data up to the month."""
-    if detail.points.empty:
-        return None
-    return charts.kpi_chart(
-        detail.points, detail.targets, detail.notes, title=f"{row['kpi_name']} by month",
-        unit_label=axis_label(row["unit"]), year_over_year=False, process_changes=detail.process_changes,
-        for_print=True,
-    )
+    return None if detail.points.empty else charts.detail_chart(detail, for_print=True)
 
 
 def _status(status: str | None) -> Status:

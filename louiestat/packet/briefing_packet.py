@@ -15,8 +15,9 @@ from louiestat.briefing import AgendaItem, Briefing, FollowUp
 from louiestat.config import get_settings
 from louiestat.meetings.presenting import item_followups
 from louiestat.packet.chart_images import PRINT_WIDTH_PX, ChartRenderer
-from louiestat.packet.print_words import KIND_WORDS, due_text, long_date
+from louiestat.packet.print_words import due_text, long_date
 from louiestat.packet.typesetting import typeset
+from louiestat.presentation.agenda import KIND_WORDS
 from louiestat.presentation.values import format_score, format_value, month_label
 from louiestat.presentation.words import change_text, counted, status_words
 from metrics.scorecard import department_summary

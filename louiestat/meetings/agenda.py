@@ -40,20 +40,20 @@ def propose(
     today = today or dt.date.today()
     with engine.connect() as conn:
         _, name = department(conn, department_slug)
-        followups = [f for f in open_followups(conn, department_slug) if f.raised_on is None or f.raised_on <= today]
+        followups = open_followups(conn, department_slug, raised_by=today)
     card = views.city_scorecard((city or views.City.load(engine)).only(department_slug), month,
                                 get_settings().fiscal_year_start_month)
     open_items = pd.DataFrame(
-        [{"followup_id": f.id, "kpi": f.kpi, "due_by": pd.Timestamp(f.due_by), "what": f.what, "owner": f.owner,
-          "due": f.due_by, "raised_on": f.raised_on} for f in followups],
-        columns=["followup_id", "kpi", "due_by", "what", "owner", "due", "raised_on"],
+        [{"followup_id": f.id, "kpi": f.kpi, "due_by": f.due_by, "what": f.what, "owner": f.owner,
+          "raised_on": f.raised_on} for f in followups],
+        columns=["followup_id", "kpi", "due_by", "what", "owner", "raised_on"],
     )
     order = agenda_order(card, open_items, pd.Timestamp(today))
     kpi_rows = order[order["kind"] != "followup"].merge(card, on="kpi", how="left")
     kpi_rows.index = order.index[order["kind"] != "followup"]
     followup_rows = order[order["kind"] == "followup"].merge(
-        open_items.drop(columns=["kpi", "due_by"]), on="followup_id", how="left"
-    ).rename(columns={"due": "due_by"})
+        open_items.drop(columns="kpi"), on="followup_id", how="left"
+    )
     followup_rows.index = order.index[order["kind"] == "followup"]
     words = pd.concat([followup_item_words(followup_rows, today), kpi_item_words(kpi_rows)]).sort_index()
     items = [

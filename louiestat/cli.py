@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from louiestat.cli_users import add_users_parser
 from louiestat.errors import EnvironmentFailure, UserRefused, WriteRefused
+from louiestat.months import parse_month
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -199,15 +200,11 @@ def cmd_undo(args: argparse.Namespace) -> int:
 
 
 def _month(text: str) -> str:
-    """A ``YYYY-MM`` argument, checked."""
+    """A ``YYYY-MM`` argument, checked by ``parse_month``; its complaint is argparse's usage error."""
     try:
-        return dt.datetime.strptime(text, "%Y-%m").strftime("%Y-%m") if len(text) == 7 else _bad_month(text)
-    except ValueError:
-        return _bad_month(text)
-
-
-def _bad_month(text: str) -> str:
-    raise argparse.ArgumentTypeError(f"'{text}' is not a month; give it as YYYY-MM, e.g. 2016-06")
+        return parse_month(text).strftime("%Y-%m")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def cmd_scorecard(args: argparse.Namespace) -> int:

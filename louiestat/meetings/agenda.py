@@ -13,19 +13,10 @@ from louiestat.briefing import AgendaItem, Briefing
 from louiestat.config import get_settings
 from louiestat.errors import MeetingRefused
 from louiestat.meetings.read import department, open_followups
+from louiestat.months import parse_month
 from louiestat.presentation.agenda import followup_item_words, kpi_item_words
 from louiestat.presentation.values import month_label
 from metrics.agenda import agenda_order
-
-
-def as_of_month(as_of: str) -> pd.Timestamp:
-    """The first day of a ``YYYY-MM`` month; MeetingRefused naming the form otherwise."""
-    try:
-        if len(as_of) == 7:
-            return pd.Timestamp(dt.datetime.strptime(as_of, "%Y-%m"))
-    except ValueError:
-        pass
-    raise MeetingRefused(f"'{as_of}' is not a month; give it as YYYY-MM, e.g. 2016-06")
 
 
 def propose(
@@ -36,7 +27,10 @@ def propose(
     today): the follow-ups open from earlier meetings (overdue judged on ``today``), then KPIs off target, special-cause concerns, worsening trends, missing
     or late data and KPIs not on pace to reach target, each with its reason and a leading question. ``city``
     saves a page reloading the data it has cached."""
-    month = as_of_month(as_of)
+    try:
+        month = pd.Timestamp(parse_month(as_of))
+    except ValueError as exc:
+        raise MeetingRefused(str(exc)) from None
     today = today or dt.date.today()
     with engine.connect() as conn:
         _, name = department(conn, department_slug)

@@ -69,11 +69,10 @@ def ten_items(engine):
 
 
 def figures(engine, briefing):
-    """The packet's 10 charts, built by the pages' ``kpi_chart`` as the packet builds them."""
+    """The packet's 10 charts, built by the pages' ``detail_chart`` as the packet builds them."""
     import pandas as pd
 
     from louiestat import charts, views
-    from louiestat.presentation.values import axis_label
 
     city = views.City.load(engine)
     as_of = pd.Timestamp(f"{AS_OF}-01")
@@ -82,11 +81,7 @@ def figures(engine, briefing):
     for item in briefing.items:
         row = kpis[kpis["department"] == DEPARTMENT].loc[item.kpi]
         detail = views.kpi_detail(city, int(row["kpi_id"]), as_of)
-        shown.append(charts.kpi_chart(
-            detail.points, detail.targets, detail.notes, title=f"{row['kpi_name']} by month",
-            unit_label=axis_label(row["unit"]), year_over_year=False, process_changes=detail.process_changes,
-            for_print=True,
-        ))
+        shown.append(charts.detail_chart(detail, for_print=True))
     return shown
 
 
@@ -112,11 +107,12 @@ async def svg_against_png(shown: list, repeat: int) -> dict[str, tuple[float, in
 def child(mode: str, url: str, out: str) -> None:
     """What a new process does: the whole packet, or only Chromium's start and one empty figure."""
     if mode == "packet":
+        from louiestat import views
         from louiestat.db.engine import make_engine
         from louiestat.packet import packet_pdf
 
         engine = make_engine(url)
-        Path(out).write_bytes(packet_pdf(engine, ten_items(engine)))
+        Path(out).write_bytes(packet_pdf(views.City.load(engine), ten_items(engine)))
     else:
         import plotly.graph_objects as go
 
@@ -145,6 +141,7 @@ def main() -> None:
         child(*args.child)
         return
 
+    from louiestat import views
     from louiestat.db.engine import make_engine
     from louiestat.packet import ChartRenderer, packet_pdf
 
@@ -158,11 +155,11 @@ def main() -> None:
         briefing = ten_items(engine)
         shown = figures(engine, briefing)
         with ChartRenderer() as renderer:
-            packet_pdf(engine, briefing, renderer)  # warms the browser's page and plotly.js
+            packet_pdf(views.City.load(engine), briefing, renderer)  # warms the browser's page and plotly.js
             warm, charts_alone = [], []
             for _ in range(args.repeat):
                 start = time.perf_counter()
-                packet_pdf(engine, briefing, renderer)
+                packet_pdf(views.City.load(engine), briefing, renderer)  # reading the data included, as in the CLI
                 warm.append(time.perf_counter() - start)
                 start = time.perf_counter()
                 for figure in shown:

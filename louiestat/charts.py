@@ -6,13 +6,18 @@ from __future__ import annotations
 
 import html
 import textwrap
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from louiestat.presentation.values import axis_label
 from louiestat.presentation.words import SIGNAL_WORDS
 from metrics.status import STATUS_COLORS, STATUS_ICONS, STATUS_LABELS
+
+if TYPE_CHECKING:
+    from louiestat.views import KpiDetail
 
 INK = "#1B1F24"
 VALUE = "#0B5394"
@@ -25,6 +30,7 @@ FONT = {"family": "Source Sans Pro, sans-serif", "size": 17, "color": INK}
 # Printed charts name a font the PDF typesetter and Chromium both find (Debian's fontconfig always brings DejaVu),
 # so an SVG's text is laid out by Chromium and drawn by the typesetter at the same widths.
 PRINT_FONT = {**FONT, "family": "DejaVu Sans, Liberation Sans, sans-serif", "size": 15}
+SCREEN_HEIGHT = 520
 PRINT_HEIGHT = 470
 
 # Same words as the scorecard's signal column; the marker's shape tells them apart without colour.
@@ -76,7 +82,7 @@ def kpi_chart(
     year_over_year: bool,
     process_changes: pd.DataFrame | None = None,
     for_print: bool = False,
-    height: int = 520,
+    height: int = SCREEN_HEIGHT,
     scale: float = 1.0,
 ) -> go.Figure:
     """The KPI's monthly values with its target (a step where it changed), the SPC mean and process limits
@@ -137,6 +143,19 @@ def kpi_chart(
     if for_print:
         return _layout(fig, title, unit_label, height=PRINT_HEIGHT, font=PRINT_FONT)
     return _layout(fig, title, unit_label, height=height, scale=scale)
+
+
+def detail_chart(
+    detail: KpiDetail, *, year_over_year: bool = False, for_print: bool = False, height: int = SCREEN_HEIGHT,
+    scale: float = 1.0,
+) -> go.Figure:
+    """A KPI's chart as the KPI page, the presenter's slide and the packet all draw it: ``kpi_chart`` of its
+    ``views.kpi_detail``, titled '<KPI name> by month' with its unit on the axis."""
+    return kpi_chart(
+        detail.points, detail.targets, detail.notes, title=f"{detail.kpi['kpi_name']} by month",
+        unit_label=axis_label(detail.kpi["unit"]), year_over_year=year_over_year,
+        process_changes=detail.process_changes, for_print=for_print, height=height, scale=scale,
+    )
 
 
 def _by_segment(grid: pd.DataFrame, column: str) -> tuple[list, list]:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from louiestat.cli_users import add_users_parser
 from louiestat.errors import EnvironmentFailure, UserRefused, WriteRefused
+from louiestat.months import parse_month
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -199,15 +200,11 @@ def cmd_undo(args: argparse.Namespace) -> int:
 
 
 def _month(text: str) -> str:
-    """A ``YYYY-MM`` argument, checked."""
+    """A ``YYYY-MM`` argument, checked by ``parse_month``; its complaint is argparse's usage error."""
     try:
-        return dt.datetime.strptime(text, "%Y-%m").strftime("%Y-%m") if len(text) == 7 else _bad_month(text)
-    except ValueError:
-        return _bad_month(text)
-
-
-def _bad_month(text: str) -> str:
-    raise argparse.ArgumentTypeError(f"'{text}' is not a month; give it as YYYY-MM, e.g. 2016-06")
+        return parse_month(text).strftime("%Y-%m")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def cmd_scorecard(args: argparse.Namespace) -> int:
@@ -286,6 +283,7 @@ def _print_department(card: pd.DataFrame, as_of: str, reported: str | None, args
 
 def cmd_packet(args: argparse.Namespace) -> int:
     """Write the briefing packet of a department's stat meeting as a PDF: a cover, then a page per agenda item."""
+    from louiestat import views
     from louiestat.packet import BriefingNotFound, MissingSystemPackage, briefing_for, packet_pdf
 
     out = Path(args.out)
@@ -293,13 +291,14 @@ def cmd_packet(args: argparse.Namespace) -> int:
         print(f"error: the packet is a PDF; give --out a file name ending in .pdf, not '{out.name}'", file=sys.stderr)
         return EXIT_USAGE
     engine = _engine()
+    city = views.City.load(engine)
     try:
-        briefing = briefing_for(engine, args.department, args.as_of, args.meeting)
+        briefing = briefing_for(engine, args.department, args.as_of, args.meeting, city=city)
     except BriefingNotFound as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        pdf = packet_pdf(engine, briefing)
+        pdf = packet_pdf(city, briefing)
     except MissingSystemPackage as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REJECTED

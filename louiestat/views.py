@@ -42,6 +42,17 @@ class City:
                 queries.kpis(conn), queries.observations(conn), queries.targets(conn), queries.process_changes(conn)
             )
 
+    def only(self, department: str) -> City:
+        """The data of one department's KPIs, to score a department without the whole city: a KPI's scorecard row
+        depends on its own data only."""
+        kpis = self.kpis[self.kpis["department"] == department]
+        ids = kpis["kpi_id"]
+        return City(
+            kpis=kpis, observations=self.observations[self.observations["kpi_id"].isin(ids)],
+            targets=self.targets[self.targets["kpi_id"].isin(ids)],
+            process_changes=self.process_changes[self.process_changes["kpi_id"].isin(ids)],
+        )
+
     def spc_points(self, as_of: pd.Timestamp, kpi_ids: list[int] | None = None) -> pd.DataFrame:
         """XmR points of every KPI (or the given ones) from its months up to ``as_of``, a new segment starting
         at each recorded process change."""

@@ -57,3 +57,21 @@ def test_movers_are_only_real_concerns_and_worsening_trends(sample_city_file) ->
     assert real.all()
     assert movers["concern"].tolist() == sorted(movers["concern"].tolist(), reverse=True)
     engine.dispose()
+
+
+def test_a_department_of_the_city_scores_as_its_rows_of_the_citys_scorecard(sample_city_file) -> None:
+    engine = make_engine(f"sqlite:///{sample_city_file}")
+    city = City.load(engine)
+    as_of = pd.Timestamp("2016-06-01")
+    whole = city_scorecard(city, as_of, 7)
+
+    ems = city.only("ems")
+
+    assert set(ems.kpis["department"]) == {"ems"} and len(ems.kpis) == (city.kpis["department"] == "ems").sum()
+    for frame in (ems.observations, ems.targets, ems.process_changes):
+        assert set(frame["kpi_id"]) <= set(ems.kpis["kpi_id"])
+    assert len(ems.observations) == city.observations["kpi_id"].isin(ems.kpis["kpi_id"]).sum() > 0
+    pd.testing.assert_frame_equal(
+        city_scorecard(ems, as_of, 7).reset_index(drop=True), whole[whole["department"] == "ems"].reset_index(drop=True)
+    )
+    engine.dispose()

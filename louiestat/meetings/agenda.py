@@ -13,19 +13,10 @@ from louiestat.briefing import AgendaItem, Briefing
 from louiestat.config import get_settings
 from louiestat.errors import MeetingRefused
 from louiestat.meetings.read import department, open_followups
+from louiestat.months import parse_month
 from louiestat.presentation.agenda import followup_item_words, kpi_item_words
 from louiestat.presentation.values import month_label
 from metrics.agenda import agenda_order
-
-
-def as_of_month(as_of: str) -> pd.Timestamp:
-    """The first day of a ``YYYY-MM`` month; MeetingRefused naming the form otherwise."""
-    try:
-        if len(as_of) == 7:
-            return pd.Timestamp(dt.datetime.strptime(as_of, "%Y-%m"))
-    except ValueError:
-        pass
-    raise MeetingRefused(f"'{as_of}' is not a month; give it as YYYY-MM, e.g. 2016-06")
 
 
 def propose(
@@ -36,24 +27,27 @@ def propose(
     today): the follow-ups open from earlier meetings (overdue judged on ``today``), then KPIs off target, special-cause concerns, worsening trends, missing
     or late data and KPIs not on pace to reach target, each with its reason and a leading question. ``city``
     saves a page reloading the data it has cached."""
-    month = as_of_month(as_of)
+    try:
+        month = pd.Timestamp(parse_month(as_of))
+    except ValueError as exc:
+        raise MeetingRefused(str(exc)) from None
     today = today or dt.date.today()
     with engine.connect() as conn:
         _, name = department(conn, department_slug)
-        followups = [f for f in open_followups(conn, department_slug) if f.raised_on is None or f.raised_on <= today]
-    card = views.city_scorecard(_department_only(city or views.City.load(engine), department_slug), month,
+        followups = open_followups(conn, department_slug, raised_by=today)
+    card = views.city_scorecard((city or views.City.load(engine)).only(department_slug), month,
                                 get_settings().fiscal_year_start_month)
     open_items = pd.DataFrame(
-        [{"followup_id": f.id, "kpi": f.kpi, "due_by": pd.Timestamp(f.due_by), "what": f.what, "owner": f.owner,
-          "due": f.due_by, "raised_on": f.raised_on} for f in followups],
-        columns=["followup_id", "kpi", "due_by", "what", "owner", "due", "raised_on"],
+        [{"followup_id": f.id, "kpi": f.kpi, "due_by": f.due_by, "what": f.what, "owner": f.owner,
+          "raised_on": f.raised_on} for f in followups],
+        columns=["followup_id", "kpi", "due_by", "what", "owner", "raised_on"],
     )
     order = agenda_order(card, open_items, pd.Timestamp(today))
     kpi_rows = order[order["kind"] != "followup"].merge(card, on="kpi", how="left")
     kpi_rows.index = order.index[order["kind"] != "followup"]
     followup_rows = order[order["kind"] == "followup"].merge(
-        open_items.drop(columns=["kpi", "due_by"]), on="followup_id", how="left"
-    ).rename(columns={"due": "due_by"})
+        open_items.drop(columns="kpi"), on="followup_id", how="left"
+    )
     followup_rows.index = order.index[order["kind"] == "followup"]
     words = pd.concat([followup_item_words(followup_rows, today), kpi_item_words(kpi_rows)]).sort_index()
     items = [
@@ -69,13 +63,3 @@ def propose(
         date=today, items=items, followups=followups,
     )
 
-
-def _department_only(city: views.City, department_slug: str) -> views.City:
-    """The city's data for one department's KPIs: a KPI's scorecard row depends on its own data only."""
-    kpis = city.kpis[city.kpis["department"] == department_slug]
-    ids = kpis["kpi_id"]
-    return views.City(
-        kpis=kpis, observations=city.observations[city.observations["kpi_id"].isin(ids)],
-        targets=city.targets[city.targets["kpi_id"].isin(ids)],
-        process_changes=city.process_changes[city.process_changes["kpi_id"].isin(ids)],
-    )

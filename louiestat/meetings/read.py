@@ -59,10 +59,12 @@ def _followup(row) -> FollowUp:
     return FollowUp(**{field: getattr(row, field) for field in (*FOLLOWUP_FIELDS, "raised_on")})
 
 
-def open_followups(conn: Connection, department_slug: str) -> list[FollowUp]:
-    """The department's open follow-ups, earliest due first."""
+def open_followups(conn: Connection, department_slug: str, raised_by: dt.date) -> list[FollowUp]:
+    """The department's follow-ups open and raised by ``raised_by`` (or outside any meeting), earliest due first:
+    a meeting prepared on that day does not know of those its later meetings raised."""
     rows = conn.execute(
-        _followups_query().where(D.slug == department_slug, F.status == "open")
+        _followups_query()
+        .where(D.slug == department_slug, F.status == "open", or_(RAISED.date.is_(None), RAISED.date <= raised_by))
         .order_by(DUE_BY, F.id)
     )
     return [_followup(row) for row in rows]

@@ -1,5 +1,5 @@
 """The briefing packet a department receives before its stat meeting, as a PDF: a cover with the scorecard
-summary and the agenda, then a page per agenda item with the KPI's chart (the pages' own ``kpi_chart``), its
+summary and the agenda, then a page per agenda item with the KPI's chart (the pages' own ``detail_chart``), its
 numbers, why it is on the agenda, the leading question, notes and the open follow-ups on it."""
 
 from __future__ import annotations
@@ -9,15 +9,16 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 from pydantic import BaseModel
-from sqlalchemy import Engine
 
 from louiestat import charts, views
 from louiestat.briefing import AgendaItem, Briefing, FollowUp
 from louiestat.config import get_settings
+from louiestat.meetings.presenting import item_followups
 from louiestat.packet.chart_images import PRINT_WIDTH_PX, ChartRenderer
-from louiestat.packet.print_words import KIND_WORDS, due_text, long_date
+from louiestat.packet.print_words import due_text, long_date
 from louiestat.packet.typesetting import typeset
-from louiestat.presentation.values import axis_label, format_score, format_value, month_label
+from louiestat.presentation.agenda import KIND_WORDS
+from louiestat.presentation.values import format_score, format_value, month_label
 from louiestat.presentation.words import change_text, counted, status_words
 from metrics.scorecard import department_summary
 from metrics.status import STATUS_COLORS, STATUS_LABELS
@@ -101,19 +102,18 @@ class PacketData(BaseModel):
     items: list[ItemPage]
 
 
-def packet_pdf(engine: Engine, briefing: Briefing, renderer: ChartRenderer | None = None) -> bytes:
-    """The briefing packet of ``briefing`` as PDF bytes, its numbers read from the stored data as of its month.
-    Pass an open ``renderer`` to draw several packets' charts in one browser (see ``ChartRenderer``)."""
+def packet_pdf(city: views.City, briefing: Briefing, renderer: ChartRenderer | None = None) -> bytes:
+    """The briefing packet of ``briefing`` as PDF bytes, its numbers from ``city`` (the stored data) as of its
+    month. Pass an open ``renderer`` to draw several packets' charts in one browser (see ``ChartRenderer``)."""
     settings = get_settings()
-    city = views.City.load(engine)
+    department = city.only(briefing.department)
     as_of = pd.Timestamp(f"{briefing.as_of}-01")
-    card = views.city_scorecard(city, as_of, settings.fiscal_year_start_month)
-    mine = _with_words(card[card["department"] == briefing.department])
-    summary = department_summary(mine, city.kpis, settings.score_cap).iloc[0]
+    mine = _with_words(views.city_scorecard(department, as_of, settings.fiscal_year_start_month))
+    summary = department_summary(mine, department.kpis, settings.score_cap).iloc[0]
     reported = views.months_offered(city, settings.reporting_share).reported(briefing.as_of)
     by_key = mine.set_index("kpi")
     figures = {
-        item.kpi: _figure(views.kpi_detail(city, int(by_key.loc[item.kpi, "kpi_id"]), as_of), by_key.loc[item.kpi])
+        item.kpi: _figure(views.kpi_detail(department, int(by_key.loc[item.kpi, "kpi_id"]), as_of))
         for item in briefing.items
         if item.kpi in by_key.index
     }
@@ -155,15 +155,9 @@ def _chart_images(figures: dict[str, go.Figure], renderer: ChartRenderer | None)
         return {f"chart-{key}.svg": chart_renderer.svg(figure) for key, figure in figures.items()}
 
 
-def _figure(detail: views.KpiDetail, row: pd.Series) -> go.Figure | None:
+def _figure(detail: views.KpiDetail) -> go.Figure | None:
     """The KPI page's chart, sized for print; None when the KPI has no data up to the month."""
-    if detail.points.empty:
-        return None
-    return charts.kpi_chart(
-        detail.points, detail.targets, detail.notes, title=f"{row['kpi_name']} by month",
-        unit_label=axis_label(row["unit"]), year_over_year=False, process_changes=detail.process_changes,
-        for_print=True,
-    )
+    return None if detail.points.empty else charts.detail_chart(detail, for_print=True)
 
 
 def _status(status: str | None) -> Status:
@@ -172,10 +166,6 @@ def _status(status: str | None) -> Status:
 
 
 def _item_page(number: int, item: AgendaItem, row: pd.Series | None, has_chart: bool, briefing: Briefing) -> ItemPage:
-    followups = [
-        f for f in briefing.followups
-        if f.status == "open" and ((item.kpi is not None and f.kpi == item.kpi) or f.id == item.followup_id)
-    ]
     notes = [
         Figure(label=label, value=text)
         for label, text in (
@@ -198,7 +188,7 @@ def _item_page(number: int, item: AgendaItem, row: pd.Series | None, has_chart: 
         reason=item.reason,
         question=item.question,
         notes=notes,
-        followups=[_followup_line(f, briefing) for f in followups],
+        followups=[_followup_line(f, briefing) for f in item_followups(briefing, item)],
     )
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from louiestat.briefing import Briefing, FollowUp
-from louiestat.packet.print_words import KIND_WORDS, closed_text, due_text, long_date
+from louiestat.packet.print_words import closed_text, due_text, long_date
 from louiestat.packet.typesetting import typeset
+from louiestat.presentation.agenda import KIND_WORDS
 from louiestat.presentation.markdown import escape_markdown
 from louiestat.presentation.values import month_label
 

@@ -1,21 +1,12 @@
-"""Wording shared by the packet and the minutes: why an item is on the agenda, dates, a follow-up's state."""
+"""Dates and follow-ups as the packet and the minutes print them; the words for an item's kind and a follow-up's
+state are the pages' own (``louiestat.presentation.agenda``), so paper and screen say the same."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from louiestat.briefing import FollowUp
-
-KIND_WORDS = {
-    "followup": "Follow-up from an earlier meeting",
-    "off_target": "Off target",
-    "special_cause": "Real concern (special cause)",
-    "worsening": "Worsening trend",
-    "missing": "Data missing or late",
-    "projected": "Not on course to reach its target",
-    "topic": "Topic",
-}
-FOLLOWUP_STATUS_WORDS = {"open": "○ Open", "done": "✔ Done", "dropped": "– Dropped"}
+from louiestat.presentation.agenda import FOLLOWUP_STATE_WORDS
 
 
 def long_date(day: dt.date) -> str:
@@ -37,7 +28,7 @@ def due_text(followup: FollowUp, on: dt.date) -> str:
 
 def closed_text(followup: FollowUp) -> str:
     """'✔ Done 12 Jul 2016 by ana: the response' for a closed follow-up; its status word while open."""
-    words = FOLLOWUP_STATUS_WORDS[followup.status]
+    words = FOLLOWUP_STATE_WORDS[followup.status]
     when = f" {short_date(followup.closed_at.date())}" if followup.closed_at else ""
     who = f" by {followup.closed_by}" if followup.closed_by else ""
     response = f": {followup.response}" if followup.response else ""

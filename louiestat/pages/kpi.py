@@ -15,7 +15,7 @@ from louiestat.pages.widgets import (
     status_badge,
     url_selectbox,
 )
-from louiestat.presentation.values import axis_label, format_score, format_value, month_label
+from louiestat.presentation.values import format_score, format_value, month_label
 from louiestat.presentation.words import (
     ASSURANCE_HELP,
     CHANGE_WORDS,
@@ -58,7 +58,8 @@ def render() -> None:
         return
     with pick_overlay:
         overlay = st.toggle("Show the same month last year", key="yoy", bind="query-params")
-    _chart(detail, kpi, overlay)
+    figure = charts.detail_chart(detail, year_over_year=overlay)
+    st.plotly_chart(figure, width="stretch", key="kpi_chart", config=CHART_CONFIG)
     _signals(detail, card)
     _table(detail, kpi)
 
@@ -103,15 +104,6 @@ def _spc_help(card: pd.Series) -> str:
         variation = "special_cause_neutral"
     parts = [VARIATION_HELP.get(variation), ASSURANCE_HELP.get(card["assurance"]), NORMAL_RANGE_HELP]
     return "\n\n".join(part for part in parts if part)
-
-
-def _chart(detail: views.KpiDetail, kpi: pd.Series, overlay: bool) -> None:
-    unit = axis_label(kpi["unit"])
-    figure = charts.kpi_chart(
-        detail.points, detail.targets, detail.notes, title=f"{kpi['kpi_name']} by month", unit_label=unit,
-        year_over_year=overlay, process_changes=detail.process_changes,
-    )
-    st.plotly_chart(figure, width="stretch", key="kpi_chart", config=CHART_CONFIG)
 
 
 def _signals(detail: views.KpiDetail, card: pd.Series) -> None:

@@ -17,7 +17,7 @@ from louiestat.pages import cache
 from louiestat.pages.screen import CHART_CONFIG
 from louiestat.pages.widgets import escape_markdown
 from louiestat.presentation.agenda import KIND_WORDS, date_words, due_words
-from louiestat.presentation.values import axis_label, format_value, month_label
+from louiestat.presentation.values import format_value, month_label
 from louiestat.presentation.words import CHANGE_WORDS, NO_COMPARISON, status_words
 
 STYLE = Path(__file__).with_name("slide.css")
@@ -67,11 +67,7 @@ def _kpi(card: pd.Series, as_of: str, key: str) -> None:
         if detail.points.empty:
             st.info(f"No data for {escape_markdown(card['kpi_name'])} up to {month_label(as_of)}.")
         else:
-            figure = charts.kpi_chart(
-                detail.points, detail.targets, detail.notes, title=f"{card['kpi_name']} by month",
-                unit_label=axis_label(card["unit"]), year_over_year=False, process_changes=detail.process_changes,
-                height=CHART_HEIGHT, scale=CHART_SCALE,
-            )
+            figure = charts.detail_chart(detail, height=CHART_HEIGHT, scale=CHART_SCALE)
             st.plotly_chart(figure, width="stretch", key=f"{key}_chart", config=CHART_CONFIG)
     with numbers, st.container(key=f"{key}_numbers"):
         st.markdown(f"### {status_words(card['status'])}")

@@ -8,8 +8,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from louiestat.presentation.sentences import MONTH_NAMES
+from louiestat.presentation.sentences import MONTH_NAMES, month_names
 from louiestat.presentation.values import format_value
+from louiestat.presentation.words import counted
 
 # Minutes each kind of item is given by default; the facilitator changes them before the meeting.
 MINUTES = {"followup": 5, "off_target": 10, "special_cause": 10, "worsening": 8, "missing": 4, "projected": 6,
@@ -32,7 +33,7 @@ def followup_counts_text(open_count: int, overdue: int) -> str:
     """'3 open follow-ups, 1 overdue' ('No open follow-ups' for none)."""
     if not open_count:
         return "No open follow-ups"
-    return f"{open_count} open follow-up{'s' if open_count != 1 else ''}, {overdue} overdue"
+    return f"{counted(open_count, 'open follow-up')}, {overdue} overdue"
 
 
 def date_words(day: dt.date) -> str:
@@ -50,13 +51,7 @@ def due_words(due_by: dt.date, today: dt.date) -> str:
         return "due tomorrow"
     if days > 1:
         return f"due in {days:,} days"
-    return f"{-days:,} day{'s' if days < -1 else ''} overdue"
-
-
-def _month_names(periods: pd.Series) -> np.ndarray:
-    """'June 2016' per period."""
-    stamps = pd.DatetimeIndex(periods)
-    return (MONTH_NAMES[stamps.month.to_numpy() - 1] + " " + stamps.year.astype(str).to_numpy()).astype(object)
+    return f"{counted(-days, 'day')} overdue"
 
 
 def kpi_item_words(items: pd.DataFrame) -> pd.DataFrame:
@@ -66,8 +61,8 @@ def kpi_item_words(items: pd.DataFrame) -> pd.DataFrame:
     kind = items["kind"].to_numpy(dtype=object)
     name = items["kpi_name"].to_numpy(dtype=object)
     target = np.asarray(format_value(items["target"].to_numpy(float), items["unit"].to_numpy(dtype=object)), dtype=object)
-    latest = _month_names(items["period"].fillna(items["as_of"]))
-    as_of = _month_names(items["as_of"])
+    latest = month_names(items["period"].fillna(items["as_of"]))
+    as_of = month_names(items["as_of"])
     projected = kind == "projected"
     reason = items["explanation"].to_numpy(dtype=object)
     reason = np.where(projected, reason + ". Reaching the target: " + items["projection_text"].fillna("").to_numpy(

@@ -44,7 +44,7 @@ MONTH_NAMES = np.array(
 _RULE_ORDER = ("outside_limits", "trend", "two_in_three", "shift")
 
 
-def _month_name(periods: Any) -> np.ndarray:
+def month_names(periods: Any) -> np.ndarray:
     """'March 2013' per period, '' for NaT."""
     dates = np.asarray(periods, dtype="datetime64[ns]")
     month = month_number(dates)
@@ -56,8 +56,8 @@ def _month_span(first: Any, last: Any) -> np.ndarray:
     """'March to June 2013', 'November 2015 to January 2016', or one month name when they are the same."""
     first_month, last_month = month_number(first), month_number(last)
     same_year = first_month // 12 == last_month // 12
-    opening = np.where(same_year, MONTH_NAMES[first_month % 12], _month_name(first))
-    last_name = _month_name(last)
+    opening = np.where(same_year, MONTH_NAMES[first_month % 12], month_names(first))
+    last_name = month_names(last)
     return np.where(first_month == last_month, last_name, opening + " to " + last_name)
 
 
@@ -154,7 +154,7 @@ def _episode_text(episodes: pd.DataFrame, points: pd.DataFrame, improvement_sign
         [
             in_a_row + np.where(high, "above", "below") + " the average",
             in_a_row + np.where(high, "rising", "falling"),
-            _month_name(period[last]) + " was outside the process limits (unusually "
+            month_names(period[last]) + " was outside the process limits (unusually "
             + np.where(high, "high)", "low)"),
         ],
         np.where(months == span, in_a_row, months + " of " + span + " months ")
@@ -163,7 +163,7 @@ def _episode_text(episodes: pd.DataFrame, points: pd.DataFrame, improvement_sign
     months_of = _month_span(period[first], period[last])
     when = np.select(
         [rule == "outside_limits", rule == "two_in_three", ongoing],
-        ["", " in " + months_of, " since " + _month_name(period[first])],
+        ["", " in " + months_of, " since " + month_names(period[first])],
         ", " + months_of,
     )
     return (what + when + _judgement(side * improvement_sign)).astype(object)
@@ -220,7 +220,7 @@ def _card_signal(card: pd.DataFrame, sign: np.ndarray) -> np.ndarray:
         [
             "a run of months " + np.where(high, "above", "below") + " the average",
             "a run of " + np.where(high, "rising", "falling") + " months",
-            _month_name(card[PERIOD]) + " was outside the process limits (unusually "
+            month_names(card[PERIOD]) + " was outside the process limits (unusually "
             + np.where(high, "high)", "low)"),
         ],
         "months near the " + np.where(high, "upper", "lower") + " limit",
@@ -283,10 +283,10 @@ def explain(card: pd.DataFrame, history: pd.DataFrame | None = None) -> pd.Serie
 
     clauses = np.where(variation == "", standing, standing + "; " + variation)
     behind = ~period.isna() & (period < as_of)
-    missing = "No data for " + _month_name(as_of) + " yet"
+    missing = "No data for " + month_names(as_of) + " yet"
     sentence = np.select(
         [period.isna(), behind],
-        [missing, missing + "; " + _month_name(period) + ": " + clauses],
+        [missing, missing + "; " + month_names(period) + ": " + clauses],
         clauses,
     ).astype(object)
     sentence = pd.Series(sentence, index=card.index, name="explanation")

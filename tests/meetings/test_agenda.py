@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from louiestat import meetings, views
 from louiestat.errors import MeetingRefused
+from tests.meetings.conftest import ADMIN
 
 JULY_MEETING = dt.date(2016, 7, 20)
 
@@ -79,6 +80,21 @@ def test_overdue_follow_ups_come_first_and_claim_their_kpis(sample_meetings: Eng
     # The done follow-up (the trucks moved off the missed-collection routes) is not carried.
     assert [f.what for f in briefing.followups] == [i.title for i in briefing.items[:3]]
 
+
+def test_a_proposal_carries_only_the_follow_ups_raised_by_its_day_or_outside_any_meeting(
+    sample_meetings: Engine,
+) -> None:
+    outside = meetings.add_followup(sample_meetings, ADMIN, "public_works", what="Check the route maps",
+                                    owner="Analyst", due=dt.date(2016, 7, 1))
+    before = meetings.propose(sample_meetings, "public_works", "2016-05", today=dt.date(2016, 6, 14))
+    on_the_day = meetings.propose(sample_meetings, "public_works", "2016-05", today=dt.date(2016, 6, 15))
+    assert [f.id for f in before.followups] == [outside]
+    assert [i.followup_id for i in before.items if i.kind == "followup"] == [outside]
+    assert [(f.raised_on, f.what) for f in on_the_day.followups] == [
+        (None, "Check the route maps"), (dt.date(2016, 6, 15), "Plan to cut parts waiting time for the packer trucks"),
+        (dt.date(2016, 6, 15), "Fill the six collection-crew vacancies"),
+        (dt.date(2016, 6, 15), "Cart-tagging pilot on the new recycling routes"),
+    ]
 
 def test_missing_data_is_listed_for_a_department_that_has_not_reported(sample_meetings: Engine) -> None:
     briefing = meetings.propose(sample_meetings, "library", "2016-06", today=JULY_MEETING)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from louiestat import views
 from louiestat.cli import main
 from louiestat.config import get_settings
 from louiestat.meetings import propose
@@ -102,6 +103,18 @@ def test_a_missing_chromium_exits_1_saying_what_to_install(
         "the path of a Chromium or Chrome\n"
     )
     assert not out.exists()
+
+
+def test_packet_reads_the_stored_city_once_for_the_month_check_the_agenda_and_the_numbers(
+    sample_city: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loaded: list[Engine] = []
+    load = views.City.load.__func__
+    monkeypatch.setattr(views.City, "load", classmethod(lambda cls, engine: loaded.append(engine) or load(cls, engine)))
+    monkeypatch.setenv("LOUIESTAT_CHROMIUM", str(tmp_path / "no-such" / "chromium"))  # stops after the numbers
+    get_settings.cache_clear()
+    assert main(["packet", "ems", "--as-of", AS_OF, "--out", str(tmp_path / "ems.pdf")]) == 1
+    assert len(loaded) == 1
 
 
 def test_a_missing_chromium_prints_no_traceback_from_python_m(

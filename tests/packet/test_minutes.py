@@ -32,7 +32,7 @@ def test_the_minutes_pdf_has_the_attendees_the_notes_of_every_item_and_every_fol
         assert f"{followup.what} {followup.owner} {short_date(followup.due_by)}" in text
     assert "30 Jun 2016 (moved from 31 May 2016) · ✖ overdue" in text  # open and past its due date on 14 July
     assert "✔ Done 21 Jun 2016 by ana@city.gov: Both started on 20 June" in text
-    assert "– Dropped 1 Jul 2016 by ana@city.gov: Replaced by the offload protocol" in text
+    assert "✖ Dropped 1 Jul 2016 by ana@city.gov: Replaced by the offload protocol" in text
     assert first_page_png(pdf).stat().st_size > 10_000
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from louiestat import views
 from louiestat.briefing import AgendaItem, Briefing, FollowUp
 from louiestat.config import get_settings
 from louiestat.packet import ChartRenderer, briefing_for, packet_pdf
@@ -33,7 +34,7 @@ def test_the_proposed_packet_has_a_cover_and_a_page_per_off_target_kpi_with_its_
     assert [item.kpi for item in briefing.items] == rows["kpi"].tolist()
     assert len(briefing.items) == 4
     pdf = artifacts / "ems-packet.pdf"
-    pdf.write_bytes(packet_pdf(sample_city, briefing, renderer))
+    pdf.write_bytes(packet_pdf(views.City.load(sample_city), briefing, renderer))
 
     pages = page_texts(pdf)
     assert page_count(pdf) == len(pages) == 1 + len(briefing.items)
@@ -59,7 +60,7 @@ def test_an_items_page_lists_its_open_follow_ups_and_notes_and_a_topic_has_no_ch
     held_meeting: Briefing, sample_city: Engine, renderer: ChartRenderer, artifacts: Path
 ) -> None:
     pdf = artifacts / "held-packet.pdf"
-    pdf.write_bytes(packet_pdf(sample_city, held_meeting, renderer))
+    pdf.write_bytes(packet_pdf(views.City.load(sample_city), held_meeting, renderer))
     pages = page_texts(pdf)
     assert page_count(pdf) == 1 + len(held_meeting.items) == 6
     first = pages[1]
@@ -93,7 +94,7 @@ def test_text_from_the_data_prints_literally_never_as_typst_markup(
                             due=dt.date(2016, 9, 1), kpi=kpi)],
     )
     pdf = artifacts / "crafted-packet.pdf"
-    pdf.write_bytes(packet_pdf(sample_city, briefing, renderer))
+    pdf.write_bytes(packet_pdf(views.City.load(sample_city), briefing, renderer))
     pages = page_texts(pdf)
     assert page_count(pdf) == 3  # a `#set page` or `#pagebreak` read as markup would change the pages
     assert f"EMS {CRAFTED}" in pages[0] and CRAFTED in pages[0].replace(f"EMS {CRAFTED}", "")
@@ -112,7 +113,7 @@ def test_a_packet_of_free_topics_needs_no_browser_and_a_16_item_agenda_keeps_the
     briefing = Briefing(department="ems", department_name="Emergency Medical Services", as_of=AS_OF,
                         title="Topics", date=MEETING_DAY, items=topics)
     pdf = artifacts / "topics.pdf"
-    pdf.write_bytes(packet_pdf(sample_city, briefing))
+    pdf.write_bytes(packet_pdf(views.City.load(sample_city), briefing))
     pages = page_texts(pdf)
     assert page_count(pdf) == 17
     assert "Topic 16: staffing of the night shift at station 16 Topic 10 min Total 160 min" in pages[0]

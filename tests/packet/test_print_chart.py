@@ -17,15 +17,11 @@ def test_the_print_chart_draws_what_the_page_draws_in_the_print_size_and_font(sa
     row = off_target(sample_city).iloc[0]
     city = views.City.load(sample_city)
     detail = views.kpi_detail(city, int(row["kpi_id"]), pd.Timestamp(f"{AS_OF}-01"))
-    screen, paper = (
-        charts.kpi_chart(detail.points, detail.targets, detail.notes, title=f"{row['kpi_name']} by month",
-                         unit_label=axis_label(row["unit"]), year_over_year=False,
-                         process_changes=detail.process_changes, for_print=for_print)
-        for for_print in (False, True)
-    )
+    screen, paper = (charts.detail_chart(detail, for_print=for_print) for for_print in (False, True))
     drawn = [json.loads(figure.to_json()) for figure in (screen, paper)]
     assert drawn[0]["data"] == drawn[1]["data"] and len(drawn[0]["data"]) >= 4
     assert drawn[0]["layout"].get("annotations") == drawn[1]["layout"].get("annotations")
     assert paper.layout.title.text == screen.layout.title.text == f"{row['kpi_name']} by month"
+    assert paper.layout.yaxis.title.text == screen.layout.yaxis.title.text == axis_label(row["unit"])
     assert (screen.layout.height, paper.layout.height) == (520, charts.PRINT_HEIGHT)
     assert paper.layout.font.family.startswith("DejaVu Sans") and screen.layout.font.family.startswith("Source Sans")

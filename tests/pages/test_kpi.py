@@ -6,6 +6,7 @@ import pandas as pd
 
 from louiestat import charts
 from louiestat.ingest import ingest
+from louiestat.presentation.values import axis_label
 from louiestat.views import City, kpi_detail
 
 
@@ -31,9 +32,10 @@ def test_the_chart_shows_the_target_step_the_process_change_and_the_special_caus
     ems = city.kpis[(city.kpis["department"] == "ems") & (city.kpis["kpi"] == "response_time")].iloc[0]
     detail = kpi_detail(city, int(ems["kpi_id"]), pd.Timestamp("2016-06-01"))
 
-    figure = charts.kpi_chart(detail.points, detail.targets, detail.notes, title="t", unit_label="minutes",
-                              year_over_year=True, process_changes=detail.process_changes)
+    figure = charts.detail_chart(detail, year_over_year=True)
 
+    assert (figure.layout.title.text, figure.layout.yaxis.title.text) == (
+        f"{ems['kpi_name']} by month", axis_label(ems["unit"]))
     traces = {trace.name: trace for trace in figure.data}
     target = [y for y in traces["Target"].y if y == y]
     assert target[0] == 9.0 and target[-1] == 8.5

@@ -36,16 +36,14 @@ DEPARTMENT = "ems"
 
 def sample_city(folder: Path) -> str:
     """An SQLite database in ``folder`` holding the sample city; its URL."""
-    from louiestat.cli import SAMPLE_DATA, SAMPLE_FILES
     from louiestat.db.engine import make_engine
     from louiestat.db.migrate import upgrade_to_head
-    from louiestat.ingest import ingest
+    from louiestat.sample_city import load_files
 
     url = f"sqlite:///{folder / 'louiestat.db'}"
     engine = make_engine(url)
     upgrade_to_head(engine)
-    for name in SAMPLE_FILES:
-        assert ingest(engine, SAMPLE_DATA / name, actor="benchmark").status == "committed"
+    assert all(result.status == "committed" for result in load_files(engine, "benchmark"))
     engine.dispose()
     return url
 

@@ -12,7 +12,8 @@ PAGES = "louiestat/pages"
 
 def menu(role: str | None, public: bool) -> dict[str, list]:
     """The pages offered to ``role`` (see ``_offered``) and, hidden, a stand-in at the address of every other page
-    (``stand_in``), so that a link to a page the visitor cannot open does not end in "Page not found"."""
+    (``stand_in``), so that a link to a page the visitor cannot open does not end in "Page not found"; for someone
+    signed in, the sign-in page's address shows their account."""
     sections = _offered(role, public)
     offered = {page.url_path for pages in sections.values() for page in pages}
     sections["Account"] += [
@@ -20,6 +21,9 @@ def menu(role: str | None, public: bool) -> dict[str, list]:
         for pages in _offered("admin", public=True).values() for page in pages
         if page.url_path not in offered and page.url_path != ""
     ]
+    if role is not None:  # the sign-in page's address (Back after signing in, a bookmark) shows the account
+        sections["Account"].append(st.Page(f"{PAGES}/account.py", title="Account", url_path="sign_in",
+                                           visibility="hidden"))
     return sections
 
 

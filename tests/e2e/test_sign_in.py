@@ -252,6 +252,10 @@ def test_a_link_to_a_page_asks_a_visitor_to_sign_in_and_comes_back_to_it(browser
         assert "failed" not in page.url
         expect(page.locator("h1").first).to_have_text("Department scorecard")
         expect(page.locator("main")).to_contain_text("Hospital offload time")  # an EMS KPI
+        page.goto(url + "/sign_in")  # Back to the sign-in address, or a bookmark of it, once signed in
+        _settle(page)
+        expect(page.locator("h1").first).to_have_text("Account")
+        assert page.get_by_text("Page not found").count() == 0
         context.close()
 
         context = browser.new_context(viewport={"width": 390, "height": 844})

@@ -26,7 +26,6 @@ from metrics.scores import city_score_history
 from metrics.spc import rebase_positions, xmr_many
 from metrics.status import status_frame, targets_in_force
 
-
 # What the open-data feed does not publish (louiestat.feed), a visitor who has not signed in (public mode) is not
 # shown either: analysts' notes, and where a value came from (the batch that set it, who uploaded it, the file,
 # the earlier values it corrected). These are their names in the scorecard (and its download and the

@@ -6,9 +6,7 @@ On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import io
-import shutil
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -19,10 +17,8 @@ from streamlit.testing.v1 import AppTest, app_test
 from louiestat.config import get_settings
 from louiestat.db.engine import make_engine
 from louiestat.ingest import ingest
-from louiestat.sample_city import add_accounts, load_files
 from louiestat.writes import signed_in
-from tests.conftest import _empty_postgres
-from tests.pages.conftest import ANALYST, VIEWER
+from tests.pages.conftest import ANALYST, VIEWER, _runner
 
 NOTE = "Quokka4711 staffing memo"
 FIRST_FILE, SECOND_FILE = "quokka-first-upload.csv", "quokka-second-upload.csv"
@@ -33,32 +29,23 @@ UNPUBLISHED = ("Quokka4711", ANALYST, "sample", "quokka-", "batch")
 COLUMN_CHOICES = ["", "signal", "assurance", "ytd", "note", "signal,assurance,ytd,note"]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def city_with_a_note(request: pytest.FixtureRequest, sample_city_file: Path, tmp_path: Path,
-                     open_page_on, monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
+@pytest.fixture
+def city_with_a_note(any_city_url: str, monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
     """The sample city in public mode, where the EMS analyst has uploaded June 2016's response time with a note
     (batch 5, a correction of the sample value) and corrected it again from a second file (batch 6)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'louiestat.db'}"
-        shutil.copy(sample_city_file, tmp_path / "louiestat.db")
-        engine = make_engine(url)
-    else:
-        url = request.getfixturevalue("postgres_url")
-        engine = make_engine(url)
-        _empty_postgres(engine)
-        assert load_files(engine, "sample")[-1].status == "committed"
-        add_accounts(engine, "sample")
+    engine = make_engine(any_city_url)
     analyst = signed_in(engine, ANALYST, via="page")
     for name, value in ((FIRST_FILE, "9.9"), (SECOND_FILE, "10.1")):
         text = f"department,kpi,period,value,note\nems,response_time,2016-06,{value},{NOTE}\n"
         assert ingest(engine, text.encode(), name=name, actor=analyst).status == "committed"
     engine.dispose()
     monkeypatch.setenv("LOUIESTAT_PUBLIC_MODE", "1")
-    return open_page_on(url)
+    get_settings.cache_clear()
+    return _runner()
 
 
 @pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, bytes]]:
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
     """The bytes of every download button the pages draw, by file name (AppTest keeps them in a media store it
     throws away after each run; this one remembers them)."""
     kept: dict[str, bytes] = {}
@@ -70,8 +57,7 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, bytes]]:
             return file_id
 
     monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Kept)
-    yield kept
-    get_settings.cache_clear()
+    return kept
 
 
 def _strings(message: Message) -> Iterator[str]:

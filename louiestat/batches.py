@@ -3,6 +3,8 @@ when, from what, and what it did; a batch can be undone, putting back the versio
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 import pandas as pd
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine, func, select, update
@@ -12,7 +14,7 @@ from louiestat.db.models import Batch
 from louiestat.db.write_lock import OnWait
 from louiestat.errors import UndoRefused
 from louiestat.presentation.words import counted
-from louiestat.write_service import Change, check, record, transaction
+from louiestat.write_service import Change, check, permits, record, transaction
 from louiestat.writes import ADMIN_KINDS, MEETING_KINDS, Principal, as_principal, batch_departments
 
 # What a person calls the rows of each table in a message.
@@ -66,8 +68,7 @@ def undo_batch(engine: Engine, batch_id: int, actor: Principal | str, on_wait: O
             raise UndoRefused(f"batch {batch_id} was already undone by batch {batch.undone_by_id}")
         if batch.kind == "undo":
             raise UndoRefused(f"batch {batch_id} is itself an undo; to redo the change, upload the file again")
-        change = Change(kind="undo", source=f"undo of batch {batch_id}", departments=batch_departments(conn, batch_id),
-                        what=f"batch {batch_id}, which changed data", admin_only=ADMIN_KINDS.get(batch.kind))
+        change = _undo(batch_id, batch.kind, batch_departments(conn, batch_id))
         check(principal, change)
         blockers = sorted(versioned.later_changes(conn, batch_id))
         if blockers:
@@ -94,6 +95,23 @@ def undo_batch(engine: Engine, batch_id: int, actor: Principal | str, on_wait: O
         removed={k: v for k, v in removed.items() if v},
         restored={k: v for k, v in restored.items() if v},
     )
+
+
+def _undo(batch_id: int, kind: str, departments: Iterable[str]) -> Change:
+    """The change an undo of batch ``batch_id`` (of ``kind``, touching ``departments``) makes, as rights see it."""
+    return Change(kind="undo", source=f"undo of batch {batch_id}", departments=departments,
+                  what=f"batch {batch_id}, which changed data", admin_only=ADMIN_KINDS.get(kind))
+
+
+def undoable(listed: pd.DataFrame, by: Principal | str, touched: Mapping[int, Iterable[str]]) -> pd.DataFrame:
+    """The batches of ``listed`` (``list_batches``) that ``by`` may undo, newest first: committed, not undos
+    themselves, and of a kind and departments (``touched``: ``writes.departments_by_batch``) that ``undo_batch``
+    lets ``by`` change; ``own`` marks those ``by`` made."""
+    principal = as_principal(by)
+    candidates = listed[(listed["status"] == "committed") & (listed["kind"] != "undo")]
+    allowed = [permits(principal, _undo(batch_id, kind, touched.get(batch_id, ())))
+               for batch_id, kind in zip(candidates["id"], candidates["kind"])]
+    return candidates.loc[allowed].assign(own=lambda rows: rows["actor"] == principal.label)
 
 
 def list_batches(engine: Engine, limit: int | None = None, meetings: bool = True) -> pd.DataFrame:

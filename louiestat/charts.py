@@ -147,12 +147,14 @@ def kpi_chart(
 
 def detail_chart(
     detail: KpiDetail, *, year_over_year: bool = False, for_print: bool = False, height: int = SCREEN_HEIGHT,
-    scale: float = 1.0,
+    scale: float = 1.0, public: bool = False,
 ) -> go.Figure:
     """A KPI's chart as the KPI page, the presenter's slide and the packet all draw it: ``kpi_chart`` of its
-    ``views.kpi_detail``, titled '<KPI name> by month' with its unit on the axis."""
+    ``views.kpi_detail``, titled '<KPI name> by month' with its unit on the axis. For a visitor who has not
+    signed in (``public``) without the analysts' notes, which are not published (``views.UNPUBLISHED``)."""
+    notes = pd.Series(None, index=detail.notes.index, dtype=object) if public else detail.notes
     return kpi_chart(
-        detail.points, detail.targets, detail.notes, title=f"{detail.kpi['kpi_name']} by month",
+        detail.points, detail.targets, notes, title=f"{detail.kpi['kpi_name']} by month",
         unit_label=axis_label(detail.kpi["unit"]), year_over_year=year_over_year,
         process_changes=detail.process_changes, for_print=for_print, height=height, scale=scale,
     )

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from louiestat.presentation.words import direction_words
+from louiestat.views import published
 from metrics.status import STATUSES
 
 SCORECARD_COLUMNS = [
@@ -19,10 +20,11 @@ SCORECARD_COLUMNS = [
 ]
 
 
-def scorecard_download(card: pd.DataFrame) -> pd.DataFrame:
+def scorecard_download(card: pd.DataFrame, *, public: bool = False) -> pd.DataFrame:
     """The scorecard as plain values: months as ``YYYY-MM``, a missing comparison as 'no comparison', numbers
-    rounded to 4 decimals (no float noise such as 60.30000000000001 in a spreadsheet)."""
-    frame = card[SCORECARD_COLUMNS].copy()
+    rounded to 4 decimals (no float noise such as 60.30000000000001 in a spreadsheet); for a visitor who has not
+    signed in (``public``) without the analysts' notes."""
+    frame = card[published(SCORECARD_COLUMNS, public)].copy()
     for month in ("as_of", "period"):
         frame[month] = frame[month].dt.strftime("%Y-%m")
     for judged in ("change_direction", "yoy_direction", "trend"):

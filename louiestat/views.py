@@ -4,6 +4,7 @@ them out; wording comes from ``louiestat.presentation``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -24,6 +25,18 @@ from metrics.scorecard import IMPROVEMENT, city_summary, department_summary, sco
 from metrics.scores import city_score_history
 from metrics.spc import rebase_positions, xmr_many
 from metrics.status import status_frame, targets_in_force
+
+# What the open-data feed does not publish (louiestat.feed), a visitor who has not signed in (public mode) is not
+# shown either: analysts' notes, and where a value came from (the batch that set it, who uploaded it, the file,
+# the earlier values it corrected). These are their names in the scorecard (and its download and the
+# scorecard's column choices) and in the KPI page's table; signed-in users see them all.
+UNPUBLISHED = frozenset({"note", "Note", "Batch", "Uploaded by", "File", "Earlier values (corrected)"})
+
+
+def published(columns: Iterable[str], public: bool) -> list[str]:
+    """``columns`` as their reader may see them: all of them when signed in, without the UNPUBLISHED for a visitor
+    who has not signed in (``public``)."""
+    return [column for column in columns if not (public and column in UNPUBLISHED)]
 
 
 @dataclass(frozen=True)
@@ -240,11 +253,11 @@ def sparkline(values) -> list[float]:
     return [float(v) for v in values if pd.notna(v)]
 
 
-def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
+def scorecard_table(card: pd.DataFrame, *, public: bool = False) -> pd.DataFrame:
     """A department's scorecard laid out for reading: values with units (and their month when it is not the
-    as-of month), status and signals in words."""
+    as-of month), status and signals in words; for a visitor (``public``) without the analysts' notes."""
     fy = card["fy_label"].dropna().iloc[0] if card["fy_label"].notna().any() else "FY"
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "Status": card["status"].map(status_words),
             "KPI": card["kpi_name"],
@@ -272,6 +285,7 @@ def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
             "Note": card["note"].fillna(""),
         }
     )
+    return table[published(table.columns, public)]
 
 
 def needs_attention(card: pd.DataFrame) -> pd.DataFrame:
@@ -285,9 +299,9 @@ def department_row(departments: pd.DataFrame, department: str) -> pd.Series:
     return departments.set_index("department").loc[department]
 
 
-def kpi_table(detail: KpiDetail, history: pd.DataFrame, unit: str) -> pd.DataFrame:
+def kpi_table(detail: KpiDetail, history: pd.DataFrame, unit: str, *, public: bool = False) -> pd.DataFrame:
     """The KPI's months, newest first: value, target, note, the batch that set the value and any earlier
-    values it replaced (the corrections)."""
+    values it replaced (the corrections); for a visitor (``public``) value, target and signal only."""
     points = detail.points.assign(target=detail.targets.to_numpy(), note=detail.notes.to_numpy())
     current = history[history["current"]].set_index("period")
     replaced = history[~history["current"]]
@@ -300,7 +314,7 @@ def kpi_table(detail: KpiDetail, history: pd.DataFrame, unit: str) -> pd.DataFra
     ) if not replaced.empty else pd.Series(dtype=object)
     periods = points["period"]
     batch = current.reindex(periods)
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "Month": periods.dt.strftime("%Y-%m"),
             "Value": format_value(points["value"], unit),
@@ -313,3 +327,4 @@ def kpi_table(detail: KpiDetail, history: pd.DataFrame, unit: str) -> pd.DataFra
             "Earlier values (corrected)": corrections.reindex(periods).fillna("").to_numpy(),
         }
     ).iloc[::-1].reset_index(drop=True)
+    return table[published(table.columns, public)]

@@ -19,6 +19,7 @@ from louiestat.db import write_lock
 from louiestat.db.engine import write_transaction
 from louiestat.db.models import Batch, utcnow
 from louiestat.db.write_lock import OnWait
+from louiestat.errors import WriteRefused
 from louiestat.writes import Principal, as_principal
 
 # Writes the change's rows, each carrying the batch id it is given; returns the batch's counts (rows_total,
@@ -56,6 +57,15 @@ def check(by: Principal | str, change: Change) -> None:
     if change.admin_only:
         principal.refuse_unless_admin(change.admin_only)
     principal.refuse_foreign(change.departments, change.what)
+
+
+def permits(by: Principal | str, change: Change) -> bool:
+    """Whether ``check`` would let ``by`` make ``change``: a page offers only the changes it will accept."""
+    try:
+        check(by, change)
+    except WriteRefused:
+        return False
+    return True
 
 
 def record(conn: Connection, by: Principal | str, change: Change, apply: Apply) -> int:

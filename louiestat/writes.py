@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, select, union
+from sqlalchemy import Connection, Engine, Subquery, select, union
 
 from louiestat.db import models
 from louiestat.db.versioned import OBSERVATIONS, POSITIONS, PROCESS_CHANGES, TARGETS
@@ -43,6 +43,11 @@ class Principal:
     def may_change(self, department: str) -> bool:
         """Whether this principal may change the data of ``department`` (a slug)."""
         return self.role == "admin" or (self.role == "analyst" and department in self.departments)
+
+    def may_upload(self, kind: str) -> bool:
+        """Whether this principal may upload a file of ``kind`` at all (definitions are admins' business); which
+        departments' rows it may hold is ``may_change``'s."""
+        return kind not in ADMIN_KINDS or self.admins_only(ADMIN_KINDS[kind]) is None
 
     def admins_only(self, what: str) -> str | None:
         """Why this principal may not change ``what`` (definitions, targets, process changes), None if an admin."""
@@ -103,20 +108,38 @@ def principal_of(user: UserRecord, via: str) -> Principal:
 def batch_departments(conn: Connection, batch_id: int) -> set[str]:
     """The departments whose data batch ``batch_id`` wrote, changed or deleted (its rows and the versions it
     superseded), so an undo can be checked like the upload it reverses."""
+    touched = _touched(batch_id)
+    slugs = select(models.Department.slug).join(touched, touched.c.department_id == models.Department.id)
+    return set(conn.execute(slugs).scalars())
+
+
+def departments_by_batch(conn: Connection) -> dict[int, frozenset[str]]:
+    """``batch_departments`` of every batch at once (a batch that touched no department's data is left out)."""
+    touched = _touched()
+    rows = conn.execute(
+        select(touched.c.batch_id, models.Department.slug).join(touched, touched.c.department_id == models.Department.id)
+    )
+    found: dict[int, set[str]] = {}
+    for batch_id, slug in rows:
+        found.setdefault(batch_id, set()).add(slug)
+    return {batch_id: frozenset(slugs) for batch_id, slugs in found.items()}
+
+
+def _touched(batch_id: int | None = None) -> Subquery:
+    """``batch_id, department_id`` of every department whose data a batch (every batch, or ``batch_id``) wrote,
+    changed or deleted: the rows it wrote and the versions it superseded."""
     queries = []
     for spec in (OBSERVATIONS, TARGETS, PROCESS_CHANGES, POSITIONS):
         for table, column in ((spec.table, spec.table.c.batch_id), (spec.history, spec.history.c.superseded_by_batch_id)):
             if "department_id" in table.c:
-                queries.append(select(table.c.department_id.label("department_id")).where(column == batch_id))
+                query = select(column.label("batch_id"), table.c.department_id.label("department_id"))
             else:
-                queries.append(
-                    select(models.Kpi.department_id.label("department_id"))
+                query = (
+                    select(column.label("batch_id"), models.Kpi.department_id.label("department_id"))
                     .join(table, table.c.kpi_id == models.Kpi.id)
-                    .where(column == batch_id)
                 )
-    touched = union(*queries).subquery()
-    slugs = select(models.Department.slug).join(touched, touched.c.department_id == models.Department.id)
-    return set(conn.execute(slugs).scalars())
+            queries.append(query if batch_id is None else query.where(column == batch_id))
+    return union(*queries).subquery()
 
 
 def _a(role: str) -> str:

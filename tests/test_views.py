@@ -1,4 +1,5 @@
-"""What the pages are given to show, computed without Streamlit: templates, downloads, movers."""
+"""What the pages are given to show, computed without Streamlit: templates, downloads, movers, and what a visitor
+who has not signed in is not given."""
 
 from __future__ import annotations
 
@@ -6,11 +7,17 @@ import io
 import zipfile
 
 import pandas as pd
+from sqlalchemy import Engine
+
+from louiestat import charts, queries
 from louiestat.db.engine import make_engine
 from louiestat.downloads import scorecard_download
-from louiestat.spreadsheet import excel_bytes
+from louiestat.ingest import ingest
+from louiestat.spreadsheet import csv_text, excel_bytes
 from louiestat.templates import template_csv
-from louiestat.views import City, city_scorecard, worst_movers
+from louiestat.views import City, city_scorecard, kpi_detail, kpi_table, scorecard_table, worst_movers
+
+FLU = "Flu outbreak (H3N2 season)"  # the sample city's note on EMS sick leave in January 2015
 
 
 def test_the_values_template_lists_the_departments_kpis_for_the_month_due(sample_city_file) -> None:
@@ -75,3 +82,35 @@ def test_a_department_of_the_city_scores_as_its_rows_of_the_citys_scorecard(samp
         city_scorecard(ems, as_of, 7).reset_index(drop=True), whole[whole["department"] == "ems"].reset_index(drop=True)
     )
     engine.dispose()
+
+
+def test_a_visitor_is_given_no_note_uploader_file_or_correction_and_a_signed_in_reader_all_of_them(
+    sample_city: Engine,
+) -> None:
+    correction = f"department,kpi,period,value,note\nems,sick_leave_hours_per_fte,2015-01,14.9,{FLU}\n"
+    assert ingest(sample_city, correction.encode(), name="flu-fix.csv", actor="ana@city.gov").changed == 1
+    city = City.load(sample_city)
+    as_of = pd.Timestamp("2015-01-01")
+    card = city_scorecard(city, as_of, 7)
+    ems = card[card["department"] == "ems"]
+    kpi_id = int(ems.loc[ems["kpi"] == "sick_leave_hours_per_fte", "kpi_id"].iloc[0])
+    detail = kpi_detail(city, kpi_id, as_of)
+    history = queries.value_history(sample_city, kpi_id)
+
+    table = kpi_table(detail, history, "hours", public=True)
+    figure = charts.detail_chart(detail, public=True)
+    download = scorecard_download(ems, public=True)
+    assert table.columns.tolist() == ["Month", "Value", "Target", "Signal"]
+    assert table["Value"].iloc[0] == "14.9 hours"
+    assert not figure.layout.annotations
+    assert "Note" not in scorecard_table(ems, public=True).columns
+    assert "note" not in download.columns and download["kpi"].tolist() == ems["kpi"].tolist()
+    for text in (csv_text(table), csv_text(download), figure.to_json()):
+        assert "Flu outbreak" not in text and "ana@city.gov" not in text and "flu-fix" not in text
+
+    january = kpi_table(detail, history, "hours").iloc[0]
+    assert (january["Note"], january["Uploaded by"], january["File"]) == (FLU, "ana@city.gov", "flu-fix.csv")
+    assert january["Earlier values (corrected)"].startswith("14.4 hours (batch 2, sample, ")
+    assert [a.hovertext for a in charts.detail_chart(detail).layout.annotations] == [FLU]
+    assert FLU in scorecard_table(ems)["Note"].tolist()
+    assert FLU in scorecard_download(ems)["note"].tolist()

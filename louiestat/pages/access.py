@@ -30,6 +30,11 @@ class Visitor:
     def role(self) -> str | None:
         return self.principal.role if self.principal else None
 
+    @property
+    def public(self) -> bool:
+        """Not signed in: shown only what is published (``views.UNPUBLISHED`` is withheld)."""
+        return self.principal is None
+
 
 def session_token() -> str | None:
     """The session cookie the browser sent with this session's connection (tests replace this function; under

@@ -16,6 +16,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 from louiestat import batches, queries, views
 from louiestat.config import get_settings
 from louiestat.db.migrate import migrated_engine
+from louiestat.writes import departments_by_batch
 from metrics.scorecard import department_summary
 
 # What the other pages import and the overview does not: imported ahead by the warm-up.
@@ -69,9 +70,21 @@ def data_batches() -> pd.DataFrame:
     return _data_batches(data_version())
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def _batch_departments(version: int) -> dict[int, frozenset[str]]:
+    with engine().connect() as conn:
+        return departments_by_batch(conn)
+
+
+def batch_departments() -> dict[int, frozenset[str]]:
+    """The departments whose data each batch changed (``writes.departments_by_batch``), for the undo picker."""
+    return _batch_departments(data_version())
+
+
 def invalidate() -> None:
     """Forget every cached view after a write (the data version would also change)."""
-    for cached in (_city, _months, _data_batches, _scorecard, _departments, _overview, _kpi_detail, _value_history):
+    for cached in (_city, _months, _data_batches, _batch_departments, _scorecard, _departments, _overview,
+                   _kpi_detail, _value_history):
         cached.clear()
 
 

@@ -1,5 +1,6 @@
 """Follow-ups: the commitments made in stat meetings across the city, overdue first, with due dates relative to
-today; filters live in the URL. Closing one asks for the response (an admin, or an analyst of its department)."""
+today; filters live in the URL. Closing one asks for the response; it is offered only to those who may close it
+(an admin; an analyst of its department, as done)."""
 
 import datetime as dt
 
@@ -7,9 +8,11 @@ import streamlit as st
 
 from louiestat import meetings
 from louiestat.errors import MeetingRefused, WriteRefused
+from louiestat.meetings.store import FOLLOWUPS_WORD
 from louiestat.pages import access, cache
 from louiestat.pages.widgets import department_picker, url_pills, url_selectbox, waiting_notice
 from louiestat.presentation.agenda import FOLLOWUP_STATE_WORDS, followup_counts_text
+from louiestat.writes import Principal
 
 # How far back closed follow-ups are listed (``closed=`` in the URL), in days; None is any time.
 CLOSED_WITHIN = {"30": ("Closed in the last 30 days", 30), "365": ("Closed in the last year", 365),
@@ -29,6 +32,7 @@ COLUMNS = {
 
 
 def render() -> None:
+    principal = access.acting()  # only the signed in may be here; the store checks every close again
     today = dt.date.today()
     engine = cache.engine()
     st.title("Follow-ups")
@@ -58,25 +62,27 @@ def render() -> None:
                          "response": "Response"})[list(COLUMNS)],
         column_config=COLUMNS, hide_index=True, width="stretch",
     )
-    if not open_items.empty:
-        _close_form(engine, open_items)
+    closable = open_items[open_items["department"].map(principal.may_change).astype(bool)]
+    if not closable.empty:
+        _close_form(engine, principal, closable)
 
 
-def _close_form(engine, open_items) -> None:
-    """Close an open follow-up with its response: as done, or (admins) dropped."""
+def _close_form(engine, principal: Principal, open_items) -> None:
+    """Close one of ``open_items`` with its response: as done, or dropped when ``principal`` may drop them."""
+    may_drop = principal.admins_only(FOLLOWUPS_WORD) is None
     labels = dict(zip(open_items["id"], "#" + open_items["id"].astype(str) + " · " + open_items["what"]))
     with st.form("close_followup", clear_on_submit=True, border=True):
         st.subheader("Close a follow-up")
         chosen = st.selectbox("Follow-up", list(labels), format_func=labels.get)
-        response = st.text_area("Response", placeholder="What was done, or why it is dropped",
-                                help="Recorded with the follow-up, who closed it and when; required.")
+        response = st.text_area("Response", placeholder="What was done, or why it is dropped" if may_drop else
+                                "What was done", help="Recorded with the follow-up, who closed it and when; required.")
         done, dropped = st.columns(2)
         as_done = done.form_submit_button("Close as done", type="primary", width="stretch")
-        as_dropped = dropped.form_submit_button("Drop it", width="stretch")
+        as_dropped = may_drop and dropped.form_submit_button("Drop it", width="stretch")
     if not (as_done or as_dropped):
         return
     try:
-        meetings.close_followup(engine, access.acting(), int(chosen), response,
+        meetings.close_followup(engine, principal, int(chosen), response,
                                 status="done" if as_done else "dropped", on_wait=waiting_notice())
     except (MeetingRefused, WriteRefused) as refused:
         st.error(str(refused), icon=":material/block:")

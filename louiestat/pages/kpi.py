@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from louiestat import charts, views
-from louiestat.pages import cache
+from louiestat.pages import access, cache
 from louiestat.pages.screen import CHART_CONFIG
 from louiestat.pages.widgets import (
     department_picker,
@@ -30,6 +30,13 @@ from louiestat.presentation.words import (
 from louiestat.spreadsheet import csv_text
 
 RECENT_SIGNALS = 5
+TABLE_COLUMNS = {
+    "Month": st.column_config.TextColumn("Month", width=90, pinned=True),
+    "Batch": st.column_config.NumberColumn("Batch", format="%d", width=70),
+    "Signal": st.column_config.TextColumn("Signal", help=VARIATION_HELP_TEXT),
+    "Note": st.column_config.TextColumn("Note", width=300),
+    "Earlier values (corrected)": st.column_config.TextColumn("Earlier values (corrected)", width=420),
+}
 
 
 def render() -> None:
@@ -58,10 +65,11 @@ def render() -> None:
         return
     with pick_overlay:
         overlay = st.toggle("Show the same month last year", key="yoy", bind="query-params")
-    figure = charts.detail_chart(detail, year_over_year=overlay)
+    public = access.visitor().public
+    figure = charts.detail_chart(detail, year_over_year=overlay, public=public)
     st.plotly_chart(figure, width="stretch", key="kpi_chart", config=CHART_CONFIG)
     _signals(detail, card)
-    _table(detail, kpi)
+    _table(detail, kpi, public)
 
 
 def _header(kpi: pd.Series, card: pd.Series) -> None:
@@ -131,22 +139,16 @@ def _signals(detail: views.KpiDetail, card: pd.Series) -> None:
         st.markdown(f"- **Projection:** {escape_markdown(card['projection_text'])}")
 
 
-def _table(detail: views.KpiDetail, kpi: pd.Series) -> None:
-    st.subheader("Values, uploads and corrections")
+def _table(detail: views.KpiDetail, kpi: pd.Series, public: bool) -> None:
+    st.subheader("Values by month" if public else "Values, uploads and corrections")
     history = cache.value_history(int(kpi["kpi_id"]))
-    table = views.kpi_table(detail, history, kpi["unit"])
+    table = views.kpi_table(detail, history, kpi["unit"], public=public)
     st.dataframe(
         table,
         hide_index=True,
         width="stretch",
         height=420,
-        column_config={
-            "Month": st.column_config.TextColumn("Month", width=90, pinned=True),
-            "Batch": st.column_config.NumberColumn("Batch", format="%d", width=70),
-            "Signal": st.column_config.TextColumn("Signal", help=VARIATION_HELP_TEXT),
-            "Note": st.column_config.TextColumn("Note", width=300),
-            "Earlier values (corrected)": st.column_config.TextColumn("Earlier values (corrected)", width=420),
-        },
+        column_config={name: config for name, config in TABLE_COLUMNS.items() if name in table.columns},
     )
     st.download_button(
         "Download this KPI (CSV)", csv_text(table), f"{kpi['department']}-{kpi.name}.csv", "text/csv",

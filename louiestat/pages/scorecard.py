@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from louiestat import downloads, views
-from louiestat.pages import cache
+from louiestat.pages import access, cache
 from louiestat.pages.followup_counts import followup_counts_line
 from louiestat.pages.widgets import (
     PERFECT_MONTH_HELP,
@@ -74,8 +74,10 @@ def render() -> None:
         sort = url_selectbox("Sort", list(SORTS), "sort", lambda key: SORTS[key][0])
     with pick_statuses:
         shown = url_pills("Show", list(STATUS_LABELS), "show", status_words, default=list(STATUS_LABELS))
+    public = access.visitor().public
     with pick_view, st.popover("Columns and layout", icon=":material/view_column:", width="stretch"):
-        more = url_pills("More columns", list(MORE_COLUMNS), "columns", lambda key: MORE_COLUMNS[key][1],
+        more = url_pills("More columns", views.published(MORE_COLUMNS, public), "columns",
+                         lambda key: MORE_COLUMNS[key][1],
                          help="The KPI detail page shows all of these for one KPI.")
         layout = url_pills("Layout", list(LAYOUTS), "view", LAYOUTS.get, multi=False,
                            help="With neither chosen: a card per KPI on a phone, the table on a wider screen.")
@@ -90,7 +92,7 @@ def render() -> None:
     if mine.empty:
         st.info("No KPI matches the statuses selected above.")
         return
-    table = views.scorecard_table(mine)
+    table = views.scorecard_table(mine, public=public)
     if layout != "cards":
         with st.container(key="scorecard_auto_table" if layout is None else "scorecard_table"):
             _table(table, mine, more or [], as_of)
@@ -98,7 +100,7 @@ def render() -> None:
         with st.container(key="scorecard_auto_cards" if layout is None else "scorecard_cards"):
             _cards(table, mine, as_of)
     _attention(mine)
-    download = downloads.scorecard_download(mine)
+    download = downloads.scorecard_download(mine, public=public)
     name = f"scorecard-{department}-{as_of}"
     left, right, _ = st.columns([1, 1, 3])
     left.download_button("Download CSV", csv_text(download), f"{name}.csv", "text/csv",

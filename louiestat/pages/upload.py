@@ -36,7 +36,7 @@ ENCODINGS = {
 
 
 def render() -> None:
-    access.acting()  # only the signed in may be here; the write service checks their rights on every write
+    principal = access.acting()  # only the signed in may be here; the write service checks every write again
     st.title("Upload data")
     st.caption(
         "Upload monthly KPI values, KPI definitions or HR hiring records as CSV. Each file is checked first: "
@@ -45,7 +45,7 @@ def render() -> None:
     )
     _flash()
     city = cache.city()
-    _templates(city)
+    _templates(city, principal)
     files = st.file_uploader(
         "CSV files (exported from Excel or another system)",
         accept_multiple_files=True,
@@ -54,7 +54,7 @@ def render() -> None:
     for file in files or []:
         with st.container(border=True):
             _file_panel(file)
-    _history()
+    _history(principal)
 
 
 def _flash() -> None:
@@ -64,9 +64,11 @@ def _flash() -> None:
         (st.success if kind == "success" else st.error)(text)
 
 
-def _templates(city: views.City) -> None:
+def _templates(city: views.City, principal: Principal) -> None:
+    """Blank templates of the kinds ``principal`` may upload, for the departments they may change."""
     with st.expander("Download a blank template"):
         departments = city.departments()
+        departments = departments[departments["department"].map(principal.may_change).astype(bool)]
         if departments.empty:
             st.info("No departments yet: start with a definitions file (the template below has its columns).")
         department = (
@@ -79,7 +81,8 @@ def _templates(city: views.City) -> None:
             if not departments.empty
             else None
         )
-        for column, kind in zip(st.columns(len(KINDS)), KINDS):
+        kinds = [kind for kind in KINDS if principal.may_upload(kind)]
+        for column, kind in zip(st.columns(len(kinds)), kinds):
             label = TEMPLATE_LABELS[kind]
             column.download_button(
                 f"{label} template",
@@ -244,7 +247,7 @@ def _commit(file, data: bytes, confirm_rescore: bool, skip_blank: bool, decimal_
     st.rerun()
 
 
-def _history() -> None:
+def _history(principal: Principal) -> None:
     st.header("Upload history")
     st.caption("Uploads, Manage-page edits and undos. Stat-meeting changes (agendas, notes, follow-ups) are in the "
                "audit log.")
@@ -276,13 +279,17 @@ def _history() -> None:
             "undoes_id": st.column_config.TextColumn("Undoes batch"),
         },
     )
-    undoable = history[(history["status"] == "committed") & (history["kind"] != "undo")]
+    undoable = batches.undoable(history, principal, cache.batch_departments())
     if undoable.empty:
+        st.caption("None of these batches can be undone with your rights: an undo changes the same data as the "
+                   "batch it reverses.")
         return
+    sources = undoable.set_index("id")["source"]
     choice = st.selectbox(
         "Undo a batch",
-        undoable["id"].tolist(),
-        format_func=lambda i: f"Batch {i}: {undoable.set_index('id').at[i, 'source']}",
+        sources.index.tolist(),
+        index=int(undoable["own"].to_numpy().argmax()),  # the newest of the user's own, else the newest
+        format_func=lambda i: f"Batch {i}: {sources[i]}",
         key=f"undo_choice_{cache.data_version()}",
     )
     if st.button("Undo this batch…", icon=":material/undo:", key="undo_button"):

@@ -203,7 +203,7 @@ def test_every_page_as_first_seen_on_each_screen(browser: Browser, app_url: str,
 
 
 def test_the_scorecard_keeps_the_kpi_name_in_view_when_its_table_scrolls_right(browser: Browser, app_url: str) -> None:
-    page = _screen(browser, "projector")
+    page = _screen(browser, "projector", signed_in_at=app_url)  # the note column is for those signed in
     page.goto(app_url + "/scorecard?department=ems&as_of=2016-06&columns=signal,assurance,ytd,note")
     _settle(page)
     table = page.get_by_test_id("stDataFrame").first

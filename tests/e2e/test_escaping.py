@@ -15,7 +15,7 @@ from playwright.sync_api import Browser
 
 from louiestat.db.engine import make_engine
 from louiestat.ingest import ingest
-from tests.e2e.test_browser import _settle, browser, served  # noqa: F401 (fixtures)
+from tests.e2e.test_browser import _settle, browser, served, sign_in  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -62,7 +62,9 @@ def app_url(tmp_path_factory, sample_city_file: Path, image_server) -> Iterator[
 
 def test_crafted_names_notes_and_links_stay_text(browser: Browser, app_url: str, image_server) -> None:  # noqa: F811
     images, asked = image_server
-    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    sign_in(context, app_url)  # signed in, to read the note too (a visitor is not shown notes)
+    page = context.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     crafted = quote(f"[click]({images}/param.png) ![t]({images}/param-image.png) <img src={images}/p.png>")
@@ -76,6 +78,6 @@ def test_crafted_names_notes_and_links_stay_text(browser: Browser, app_url: str,
                                   "a.closest('[data-testid]').innerText")
             assert not href.startswith(("javascript:", images)), f"{path}: {href} in {where}"
     assert "[x](" in page.content() or "[click](" in page.content(), "the crafted text is shown, as text"
-    page.close()
+    context.close()
     assert dialogs == []
     assert asked == [], "the browser fetched an image or followed a link from crafted text"

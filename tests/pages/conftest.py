@@ -98,3 +98,26 @@ def open_page_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Call
 
     yield on
     get_settings.cache_clear()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_city_url(request: pytest.FixtureRequest, sample_city_file: Path, tmp_path: Path,
+                 monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The sample city with its accounts, on SQLite (a private copy) and on PostgreSQL (the test schema, loaded
+    afresh); the app's settings point at it."""
+    if request.param == "sqlite":
+        shutil.copy(sample_city_file, tmp_path / "louiestat.db")
+        url = f"sqlite:///{tmp_path / 'louiestat.db'}"
+    else:
+        from louiestat.sample_city import add_accounts, load_files
+        from tests.conftest import _empty_postgres
+
+        url = request.getfixturevalue("postgres_url")
+        engine = make_engine(url)
+        _empty_postgres(engine)
+        assert load_files(engine, "sample")[-1].status == "committed"
+        add_accounts(engine, "sample")
+        engine.dispose()
+    _use(url, monkeypatch)
+    yield url
+    get_settings.cache_clear()

@@ -84,13 +84,10 @@ def test_closing_asks_for_the_response(open_as, meetings_engine: Engine) -> None
         "done", "Offload agreement signed with both hospitals on 12 July.", "analyst@city.example")
 
 
-def test_an_analyst_may_not_close_another_departments_follow_up(open_as, meetings_engine: Engine) -> None:
+def test_an_analyst_is_not_offered_another_departments_follow_up_to_close(open_as) -> None:
     at = open_as("analyst@city.example", "followups", department="hr")
-    before = snapshot(meetings_engine)
-    at.text_area[0].input("Done")
-    next(b for b in at.button if b.label == "Close as done").click().run()
-    assert at.error[0].value.startswith("analyst@city.example may not change the meetings and follow-ups of hr")
-    assert snapshot(meetings_engine) == before
+    assert len(table(at)) > 0
+    assert not at.text_area and "Close as done" not in [b.label for b in at.button]
 
 
 def test_scorecard_and_overview_show_open_and_overdue_counts(open_as) -> None:

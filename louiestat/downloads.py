@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from louiestat.presentation.text import display_frame
 from louiestat.presentation.words import direction_words
 from metrics.status import STATUSES
 
@@ -21,7 +22,8 @@ SCORECARD_COLUMNS = [
 
 def scorecard_download(card: pd.DataFrame) -> pd.DataFrame:
     """The scorecard as plain values: months as ``YYYY-MM``, a missing comparison as 'no comparison', numbers
-    rounded to 4 decimals (no float noise such as 60.30000000000001 in a spreadsheet)."""
+    rounded to 4 decimals (no float noise such as 60.30000000000001 in a spreadsheet), and names and notes with
+    their bidirectional controls shown as escapes (spreadsheets reorder text by them too)."""
     frame = card[SCORECARD_COLUMNS].copy()
     for month in ("as_of", "period"):
         frame[month] = frame[month].dt.strftime("%Y-%m")
@@ -29,7 +31,7 @@ def scorecard_download(card: pd.DataFrame) -> pd.DataFrame:
         frame[judged] = direction_words(frame[judged])
     numbers = frame.select_dtypes("number").columns
     frame[numbers] = frame[numbers].round(4)
-    return frame
+    return display_frame(frame)
 
 
 def plain(value: Any) -> Any:

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from louiestat import queries
 from louiestat.presentation.sentences import describe_signals, explain
+from louiestat.presentation.text import display_frame
 from louiestat.presentation.values import MISSING_VALUE, format_score, format_value
 from louiestat.presentation.words import (
     assurance_text,
@@ -242,9 +243,9 @@ def sparkline(values) -> list[float]:
 
 def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
     """A department's scorecard laid out for reading: values with units (and their month when it is not the
-    as-of month), status and signals in words."""
+    as-of month), status and signals in words, names and notes as typed (``display_frame``)."""
     fy = card["fy_label"].dropna().iloc[0] if card["fy_label"].notna().any() else "FY"
-    return pd.DataFrame(
+    return display_frame(pd.DataFrame(
         {
             "Status": card["status"].map(status_words),
             "KPI": card["kpi_name"],
@@ -271,7 +272,7 @@ def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
             ],
             "Note": card["note"].fillna(""),
         }
-    )
+    ))
 
 
 def needs_attention(card: pd.DataFrame) -> pd.DataFrame:
@@ -287,7 +288,7 @@ def department_row(departments: pd.DataFrame, department: str) -> pd.Series:
 
 def kpi_table(detail: KpiDetail, history: pd.DataFrame, unit: str) -> pd.DataFrame:
     """The KPI's months, newest first: value, target, note, the batch that set the value and any earlier
-    values it replaced (the corrections)."""
+    values it replaced (the corrections); notes, names and file names as typed (``display_frame``)."""
     points = detail.points.assign(target=detail.targets.to_numpy(), note=detail.notes.to_numpy())
     current = history[history["current"]].set_index("period")
     replaced = history[~history["current"]]
@@ -300,7 +301,7 @@ def kpi_table(detail: KpiDetail, history: pd.DataFrame, unit: str) -> pd.DataFra
     ) if not replaced.empty else pd.Series(dtype=object)
     periods = points["period"]
     batch = current.reindex(periods)
-    return pd.DataFrame(
+    return display_frame(pd.DataFrame(
         {
             "Month": periods.dt.strftime("%Y-%m"),
             "Value": format_value(points["value"], unit),
@@ -312,4 +313,4 @@ def kpi_table(detail: KpiDetail, history: pd.DataFrame, unit: str) -> pd.DataFra
             "File": batch["source"].to_numpy(),
             "Earlier values (corrected)": corrections.reindex(periods).fillna("").to_numpy(),
         }
-    ).iloc[::-1].reset_index(drop=True)
+    ).iloc[::-1].reset_index(drop=True))

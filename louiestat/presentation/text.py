@@ -38,5 +38,5 @@ def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
         except AttributeError:  # no text in this column
             continue
         if controlled.any():
-            shown[name] = column.where(~controlled, column[controlled].str.replace(BIDI_CONTROLS, _visible, regex=True))
+            shown.loc[controlled, name] = column[controlled].str.replace(BIDI_CONTROLS, _visible, regex=True)
     return shown

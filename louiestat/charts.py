@@ -231,11 +231,14 @@ def _by_segment(grid: pd.DataFrame, column: str) -> tuple[list, list]:
 
 
 def _wrapped(note: str, width: int = 28, lines: int = 3) -> str:
-    """A chart note broken into lines of about ``width`` characters at spaces (plotly's ``<br>``), never inside
-    a word; past ``lines`` lines it ends with '…' after a whole word, and the full note is in its hover text."""
-    wrapped = textwrap.wrap(" ".join(str(note).split()), width=width, break_long_words=False, break_on_hyphens=False)
+    """A chart note broken into lines of about ``width`` characters at spaces (plotly's ``<br>``), inside a word
+    only when it is longer than a line (a URL, a 10,000-letter note); past ``lines`` lines it ends with '…', and
+    the full note is in its hover text."""
+    wrapped = textwrap.wrap(" ".join(str(note).split()), width=width, break_on_hyphens=False)
     if len(wrapped) > lines:
-        wrapped = [*wrapped[: lines - 1], textwrap.shorten(" ".join(wrapped[lines - 1 :]), width, placeholder=" …")]
+        rest = " ".join(wrapped[lines - 1 :])
+        last = textwrap.shorten(rest, width, placeholder=" …")
+        wrapped = [*wrapped[: lines - 1], last if last != "…" else f"{rest[: width - 2]} …"]
     return "<br>".join(html.escape(display_text(line)) for line in wrapped)
 
 

@@ -158,11 +158,9 @@ def _print_annotations(fig: go.Figure, grid: pd.DataFrame, notes: pd.DataFrame, 
     """The print chart with its process changes and notes above the plot, never over its data or its title: each
     change's label in a row just above the plot, each note in a row above that with an arrow down to its month;
     the figure grows by those rows, so the plot keeps its size. Paper has no hover, so nothing relies on it."""
-    change_labels = [_wrapped(f"Process change: {reason}", width=36, lines=2) for reason in changes["reason"]]
+    change_labels = [_wrapped(f"Process change: {reason}", width=36) for reason in changes["reason"]]
     note_labels = [_wrapped(note) for note in notes["note"]]
-    change_row = max((label.count("<br>") + 1 for label in change_labels), default=0) * PRINT_LINE
-    note_row = max((label.count("<br>") + 1 for label in note_labels), default=0) * PRINT_LINE
-    change_row, note_row = change_row and change_row + 8, note_row and note_row + 24
+    change_row, note_row = _row_height(change_labels, gap=8), _row_height(note_labels, gap=24)
     low, high = _value_range(fig)
     first, last = grid["period"].min(), grid["period"].max()
     for period, label in zip(changes["period"], change_labels):
@@ -187,6 +185,11 @@ def _print_annotations(fig: go.Figure, grid: pd.DataFrame, notes: pd.DataFrame, 
     )
     fig.update_yaxes(range=[low, high])
     return fig
+
+
+def _row_height(labels: list[str], gap: int) -> int:
+    """The height in px of a row holding ``labels`` (plotly text, lines split by ``<br>``) and ``gap``; 0 if none."""
+    return max(label.count("<br>") + 1 for label in labels) * PRINT_LINE + gap if labels else 0
 
 
 def _value_range(fig: go.Figure) -> tuple[float, float]:
@@ -234,12 +237,12 @@ def _wrapped(note: str, width: int = 28, lines: int = 3) -> str:
     """A chart note broken into lines of about ``width`` characters at spaces (plotly's ``<br>``), inside a word
     only when it is longer than a line (a URL, a 10,000-letter note); past ``lines`` lines it ends with '…', and
     the full note is in its hover text."""
-    wrapped = textwrap.wrap(" ".join(str(note).split()), width=width, break_on_hyphens=False)
+    wrapped = textwrap.wrap(" ".join(display_text(note).split()), width=width, break_on_hyphens=False)
     if len(wrapped) > lines:
         rest = " ".join(wrapped[lines - 1 :])
         last = textwrap.shorten(rest, width, placeholder=" …")
         wrapped = [*wrapped[: lines - 1], last if last != "…" else f"{rest[: width - 2]} …"]
-    return "<br>".join(html.escape(display_text(line)) for line in wrapped)
+    return "<br>".join(html.escape(line) for line in wrapped)
 
 
 def _hover(text: str) -> str:

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from louiestat.presentation.text import display_text
 from louiestat.presentation.values import axis_label
 from louiestat.presentation.words import SIGNAL_WORDS
 from metrics.status import STATUS_COLORS, STATUS_ICONS, STATUS_LABELS
@@ -50,7 +51,7 @@ def _layout(
 ) -> go.Figure:
     """Title, type, margins and axes; ``scale`` enlarges all type (and the margins it needs) for a projector."""
     fig.update_layout(
-        title={"text": html.escape(title), "font": {"size": round(22 * scale)}},
+        title={"text": html.escape(display_text(title)), "font": {"size": round(22 * scale)}},
         font={**font, "size": round(font["size"] * scale)},
         height=height,
         margin={"l": round(70 * scale), "r": 30, "t": round(70 * scale), "b": round(60 * scale)},
@@ -125,24 +126,84 @@ def kpi_chart(
             x=last_year["period"], y=last_year["value"], name="Same month last year", mode="lines",
             connectgaps=False, line={"color": "#9CA3AF", "width": 2, "dash": "dashdot"},
         )
-    for period, value, note in grid.loc[grid["note"].notna() & (grid["note"] != ""), ["period", "value", "note"]].itertuples(
-        index=False
-    ):
+    notes = grid.loc[grid["note"].notna() & (grid["note"] != ""), ["period", "value", "note"]]
+    changes = process_changes if process_changes is not None else pd.DataFrame(columns=["period", "reason"])
+    if for_print:
+        return _print_annotations(fig, grid, notes, changes, title, unit_label)
+    for period, value, note in notes.itertuples(index=False):
         fig.add_annotation(
-            x=period, y=value, text=_wrapped(note), hovertext=html.escape(str(note)), showarrow=True, arrowhead=2, ax=0, ay=-48,
-            font={"size": round(14 * scale)}, bgcolor="rgba(255,255,255,0.9)", bordercolor=LIMITS,
+            x=period, y=value, text=_wrapped(note), hovertext=_hover(note), showarrow=True, arrowhead=2, ax=0,
+            ay=-48, font={"size": round(14 * scale)}, bgcolor="rgba(255,255,255,0.9)", bordercolor=LIMITS,
         )
-    for period, reason in (process_changes if process_changes is not None else pd.DataFrame()).itertuples(index=False):
+    for period, reason in changes.itertuples(index=False):
         fig.add_vline(x=period, line={"color": INK, "width": 1.5, "dash": "longdash"})
         fig.add_annotation(
             x=period, y=1, yref="paper", yanchor="bottom", text=_wrapped(f"Process change: {reason}", width=36),
-            hovertext=html.escape(str(reason)),
-            showarrow=False, xanchor="left", align="left", font={"size": round(13 * scale), "color": INK},
-            bgcolor="rgba(255,255,255,0.9)",
+            hovertext=_hover(reason), showarrow=False, xanchor="left", align="left",
+            font={"size": round(13 * scale), "color": INK}, bgcolor="rgba(255,255,255,0.9)",
         )
-    if for_print:
-        return _layout(fig, title, unit_label, height=PRINT_HEIGHT, font=PRINT_FONT)
     return _layout(fig, title, unit_label, height=height, scale=scale)
+
+
+# The print chart's rows above its plot, in px: the title, then a row for the process changes' labels, then a row
+# for the notes' boxes (each a line of text per wrapped line, and room for the arrow to leave the box).
+PRINT_TITLE_ROW = 52
+PRINT_LINE = 17
+PRINT_BOTTOM = 110  # the month axis and two rows of legend, below the plot
+PRINT_PLOT = PRINT_HEIGHT - PRINT_TITLE_ROW - PRINT_BOTTOM
+
+
+def _print_annotations(fig: go.Figure, grid: pd.DataFrame, notes: pd.DataFrame, changes: pd.DataFrame, title: str,
+                       unit_label: str) -> go.Figure:
+    """The print chart with its process changes and notes above the plot, never over its data or its title: each
+    change's label in a row just above the plot, each note in a row above that with an arrow down to its month;
+    the figure grows by those rows, so the plot keeps its size. Paper has no hover, so nothing relies on it."""
+    change_labels = [_wrapped(f"Process change: {reason}", width=36) for reason in changes["reason"]]
+    note_labels = [_wrapped(note) for note in notes["note"]]
+    change_row, note_row = _row_height(change_labels, gap=8), _row_height(note_labels, gap=24)
+    low, high = _value_range(fig)
+    first, last = grid["period"].min(), grid["period"].max()
+    for period, label in zip(changes["period"], change_labels):
+        fig.add_vline(x=period, line={"color": INK, "width": 1.5, "dash": "longdash"})
+        fig.add_annotation(
+            x=period, y=1, yref="paper", yanchor="bottom", yshift=2, text=label, showarrow=False,
+            xanchor=_side(period, first, last), align="left", font={"size": 13, "color": INK},
+        )
+    for (period, value, _), label in zip(notes.itertuples(index=False), note_labels):
+        below_top = (high - value) / (high - low) * PRINT_PLOT
+        fig.add_annotation(
+            x=period, y=value, text=label, showarrow=True, arrowhead=2, arrowwidth=1.2, arrowcolor=LIMITS, ax=0,
+            ay=-(below_top + change_row + note_row / 2 + 4), xanchor=_side(period, first, last), font={"size": 14},
+            bgcolor="white", bordercolor=LIMITS, borderpad=3,
+        )
+    top = PRINT_TITLE_ROW + change_row + note_row
+    fig = _layout(fig, title, unit_label, height=PRINT_HEIGHT + change_row + note_row, font=PRINT_FONT)
+    fig.update_layout(
+        title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 12}},
+        margin={"t": top, "b": PRINT_BOTTOM, "autoexpand": False},
+        legend={"y": 0, "yref": "container", "yanchor": "bottom"},
+    )
+    fig.update_yaxes(range=[low, high])
+    return fig
+
+
+def _row_height(labels: list[str], gap: int) -> int:
+    """The height in px of a row holding ``labels`` (plotly text, lines split by ``<br>``) and ``gap``; 0 if none."""
+    return max(label.count("<br>") + 1 for label in labels) * PRINT_LINE + gap if labels else 0
+
+
+def _value_range(fig: go.Figure) -> tuple[float, float]:
+    """The value axis's range: every line and point of the figure, with a little room above and below."""
+    values = np.concatenate([np.asarray(trace.y, dtype=float) for trace in fig.data if trace.y is not None])
+    low, high = np.nanmin(values), np.nanmax(values)
+    room = (high - low) * 0.06 or abs(high) * 0.1 or 1.0
+    return float(low - room), float(high + room)
+
+
+def _side(period: pd.Timestamp, first: pd.Timestamp, last: pd.Timestamp) -> str:
+    """Where a label sits against its month: to the right in the first two thirds of the chart, else to the left,
+    so that it stays on the paper."""
+    return "left" if last == first or (period - first) / (last - first) < 2 / 3 else "right"
 
 
 def detail_chart(
@@ -175,19 +236,28 @@ def _by_segment(grid: pd.DataFrame, column: str) -> tuple[list, list]:
 
 
 def _wrapped(note: str, width: int = 28, lines: int = 3) -> str:
-    """A chart note broken into lines of about ``width`` characters at spaces (plotly's ``<br>``), never inside
-    a word; past ``lines`` lines it ends with '…' after a whole word, and the full note is in its hover text."""
-    wrapped = textwrap.wrap(" ".join(str(note).split()), width=width, break_long_words=False, break_on_hyphens=False)
+    """A chart note broken into lines of about ``width`` characters at spaces (plotly's ``<br>``), inside a word
+    only when it is longer than a line (a URL, a 10,000-letter note); past ``lines`` lines it ends with '…', and
+    the full note is in its hover text."""
+    wrapped = textwrap.wrap(" ".join(display_text(note).split()), width=width, break_on_hyphens=False)
     if len(wrapped) > lines:
-        wrapped = [*wrapped[: lines - 1], textwrap.shorten(" ".join(wrapped[lines - 1 :]), width, placeholder=" …")]
+        rest = " ".join(wrapped[lines - 1 :])
+        last = textwrap.shorten(rest, width, placeholder=" …")
+        wrapped = [*wrapped[: lines - 1], last if last != "…" else f"{rest[: width - 2]} …"]
     return "<br>".join(html.escape(line) for line in wrapped)
+
+
+def _hover(text: str) -> str:
+    """A note's or a reason's whole text for its hover box, as text."""
+    return html.escape(display_text(text))
 
 
 def enterprise_chart(frame: pd.DataFrame, *, title: str, unit_label: str) -> go.Figure:
     """One enterprise KPI across departments: a bar per department coloured by status, the status icon after
     the department's name (so colour is never needed), and a target marker (``frame``: department_name, value, target, status)."""
     ordered = frame.sort_values("value")
-    labels = [f"{html.escape(name)}  {STATUS_ICONS[s]}" for name, s in zip(ordered["department_name"], ordered["status"])]
+    labels = [f"{html.escape(display_text(name))}  {STATUS_ICONS[s]}"
+              for name, s in zip(ordered["department_name"], ordered["status"])]
     fig = go.Figure()
     fig.add_bar(
         y=labels, x=ordered["value"], orientation="h", name="Latest value", showlegend=False,

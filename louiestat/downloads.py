@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from louiestat.presentation.text import display_frame
 from louiestat.presentation.words import direction_words
 from louiestat.views import published
 from metrics.status import STATUSES
@@ -22,7 +23,8 @@ SCORECARD_COLUMNS = [
 
 def scorecard_download(card: pd.DataFrame, *, public: bool = False) -> pd.DataFrame:
     """The scorecard as plain values: months as ``YYYY-MM``, a missing comparison as 'no comparison', numbers
-    rounded to 4 decimals (no float noise such as 60.30000000000001 in a spreadsheet); for a visitor who has not
+    rounded to 4 decimals (no float noise such as 60.30000000000001 in a spreadsheet), names and notes with their
+    bidirectional controls shown as escapes (spreadsheets reorder text by them too); for a visitor who has not
     signed in (``public``) without the analysts' notes."""
     frame = card[published(SCORECARD_COLUMNS, public)].copy()
     for month in ("as_of", "period"):
@@ -31,7 +33,7 @@ def scorecard_download(card: pd.DataFrame, *, public: bool = False) -> pd.DataFr
         frame[judged] = direction_words(frame[judged])
     numbers = frame.select_dtypes("number").columns
     frame[numbers] = frame[numbers].round(4)
-    return frame
+    return display_frame(frame)
 
 
 def plain(value: Any) -> Any:

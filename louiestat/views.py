@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from louiestat import queries
 from louiestat.presentation.sentences import describe_signals, explain
+from louiestat.presentation.text import display_frame
 from louiestat.presentation.values import MISSING_VALUE, format_score, format_value
 from louiestat.presentation.words import (
     assurance_text,
@@ -255,9 +256,10 @@ def sparkline(values) -> list[float]:
 
 def scorecard_table(card: pd.DataFrame, *, public: bool = False) -> pd.DataFrame:
     """A department's scorecard laid out for reading: values with units (and their month when it is not the
-    as-of month), status and signals in words; for a visitor (``public``) without the analysts' notes."""
+    as-of month), status and signals in words, names and notes as typed (``display_frame``); for a visitor
+    (``public``) without the analysts' notes."""
     fy = card["fy_label"].dropna().iloc[0] if card["fy_label"].notna().any() else "FY"
-    table = pd.DataFrame(
+    table = display_frame(pd.DataFrame(
         {
             "Status": card["status"].map(status_words),
             "KPI": card["kpi_name"],
@@ -284,7 +286,7 @@ def scorecard_table(card: pd.DataFrame, *, public: bool = False) -> pd.DataFrame
             ],
             "Note": card["note"].fillna(""),
         }
-    )
+    ))
     return table[published(table.columns, public)]
 
 
@@ -301,7 +303,8 @@ def department_row(departments: pd.DataFrame, department: str) -> pd.Series:
 
 def kpi_table(detail: KpiDetail, history: pd.DataFrame, unit: str, *, public: bool = False) -> pd.DataFrame:
     """The KPI's months, newest first: value, target, note, the batch that set the value and any earlier
-    values it replaced (the corrections); for a visitor (``public``) value, target and signal only."""
+    values it replaced (the corrections); notes, names and file names as typed (``display_frame``); for a
+    visitor (``public``) value, target and signal only."""
     points = detail.points.assign(target=detail.targets.to_numpy(), note=detail.notes.to_numpy())
     current = history[history["current"]].set_index("period")
     replaced = history[~history["current"]]
@@ -314,7 +317,7 @@ def kpi_table(detail: KpiDetail, history: pd.DataFrame, unit: str, *, public: bo
     ) if not replaced.empty else pd.Series(dtype=object)
     periods = points["period"]
     batch = current.reindex(periods)
-    table = pd.DataFrame(
+    table = display_frame(pd.DataFrame(
         {
             "Month": periods.dt.strftime("%Y-%m"),
             "Value": format_value(points["value"], unit),
@@ -326,5 +329,5 @@ def kpi_table(detail: KpiDetail, history: pd.DataFrame, unit: str, *, public: bo
             "File": batch["source"].to_numpy(),
             "Earlier values (corrected)": corrections.reindex(periods).fillna("").to_numpy(),
         }
-    ).iloc[::-1].reset_index(drop=True)
+    ).iloc[::-1].reset_index(drop=True))
     return table[published(table.columns, public)]

@@ -141,7 +141,7 @@ def packet_pdf(city: views.City, briefing: Briefing, renderer: ChartRenderer | N
         ],
         total_minutes=sum(item.minutes for item in briefing.items),
         items=[
-            _item_page(n, item, by_key.loc[item.kpi] if item.kpi in by_key.index else None, item.kpi in drawn,
+            _item_page(n, item, by_key.loc[item.kpi] if item.kpi in by_key.index else None, drawn.get(item.kpi),
                        briefing)
             for n, item in enumerate(briefing.items, start=1)
         ],
@@ -165,7 +165,8 @@ def _status(status: str | None) -> Status:
     return Status(text=status_words(status), colour=STATUS_COLORS[status])
 
 
-def _item_page(number: int, item: AgendaItem, row: pd.Series | None, has_chart: bool, briefing: Briefing) -> ItemPage:
+def _item_page(number: int, item: AgendaItem, row: pd.Series | None, chart: go.Figure | None,
+               briefing: Briefing) -> ItemPage:
     notes = [
         Figure(label=label, value=text)
         for label, text in (
@@ -179,9 +180,9 @@ def _item_page(number: int, item: AgendaItem, row: pd.Series | None, has_chart: 
         number=number,
         kind=f"Item {number} of {len(briefing.items)} · {KIND_WORDS[item.kind]} · {item.minutes} min",
         title=item.title,
-        chart=f"chart-{item.kpi}.svg" if has_chart else None,
-        chart_ratio=charts.PRINT_HEIGHT / PRINT_WIDTH_PX,
-        no_chart=(f"No values of this KPI up to {month_label(briefing.as_of)}." if row is not None and not has_chart
+        chart=f"chart-{item.kpi}.svg" if chart is not None else None,
+        chart_ratio=(chart.layout.height if chart is not None else charts.PRINT_HEIGHT) / PRINT_WIDTH_PX,
+        no_chart=(f"No values of this KPI up to {month_label(briefing.as_of)}." if row is not None and chart is None
                   else ""),
         status=_status(row["status"]) if row is not None else None,
         figures=_figures(row) if row is not None else [],

@@ -18,7 +18,7 @@ def _follow(meeting_id: int) -> None:
     try:
         current = read_slide(cache.engine(), meeting_id)
     except MeetingRefused as refused:
-        st.error(str(refused), icon=":material/event_busy:")
+        st.error(escape_markdown(str(refused)), icon=":material/event_busy:")
         return
     where = slide.progress(current, dt.datetime.now(dt.UTC).replace(tzinfo=None))
     st.markdown(f"**{escape_markdown(current.meeting.title)}** · {where}"

@@ -10,8 +10,9 @@ from louiestat import meetings
 from louiestat.errors import MeetingRefused, WriteRefused
 from louiestat.meetings.store import FOLLOWUPS_WORD
 from louiestat.pages import access, cache
-from louiestat.pages.widgets import department_picker, url_pills, url_selectbox, waiting_notice
+from louiestat.pages.widgets import department_picker, escape_markdown, url_pills, url_selectbox, waiting_notice
 from louiestat.presentation.agenda import FOLLOWUP_STATE_WORDS, followup_counts_text
+from louiestat.presentation.text import display_frame, display_text
 from louiestat.writes import Principal
 
 # How far back closed follow-ups are listed (``closed=`` in the URL), in days; None is any time.
@@ -55,11 +56,11 @@ def render() -> None:
         st.info("No follow-ups match these filters.", icon=":material/checklist:")
         return
     st.dataframe(
-        table.assign(state=table["state"].map(FOLLOWUP_STATE_WORDS), kpi=table["kpi"].fillna(""),
+        display_frame(table.assign(state=table["state"].map(FOLLOWUP_STATE_WORDS), kpi=table["kpi"].fillna(""),
                      response=table["response"].fillna(""))
         .rename(columns={"state": "Status", "department_name": "Department", "what": "What", "owner": "Owner",
                          "due_by": "Due", "due_text": "When", "kpi": "KPI", "raised_on": "Raised",
-                         "response": "Response"})[list(COLUMNS)],
+                         "response": "Response"})[list(COLUMNS)]),
         column_config=COLUMNS, hide_index=True, width="stretch",
     )
     closable = open_items[open_items["department"].map(principal.may_change).astype(bool)]
@@ -73,7 +74,7 @@ def _close_form(engine, principal: Principal, open_items) -> None:
     labels = dict(zip(open_items["id"], "#" + open_items["id"].astype(str) + " · " + open_items["what"]))
     with st.form("close_followup", clear_on_submit=True, border=True):
         st.subheader("Close a follow-up")
-        chosen = st.selectbox("Follow-up", list(labels), format_func=labels.get)
+        chosen = st.selectbox("Follow-up", list(labels), format_func=lambda i: display_text(labels[i]))
         response = st.text_area("Response", placeholder="What was done, or why it is dropped" if may_drop else
                                 "What was done", help="Recorded with the follow-up, who closed it and when; required.")
         done, dropped = st.columns(2)
@@ -85,7 +86,7 @@ def _close_form(engine, principal: Principal, open_items) -> None:
         meetings.close_followup(engine, principal, int(chosen), response,
                                 status="done" if as_done else "dropped", on_wait=waiting_notice())
     except (MeetingRefused, WriteRefused) as refused:
-        st.error(str(refused), icon=":material/block:")
+        st.error(escape_markdown(str(refused)), icon=":material/block:")
         return
     st.toast(f"Follow-up #{chosen} closed as {'done' if as_done else 'dropped'}.", icon=":material/check:")
     st.rerun()

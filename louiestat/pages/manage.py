@@ -17,6 +17,7 @@ from louiestat.ingest import ingest
 from louiestat.ingest.schemas import Aggregation, Direction, Unit
 from louiestat.pages import access, cache
 from louiestat.pages.widgets import department_picker, show_problems, waiting_notice
+from louiestat.presentation.text import display_text
 from louiestat.spreadsheet import csv_text
 from louiestat.targets_and_changes import DatedEdit, save_process_changes, save_targets
 
@@ -112,8 +113,9 @@ def _pick_kpi(city, key: str) -> pd.Series:
     """A department and one of its KPIs (the row of ``city.kpis``, indexed by kpi_id)."""
     department = department_picker(city, key=f"{key}_department")
     mine = city.kpis[city.kpis["department"] == department].sort_values("kpi_name")
+    names = dict(zip(mine["kpi_id"], mine["kpi_name"]))
     kpi_id = st.selectbox(
-        "KPI", mine["kpi_id"].tolist(), format_func=dict(zip(mine["kpi_id"], mine["kpi_name"])).get, key=f"{key}_kpi"
+        "KPI", mine["kpi_id"].tolist(), format_func=lambda kpi_id: display_text(names[kpi_id]), key=f"{key}_kpi"
     )
     return mine.set_index("kpi_id").loc[kpi_id]
 

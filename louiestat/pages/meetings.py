@@ -12,7 +12,8 @@ from louiestat.meetings.editing import agenda_table, edited_agenda, kept_rows
 from louiestat.meetings.presenting import MEETING_MINUTES
 from louiestat.meetings.store import MEETINGS_WORD
 from louiestat.pages import access, cache
-from louiestat.pages.widgets import department_picker, empty_city, month_picker, waiting_notice
+from louiestat.pages.widgets import department_picker, empty_city, escape_markdown, month_picker, waiting_notice
+from louiestat.presentation.text import display_frame
 
 AGENDA_COLUMNS = {
     "keep": st.column_config.CheckboxColumn("Keep", width=80, help="Untick to drop the item from the agenda"),
@@ -62,12 +63,13 @@ def render() -> None:
     kept = kept_rows(edited)
     st.caption(f"{len(kept)} items, {int(kept['minutes'].fillna(0).sum())} of {MEETING_MINUTES} minutes")
     _save_form(proposed, edited, today)
-    st.subheader(f"{proposed.department_name}: meetings")
+    st.subheader(f"{escape_markdown(proposed.department_name)}: meetings")
     stored = meetings.meetings(cache.engine(), department)
     if stored.empty:
         st.info("No meetings stored for this department yet.", icon=":material/event:")
     else:
-        st.dataframe(stored[list(MEETING_COLUMNS)], column_config=MEETING_COLUMNS, hide_index=True, width="stretch")
+        st.dataframe(display_frame(stored[list(MEETING_COLUMNS)]), column_config=MEETING_COLUMNS, hide_index=True,
+                     width="stretch")
         _present_links(stored)
 
 
@@ -77,7 +79,7 @@ def _present_links(stored) -> None:
     if principal is None or principal.admins_only(MEETINGS_WORD):
         return
     for meeting_id, date, title in stored[["meeting_id", "date", "title"]].itertuples(index=False):
-        st.page_link("louiestat/pages/presenter.py", label=f"Present meeting {meeting_id}: {title} ({date})",
+        st.page_link("louiestat/pages/presenter.py", label=f"Present meeting {meeting_id}: {escape_markdown(title)} ({date})",
                      icon=":material/slideshow:", query_params={"meeting": str(meeting_id)})
 
 
@@ -104,7 +106,7 @@ def _save_form(proposed: Briefing, edited, today: dt.date) -> None:
         })
         meeting_id = meetings.create_meeting(cache.engine(), access.acting(), briefing, on_wait=waiting_notice())
     except (MeetingRefused, WriteRefused) as refused:
-        st.error(str(refused), icon=":material/block:")
+        st.error(escape_markdown(str(refused)), icon=":material/block:")
         return
     st.success(f"Saved as meeting {meeting_id}, planned for {day:%d %B %Y}, with {len(items)} items.",
                icon=":material/event_available:")

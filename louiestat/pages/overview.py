@@ -16,6 +16,7 @@ from louiestat.pages.widgets import (
     month_picker,
     open_kpi,
 )
+from louiestat.presentation.text import display_frame
 from louiestat.presentation.values import axis_label, format_score, format_score_change, month_label
 from louiestat.presentation.words import VARIATION_HELP, counted, mover_reasons, status_words
 
@@ -136,7 +137,7 @@ def _movers(movers: pd.DataFrame, as_of: str) -> None:
         st.success("No KPI shows a real worsening (special cause) or a worsening 12-month trend.")
         return
     table = views.scorecard_table(movers)[["KPI", "Latest", "Status"]]
-    table.insert(0, "Department", movers["department_name"].to_numpy())
+    table.insert(0, "Department", display_frame(movers[["department_name"]])["department_name"].to_numpy())
     table.insert(2, "Why", mover_reasons(movers))
     st.caption("Tick the box at the start of a row to open that KPI.")
     chosen = st.dataframe(

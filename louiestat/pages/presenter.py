@@ -58,7 +58,7 @@ def render() -> None:
     try:
         current = read_slide(cache.engine(), meeting_id, _number("item"))
     except MeetingRefused as refused:
-        st.error(str(refused), icon=":material/event_busy:")
+        st.error(escape_markdown(str(refused)), icon=":material/event_busy:")
         st.page_link("louiestat/pages/meetings.py", label="Go to Meetings", icon=":material/groups:")
         return
     if current.meeting.current_position != current.position:  # opened, or followed a link to another item
@@ -67,7 +67,7 @@ def render() -> None:
     st.query_params["item"] = str(current.position)
     _controls(current)
     if REFUSED in st.session_state:
-        st.error(st.session_state.pop(REFUSED), icon=":material/block:")
+        st.error(escape_markdown(st.session_state.pop(REFUSED)), icon=":material/block:")
     slide.show(current, key="presenter")
     _facilitator(current)
 

@@ -12,6 +12,7 @@ from louiestat.ingest import KINDS, UploadResult, ingest
 from louiestat.ingest.source import DELIMITERS, open_csv
 from louiestat.pages import access, cache
 from louiestat.pages.widgets import escape_markdown, readable_problems, waiting_notice
+from louiestat.presentation.text import display_frame, display_text
 from louiestat.presentation.words import counted
 from louiestat.spreadsheet import csv_text
 from louiestat.writes import Principal
@@ -69,13 +70,14 @@ def _templates(city: views.City, principal: Principal) -> None:
     with st.expander("Download a blank template"):
         departments = city.departments()
         departments = departments[departments["department"].map(principal.may_change).astype(bool)]
+        names = dict(zip(departments["department"], departments["department_name"]))
         if departments.empty:
             st.info("No departments yet: start with a definitions file (the template below has its columns).")
         department = (
             st.selectbox(
                 "Department",
                 departments["department"],
-                format_func=dict(zip(departments["department"], departments["department_name"])).get,
+                format_func=lambda slug: display_text(names[slug]),
                 key="template_department",
             )
             if not departments.empty
@@ -177,7 +179,7 @@ def _file_panel(file) -> None:
                 width="stretch",
             )
     confirm_rescore = _rescore_checkbox(result, file.file_id)
-    if st.button(f"Commit {file.name}", type="primary", key=f"commit_{file.file_id}", icon=":material/check:"):
+    if st.button(f"Commit {escape_markdown(file.name)}", type="primary", key=f"commit_{file.file_id}", icon=":material/check:"):
         _commit(file, data, confirm_rescore, skip_blank, decimal_comma)
 
 
@@ -261,7 +263,7 @@ def _history(principal: Principal) -> None:
         undoes_id=history["undoes_id"].astype("string").fillna(""),
     )
     st.dataframe(
-        shown[["id", "created_at", "actor", "kind", "source", "inserted", "updated", "unchanged", "status",
+        display_frame(shown)[["id", "created_at", "actor", "kind", "source", "inserted", "updated", "unchanged", "status",
                "undone_by_id", "undoes_id"]],
         hide_index=True,
         width="stretch",
@@ -289,7 +291,7 @@ def _history(principal: Principal) -> None:
         "Undo a batch",
         sources.index.tolist(),
         index=int(undoable["own"].to_numpy().argmax()),  # the newest of the user's own, else the newest
-        format_func=lambda i: f"Batch {i}: {sources[i]}",
+        format_func=lambda i: display_text(f"Batch {i}: {sources[i]}"),
         key=f"undo_choice_{cache.data_version()}",
     )
     if st.button("Undo this batch…", icon=":material/undo:", key="undo_button"):
@@ -312,9 +314,10 @@ def _confirm_undo(batch_id: int) -> None:
                 result = batches.undo_batch(
                     cache.engine(), batch_id, actor=access.acting(), on_wait=waiting_notice()
                 )
-                st.session_state["upload_flash"] = ("success", result.message)
+                st.session_state["upload_flash"] = ("success", escape_markdown(result.message))
             except (UndoRefused, WriteRefused, EnvironmentFailure) as exc:
-                st.session_state["upload_flash"] = ("error", f"Batch {batch_id} was not undone: {exc}")
+                st.session_state["upload_flash"] = ("error",
+                                                    f"Batch {batch_id} was not undone: {escape_markdown(str(exc))}")
             del st.session_state["undo_pending"]
             cache.invalidate()
             _dry_run.clear()

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from louiestat.presentation.markdown import escape_markdown
+from louiestat.presentation.text import display_frame, display_text
 from louiestat.presentation.values import month_label
 from louiestat.presentation.words import status_words
 from louiestat.views import City, Months
@@ -43,7 +44,8 @@ def url_selectbox(label: str, options: list, key: str, format_func=str, default:
     ``YYYY-MM``), so a link pasted into an email opens the same view even after a rename."""
     wanted = st.query_params.get(key)
     index = options.index(wanted) if wanted in options else default
-    value = st.selectbox(label, options, index=index, format_func=format_func, key=f"url_{key}")
+    value = st.selectbox(label, options, index=index, format_func=lambda option: display_text(format_func(option)),
+                         key=f"url_{key}")
     if wanted is not None and wanted not in options and value == options[index]:
         st.warning(f"The link asks for {label.lower()} “{escape_markdown(wanted)}”, which does not exist here; "
                    f"showing {escape_markdown(format_func(value))} instead.", icon=":material/link_off:")
@@ -89,7 +91,7 @@ def department_picker(city: City, key: str, *, in_url: bool = False, allow_all: 
 
     if in_url:
         return url_selectbox("Department", options, key, name)
-    return st.selectbox("Department", options, format_func=name, key=key)
+    return st.selectbox("Department", options, format_func=lambda slug: display_text(name(slug)), key=key)
 
 
 def month_picker(months: Months, key: str = "as_of", *, label: str = "As of month") -> str:
@@ -127,12 +129,14 @@ def waiting_notice() -> OnWait:
 def readable_problems(table: pd.DataFrame, offset: int = 0) -> pd.DataFrame:
     """A problem table (line, column, value, message…) with words where a cell would be empty: a problem with
     no line is about the whole file, one with no column or value leaves the cell blank (Streamlit would draw
-    an empty cell as "None"). ``offset`` turns file lines into editor rows (1 when line 1 is the header)."""
-    line = table["line"].astype("Int64") - offset
-    return table.assign(
+    an empty cell as "None"), values and messages as typed (``display_frame``). ``offset`` turns file lines into
+    editor rows (1 when line 1 is the header)."""
+    shown = display_frame(table)
+    line = shown["line"].astype("Int64") - offset
+    return shown.assign(
         line=line.astype("string").fillna("whole file" if not offset else "whole table"),
-        column=table["column"].astype("string").fillna(""),
-        value=table["value"].astype("string").fillna(""),
+        column=shown["column"].astype("string").fillna(""),
+        value=shown["value"].astype("string").fillna(""),
     )
 
 

@@ -1,5 +1,7 @@
 """In a real browser, names, notes and query parameters crafted as links, images, tags and javascript: links are
-shown as text: no dialog opens and the browser never asks the local image server for anything."""
+shown as text: no dialog opens and the browser never asks the local image server for anything. Names written as
+Streamlit's icons, colours and emoji show as typed, a right-to-left override shows as an escape, and a 300-letter
+KPI name or a 10,000-letter note wraps instead of making the page wider than the screen."""
 
 from __future__ import annotations
 
@@ -11,11 +13,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 
 from louiestat.db.engine import make_engine
 from louiestat.ingest import ingest
-from tests.e2e.test_browser import _settle, browser, served, sign_in  # noqa: F401 (fixtures)
+from tests.e2e.test_browser import ARTIFACTS, SCREENS, _settle, browser, served, sign_in  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -40,6 +42,22 @@ def image_server() -> Iterator[tuple[str, list[str]]]:
     server.shutdown()
 
 
+LONG_NAME = "K" + "x" * 298 + "K"  # 300 letters without a space
+MARKUP_NAME = ":material/warning: :red[x] :blue-background[y] :small[s] :smile:"
+OVERRIDE = "Described as \u202eevil\u202c here"
+LONG_NOTE = "N" * 10_000  # the longest field an upload takes (LOUIESTAT_MAX_FIELD_CHARS)
+TYPED_DEFINITIONS = (
+    "department,department_name,kpi,kpi_name,unit,direction,target,description\n"
+    f"typed,Typed names,long,{LONG_NAME},count,higher_is_better,5,{OVERRIDE}\n"
+    f'typed,Typed names,markup,"{MARKUP_NAME}",count,higher_is_better,5,{OVERRIDE}\n'
+)
+TYPED_VALUES = (
+    "department,kpi,period,value,note\n"
+    f"typed,long,2016-05,3,{LONG_NOTE}\ntyped,long,2016-06,4,{LONG_NOTE}\n"
+    "typed,markup,2016-05,3,\ntyped,markup,2016-06,4,\n"
+)
+
+
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory, sample_city_file: Path, image_server) -> Iterator[str]:
     """The sample city plus a department and KPI named to attack the page, served by `streamlit run`."""
@@ -55,6 +73,8 @@ def app_url(tmp_path_factory, sample_city_file: Path, image_server) -> Iterator[
     values = f"department,kpi,period,value,note\nevil,linky,2016-06,4,[x](javascript:alert(1)) {images}/note\n"
     assert ingest(engine, definitions.encode(), name="evil.csv").status == "committed"
     assert ingest(engine, values.encode(), name="evil-values.csv").status == "committed"
+    assert ingest(engine, TYPED_DEFINITIONS.encode(), name="typed.csv").status == "committed"
+    assert ingest(engine, TYPED_VALUES.encode(), name="typed-values.csv").status == "committed"
     engine.dispose()
     with served(database) as url:
         yield url
@@ -81,3 +101,42 @@ def test_crafted_names_notes_and_links_stay_text(browser: Browser, app_url: str,
     context.close()
     assert dialogs == []
     assert asked == [], "the browser fetched an image or followed a link from crafted text"
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_typed_names_show_as_typed_and_long_ones_wrap_within_the_screen(
+    browser: Browser, app_url: str, screen: str  # noqa: F811
+) -> None:
+    width, height = SCREENS[screen]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    pages = {  # each page's address, and a text it shows once drawn
+        "kpi-long": ("/kpi?department=typed&kpi=long&as_of=2016-06", "Values, uploads and corrections"),
+        "kpi-markup": ("/kpi?department=typed&kpi=markup&as_of=2016-06", "Values, uploads and corrections"),
+        "scorecard": ("/scorecard?department=typed&as_of=2016-06&columns=note", "What needs attention"),
+        "overview": ("/?as_of=2016-06", "Enterprise KPIs across departments"),
+    }
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for name, (path, drawn) in pages.items():
+        page.goto(app_url + path, wait_until="networkidle")
+        _settle(page)
+        expect(page.locator('[data-testid="stMain"]')).to_contain_text(drawn, timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / f"typed-{name}-{screen}-{width}x{height}.png"), full_page=True)
+        assert page.query_selector('[data-testid="stException"]') is None, page.inner_text("body")[:2000]
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= page.evaluate("window.innerWidth"), f"{name} at {width}px is {wide}px wide"
+        main = page.inner_text('[data-testid="stMain"]').replace("\u2060", "")
+        if name.startswith("kpi"):
+            assert "Described as <U+202E>evil<U+202C> here" in main and "\u202e" not in main
+        if name == "kpi-markup":
+            assert main.count(MARKUP_NAME) >= 2, main[:1500]  # the heading and the chart's title
+            assert page.locator('[data-testid="stMain"] [data-testid="stIconMaterial"]').filter(
+                has_text="warning").count() == 0, "the name drew an icon"
+            assert page.locator('[data-testid="stMain"] .stMarkdownColoredText, '
+                                '[data-testid="stMain"] .stMarkdownColoredBackground').count() == 0
+        if name == "kpi-long":
+            heading = page.locator('[data-testid="stMain"] h3').filter(has_text="Kxxxx").first
+            box = heading.bounding_box()
+            assert box["x"] + box["width"] <= width and box["height"] > 40, "the long name wraps over lines"
+            notes = page.locator('[data-testid="stMain"] .annotation').all()
+            assert notes and all(note.bounding_box()["width"] < 400 for note in notes), "a note's box wraps"
+    page.close()

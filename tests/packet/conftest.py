@@ -113,3 +113,28 @@ def first_page_png(pdf: Path) -> Path:
     subprocess.run([_poppler("pdftoppm"), "-png", "-r", "100", "-f", "1", "-l", "1", "-singlefile", str(pdf),
                     str(stem)], check=True)
     return stem.with_suffix(".png")
+
+
+def word_boxes(pdf: Path) -> list[list[dict]]:
+    """Each page's words with their boxes in points (``pdftotext -bbox``): text, x_min, y_min, x_max, y_max, and
+    the page's width and height."""
+    import html
+    from xml.etree import ElementTree
+
+    xhtml = subprocess.run([_poppler("pdftotext"), "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    namespace = {"x": "http://www.w3.org/1999/xhtml"}
+    pages = []
+    for page in ElementTree.fromstring(xhtml).iterfind(".//x:page", namespace):
+        size = {"page_width": float(page.get("width")), "page_height": float(page.get("height"))}
+        pages.append([
+            {"text": html.unescape(word.text or ""), **size,
+             **{key: float(word.get(key)) for key in ("xMin", "yMin", "xMax", "yMax")}}
+            for word in page.iterfind("x:word", namespace)
+        ])
+    return pages
+
+
+def font_names(pdf: Path) -> str:
+    """``pdffonts``'s table of the fonts the PDF embeds."""
+    return subprocess.run([_poppler("pdffonts"), str(pdf)], capture_output=True, text=True, check=True).stdout

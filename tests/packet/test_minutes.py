@@ -8,10 +8,12 @@ from pathlib import Path
 
 from louiestat.briefing import Briefing, FollowUp
 from louiestat.packet import minutes_markdown, minutes_pdf
+from louiestat.packet.minutes import minutes_data
 from louiestat.packet.print_words import short_date
+from louiestat.packet.typesetting import typeset
 from louiestat.presentation.markdown import escape_markdown
 from tests.conftest import shown
-from tests.packet.conftest import first_page_png, page_count, page_texts
+from tests.packet.conftest import first_page_png, font_names, page_count, page_texts
 
 
 def test_the_minutes_pdf_has_the_attendees_the_notes_of_every_item_and_every_follow_up(
@@ -86,3 +88,41 @@ def test_text_from_the_data_prints_literally_in_the_minutes_pdf(held_meeting: Br
     text = " ".join(page_texts(pdf))
     assert page_count(pdf) == 1
     assert text.count(crafted_text) >= 3
+
+
+TYPED = "Café 🚑 救护车 إسعاف"
+
+
+def _coloured_pixels(png: Path) -> int:
+    """Pixels of a strong colour (the minutes are otherwise black and grey): those of a colour emoji."""
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(png) as image:
+        pixels = np.asarray(image.convert("RGB"), dtype=int)
+    return int((pixels.max(axis=2) - pixels.min(axis=2) > 90).sum())
+
+
+def test_emoji_chinese_and_arabic_print_in_fonts_that_have_them_and_a_right_to_left_override_as_an_escape(
+    held_meeting: Briefing, artifacts: Path
+) -> None:
+    typed = held_meeting.model_copy(update={"title": TYPED, "attendees": ["Ana \u202eevil\u202c Ruiz"]})
+    pdf = artifacts / "typed-minutes.pdf"
+    pdf.write_bytes(minutes_pdf(typed))
+    fonts = font_names(pdf)
+    assert "NotoSansCJKsc" in fonts, fonts
+    assert "Type 3" in fonts, "Noto Color Emoji, drawn as a bitmap font"
+    text = " ".join(page_texts(pdf))
+    assert "Café 🚑" in text and "救护车" in text and "إسعاف" in text
+    assert "Ana <U+202E>evil<U+202C> Ruiz" in text and "\u202e" not in text
+    assert _coloured_pixels(first_page_png(pdf)) > 50, "the ambulance, in colour"
+
+
+def test_without_those_fonts_the_minutes_still_print(held_meeting: Briefing, artifacts: Path) -> None:
+    import typst
+
+    bare = typst.Fonts(include_system_fonts=False, font_paths=[])  # typst's own few fonts only
+    pdf = artifacts / "no-fonts.pdf"
+    pdf.write_bytes(typeset("minutes.typ", minutes_data(held_meeting.model_copy(update={"title": TYPED})), fonts=bare))
+    assert "Noto" not in font_names(pdf)
+    assert page_count(pdf) >= 1 and "Minutes" in " ".join(page_texts(pdf)).title()

@@ -4,6 +4,7 @@ PDF, read back page by page."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import struct
 from pathlib import Path
 
@@ -15,7 +16,16 @@ from louiestat.briefing import AgendaItem, Briefing, FollowUp
 from louiestat.config import get_settings
 from louiestat.packet import ChartRenderer, briefing_for, packet_pdf
 from louiestat.presentation.values import format_value
-from tests.packet.conftest import AS_OF, MEETING_DAY, first_page_png, flat, off_target, page_count, page_texts
+from tests.packet.conftest import (
+    AS_OF,
+    MEETING_DAY,
+    first_page_png,
+    flat,
+    off_target,
+    page_count,
+    page_texts,
+    word_boxes,
+)
 
 
 def _png_size(path: Path) -> tuple[int, int]:
@@ -118,3 +128,59 @@ def test_a_packet_of_free_topics_needs_no_browser_and_a_16_item_agenda_keeps_the
     assert page_count(pdf) == 17
     assert "Topic 16: staffing of the night shift at station 16 Topic 10 min Total 160 min" in pages[0]
     assert pages[16].startswith("ITEM 16 OF 16 · TOPIC · 10 MIN Topic 16")
+
+
+LONG_NAME = "K" + "x" * 298 + "K"  # 300 letters without a space
+LONG_NOTE = "N" * 20_000
+MARGIN = 54  # 0.75 in, the packet's left and right margins, in points
+
+
+@pytest.mark.browser  # the charts are drawn in Chromium
+def test_a_300_letter_name_and_a_20000_letter_note_wrap_within_the_margins_and_beside_the_status_badge(
+    sample_city: Engine, renderer: ChartRenderer, artifacts: Path
+) -> None:
+    kpi = off_target(sample_city)["kpi"].iloc[0]
+    briefing = Briefing(
+        department="ems", department_name="Emergency Medical Services", as_of=AS_OF, title=f"Title {LONG_NAME}",
+        date=MEETING_DAY, attendees=[LONG_NAME],
+        items=[AgendaItem(kind="off_target", kpi=kpi, title=LONG_NAME, reason=f"Why {LONG_NAME}",
+                          question=f"Ask {LONG_NAME}", notes=LONG_NOTE)],
+        followups=[FollowUp(id=1, department="ems", what=LONG_NAME, owner=LONG_NAME, due=dt.date(2016, 9, 1),
+                            kpi=kpi)],
+    )
+    pdf = artifacts / "long-packet.pdf"
+    pdf.write_bytes(packet_pdf(views.City.load(sample_city), briefing, renderer))
+    pages = word_boxes(pdf)
+    outside = [(w["text"][:20], round(w["xMin"]), round(w["xMax"])) for page in pages for w in page
+               if w["xMin"] < MARGIN - 0.5 or w["xMax"] > w["page_width"] - MARGIN + 0.5
+               or w["yMin"] < 0 or w["yMax"] > w["page_height"]]
+    assert outside == [], "text past the margins"
+    joined = "".join("".join(page_texts(pdf)).split())  # a run wrapped over lines reads whole again
+    assert joined.count(LONG_NAME) >= 7
+    assert sum(len(run) for run in re.findall(r"N{25,}", joined)) == len(LONG_NOTE), "the note, over pages"
+    (item,) = [page for page in pages if any(w["text"] == "ITEM" for w in page[:3])][:1]
+    badge = min((w for w in item if w["text"] == "target" and w["xMin"] > 400), key=lambda w: w["yMin"])
+    beside = [w for w in item if "xxxx" in w["text"] and w["yMin"] < badge["yMax"]]
+    assert beside and all(w["xMax"] < badge["xMin"] - 30 for w in beside), "the title runs into the badge"
+
+
+@pytest.mark.browser  # the charts are drawn in Chromium
+def test_a_charts_process_change_and_note_sit_between_its_title_and_its_data(
+    sample_city: Engine, renderer: ChartRenderer, artifacts: Path
+) -> None:
+    briefing = Briefing(
+        department="ems", department_name="Emergency Medical Services", as_of=AS_OF, title="Response time",
+        date=MEETING_DAY, items=[AgendaItem(kind="off_target", kpi="response_time", title="Response time", reason="Asked")],
+    )
+    pdf = artifacts / "response-time.pdf"
+    pdf.write_bytes(packet_pdf(views.City.load(sample_city), briefing, renderer))
+    words = word_boxes(pdf)[1]
+    title_bottom = max(w["yMax"] for w in words if w["text"] == "month")  # "Response time, priority 1 by month"
+    ticks = [w for w in words if re.fullmatch(r"\d{1,2}(\.\d)?", w["text"]) and w["yMin"] > title_bottom]
+    axis = min(w["yMin"] for w in words if re.fullmatch(r"20\d\d", w["text"]))  # the years under the plot
+    annotations = [w for w in words if w["text"] in {"Process", "change:", "New", "CAD", "dispatch", "system", "live"}
+                   and w["yMax"] < axis]  # not the legend's "Process limits"
+    assert len(annotations) == 12, "the process change's label and the note 'New CAD dispatch system live'"
+    assert ticks and all(title_bottom < w["yMin"] and w["yMax"] < min(t["yMin"] for t in ticks)
+                         for w in annotations), "a label over the title or a note over the data"
+    first_page_png(pdf)

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from louiestat import charts
 from louiestat.ingest import ingest
+from tests.conftest import shown
 
 LINK = "[x](http://127.0.0.1:9/t.png) ![t](http://127.0.0.1:9/t.png)"
 TAG = "<img src=x onerror=alert(1)>"
@@ -67,3 +68,41 @@ def test_chart_titles_labels_and_notes_are_never_html() -> None:
         title="Overtime", unit_label="hours",
     )
     assert bars.data[0].y[0].startswith("&lt;img src=x onerror=alert(1)&gt;")
+
+
+MARKUP = ":material/warning: :red[x] :blue-background[y] :small[s] :rainbow[r] :smile:"
+OVERRIDE = "says \u202eevil\u202c here"
+TYPED = (
+    "department,department_name,kpi,kpi_name,unit,direction,target,description\n"
+    f'typed,":material/warning: Typed",markup,"{MARKUP}",count,higher_is_better,5,{OVERRIDE}\n'
+)
+TYPED_VALUES = f"department,kpi,period,value,note\ntyped,markup,2016-05,3,{OVERRIDE}\ntyped,markup,2016-06,4,{OVERRIDE}\n"
+# What Streamlit would draw as an icon, a colour or an emoji: a directive's colon not escaped, or escaped but
+# with the name right after it (Streamlit rewrites ":material/" before reading escapes).
+LIVE_DIRECTIVE = re.compile(r"(?<!\\):(?:material/warning|red\[|blue-background\[|small\[|rainbow\[|smile:)|\\:(?=[a-z])")
+
+
+def test_names_written_as_streamlit_icons_colours_and_emoji_and_a_right_to_left_override_show_as_typed(
+    open_page, city_engine: Engine
+) -> None:
+    assert ingest(city_engine, TYPED.encode(), name="typed.csv").status == "committed"
+    assert ingest(city_engine, TYPED_VALUES.encode(), name="typed-values.csv").status == "committed"
+    for page, params in (("kpi", {"department": "typed", "kpi": "markup"}), ("scorecard", {"department": "typed"}),
+                         ("overview", {})):
+        at = open_page(page, as_of="2016-06", **params)
+        markdown = texts(at)
+        assert [t for t in markdown if LIVE_DIRECTIVE.search(t)] == [], page
+        assert not [t for t in markdown if "\u202e" in t], page
+        literal = [shown(t) for t in markdown]
+        if page == "overview":
+            assert "#### :material/warning: Typed" in literal
+            continue
+        assert any(MARKUP in t for t in literal), page
+        table = at.dataframe[0].value
+        notes = table["Note"] if "Note" in table else table.data["Note"]
+        assert "says <U+202E>evil<U+202C> here" in notes.tolist() and not notes.str.contains("\u202e").any()
+        if page == "kpi":
+            assert f"### {MARKUP}" in literal
+            assert any("says <U+202E>evil<U+202C> here" in t for t in literal), "the description, in the caption"
+            (kpi_box,) = [box for box in at.selectbox if box.label == "KPI"]
+            assert kpi_box.format_func("markup") == MARKUP  # a select box shows its options as plain text

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from louiestat import meetings
 from louiestat.db.engine import make_engine
-from tests.conftest import snapshot
+from tests.conftest import shown, snapshot
 from tests.pages.conftest import _runner, _use
 
 
@@ -74,7 +74,7 @@ def test_closing_asks_for_the_response(open_as, meetings_engine: Engine) -> None
     assert form_select.value == 8
     before = snapshot(meetings_engine)
     next(b for b in at.button if b.label == "Close as done").click().run()
-    assert "closing follow-up 8 needs the response" in at.error[0].value
+    assert "closing follow-up 8 needs the response" in shown(at.error[0].value)
     assert snapshot(meetings_engine) == before
     at.text_area[0].input("Offload agreement signed with both hospitals on 12 July.")
     next(b for b in at.button if b.label == "Close as done").click().run()

@@ -108,7 +108,9 @@ def test_typed_names_show_as_typed_and_long_ones_wrap_within_the_screen(
     browser: Browser, app_url: str, screen: str  # noqa: F811
 ) -> None:
     width, height = SCREENS[screen]
-    page = browser.new_page(viewport={"width": width, "height": height})
+    context = browser.new_context(viewport={"width": width, "height": height})
+    sign_in(context, app_url)  # signed in, to read the notes too (a visitor is not shown notes)
+    page = context.new_page()
     pages = {  # each page's address, and a text it shows once drawn
         "kpi-long": ("/kpi?department=typed&kpi=long&as_of=2016-06", "Values, uploads and corrections"),
         "kpi-markup": ("/kpi?department=typed&kpi=markup&as_of=2016-06", "Values, uploads and corrections"),
@@ -139,4 +141,4 @@ def test_typed_names_show_as_typed_and_long_ones_wrap_within_the_screen(
             assert box["x"] + box["width"] <= width and box["height"] > 40, "the long name wraps over lines"
             notes = page.locator('[data-testid="stMain"] .annotation').all()
             assert notes and all(note.bounding_box()["width"] < 400 for note in notes), "a note's box wraps"
-    page.close()
+    context.close()

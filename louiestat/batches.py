@@ -68,7 +68,7 @@ def undo_batch(engine: Engine, batch_id: int, actor: Principal | str, on_wait: O
             raise UndoRefused(f"batch {batch_id} is itself an undo; to redo the change, upload the file again")
         change = Change(kind="undo", source=f"undo of batch {batch_id}", departments=batch_departments(conn, batch_id),
                         what=f"batch {batch_id}, which changed data", admin_only=ADMIN_KINDS.get(batch.kind))
-        check(principal, change)
+        check(conn, principal, change)
         blockers = sorted(versioned.later_changes(conn, batch_id))
         if blockers:
             listed = ", ".join(str(b) for b in blockers)

@@ -118,7 +118,7 @@ def _save(
         department = catalog.departments.set_index("id").at[kpi["department_id"], "slug"]
         change = Change(kind=spec.table.name, source=source, departments=[department], what=what.lower(),
                         admin_only=ADMIN_KINDS["targets"] if spec is TARGETS else None)
-        check(principal, change)
+        check(conn, principal, change)
         values = read_value(text[value_column], numbers, kpi, log)
         incoming = pd.DataFrame({"kpi_id": kpi_id, spec.month_columns[0]: months, stored_value: values, "row": numbers})
         incoming = incoming[(months >= 0) & pd.notna(values)]

@@ -280,6 +280,14 @@ def needs_attention(card: pd.DataFrame) -> pd.DataFrame:
     return card.loc[flagged, ["kpi_name", "status", "explanation"]]
 
 
+def kpi_names(rows: pd.DataFrame, kpis: pd.DataFrame) -> pd.Series:
+    """The display name of each row's KPI (its ``department`` slug and ``kpi`` key, as ``City.kpis`` holds them),
+    blank for a row about no KPI: people read names, keys are for files and links."""
+    names = kpis.set_index(["department", "kpi"])["kpi_name"]
+    keys = pd.MultiIndex.from_arrays([rows["department"], rows["kpi"]])
+    return pd.Series(names.reindex(keys).to_numpy(), index=rows.index).fillna(rows["kpi"]).fillna("")
+
+
 def department_row(departments: pd.DataFrame, department: str) -> pd.Series:
     """One department's summary row (from ``metrics.scorecard.department_summary``)."""
     return departments.set_index("department").loc[department]

@@ -259,8 +259,9 @@ def _refuse_foreign_rows(principal: Principal, rows: pd.DataFrame, catalog: Cata
         return 0
     departments = _row_departments(rows, catalog)
     foreign = ~departments.map(principal.may_change).astype(bool)
+    names = dict(zip(catalog.departments["slug"], catalog.departments["name"]))
     log.add_rows(rows.loc[foreign, "line"].to_numpy(), "department", departments[foreign].to_numpy(),
-                 f"{principal.label} may not change this department's data ({principal.rights})")
+                 f"{principal.label} may not change this department's data ({principal.rights(names)})")
     return int(foreign.sum())
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 import streamlit as st
 
-from louiestat import meetings
+from louiestat import meetings, views
 from louiestat.errors import MeetingRefused, WriteRefused
 from louiestat.pages import access, cache
 from louiestat.pages.widgets import department_picker, url_pills, url_selectbox, waiting_notice
@@ -51,7 +51,7 @@ def render() -> None:
         st.info("No follow-ups match these filters.", icon=":material/checklist:")
         return
     st.dataframe(
-        table.assign(state=table["state"].map(FOLLOWUP_STATE_WORDS), kpi=table["kpi"].fillna(""),
+        table.assign(state=table["state"].map(FOLLOWUP_STATE_WORDS), kpi=views.kpi_names(table, cache.city().kpis),
                      response=table["response"].fillna(""))
         .rename(columns={"state": "Status", "department_name": "Department", "what": "What", "owner": "Owner",
                          "due_by": "Due", "due_text": "When", "kpi": "KPI", "raised_on": "Raised",

@@ -169,8 +169,8 @@ def show_problems(problems: list[Problem], offset: int = 0) -> None:
 def empty_city(city: City) -> None:
     """What to do when there is nothing to show yet."""
     if city.is_empty:
-        st.info("No KPIs are defined yet. Upload a definitions file (or run `python -m louiestat init --sample` "
-                "for the sample city).", icon=":material/info:")
+        st.info("No KPIs are defined yet. Upload a definitions file on the Upload page (its definitions template "
+                "lists the columns).", icon=":material/info:")
     else:
         st.info("KPIs are defined but no monthly values are stored yet. Upload a values file.", icon=":material/info:")
     st.page_link("louiestat/pages/upload.py", label="Go to Upload", icon=":material/upload_file:")

@@ -55,6 +55,9 @@ def test_follow_ups_are_listed_overdue_first_with_status_in_words(open_as, meeti
     assert (first["Department"], first["What"], first["When"]) == (
         "Human Resources", "Bring exit-interview findings for the first-year leavers", f"{days:,} days overdue")
     assert "13 open follow-ups, 13 overdue · 7 closed shown" in at.caption[0].value
+    assert first["KPI"] == "Monthly turnover"  # the KPI's name, not its key (turnover_rate)
+    keyed = meetings.followup_table(meetings_engine, dt.date.today())["kpi"].dropna()
+    assert not set(shown["KPI"]) & set(keyed) and set(shown["KPI"]) >= {"Monthly turnover", ""}
 
 
 def test_filters_live_in_the_url(open_as) -> None:
@@ -89,7 +92,9 @@ def test_an_analyst_may_not_close_another_departments_follow_up(open_as, meeting
     before = snapshot(meetings_engine)
     at.text_area[0].input("Done")
     next(b for b in at.button if b.label == "Close as done").click().run()
-    assert at.error[0].value.startswith("analyst@city.example may not change the meetings and follow-ups of hr")
+    assert at.error[0].value.startswith(
+        "analyst@city.example may not change the meetings and follow-ups of Human Resources (they may change "
+        "Emergency Medical Services, Louisville Fire only)")
     assert snapshot(meetings_engine) == before
 
 

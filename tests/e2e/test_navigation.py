@@ -32,7 +32,9 @@ def _cards(page: Page) -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize("screen", ["laptop", "phone"])
-def test_back_from_a_kpi_returns_to_the_scorecard_as_it_was(browser: Browser, app_url: str, screen: str) -> None:  # noqa: F811
+def test_back_from_a_kpi_returns_to_the_scorecard_as_it_was(
+    browser: Browser, app_url: str, screen: str  # noqa: F811
+) -> None:
     page = _screen(browser, screen)
     width, height = SCREENS[screen]
     page.goto(app_url + SCORECARD)

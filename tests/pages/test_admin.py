@@ -55,7 +55,8 @@ def test_the_users_page_names_departments_and_tells_what_to_do_on_the_page(open_
     at.get("segmented_control")[0].set_value("analyst")
     at.button(key="FormSubmitter:add_user-Add user").click().run()
     refusal = shown(at.error[0].value)
-    assert refusal == f"an analyst needs at least one department they may change: choose the departments {NEW} may change"
+    assert refusal == (f"an analyst needs at least one department they may change: choose the departments {NEW} "
+                       "may change")
     assert len(users.list_users(city_engine)) == 3
 
     at.selectbox(key="change_user").set_value(ANALYST).run()

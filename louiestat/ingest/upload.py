@@ -354,13 +354,14 @@ def _transaction(engine: Engine, dry_run: bool, actor: Principal, on_wait: OnWai
 
 
 def _check_header(csv_file: CsvFile, kind: Kind, log: ProblemLog) -> bool:
-    """Missing required columns and repeated ones are errors; unknown ones are ignored with a warning."""
+    """Missing required columns and repeated ones are errors; unknown ones are ignored with a warning, the
+    template's own (``Kind.ignored``) without one."""
     header = csv_file.header
     for name in {h for h in header if h and header.count(h) > 1}:
         log.error(
             f"column '{quote(name)}' appears {header.count(name)} times in the header; keep one", line=1, column=name
         )
-    unknown = [h for h in header if h and h not in kind.columns]
+    unknown = [h for h in header if h and h not in kind.columns and h not in kind.ignored]
     for name in kind.required:
         if name not in header:
             close = difflib.get_close_matches(name, unknown, n=1, cutoff=0.6)

@@ -108,7 +108,7 @@ def city_scorecard(city: City, as_of: pd.Timestamp, fy_start_month: int) -> pd.D
     card = scorecard(
         city.observations, city.kpis, city.targets, as_of, fy_start_month=fy_start_month, spc_points=points,
     )
-    card["explanation"] = explain(card, status_frame(points, city.kpis, city.targets))
+    card[["explanation", "chart_says"]] = explain(card, status_frame(points, city.kpis, city.targets))
     return card
 
 

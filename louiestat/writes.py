@@ -76,8 +76,9 @@ class Principal:
 
 
 def named(slugs: Iterable[str], names: Mapping[str, str]) -> str:
-    """Departments as people read them: their display names (``names``: slug to name), in order, joined."""
-    return ", ".join(sorted(names.get(slug, slug) for slug in slugs))
+    """Departments as people read them: their display names (``names``: slug to name) in order, 'A, B and C'."""
+    listed = sorted(names.get(slug, slug) for slug in slugs)
+    return " and ".join([", ".join(listed[:-1]), listed[-1]] if len(listed) > 1 else listed)
 
 
 def department_names(conn: Connection) -> dict[str, str]:

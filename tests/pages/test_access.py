@@ -73,7 +73,7 @@ def test_the_built_in_sign_in_cookie_signs_in_until_the_session_ends(
     assert reachable(at) == READS | {"upload", "meetings", "followups", "follower", "account"}
     at.switch_page("louiestat/pages/account.py").run()
     assert "Signed in as **analyst@city.example**" in shown(at.markdown[0].value)
-    assert "data of Emergency Medical Services, Louisville Fire" in shown(at.markdown[0].value)
+    assert "data of Emergency Medical Services and Louisville Fire" in shown(at.markdown[0].value)
 
     sign_in.sign_out(city_engine, token)
     assert reachable(open_page(user=None)) == {"sign_in"}
@@ -95,7 +95,7 @@ def test_an_analyst_uploads_their_departments_file_and_not_a_mixed_one(open_page
     errors = at.dataframe[1].value
     assert errors["line"].tolist() == ["3"] and errors["column"].tolist() == ["department"]
     assert ("analyst@city.example may not change this department's data (they may change Emergency Medical "
-            "Services, Louisville Fire only)") in errors["message"].iloc[0]
+            "Services and Louisville Fire only)") in errors["message"].iloc[0]
     assert not [b for b in at.button if b.label.startswith("Commit")]
     assert snapshot(city_engine) == before
 
@@ -122,7 +122,7 @@ def test_an_analyst_may_not_undo_another_departments_batch_from_the_page(open_pa
     at.button(key="undo_confirm").click().run()
     assert "Batch 2 was not undone: analyst@city.example may not change batch 2, which changed data of" in (
         shown(at.error[0].value))
-    assert "(they may change Emergency Medical Services, Louisville Fire only); nothing was written" in (
+    assert "(they may change Emergency Medical Services and Louisville Fire only); nothing was written" in (
         shown(at.error[0].value))
     assert " hr," not in shown(at.error[0].value) and "Human Resources" in shown(at.error[0].value)
     assert snapshot(city_engine) == before

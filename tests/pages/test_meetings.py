@@ -94,7 +94,7 @@ def test_an_analyst_may_not_close_another_departments_follow_up(open_as, meeting
     next(b for b in at.button if b.label == "Close as done").click().run()
     assert at.error[0].value.startswith(
         "analyst@city.example may not change the meetings and follow-ups of Human Resources (they may change "
-        "Emergency Medical Services, Louisville Fire only)")
+        "Emergency Medical Services and Louisville Fire only)")
     assert snapshot(meetings_engine) == before
 
 

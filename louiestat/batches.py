@@ -69,7 +69,7 @@ def undo_batch(engine: Engine, batch_id: int, actor: Principal | str, on_wait: O
         if batch.kind == "undo":
             raise UndoRefused(f"batch {batch_id} is itself an undo; to redo the change, upload the file again")
         change = _undo(batch_id, batch.kind, batch_departments(conn, batch_id))
-        check(principal, change)
+        check(conn, principal, change)
         blockers = sorted(versioned.later_changes(conn, batch_id))
         if blockers:
             listed = ", ".join(str(b) for b in blockers)

@@ -86,6 +86,12 @@ def whole_numbers_as_integers(numbers: pd.Series) -> pd.Series:
     return written
 
 
+def with_whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each float column's whole numbers as integers (``whole_numbers_as_integers``)."""
+    floats = frame.columns[[pd.api.types.is_float_dtype(dtype) for dtype in frame.dtypes]]
+    return frame.assign(**{column: whole_numbers_as_integers(frame[column]) for column in floats})
+
+
 EXPORTS = {
     "definitions": definitions_frame,
     "values": values_frame,
@@ -96,10 +102,7 @@ EXPORTS = {
 
 def export_csv(engine: Engine, kind: KindName, out: TextIO | None = None, department: str | None = None) -> str | None:
     """Write the ``kind`` file to ``out`` (or return it as text when ``out`` is None)."""
-    frame = EXPORTS[kind](engine, department)
-    for column in frame.columns[[pd.api.types.is_float_dtype(dtype) for dtype in frame.dtypes]]:
-        frame[column] = whole_numbers_as_integers(frame[column])
-    text = csv_text(frame)
+    text = csv_text(with_whole_numbers(EXPORTS[kind](engine, department)))
     if out is None:
         return text
     out.write(text)

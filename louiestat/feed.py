@@ -9,6 +9,7 @@ import json
 import pandas as pd
 
 from louiestat.downloads import plain
+from louiestat.export import with_whole_numbers
 from louiestat.spreadsheet import csv_text
 from louiestat.views import City
 from metrics.scores import kpi_score
@@ -19,6 +20,7 @@ KPI_COLUMNS = [
     "tolerance_pct", "aggregation", "enterprise", "source",
 ]
 VALUE_COLUMNS = ["department", "kpi", "period", "value", "target", "status", "score"]
+BOOLEANS = {True: "true", False: "false"}  # as a definitions file writes them
 
 
 class UnknownDepartment(LookupError):
@@ -47,11 +49,14 @@ def values_feed(city: City, department: str | None = None) -> pd.DataFrame:
 
 
 def as_csv(frame: pd.DataFrame) -> str:
-    """A feed as CSV (text that a spreadsheet would run as a formula guarded, as in every export)."""
-    return csv_text(frame)
+    """A feed as CSV, written as data the way exports are: whole numbers as integers (``600``, not ``600.0``),
+    booleans as ``true``/``false``, and text that a spreadsheet would run as a formula guarded."""
+    written = with_whole_numbers(frame)
+    booleans = frame.columns[[pd.api.types.is_bool_dtype(dtype) for dtype in frame.dtypes]]
+    return csv_text(written.assign(**{column: frame[column].map(BOOLEANS) for column in booleans}))
 
 
 def as_json(frame: pd.DataFrame) -> str:
-    """A feed as a JSON list of objects, missing values as null."""
-    records = frame.to_dict("records")
+    """A feed as a JSON list of objects with the CSV's numbers (``600``), booleans as JSON's, missing as null."""
+    records = with_whole_numbers(frame).to_dict("records")
     return json.dumps([{key: plain(value) for key, value in record.items()} for record in records])

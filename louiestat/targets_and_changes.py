@@ -21,6 +21,8 @@ from louiestat.ingest.schemas import range_text, valid_ranges
 from louiestat.write_service import Change, check, record, transaction
 from louiestat.writes import ADMIN_KINDS, Principal, as_principal
 
+# The editor's columns as the Manage page heads them: problems name them so, never by their stored names.
+HEADINGS = {"effective_from": "From month", "period": "From month", "target": "Target", "reason": "What changed"}
 # Checks an edited column's text against the KPI (a row of Catalog.kpis) and returns the values to store.
 ValueReader = Callable[[pd.Series, pd.Series, pd.Series, ProblemLog], np.ndarray]
 
@@ -107,7 +109,8 @@ def _save(
     numbers = pd.Series(np.arange(1, len(rows) + 1))
     for column in (month_column, value_column):
         blank = (text[column] == "").to_numpy()
-        log.add_rows(numbers[blank].to_numpy(), column, None, f"blank {column}; fill it in or delete the row")
+        log.add_rows(numbers[blank].to_numpy(), column, None, f"{HEADINGS[column]} is blank; fill it in or delete "
+                     "the row")
     months, month_errors = parse_periods(text[month_column])
     bad = month_errors.notna().to_numpy() & (text[month_column] != "").to_numpy()
     log.add_rows(numbers[bad].to_numpy(), month_column, text[month_column][bad].to_numpy(), month_errors[bad].to_numpy())
@@ -118,13 +121,14 @@ def _save(
         department = catalog.departments.set_index("id").at[kpi["department_id"], "slug"]
         change = Change(kind=spec.table.name, source=source, departments=[department], what=what.lower(),
                         admin_only=ADMIN_KINDS["targets"] if spec is TARGETS else None)
-        check(principal, change)
+        check(conn, principal, change)
         values = read_value(text[value_column], numbers, kpi, log)
         incoming = pd.DataFrame({"kpi_id": kpi_id, spec.month_columns[0]: months, stored_value: values, "row": numbers})
         incoming = incoming[(months >= 0) & pd.notna(values)]
         _report_repeated_months(incoming, spec.month_columns[0], month_column, log)
         if log.has_errors:
-            return DatedEdit(what=what, errors=log.problems("error"))
+            errors = [p.model_copy(update={"column": HEADINGS.get(p.column, p.column)}) for p in log.problems("error")]
+            return DatedEdit(what=what, errors=errors)
         return _write(conn, spec, what, kpi_id, incoming.drop(columns="row"), stored_value, principal, change)
 
 

@@ -65,11 +65,15 @@ def add_user(
     email, slugs = normalise_email(email), sorted(set(departments))
     _check_role(role, slugs)
     if role == "analyst" and not slugs:
-        raise UserRefused(f"an analyst needs at least one department they may change: add --department SLUG for {email}")
+        how = _next_step(by, command=f"add --department SLUG for {email}",
+                         page=f"choose the departments {email} may change")
+        raise UserRefused(f"an analyst needs at least one department they may change: {how}")
     password_hash = _hashed(password)
     with _user_change(engine, by) as (conn, principal):
         if _user_id(conn, email, missing_ok=True) is not None:
-            raise UserRefused(f"a user {email} already exists; change them with `users grant`, `users revoke` or `users passwd`")
+            how = _next_step(by, command="change them with `users grant`, `users revoke` or `users passwd`",
+                             page="change them under “Change a user”")
+            raise UserRefused(f"a user {email} already exists; {how}")
         ids = _department_ids(conn, slugs)
         user_id = conn.execute(
             insert(User).values(email=email, name=name, role=role, password_hash=password_hash, disabled=False,
@@ -159,6 +163,12 @@ def _end_sessions(conn: Connection, email: str) -> None:
     """End every open session of the user (disabled, or a new password: whoever knew the old one is out)."""
     user_id = _user_id(conn, email)
     conn.execute(update(Session).where(Session.user_id == user_id, Session.ended_at.is_(None)).values(ended_at=utcnow()))
+
+
+def _next_step(by: Principal | str, *, command: str, page: str) -> str:
+    """What to do next, told where the change was asked for: the command to type at the command line, what to
+    choose on the Users page (a page never asks for a command or a department's slug)."""
+    return page if as_principal(by).via == "page" else command
 
 
 def _check_role(role: str, slugs: list[str]) -> None:

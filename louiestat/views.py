@@ -122,7 +122,7 @@ def city_scorecard(city: City, as_of: pd.Timestamp, fy_start_month: int) -> pd.D
     card = scorecard(
         city.observations, city.kpis, city.targets, as_of, fy_start_month=fy_start_month, spc_points=points,
     )
-    card["explanation"] = explain(card, status_frame(points, city.kpis, city.targets))
+    card[["explanation", "chart_says"]] = explain(card, status_frame(points, city.kpis, city.targets))
     return card
 
 
@@ -294,6 +294,14 @@ def needs_attention(card: pd.DataFrame) -> pd.DataFrame:
     """KPIs off or near target or with a special-cause concern, with the sentence that explains each."""
     flagged = card["status"].isin(["off_target", "near_target"]) | card["variation"].eq("special_cause_concern")
     return card.loc[flagged, ["kpi_name", "status", "explanation"]]
+
+
+def kpi_names(rows: pd.DataFrame, kpis: pd.DataFrame) -> pd.Series:
+    """The display name of each row's KPI (its ``department`` slug and ``kpi`` key, as ``City.kpis`` holds them),
+    blank for a row about no KPI: people read names, keys are for files and links."""
+    names = kpis.set_index(["department", "kpi"])["kpi_name"]
+    keys = pd.MultiIndex.from_arrays([rows["department"], rows["kpi"]])
+    return pd.Series(names.reindex(keys).to_numpy(), index=rows.index).fillna(rows["kpi"]).fillna("")
 
 
 def department_row(departments: pd.DataFrame, department: str) -> pd.Series:

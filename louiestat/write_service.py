@@ -19,8 +19,7 @@ from louiestat.db import write_lock
 from louiestat.db.engine import write_transaction
 from louiestat.db.models import Batch, utcnow
 from louiestat.db.write_lock import OnWait
-from louiestat.errors import WriteRefused
-from louiestat.writes import Principal, as_principal
+from louiestat.writes import Principal, as_principal, department_names
 
 # Writes the change's rows, each carrying the batch id it is given; returns the batch's counts (rows_total,
 # inserted, updated, unchanged, deleted).
@@ -50,28 +49,27 @@ def transaction(
         yield conn
 
 
-def check(by: Principal | str, change: Change) -> None:
+def check(conn: Connection, by: Principal | str, change: Change) -> None:
     """WriteRefused unless ``by`` may make ``change``: an admin-only change needs an admin, and every department
-    it touches must be one ``by`` may change."""
+    it touches must be one ``by`` may change (a refusal names the departments as people read them)."""
     principal = as_principal(by)
     if change.admin_only:
         principal.refuse_unless_admin(change.admin_only)
-    principal.refuse_foreign(change.departments, change.what)
+    if principal.foreign(change.departments):
+        principal.refuse_foreign(change.departments, change.what, department_names(conn))
 
 
 def permits(by: Principal | str, change: Change) -> bool:
     """Whether ``check`` would let ``by`` make ``change``: a page offers only the changes it will accept."""
-    try:
-        check(by, change)
-    except WriteRefused:
-        return False
-    return True
+    principal = as_principal(by)
+    admins_only = change.admin_only and principal.admins_only(change.admin_only)
+    return not admins_only and not principal.foreign(change.departments)
 
 
 def record(conn: Connection, by: Principal | str, change: Change, apply: Apply) -> int:
     """Check ``change`` against ``by``'s rights, then write it as one batch through ``apply``; returns the batch id.
     Call inside ``transaction``: a refusal or a failure in ``apply`` rolls everything back."""
-    check(by, change)
+    check(conn, by, change)
     principal = as_principal(by)
     batch_id = conn.execute(
         insert(Batch).values(kind=change.kind, source=change.source[:500], sha256=change.sha256,

@@ -8,7 +8,7 @@ holds the database credentials already) and, until sign-in arrives, the dashboar
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -60,22 +60,35 @@ class Principal:
         if (why := self.admins_only(what)) is not None:
             raise WriteRefused(f"{why}; nothing was written")
 
-    def refuse_foreign(self, departments: Iterable[str], what: str) -> None:
-        """WriteRefused naming every department in ``departments`` this principal may not change."""
-        foreign = sorted({d for d in departments if not self.may_change(d)})
-        if foreign:
-            raise WriteRefused(
-                f"{self.label} may not change {what} of {', '.join(foreign)} ({self.rights}); nothing was written"
-            )
+    def foreign(self, departments: Iterable[str]) -> list[str]:
+        """The departments (slugs) of ``departments`` this principal may not change."""
+        return sorted({d for d in departments if not self.may_change(d)})
 
-    @property
-    def rights(self) -> str:
-        """What this principal may change, in words."""
+    def refuse_foreign(self, departments: Iterable[str], what: str, names: Mapping[str, str]) -> None:
+        """WriteRefused naming every department in ``departments`` this principal may not change, by the display
+        names in ``names`` (slug to name)."""
+        if foreign := self.foreign(departments):
+            raise WriteRefused(f"{self.label} may not change {what} of {named(foreign, names)} "
+                               f"({self.rights(names)}); nothing was written")
+
+    def rights(self, names: Mapping[str, str]) -> str:
+        """What this principal may change, in words, its departments by the display names in ``names``."""
         if self.role == "admin":
             return "an admin may change everything"
         if self.role == "viewer" or not self.departments:
             return "they may change nothing"
-        return f"they may change {', '.join(sorted(self.departments))} only"
+        return f"they may change {named(self.departments, names)} only"
+
+
+def named(slugs: Iterable[str], names: Mapping[str, str]) -> str:
+    """Departments as people read them: their display names (``names``: slug to name) in order, 'A, B and C'."""
+    listed = sorted(names.get(slug, slug) for slug in slugs)
+    return " and ".join([", ".join(listed[:-1]), listed[-1]] if len(listed) > 1 else listed)
+
+
+def department_names(conn: Connection) -> dict[str, str]:
+    """Every department's display name by slug, for messages people read."""
+    return dict(conn.execute(select(models.Department.slug, models.Department.name)).all())
 
 
 def as_principal(actor: Principal | str) -> Principal:

@@ -60,7 +60,12 @@ ASSURANCE_LABELS: dict[str, str] = {
     "hit_and_miss": "Hit and miss — the target lies within the process limits",
 }
 
-_RULES = np.array([None, "outside_limits", "trend", "two_in_three", "shift"], dtype=object)
+RULE_ORDER = ("outside_limits", "trend", "two_in_three", "shift")
+"""The special-cause rules, first to last in deciding a point's side."""
+RECENT_MONTHS = 12
+"""How long after it ends a special-cause run is still the chart's recent story (``ended_runs``)."""
+
+_RULES = np.array([None, *RULE_ORDER], dtype=object)
 _SIDES = np.array(["low", None, "high"], dtype=object)
 # Indexed by 3 * (side + 1) + (improvement + 1), side and improvement in {-1, 0, 1}.
 _VARIATIONS = np.array(
@@ -187,6 +192,88 @@ def assurance_many(
         "hit_and_miss",
     ).astype(object)
     return pd.Series(assurance, index=pd.Index(kpi_ids, name="kpi_id"), name="assurance", dtype=object)
+
+
+def signal_runs(points: pd.DataFrame) -> pd.DataFrame:
+    """Every special-cause run of XmR points sorted by KPI and period (``xmr`` or ``xmr_many`` points; ``kpi_id``
+    optional): a run of points flagged by one rule inside one segment, one row each: ``kpi_id, rule, side`` (+1
+    high or rising, -1 low or falling), ``first_row, last_row`` (positions in ``points``), ``months`` (its points)
+    and ``span`` (the positions it covers). A trend counts from the point it starts from; points beyond two sigma
+    at most two apart on one side of the mean make one two-in-three run."""
+    n = len(points)
+    kpi = points["kpi_id"].to_numpy(np.int64) if "kpi_id" in points else np.zeros(n, dtype=np.int64)
+    segment = points["segment"].to_numpy(np.int64)
+    value = points["value"].to_numpy(float)
+    side_of_mean = np.sign(value - points["mean"].to_numpy(float)).astype(np.int64)
+    same_group = same_as_previous(kpi) & same_as_previous(segment)
+    groups_started = np.cumsum(~same_group)
+    step = np.zeros(n, dtype=np.int64)
+    step[1:] = np.sign(np.diff(value))
+
+    runs = []
+    for rule in RULE_ORDER:
+        flagged = points[rule].to_numpy(bool)
+        if rule == "trend":
+            # Runs of rises (or falls) between flagged points; a run starts from the point before its first rise.
+            flagged = flagged & np.append(False, flagged[:-1]) & same_group & (step != 0)
+        rows = np.flatnonzero(flagged)
+        gap = np.diff(rows, prepend=-1)
+        reach = {"outside_limits": 0, "two_in_three": 2}.get(rule, 1)
+        # A run never crosses a KPI or segment boundary, where a new group starts between two flagged rows.
+        unbroken = same_as_previous(groups_started[rows])
+        same_key = same_as_previous(step[rows] if rule == "trend" else side_of_mean[rows])
+        first, last, size = _runs(rows, (gap <= reach) & unbroken & same_key)
+        if rule == "trend":
+            first, size = first - 1, size + 1
+        runs.append(pd.DataFrame({
+            "kpi_id": kpi[last], "rule": rule, "side": step[last] if rule == "trend" else side_of_mean[last],
+            "first_row": first, "last_row": last, "months": size, "span": last - first + 1,
+        }))
+    return pd.concat(runs, ignore_index=True)
+
+
+def ended_runs(points: pd.DataFrame, within: int = RECENT_MONTHS) -> pd.DataFrame:
+    """For each KPI whose latest point is no special cause, the last special-cause run of its latest segment when
+    that run ended at most ``within`` months before the latest point (an 11-month run above the average that
+    ended in April 2016, for a June 2016 within the limits): ``rule, side, months, first, last`` (the run's first
+    and last periods), indexed by ``kpi_id``. Points as for ``signal_runs``, with their periods."""
+    kpi = points["kpi_id"].to_numpy(np.int64) if "kpi_id" in points else np.zeros(len(points), dtype=np.int64)
+    kpi_start = ~same_as_previous(kpi)
+    latest_row = np.append(np.flatnonzero(kpi_start)[1:], len(kpi)) - 1
+    runs = signal_runs(points)
+    last = runs["last_row"].to_numpy(np.int64)
+    at = latest_row[(np.cumsum(kpi_start) - 1)[last]]
+    period, segment = points["period"].to_numpy(), points["segment"].to_numpy(np.int64)
+    recent = (~points["special_cause"].to_numpy(bool)[at] & (segment[last] == segment[at])
+              & (month_number(period[at]) - month_number(period[last]) <= within))
+    # The run that ended last; of two ending on one point, the rule that decides the point's side.
+    runs = runs[recent]
+    runs = runs.assign(order=runs["rule"].map(RULE_ORDER.index))
+    runs = runs.sort_values(["kpi_id", "last_row", "order"], ascending=[True, True, False])
+    runs = runs.drop_duplicates("kpi_id", keep="last")
+    return pd.DataFrame(
+        {"rule": runs["rule"].to_numpy(dtype=object), "side": runs["side"].to_numpy(np.int64),
+         "months": runs["months"].to_numpy(np.int64), "first": period[runs["first_row"].to_numpy(np.int64)],
+         "last": period[runs["last_row"].to_numpy(np.int64)]},
+        index=pd.Index(runs["kpi_id"].to_numpy(np.int64), name="kpi_id"),
+    )
+
+
+def same_as_previous(values: np.ndarray) -> np.ndarray:
+    """True where an element equals the one before it (never for the first)."""
+    same = np.zeros(len(values), dtype=bool)
+    same[1:] = values[1:] == values[:-1]
+    return same
+
+
+def _runs(rows: np.ndarray, joins_previous: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """First row, last row and size of each run of ``rows`` (ascending), a row joining the run before it
+    where ``joins_previous``."""
+    starts = np.ones(len(rows), dtype=bool)
+    starts[1:] = ~joins_previous[1:]
+    ends = np.ones(len(rows), dtype=bool)
+    ends[:-1] = starts[1:]
+    return rows[starts], rows[ends], np.diff(np.append(np.flatnonzero(starts), len(rows)))
 
 
 def _kpi_month_order(kpi: np.ndarray, month: np.ndarray) -> np.ndarray:

@@ -65,8 +65,10 @@ def test_an_analysts_mixed_file_is_refused_listing_every_foreign_row_and_writes_
     result = ingest(city, MIXED.encode(), name="mixed.csv", actor=as_(city, "ana@city.gov"))
     assert result.status == "rejected"
     assert [(p.line, p.value, p.message) for p in result.errors] == [
-        (3, "hr", "ana@city.gov may not change this department's data (they may change ems only)"),
-        (4, "hr", "ana@city.gov may not change this department's data (they may change ems only)"),
+        (3, "hr", "ana@city.gov may not change this department's data (they may change Emergency Medical Services "
+                  "only)"),
+        (4, "hr", "ana@city.gov may not change this department's data (they may change Emergency Medical Services "
+                  "only)"),
     ]
     assert snapshot(city) == before
     assert ingest(city, MIXED.encode(), name="mixed.csv", actor=as_(city, "boss@city.gov")).status == "committed"
@@ -101,8 +103,9 @@ def test_an_analyst_undoes_their_departments_batches_and_no_one_elses(city: Engi
     hr_batch = ingest(city, HR.encode(), name="hr.csv", actor=as_(city, "boss@city.gov")).batch_id
     ems_batch = ingest(city, EMS.encode(), name="ems.csv", actor=as_(city, "ana@city.gov")).batch_id
     before = snapshot(city)
-    with pytest.raises(WriteRefused, match=rf"ana@city.gov may not change batch {hr_batch}, which changed data of hr "
-                                           r"\(they may change ems only\); nothing was written"):
+    with pytest.raises(WriteRefused, match=rf"ana@city.gov may not change batch {hr_batch}, which changed data of "
+                                           r"Human Resources \(they may change Emergency Medical Services only\); "
+                                           r"nothing was written"):
         undo_batch(city, hr_batch, actor=as_(city, "ana@city.gov"))
     with pytest.raises(WriteRefused, match="val@city.gov may not change"):
         undo_batch(city, ems_batch, actor=as_(city, "val@city.gov"))
@@ -120,7 +123,7 @@ def test_targets_are_for_admins_and_process_changes_for_the_departments_analysts
     before = snapshot(city)
     with pytest.raises(WriteRefused, match="ana@city.gov is an analyst, and targets are changed by admins only"):
         save_targets(city, response_time, targets, actor=as_(city, "ana@city.gov"))
-    with pytest.raises(WriteRefused, match="ana@city.gov may not change process changes of hr"):
+    with pytest.raises(WriteRefused, match="ana@city.gov may not change process changes of Human Resources"):
         save_process_changes(city, overtime, changes, actor=as_(city, "ana@city.gov"))
     assert snapshot(city) == before
     assert save_process_changes(city, response_time, changes, actor=as_(city, "ana@city.gov")).new == 1
@@ -188,6 +191,9 @@ def test_only_admins_change_users_even_through_the_library(city: Engine, email: 
     assert users.grant(city, "ana@city.gov", "hr", by=as_(city, "boss@city.gov")).departments == ["ems", "hr"]
 
 
+NAMES = {"hr": "Human Resources", "ems": "Emergency Medical Services"}
+
+
 @pytest.mark.parametrize(("email", "department", "allowed"), [
     ("boss@city.gov", "hr", True), ("ana@city.gov", "ems", True), ("ana@city.gov", "hr", False),
     ("val@city.gov", "ems", False),
@@ -208,6 +214,6 @@ def test_the_write_service_checks_every_department_before_it_writes(
         batch_id = write()
         assert written == [batch_id] and list_batches(city).iloc[0]["actor"] == email
     else:
-        with pytest.raises(WriteRefused, match=f"may not change the data of {department}"):
+        with pytest.raises(WriteRefused, match=f"may not change the data of {NAMES[department]} "):
             write()
         assert written == [] and snapshot(city) == before

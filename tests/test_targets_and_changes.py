@@ -49,7 +49,7 @@ def test_bad_target_rows_are_refused_by_row_and_nothing_is_written(city: Engine)
 
     assert result.batch_id is None
     problems = {(p.line, p.column) for p in result.errors}
-    assert problems == {(1, "effective_from"), (2, "target"), (4, "effective_from"), (5, "effective_from")}
+    assert problems == {(1, "From month"), (2, "Target"), (4, "From month"), (5, "From month")}
     messages = " ".join(p.message for p in result.errors)
     assert "month 13 does not exist" in messages and "0 to 100" in messages and "rows 3, 4" in messages
     assert snapshot(city) == before
@@ -74,8 +74,8 @@ def test_blank_target_cells_say_blank_and_full_dates_are_read_as_their_month(cit
     result = save_targets(city, kpi, rows, actor="office")
 
     assert [(p.line, p.column, p.message) for p in result.errors] == [
-        (1, "effective_from", "blank effective_from; fill it in or delete the row"),
-        (2, "target", "blank target; fill it in or delete the row"),
+        (1, "From month", "From month is blank; fill it in or delete the row"),
+        (2, "Target", "Target is blank; fill it in or delete the row"),
     ]
     fixed = save_targets(city, kpi, pd.DataFrame({"effective_from": ["03/01/2014"], "target": [90.0]}), actor="o")
     assert fixed.new == 1 and stored(city, kpi) == [("2014-03", 90.0)]
@@ -103,6 +103,7 @@ def test_a_process_change_without_a_reason_is_refused(city: Engine) -> None:
 
     result = save_process_changes(city, kpi, pd.DataFrame({"period": ["2014-03"], "reason": [" "]}), actor="office")
 
-    assert [(p.line, p.column) for p in result.errors] == [(1, "reason")]
+    assert [(p.line, p.column, p.message) for p in result.errors] == [
+        (1, "What changed", "What changed is blank; fill it in or delete the row")]
     assert result.message == "Process changes not saved: 1 problem."
     assert snapshot(city) == before

@@ -56,7 +56,8 @@ def test_an_analyst_is_added_with_departments_a_hashed_password_and_an_audit_eve
         ("not-an-email", "viewer", [], None, "'not-an-email' is not an email address"),
         ("v@city.gov", "viewer", ["ems"], None, "departments are granted to analysts only (a viewer only reads)"),
         ("a@city.gov", "admin", ["ems"], None, "departments are granted to analysts only (an admin may change every"),
-        ("n@city.gov", "analyst", [], None, "an analyst needs at least one department they may change"),
+        ("n@city.gov", "analyst", [], None, "an analyst needs at least one department they may change: add "
+                                            "--department SLUG for n@city.gov"),
         ("n@city.gov", "analyst", ["ems", "nope"], None, "no department 'nope'; known departments: ems, hr"),
         ("p@city.gov", "viewer", [], "too short", "a password needs at least 15 characters"),
         ("r@city.gov", "mayor", [], None, "'mayor' is not a role; roles are admin, analyst, viewer"),

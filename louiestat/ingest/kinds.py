@@ -35,7 +35,8 @@ class Kind:
     file is an error (``label`` says a row's key in words); ``check`` looks at all valid rows at once (returning
     the rows it refuses); ``plan`` diffs them against the database, reporting rows that clash with what is
     stored. ``unreported_if_blank`` names the column whose blank cell means the month was not reported: such
-    rows are skipped when the analyst asks (``ReadOptions.skip_blank``), else refused."""
+    rows are skipped when the analyst asks (``ReadOptions.skip_blank``), else refused. ``ignored`` names the
+    columns the app's own template adds for the person filling it in: read by no one, and no warning."""
 
     name: KindName
     required: tuple[str, ...]
@@ -47,6 +48,7 @@ class Kind:
     plan: Planner
     check: FileCheck | None = None
     unreported_if_blank: str | None = None
+    ignored: tuple[str, ...] = ()
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -92,6 +94,7 @@ KINDS: dict[str, Kind] = {
             plan=plan.plan_values,
             check=validate.check_values_file,
             unreported_if_blank="value",
+            ignored=("kpi_name", "unit", "current_target"),
         ),
         Kind(
             "hiring",
@@ -118,11 +121,14 @@ KINDS: dict[str, Kind] = {
 
 
 def detect_kind(header: list[str]) -> Kind:
-    """The kind the header is of: a position_id means hiring, a direction or unit definitions, a reason without
-    a value process changes, a period or value values."""
+    """The kind the header is of: a position_id means hiring, a period and a value values (the values template
+    also names each KPI and its unit), a direction or unit definitions, a reason without a value process
+    changes, a period or value values."""
     columns = set(header)
     if "position_id" in columns:
         return KINDS["hiring"]
+    if {"period", "value"} <= columns:
+        return KINDS["values"]
     if columns & {"direction", "unit", "kpi_name", "department_name"}:
         return KINDS["definitions"]
     if "reason" in columns and "value" not in columns:

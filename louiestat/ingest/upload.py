@@ -259,8 +259,9 @@ def _refuse_foreign_rows(principal: Principal, rows: pd.DataFrame, catalog: Cata
         return 0
     departments = _row_departments(rows, catalog)
     foreign = ~departments.map(principal.may_change).astype(bool)
+    names = dict(zip(catalog.departments["slug"], catalog.departments["name"]))
     log.add_rows(rows.loc[foreign, "line"].to_numpy(), "department", departments[foreign].to_numpy(),
-                 f"{principal.label} may not change this department's data ({principal.rights})")
+                 f"{principal.label} may not change this department's data ({principal.rights(names)})")
     return int(foreign.sum())
 
 
@@ -353,13 +354,14 @@ def _transaction(engine: Engine, dry_run: bool, actor: Principal, on_wait: OnWai
 
 
 def _check_header(csv_file: CsvFile, kind: Kind, log: ProblemLog) -> bool:
-    """Missing required columns and repeated ones are errors; unknown ones are ignored with a warning."""
+    """Missing required columns and repeated ones are errors; unknown ones are ignored with a warning, the
+    template's own (``Kind.ignored``) without one."""
     header = csv_file.header
     for name in {h for h in header if h and header.count(h) > 1}:
         log.error(
             f"column '{quote(name)}' appears {header.count(name)} times in the header; keep one", line=1, column=name
         )
-    unknown = [h for h in header if h and h not in kind.columns]
+    unknown = [h for h in header if h and h not in kind.columns and h not in kind.ignored]
     for name in kind.required:
         if name not in header:
             close = difflib.get_close_matches(name, unknown, n=1, cutoff=0.6)

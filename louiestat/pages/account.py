@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from louiestat import queries
 from louiestat.config import get_settings
-from louiestat.pages import access
+from louiestat.pages import access, cache
 from louiestat.pages.widgets import escape_markdown
+from louiestat.writes import named
 
 SIGN_OUT = """
 <form class="louiestat-sign-out" method="post" action="/auth/sign-out">
@@ -23,7 +25,8 @@ ROLE_WORDS = {
 def render() -> None:
     principal = access.acting()
     st.title("Account")
-    departments = ", ".join(sorted(principal.departments)) or "no department yet"
+    names = queries.departments(cache.engine()).set_index("department")["department_name"]
+    departments = named(principal.departments, names) or "no department yet"
     st.markdown(f"Signed in as **{escape_markdown(principal.label)}**, "
                 f"{escape_markdown(ROLE_WORDS[principal.role].format(departments=departments))}.")
     if access.identity_provider_configured():

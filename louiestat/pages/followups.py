@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from louiestat import meetings
+from louiestat import meetings, views
 from louiestat.errors import MeetingRefused, WriteRefused
 from louiestat.meetings.store import FOLLOWUPS_WORD
 from louiestat.pages import access, cache
@@ -56,7 +56,8 @@ def render() -> None:
         st.info("No follow-ups match these filters.", icon=":material/checklist:")
         return
     st.dataframe(
-        display_frame(table.assign(state=table["state"].map(FOLLOWUP_STATE_WORDS), kpi=table["kpi"].fillna(""),
+        display_frame(table.assign(state=table["state"].map(FOLLOWUP_STATE_WORDS),
+                                   kpi=views.kpi_names(table, cache.city().kpis),
                      response=table["response"].fillna(""))
         .rename(columns={"state": "Status", "department_name": "Department", "what": "What", "owner": "Owner",
                          "due_by": "Due", "due_text": "When", "kpi": "KPI", "raised_on": "Raised",

@@ -122,6 +122,7 @@ def _signals(detail: views.KpiDetail, card: pd.Series) -> None:
             icon=":material/hourglass:",
         )
     if detail.signals:
+        st.markdown(f"- **{escape_markdown(card['chart_says'])}**")  # the latest month, as the scorecard says it
         recent, older = detail.signals[-RECENT_SIGNALS:], detail.signals[:-RECENT_SIGNALS]
         for sentence in reversed(recent):
             st.markdown(f"- {escape_markdown(sentence)}")

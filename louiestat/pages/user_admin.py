@@ -12,6 +12,7 @@ from louiestat.errors import UserRefused, WriteRefused
 from louiestat.pages import access, cache
 from louiestat.pages.widgets import escape_markdown
 from louiestat.passwords import MIN_LENGTH
+from louiestat.writes import named
 
 DONE = "user_admin_done"  # what the last change did, said once after the page redraws
 ROLE_HELP = ("admin: the performance office, changes everything, users included · analyst: uploads, corrects and "
@@ -29,7 +30,7 @@ def render() -> None:
     st.dataframe(
         pd.DataFrame([{
             "email": u.email, "name": u.name or "", "role": u.role,
-            "departments": ", ".join(u.departments) or "—", "status": "disabled" if u.disabled else "active",
+            "departments": named(u.departments, departments) or "—", "status": "disabled" if u.disabled else "active",
             "password": "set" if u.has_password else "identity provider only", "since": u.created_at,
         } for u in records]),
         hide_index=True, width="stretch",
@@ -63,11 +64,13 @@ def render() -> None:
             grant = left.selectbox("Department to grant", [d for d in departments.index if d not in record.departments],
                                    format_func=lambda slug: departments.get(slug, slug), key="grant_department")
             if left.button("Grant", disabled=grant is None):
-                _attempt(lambda: users.grant(engine, chosen, grant, by=admin), f"may now change {grant}")
+                _attempt(lambda: users.grant(engine, chosen, grant, by=admin),
+                         f"may now change {departments.get(grant, grant)}")
             revoke = right.selectbox("Department to revoke", record.departments, key="revoke_department",
                                      format_func=lambda slug: departments.get(slug, slug))
             if right.button("Revoke", disabled=revoke is None):
-                _attempt(lambda: users.revoke(engine, chosen, revoke, by=admin), f"may no longer change {revoke}")
+                _attempt(lambda: users.revoke(engine, chosen, revoke, by=admin),
+                         f"may no longer change {departments.get(revoke, revoke)}")
         with st.form("set_password", clear_on_submit=True, border=False):
             new_password = st.text_input(f"New password (at least {MIN_LENGTH} characters; signs them out "
                                          "everywhere)", type="password")

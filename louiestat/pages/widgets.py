@@ -49,7 +49,12 @@ def url_selectbox(label: str, options: list, key: str, format_func=str, default:
     if wanted is not None and wanted not in options and value == options[index]:
         st.warning(f"The link asks for {label.lower()} “{escape_markdown(wanted)}”, which does not exist here; "
                    f"showing {escape_markdown(format_func(value))} instead.", icon=":material/link_off:")
-    if value is not None and st.query_params.get(key) != str(value):
+    # Every change of the URL is an entry in the browser's history: an untouched default stays out of it, so
+    # opening a link neither rewrites it nor leaves an entry Back would land on.
+    if value is None:
+        if wanted is not None:
+            del st.query_params[key]
+    elif wanted != str(value) and not (wanted is None and value == options[default]):
         st.query_params[key] = str(value)
     return value
 
@@ -69,15 +74,33 @@ def url_pills(label: str, options: list, key: str, format_func=str, *, default: 
     if values == default:
         if key in st.query_params:
             del st.query_params[key]
-    elif st.query_params.get(key) != ",".join(values):
+    elif wanted is None or set(wanted.split(",")) != set(values):  # the link's own order stays as written
         st.query_params[key] = ",".join(values)
     return value
 
 
+# Follows the link open_kpi draws. The browser clicks it rather than the server calling st.switch_page: a
+# switch with query parameters first writes them into the current page's URL, an extra history entry (the
+# table's page with `kpi=` and without its sort and filters) that Back would land on.
+_FOLLOW_LINK = """
+<script>
+(function follow(tries) {
+  const link = document.querySelector(".st-key-open_kpi a");
+  if (link) link.click();
+  else if (tries > 0) requestAnimationFrame(() => follow(tries - 1));
+})(60);
+</script>
+"""
+
+
 def open_kpi(row: pd.Series, as_of: str) -> None:
-    """Go to one KPI's detail in the same tab (browser Back returns), keeping the as-of month."""
-    st.switch_page("louiestat/pages/kpi.py",
-                   query_params={"department": row["department"], "kpi": row["kpi"], "as_of": as_of})
+    """Go to one KPI's detail in the same tab, keeping the as-of month, as a link does: one entry in the
+    browser's history, so Back returns to the page with its URL as it was."""
+    with st.container(key="open_kpi"):
+        st.page_link("louiestat/pages/kpi.py", label=f"Opening {escape_markdown(row['kpi_name'])}…",
+                     icon=":material/arrow_forward:",
+                     query_params={"department": row["department"], "kpi": row["kpi"], "as_of": as_of})
+    st.html(_FOLLOW_LINK, unsafe_allow_javascript=True)
 
 
 def department_picker(city: City, key: str, *, in_url: bool = False, allow_all: bool = False) -> str | None:
@@ -150,8 +173,8 @@ def show_problems(problems: list[Problem], offset: int = 0) -> None:
 def empty_city(city: City) -> None:
     """What to do when there is nothing to show yet."""
     if city.is_empty:
-        st.info("No KPIs are defined yet. Upload a definitions file (or run `python -m louiestat init --sample` "
-                "for the sample city).", icon=":material/info:")
+        st.info("No KPIs are defined yet. Upload a definitions file on the Upload page (its definitions template "
+                "lists the columns).", icon=":material/info:")
     else:
         st.info("KPIs are defined but no monthly values are stored yet. Upload a values file.", icon=":material/info:")
     st.page_link("louiestat/pages/upload.py", label="Go to Upload", icon=":material/upload_file:")

@@ -13,6 +13,9 @@ A scorecard sentence joins, with "; ", what applies in this order:
   — a real change for the worse, not noise"), else a clear 12-month slope ("trend improving over the
   last 12 months"), else "within normal variation"; with trial limits "too few months (8) for reliable
   limits — treat signals as provisional" replaces "within normal variation" or follows the signal or slope.
+  When the latest point is no special cause but a run of them in its segment ended within the 12 months before
+  (``metrics.spc.ended_runs``), the clause says so: "within normal variation this month; an 11-month run above
+  the average ended in April 2016".
 
 The run lengths and start months come from the ``history`` given to :func:`explain`: the KPIs' monthly
 SPC points (``metrics.spc.xmr_many``) with each month's ``status`` (``metrics.status.status_frame`` of
@@ -33,6 +36,7 @@ import pandas as pd
 from louiestat.presentation.values import format_value
 from metrics.frames import IMPROVEMENT_SIGN, KPI_ID, PERIOD, VALUE, direction_sign
 from metrics.months import month_number
+from metrics.spc import RULE_ORDER, ended_runs, same_as_previous, signal_runs
 from metrics.status import NEAR_TARGET, NO_TARGET, OFF_TARGET, ON_TARGET, STATUS
 
 # English month names whatever the locale, as the sentences are English.
@@ -41,7 +45,6 @@ MONTH_NAMES = np.array(
      "December"],
     dtype=object,
 )
-_RULE_ORDER = ("outside_limits", "trend", "two_in_three", "shift")
 
 
 def month_names(periods: Any) -> np.ndarray:
@@ -75,68 +78,6 @@ def _judgement(sign: np.ndarray) -> np.ndarray:
     ).astype(object)
 
 
-def _same_as_previous(values: np.ndarray) -> np.ndarray:
-    """True where an element equals the one before it (never for the first)."""
-    same = np.zeros(len(values), dtype=bool)
-    same[1:] = values[1:] == values[:-1]
-    return same
-
-
-def _runs(rows: np.ndarray, joins_previous: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """First row, last row and size of each run of ``rows`` (ascending), a row joining the run before it
-    where ``joins_previous``."""
-    starts = np.ones(len(rows), dtype=bool)
-    starts[1:] = ~joins_previous[1:]
-    ends = np.ones(len(rows), dtype=bool)
-    ends[:-1] = starts[1:]
-    return rows[starts], rows[ends], np.diff(np.append(np.flatnonzero(starts), len(rows)))
-
-
-def _signal_episodes(points: pd.DataFrame) -> pd.DataFrame:
-    """Every special-cause episode in XmR points sorted by KPI and period (``kpi_id`` optional): kpi_id,
-    rule, side (+1 high or rising, -1 low or falling), first_row, last_row (positions), months, span."""
-    n = len(points)
-    kpi = points[KPI_ID].to_numpy(np.int64) if KPI_ID in points else np.zeros(n, dtype=np.int64)
-    segment = points["segment"].to_numpy(np.int64)
-    value = points[VALUE].to_numpy(float)
-    side_of_mean = np.sign(value - points["mean"].to_numpy(float)).astype(np.int64)
-    same_group = _same_as_previous(kpi) & _same_as_previous(segment)
-    groups_started = np.cumsum(~same_group)
-    step = np.zeros(n, dtype=np.int64)
-    step[1:] = np.sign(np.diff(value))
-    flags = {rule: points[rule].to_numpy(bool) for rule in _RULE_ORDER}
-
-    episodes = []
-    for rule in _RULE_ORDER:
-        flagged = flags[rule]
-        if rule == "trend":
-            # Runs of rises (or falls) between flagged points; a run starts from the point before its first rise.
-            flagged = flagged & np.append(False, flagged[:-1]) & same_group & (step != 0)
-        rows = np.flatnonzero(flagged)
-        gap = np.diff(rows, prepend=-1)
-        reach = {"outside_limits": 0, "two_in_three": 2}.get(rule, 1)
-        # A run never crosses a KPI or segment boundary, where a new group starts between two flagged rows.
-        unbroken = _same_as_previous(groups_started[rows])
-        same_key = _same_as_previous(step[rows] if rule == "trend" else side_of_mean[rows])
-        first, last, size = _runs(rows, (gap <= reach) & unbroken & same_key)
-        if rule == "trend":
-            first, size = first - 1, size + 1
-        episodes.append(
-            pd.DataFrame(
-                {
-                    KPI_ID: kpi[last],
-                    "rule": rule,
-                    "side": step[last] if rule == "trend" else side_of_mean[last],
-                    "first_row": first,
-                    "last_row": last,
-                    "months": size,
-                    "span": last - first + 1,
-                }
-            )
-        )
-    return pd.concat(episodes, ignore_index=True)
-
-
 def _episode_text(episodes: pd.DataFrame, points: pd.DataFrame, improvement_sign: np.ndarray) -> np.ndarray:
     """One sentence per episode (rows of :func:`_signal_episodes` of ``points``), judged by each episode's
     improvement sign (+1 increase, -1 decrease, 0 neutral)."""
@@ -146,7 +87,7 @@ def _episode_text(episodes: pd.DataFrame, points: pd.DataFrame, improvement_sign
     rule, side = episodes["rule"].to_numpy(dtype=object), episodes["side"].to_numpy()
     months = episodes["months"].to_numpy().astype(str).astype(object)
     span = episodes["span"].to_numpy().astype(str).astype(object)
-    ongoing = np.append(~_same_as_previous(kpi)[1:], True)[last]
+    ongoing = np.append(~same_as_previous(kpi)[1:], True)[last]
     high = side > 0
     in_a_row = months + " months in a row "
     what = np.select(
@@ -172,29 +113,55 @@ def _episode_text(episodes: pd.DataFrame, points: pd.DataFrame, improvement_sign
 def describe_signals(points: pd.DataFrame, improvement: str) -> list[str]:
     """The special causes of one KPI's XmR chart (``metrics.spc.xmr`` points), one sentence per episode in
     time order, for the KPI page; ``improvement`` is 'increase', 'decrease' or 'neutral'."""
-    episodes = _signal_episodes(points)
-    episodes["order"] = episodes["rule"].map({rule: rank for rank, rule in enumerate(_RULE_ORDER)})
+    episodes = signal_runs(points)
+    episodes["order"] = episodes["rule"].map({rule: rank for rank, rule in enumerate(RULE_ORDER)})
     episodes = episodes.sort_values(["first_row", "order"], kind="stable")
     sign = np.full(len(episodes), IMPROVEMENT_SIGN[improvement])
     return list(_episode_text(episodes, points, sign))
 
 
+def _ended_text(ended: pd.DataFrame) -> np.ndarray:
+    """What a recent special-cause run was, for runs that ended before the latest month (``metrics.spc.ended_runs``
+    rows): 'an 11-month run above the average ended in April 2016'."""
+    months, high = ended["months"].to_numpy(), ended["side"].to_numpy() > 0
+    run = np.where(_starts_with_a_vowel_sound(months), "an ", "a ") + months.astype(str).astype(object) + "-month run "
+    ended_in = " ended in " + month_names(ended["last"])
+    return np.select(
+        [ended["rule"] == "shift", ended["rule"] == "trend", ended["rule"] == "outside_limits"],
+        [
+            run + np.where(high, "above", "below") + " the average" + ended_in,
+            run + "of " + np.where(high, "rising", "falling") + " months" + ended_in,
+            month_names(ended["last"]) + " was outside the process limits (unusually "
+            + np.where(high, "high)", "low)"),
+        ],
+        months.astype(str).astype(object) + " months near the " + np.where(high, "upper", "lower") + " limit in "
+        + _month_span(ended["first"], ended["last"]),
+    ).astype(object)
+
+
+def _starts_with_a_vowel_sound(counts: np.ndarray) -> np.ndarray:
+    """Whether each count (of months: under a thousand) is said with a vowel first, so it takes 'an': 8, 11, 18,
+    80 to 89, 800 to 899."""
+    return np.char.startswith(counts.astype(str), "8") | np.isin(counts, [11, 18])
+
+
 def _history_facts(history: pd.DataFrame, direction: pd.Series) -> pd.DataFrame:
     """Per kpi_id at its latest month in ``history``: period, months_short (near or off target in a row),
-    segment_points, and signal, the sentence for the episode of the latest point's rule."""
+    segment_points, signal (the sentence for the episode of the latest point's rule) and ended (what a recent
+    run that has ended was, when the latest point is within the limits)."""
     kpi = history[KPI_ID].to_numpy(np.int64)
     index = np.arange(len(kpi))
-    kpi_start = ~_same_as_previous(kpi)
+    kpi_start = ~same_as_previous(kpi)
     latest = np.ones(len(kpi), dtype=bool)
     latest[:-1] = kpi_start[1:]
     short = history[STATUS].isin([NEAR_TARGET, OFF_TARGET]).to_numpy()
     # Each row's run reaches back to the latest row that is not short (or to before its KPI's first row).
     run_break = np.where(~short, index, np.where(kpi_start, index - 1, -1))
     months_short = index - np.maximum.accumulate(run_break)
-    segment_start = kpi_start | ~_same_as_previous(history["segment"].to_numpy(np.int64))
+    segment_start = kpi_start | ~same_as_previous(history["segment"].to_numpy(np.int64))
     segment_points = index - np.maximum.accumulate(np.where(segment_start, index, 0)) + 1
 
-    episodes = _signal_episodes(history)
+    episodes = signal_runs(history)
     rule_at_latest = history["rule"].to_numpy(dtype=object)[episodes["last_row"].to_numpy()]
     episodes = episodes[latest[episodes["last_row"].to_numpy()] & (episodes["rule"].to_numpy() == rule_at_latest)]
     sign = direction_sign(direction.reindex(episodes[KPI_ID]).to_numpy()).astype(np.int64)
@@ -208,6 +175,8 @@ def _history_facts(history: pd.DataFrame, direction: pd.Series) -> pd.DataFrame:
         index=pd.Index(kpi[latest], name=KPI_ID),
     )
     facts["signal"] = signal.reindex(facts.index)
+    ended = ended_runs(history)
+    facts["ended"] = pd.Series(_ended_text(ended), index=ended.index, dtype=object).reindex(facts.index)
     return facts
 
 
@@ -228,18 +197,21 @@ def _card_signal(card: pd.DataFrame, sign: np.ndarray) -> np.ndarray:
     return what + _judgement(np.where(high, 1, -1) * sign)
 
 
-def explain(card: pd.DataFrame, history: pd.DataFrame | None = None) -> pd.Series:
-    """One plain sentence per row of a scorecard (``metrics.scorecard`` columns), on its index; ``history`` (SPC
-    points with each month's status, see the module) lets it count months and date a signal's start."""
+def explain(card: pd.DataFrame, history: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per row of a scorecard (``metrics.scorecard`` columns), on its index: ``explanation``, one plain sentence,
+    and ``chart_says``, its part about the SPC chart (what the latest month is, and what a recent run was), for
+    wherever a page tells the chart apart. ``history`` (SPC points with each month's status, see the module) lets
+    them count months and date a signal's start and a recent run's end."""
     period = pd.DatetimeIndex(card[PERIOD])
     as_of = pd.DatetimeIndex(card["as_of"])
+    counted_facts = ["months_short", "segment_points", "signal", "ended"]
     if history is None:
-        facts = pd.DataFrame(index=card.index, columns=["months_short", "segment_points", "signal"], dtype=object)
+        facts = pd.DataFrame(index=card.index, columns=counted_facts, dtype=object)
     else:
         history = history[history[KPI_ID].isin(card[KPI_ID])]
         facts = _history_facts(history, card.set_index(KPI_ID)["direction"])
         facts = facts.reindex(card[KPI_ID].to_numpy())
-        facts.loc[pd.DatetimeIndex(facts[PERIOD]) != period, ["months_short", "segment_points", "signal"]] = np.nan
+        facts.loc[pd.DatetimeIndex(facts[PERIOD]) != period, counted_facts] = np.nan
         facts.index = card.index
     sign = direction_sign(card["direction"].to_numpy())
     signal = facts["signal"].to_numpy(dtype=object)
@@ -274,12 +246,17 @@ def explain(card: pd.DataFrame, history: pd.DataFrame | None = None) -> pd.Serie
     caveat = "too few months" + counted + " for reliable limits — treat signals as provisional"
     trend = card["trend"].fillna("").to_numpy(dtype=object)
     slope = card["trend_basis"].to_numpy(dtype=object) == "slope"
+    special = card["special_cause"].to_numpy(dtype=bool)
+    ended = facts["ended"].to_numpy(dtype=object)
+    ended_run = pd.notna(ended) & ~special
+    normal = np.where(ended_run, "within normal variation this month", "within normal variation")
     variation = np.select(
-        [card["special_cause"].to_numpy(dtype=bool), slope, trial, card["variation"].notna().to_numpy()],
-        [signal, "trend " + trend + " over the last 12 months", caveat, "within normal variation"],
+        [special, slope, trial, card["variation"].notna().to_numpy()],
+        [signal, "trend " + trend + " over the last 12 months", caveat, normal],
         "",
     ).astype(object)
     variation = np.where(trial & (variation != caveat) & (variation != ""), variation + "; " + caveat, variation)
+    variation = np.where(ended_run & (variation != ""), variation + "; " + ended.astype(str), variation)
 
     clauses = np.where(variation == "", standing, standing + "; " + variation)
     behind = ~period.isna() & (period < as_of)
@@ -289,5 +266,11 @@ def explain(card: pd.DataFrame, history: pd.DataFrame | None = None) -> pd.Serie
         [missing, missing + "; " + month_names(period) + ": " + clauses],
         clauses,
     ).astype(object)
-    sentence = pd.Series(sentence, index=card.index, name="explanation")
-    return (sentence.str[:1].str.upper() + sentence.str[1:]).astype(object)
+    return pd.DataFrame({"explanation": _capitalised(sentence), "chart_says": _capitalised(variation)},
+                        index=card.index)
+
+
+def _capitalised(texts: np.ndarray) -> np.ndarray:
+    """Each text with its first letter in upper case."""
+    texts = pd.Series(texts, dtype=object).astype(str)
+    return (texts.str[:1].str.upper() + texts.str[1:]).to_numpy(dtype=object)

@@ -115,8 +115,8 @@ def test_an_analyst_signs_in_uploads_their_department_is_refused_another_and_sig
     before = snapshot(engine)
     _upload(page, app_url, foreign)
     expect(page.get_by_text("hr-june.csv was rejected and nothing was written").first).to_be_visible()
-    expect(page.get_by_text("may not change this department's data (they may change ems, fire only)").first
-           ).to_be_attached()
+    expect(page.get_by_text("may not change this department's data (they may change Emergency Medical Services "
+                            "and Louisville Fire only)").first).to_be_attached()
     assert page.get_by_role("button", name="Commit hr-june.csv").count() == 0
     page.screenshot(path=str(ARTIFACTS / "upload-refused-analyst-1440x900.png"), full_page=True)
     assert snapshot(engine) == before

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from sqlalchemy import Engine
 
 from louiestat import queries, templates, views
@@ -19,13 +22,14 @@ NOT_REPORTED = [
 def filled_template(engine: Engine) -> bytes:
     """The app's own values template for EMS (9 KPIs, July 2016) with 2 of its rows filled in."""
     template = templates.template_csv(engine, views.City.load(engine), "values", "ems")
-    lines = template.splitlines()
-    assert lines[0] == "department,kpi,period,value,target,note,count" and len(lines) == 10
-    filled = [lines[0]]
-    for line in lines[1:]:
-        department, kpi, period, *_ = line.split(",")
-        filled.append(f"{department},{kpi},{period},{REPORTED.get(kpi, '')},,,")
-    return ("\n".join(filled) + "\n").encode()
+    rows = list(csv.reader(io.StringIO(template)))
+    assert rows[0] == ["department", "kpi", "kpi_name", "unit", "current_target", "period", "value", "target", "note",
+                       "count"] and len(rows) == 10
+    for row in rows[1:]:
+        row[6] = REPORTED.get(row[1], "")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode()
 
 
 def july(engine: Engine) -> dict[str, float]:
@@ -136,3 +140,31 @@ def test_skip_blank_leaves_other_kinds_alone(city: Engine) -> None:
 
     assert result.status == "rejected" and result.skipped == []
     assert [(e.line, e.column) for e in result.errors] == [(2, "reason")]
+
+
+def test_the_template_filled_in_full_loads_with_no_warning_its_names_units_and_targets_ignored(
+    sample_city: Engine,
+) -> None:
+    template = templates.template_csv(sample_city, views.City.load(sample_city), "values", "ems")
+    rows = list(csv.reader(io.StringIO(template)))
+    assert rows[8][:6] == ["ems", "response_time", "Response time, priority 1", "minutes", "8.5", "2016-07"]
+    for row in rows[1:]:
+        row[6] = "7"
+        row[4] = "999"  # a person's scribble over the target shown changes nothing
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+
+    targets = queries.targets(sample_city)
+    result = ingest(sample_city, out.getvalue().encode(), name="ems-july.csv")
+    assert (result.kind, result.status, result.new) == ("values", "committed", 9)
+    assert (result.warnings, result.errors) == ([], [])
+    assert set(july(sample_city).values()) == {7.0}
+    assert queries.targets(sample_city).equals(targets)
+
+
+def test_an_unknown_column_beside_them_is_still_warned_about(sample_city: Engine) -> None:
+    text = ("department,kpi,kpi_name,unit,current_target,period,value,remarks\n"
+            "ems,response_time,\"Response time, priority 1\",minutes,8.5,2016-07,8.1,x\n")
+    result = ingest(sample_city, text.encode(), name="ems-july.csv")
+    assert result.status == "committed"
+    assert [w.message for w in result.warnings] == ["column 'remarks' is not part of a values file and is ignored"]

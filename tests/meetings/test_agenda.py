@@ -104,7 +104,8 @@ def test_missing_data_is_listed_for_a_department_that_has_not_reported(sample_me
     missing = briefing.items[4]
     assert (missing.kpi, missing.reason) == (
         "program_attendance", ("No data for June 2016 yet; May 2016: just short of target for 7 months (19,142 against "
-        "a target of 20,000); within normal variation"))
+        "a target of 20,000); within normal variation this month; a 7-month run above the average ended in October "
+        "2015"))
     assert missing.question == (
         "When will June 2016 data for Program attendance be reported, and what is holding it up?")
 
@@ -114,3 +115,13 @@ def test_unknown_department_or_month_is_refused_naming_what_is_accepted(sample_c
         meetings.propose(sample_city, "zoo", "2016-06")
     with pytest.raises(MeetingRefused, match="'June 2016' is not a month; give it as YYYY-MM, e.g. 2016-06"):
         meetings.propose(sample_city, "hr", "June 2016")
+
+
+def test_the_agendas_reason_tells_a_month_within_the_limits_after_a_run_as_the_scorecard_does(
+    sample_city: Engine,
+) -> None:
+    briefing = meetings.propose(sample_city, "ems", "2016-06", today=JULY_MEETING)
+    offload = next(item for item in briefing.items if item.kpi == "hospital_offload_minutes")
+    assert offload.reason == explanations(sample_city, "ems", "2016-06")["hospital_offload_minutes"]
+    assert offload.reason.endswith(
+        "; within normal variation this month; an 11-month run above the average ended in April 2016")

@@ -72,8 +72,9 @@ def test_an_analyst_of_the_department_closes_a_follow_up_with_the_response(held)
 
 
 @pytest.mark.parametrize(("who", "message"), [
-    (EMS_ANALYST, "eli@city.gov may not change the meetings and follow-ups of hr (they may change ems only)"),
-    (VIEWER, "val@city.gov may not change the meetings and follow-ups of hr (they may change nothing)"),
+    (EMS_ANALYST, "eli@city.gov may not change the meetings and follow-ups of Human Resources (they may change Emergency "
+     "Medical Services only)"),
+    (VIEWER, "val@city.gov may not change the meetings and follow-ups of Human Resources (they may change nothing)"),
 ])
 def test_another_departments_analyst_and_a_viewer_may_not_close_it(held, who: Principal, message: str) -> None:
     engine, _, followup_id = held

@@ -6,6 +6,7 @@ from metrics.spc import (
     ASSURANCE_LABELS,
     VARIATION_LABELS,
     assurance_many,
+    ended_runs,
     rebase_positions,
     xmr,
     xmr_many,
@@ -397,3 +398,33 @@ def test_process_changes_become_segment_starts_at_the_first_reported_month_on_or
     assert rebase_positions(observations, changes) == {7: [2]}
     points = xmr_many(observations, rebase=rebase_positions(observations, changes))
     assert points["segment"].tolist() == [0, 0, 1, 1, 1]
+
+
+# SHIFT_7 and then two months back above the (new) mean 1.5 / 16: the run of 7 below it ended in February 2014.
+ENDED = [*SHIFT_7, 0.5, 1.0]
+
+
+def test_a_run_that_ended_before_a_month_within_the_limits_is_the_charts_recent_story():
+    points = xmr(ENDED, months(16, "2013-01-01"))
+    assert points["rule"].tolist() == ["shift"] * 14 + [None, None]
+    ended = ended_runs(points)
+    assert ended.to_dict("index") == {0: {"rule": "shift", "side": -1, "months": 7,
+                                          "first": pd.Timestamp("2013-08-01"), "last": pd.Timestamp("2014-02-01")}}
+
+
+def test_no_ended_run_while_the_latest_month_is_a_signal_long_after_or_in_an_earlier_segment():
+    assert ended_runs(xmr(SHIFT_7, months(14))).empty  # the latest month is still in the run
+    assert ended_runs(xmr(ENDED, months(16)), within=1).empty  # ended 2 months before the latest
+    assert ended_runs(xmr(ENDED, months(16), rebase=[14])).empty  # a process change since
+
+
+def test_ended_runs_per_kpi_at_once():
+    observations = pd.concat([
+        pd.DataFrame({"kpi_id": 1, "period": months(16), "value": ENDED}),
+        pd.DataFrame({"kpi_id": 2, "period": months(14), "value": SHIFT_7}),
+        pd.DataFrame({"kpi_id": 3, "period": months(16), "value": [-v for v in ENDED]}),
+    ])
+    ended = ended_runs(xmr_many(observations))
+    assert ended.index.tolist() == [1, 3]
+    assert ended[["rule", "side", "months"]].values.tolist() == [["shift", -1, 7], ["shift", 1, 7]]
+    assert ended["last"].tolist() == [pd.Timestamp("2021-02-01")] * 2

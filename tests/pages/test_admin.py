@@ -43,8 +43,28 @@ def test_a_refused_change_is_said_in_words_and_writes_nothing(open_page, city_en
     at = open_page("user_admin")
     at.text_input[0].input(ANALYST)
     at.button(key="FormSubmitter:add_user-Add user").click().run()
-    assert "a user analyst@city.example already exists" in shown(at.error[0].value)
+    assert shown(at.error[0].value) == "a user analyst@city.example already exists; change them under “Change a user”"
     assert len(users.list_users(city_engine)) == 3
+
+
+def test_the_users_page_names_departments_and_tells_what_to_do_on_the_page(open_page, city_engine: Engine) -> None:
+    at = open_page("user_admin")
+    table = at.dataframe[0].value.set_index("email")
+    assert table.at[ANALYST, "departments"] == "Emergency Medical Services and Louisville Fire"
+    at.text_input[0].input(NEW)
+    at.get("segmented_control")[0].set_value("analyst")
+    at.button(key="FormSubmitter:add_user-Add user").click().run()
+    refusal = shown(at.error[0].value)
+    assert refusal == (f"an analyst needs at least one department they may change: choose the departments {NEW} "
+                       "may change")
+    assert len(users.list_users(city_engine)) == 3
+
+    at.selectbox(key="change_user").set_value(ANALYST).run()
+    at.selectbox(key="grant_department").set_value("animal_services").run()
+    next(b for b in at.button if b.label == "Grant").click().run()
+    assert shown(at.success[0].value) == f"{ANALYST} may now change Metro Animal Services."
+    assert at.dataframe[0].value.set_index("email").at[ANALYST, "departments"] == (
+        "Emergency Medical Services, Louisville Fire and Metro Animal Services")
 
 
 def test_the_audit_log_filters_by_who_and_what(open_page, city_engine: Engine) -> None:

@@ -8,6 +8,7 @@ from louiestat import charts
 from louiestat.ingest import ingest
 from louiestat.presentation.values import axis_label
 from louiestat.views import City, kpi_detail
+from tests.conftest import shown
 
 
 def test_a_deep_link_opens_the_kpi_and_shows_its_latest_value_and_target(open_page) -> None:
@@ -69,3 +70,14 @@ def test_a_corrected_value_shows_its_earlier_value_and_batch(open_page, city_eng
 def test_the_last_year_overlay_is_kept_in_the_url(open_page) -> None:
     assert open_page("kpi", department="ems", kpi="response_time", as_of="2016-06", yoy="true").toggle(key="yoy").value
     assert not open_page("kpi", department="ems", kpi="response_time", as_of="2016-06").toggle(key="yoy").value
+
+
+def test_what_the_chart_says_begins_with_the_scorecards_words_on_the_latest_month(open_page) -> None:
+    at = open_page("kpi", department="ems", kpi="hospital_offload_minutes", as_of="2016-06")
+
+    said = "Within normal variation this month; an 11-month run above the average ended in April 2016"
+    texts = [shown(m.value) for m in at.markdown]
+    assert any(text.endswith(said[:1].lower() + said[1:]) for text in texts), "the sentence under the title"
+    bullets = texts[texts.index("- **" + said + "**"):]
+    assert bullets[1] == ("- 11 months in a row above the average, June 2015 to April 2016 — a real change for the "
+                          "worse, not noise")

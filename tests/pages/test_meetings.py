@@ -55,6 +55,9 @@ def test_follow_ups_are_listed_overdue_first_with_status_in_words(open_as, meeti
     assert (first["Department"], first["What"], first["When"]) == (
         "Human Resources", "Bring exit-interview findings for the first-year leavers", f"{days:,} days overdue")
     assert "13 open follow-ups, 13 overdue · 7 closed shown" in at.caption[0].value
+    assert first["KPI"] == "Monthly turnover"  # the KPI's name, not its key (turnover_rate)
+    keyed = meetings.followup_table(meetings_engine, dt.date.today())["kpi"].dropna()
+    assert not set(shown["KPI"]) & set(keyed) and set(shown["KPI"]) >= {"Monthly turnover", ""}
 
 
 def test_filters_live_in_the_url(open_as) -> None:

@@ -28,7 +28,7 @@ def card_row(**changes) -> dict:
 
 def sentences(*rows: dict) -> list[str]:
     card = pd.DataFrame([row | {"kpi_id": i} for i, row in enumerate(rows, start=1)])
-    return explain(card).tolist()
+    return explain(card)["explanation"].tolist()
 
 
 def test_sentences_from_the_card_alone():
@@ -94,26 +94,57 @@ def test_history_counts_months_off_target_and_dates_the_shift():
         as_of=september, period=september, value=11.5, status="off_target", special_cause=True, rule="shift",
         side="high", variation="special_cause_concern",
     )])
-    assert explain(card, history).tolist() == [
+    assert explain(card, history)["explanation"].tolist() == [
         "Worse than target for 7 months (11.5 min against a target of 10 min); 7 months in a row above the average"
         " since March 2013 — a real change for the worse, not noise"
     ]
     # Without the history the same signal is named without counting.
-    assert explain(card).tolist() == [
+    assert explain(card)["explanation"].tolist() == [
         "Worse than target (11.5 min against a target of 10 min); a run of months above the average"
         " — a real change for the worse, not noise"
     ]
+
+
+def test_a_month_within_the_limits_after_a_run_says_so_and_when_the_run_ended():
+    kpis = kpis_frame([{"kpi_id": 1, "unit": "minutes", "direction": "lower_is_better", "target": 10.0}])
+    # shifted_history's 21 months, then October 2013 at 9.0: below the new mean 212.5 / 22 = 9.66, within limits.
+    values = [10.0, 8.0] * 7 + [10.5, 11.5, 10.5, 11.5, 10.5, 11.5, 11.5, 9.0]
+    points = xmr_many(monthly_observations(1, "2012-01", values), improvement="decrease")
+    assert points["rule"].tolist() == [None] * 14 + ["shift"] * 7 + [None]
+    october = pd.Timestamp("2013-10-01")
+    card = pd.DataFrame([minutes_row(as_of=october, period=october, value=9.0)])
+    said = explain(card, status_frame(points, kpis, targets_frame([]))).iloc[0]
+    assert said["explanation"] == (
+        "On target; within normal variation this month; a 7-month run above the average ended in September 2013")
+    assert said["chart_says"] == (
+        "Within normal variation this month; a 7-month run above the average ended in September 2013")
+    # Without the history there is nothing to tell about the run.
+    assert explain(card).iloc[0].tolist() == ["On target; within normal variation", "Within normal variation"]
+
+
+def test_the_sample_citys_hospital_offload_time_is_within_the_limits_after_an_11_month_run():
+    card = city_sentences(*sample_city(), AS_OF).set_index(["department", "kpi"])
+    offload = card.loc[("ems", "hospital_offload_minutes")]
+    assert offload["variation"] == "common_cause"  # the code stays; the words say more
+    assert offload["explanation"] == (
+        "Worse than target for 48 months (27.2 min against a target of 20 min); within normal variation this month; "
+        "an 11-month run above the average ended in April 2016"
+    )
+    assert offload["chart_says"] == (
+        "Within normal variation this month; an 11-month run above the average ended in April 2016")
+    assert card.loc[("codes", "property_inspections"), "chart_says"].endswith(
+        "an 18-month run below the average ended in May 2016")
 
 
 def test_history_counts_the_points_behind_trial_limits_and_must_reach_the_cards_month():
     history = shifted_history(8)
     august = pd.Timestamp("2012-08-01")
     card = pd.DataFrame([minutes_row(as_of=august, period=august, value=8.0, trial_limits=True)])
-    assert explain(card, history).tolist() == [
+    assert explain(card, history)["explanation"].tolist() == [
         "On target; too few months (8) for reliable limits — treat signals as provisional"
     ]
     # A history ending before the card's month says nothing about it.
-    assert explain(card, history.head(7)).tolist() == [
+    assert explain(card, history.head(7))["explanation"].tolist() == [
         "On target; too few months for reliable limits — treat signals as provisional"
     ]
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 from louiestat.config import get_settings
 from louiestat.pages import access
+from louiestat.pages.sign_in_form import route_answers
 from louiestat.pages.widgets import escape_markdown
 
 SIGN_OUT = """
@@ -23,6 +24,7 @@ ROLE_WORDS = {
 def render() -> None:
     principal = access.acting()
     st.title("Account")
+    route_answers()
     departments = ", ".join(sorted(principal.departments)) or "no department yet"
     st.markdown(f"Signed in as **{escape_markdown(principal.label)}**, "
                 f"{escape_markdown(ROLE_WORDS[principal.role].format(departments=departments))}.")

@@ -18,10 +18,11 @@ from typing import TypeVar
 
 import pytest
 from argon2 import PasswordHasher
+from pydantic import ValidationError
 from sqlalchemy import Engine, select, update
 
 from louiestat import audit, users
-from louiestat.config import get_settings
+from louiestat.config import Settings, get_settings
 from louiestat.db.engine import make_engine, write_transaction
 from louiestat.db.models import Session, SignInPosts, User, utcnow
 from louiestat.errors import LockTimeout, SignInFailed
@@ -299,3 +300,17 @@ def test_sign_in_posts_are_limited_per_address_and_minute_and_every_one_is_count
     with city.connect() as conn:
         rows = conn.execute(select(SignInPosts.address, SignInPosts.posts)).all()
     assert rows == [("203.0.113.7", 1)], "only the current minute is kept"
+
+
+def test_a_bad_proxy_or_framing_setting_names_the_entry_and_what_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOUIESTAT_TRUSTED_PROXIES", "10.0.0.5, proxy.city.example")
+    with pytest.raises(ValidationError, match=r"LOUIESTAT_TRUSTED_PROXIES: 'proxy\.city\.example' is not an IP "
+                       r"address or network; give addresses or networks in CIDR form separated by commas"):
+        Settings()
+    monkeypatch.setenv("LOUIESTAT_TRUSTED_PROXIES", "10.0.0.5, 192.168.0.0/16, ::1")
+    assert [str(network) for network in Settings().trusted_networks] == ["10.0.0.5/32", "192.168.0.0/16", "::1/128"]
+
+    monkeypatch.setenv("LOUIESTAT_FRAME_ANCESTORS", "https://portal.city.example https://portal.city.example/page")
+    with pytest.raises(ValidationError, match=r"LOUIESTAT_FRAME_ANCESTORS: 'https://portal\.city\.example/page' is "
+                       r"not an origin; .* such as https://portal\.city\.example"):
+        Settings()

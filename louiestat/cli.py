@@ -495,7 +495,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _actor(args: argparse.Namespace):
-    """Who the command acts as: the user named by ``--as`` (with their rights), else the local administrator."""
+    """Who the command acts as, for every command alike: the user named by ``--as`` (with their rights), else the
+    local administrator named by ``--user`` (or the login), recorded as that name from ``cli``."""
     from louiestat.writes import signed_in
 
     return signed_in(_engine(), args.as_user) if args.as_user else args.user

@@ -1,15 +1,12 @@
 """``python -m louiestat users …``: who may sign in and what they may do. The CLI acts as the local administrator
-(whoever can run it already holds the database credentials); the audit log records it as ``cli:<login>``."""
+(whoever can run it already holds the database credentials); the audit log records it under ``--user`` (or the
+login), from ``cli``, as every other command does."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from louiestat.writes import Principal
 
 ROLE_CHOICES = ("admin", "analyst", "viewer")
 USERS_HELP = "Manage who may sign in and what they may do: add, grant, revoke, disable, list, passwd."
@@ -59,37 +56,36 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     from louiestat import users
 
     password = _read_password() if args.password_stdin else None
-    return _done(lambda engine: users.add_user(
-        engine, args.email, args.role, departments=args.department, name=args.name, password=password,
-        by=_actor(args),
+    return _done(args, lambda engine, by: users.add_user(
+        engine, args.email, args.role, departments=args.department, name=args.name, password=password, by=by,
     ), "added")
 
 
 def cmd_users_grant(args: argparse.Namespace) -> int:
     from louiestat import users
 
-    return _done(lambda engine: users.grant(engine, args.email, args.department, by=_actor(args)),
+    return _done(args, lambda engine, by: users.grant(engine, args.email, args.department, by=by),
                  f"may change {args.department}")
 
 
 def cmd_users_revoke(args: argparse.Namespace) -> int:
     from louiestat import users
 
-    return _done(lambda engine: users.revoke(engine, args.email, args.department, by=_actor(args)),
+    return _done(args, lambda engine, by: users.revoke(engine, args.email, args.department, by=by),
                  f"may no longer change {args.department}")
 
 
 def cmd_users_disable(args: argparse.Namespace) -> int:
     from louiestat import users
 
-    return _done(lambda engine: users.disable(engine, args.email, by=_actor(args)), "disabled")
+    return _done(args, lambda engine, by: users.disable(engine, args.email, by=by), "disabled")
 
 
 def cmd_users_passwd(args: argparse.Namespace) -> int:
     from louiestat import users
 
     password = _read_password()
-    return _done(lambda engine: users.set_password(engine, args.email, password, by=_actor(args)),
+    return _done(args, lambda engine, by: users.set_password(engine, args.email, password, by=by),
                  "has a new password")
 
 
@@ -115,13 +111,14 @@ def cmd_users_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _done(change, what: str) -> int:
-    """Run a user change and print the user as it now is; a refused change prints why and exits 1."""
-    from louiestat.cli import EXIT_REJECTED, _engine
+def _done(args: argparse.Namespace, change, what: str) -> int:
+    """Run a user change as the command's actor and print the user as it now is; a refused change prints why and
+    exits 1."""
+    from louiestat.cli import EXIT_REJECTED, _actor, _engine
     from louiestat.errors import UserRefused
 
     try:
-        record = change(_engine())
+        record = change(_engine(), _actor(args))
     except UserRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REJECTED
@@ -129,16 +126,6 @@ def _done(change, what: str) -> int:
     state = "disabled" if record.disabled else "active"
     print(f"{record.email}: {record.role}{departments}, {state} — {what}")
     return 0
-
-
-def _actor(args: argparse.Namespace) -> Principal | str:
-    """Who acts: the ``--as`` user (the users module refuses unless an admin), else the local ``cli:<login>``."""
-    if not args.as_user:
-        return f"cli:{args.user}"
-    from louiestat.cli import _engine
-    from louiestat.writes import signed_in
-
-    return signed_in(_engine(), args.as_user)
 
 
 def _read_password() -> str:

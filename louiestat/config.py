@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import getpass
+import ipaddress
+import re
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def _default_user() -> str:
@@ -14,6 +18,20 @@ def _default_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
+
+
+def _networks(listed: str) -> tuple[IPNetwork, ...]:
+    """The networks named in ``listed`` (comma-separated addresses or CIDR networks); ValueError names a bad one."""
+    networks = []
+    for entry in filter(None, (part.strip() for part in listed.split(","))):
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            raise ValueError(
+                f"LOUIESTAT_TRUSTED_PROXIES: '{entry}' is not an IP address or network; give addresses or networks "
+                "in CIDR form separated by commas, such as 10.0.0.5, 192.168.1.0/24"
+            ) from None
+    return tuple(networks)
 
 
 class Settings(BaseSettings):
@@ -49,6 +67,21 @@ class Settings(BaseSettings):
         15, gt=0, description="Failed sign-ins count towards a lockout within this many minutes."
     )
     sign_in_lockout_minutes: float = Field(15, gt=0, description="How long a locked account stays locked.")
+    sign_in_wait_seconds: float = Field(
+        5, ge=0, description="How long a sign-in or sign-out waits for another write to the database before it "
+        "answers that the dashboard is busy (HTTP 503), having written nothing.",
+    )
+    sign_in_rate_per_minute: int = Field(
+        20, ge=1, description="Sign-in posts one client address may make in a minute; more are answered HTTP 429.",
+    )
+    trusted_proxies: str = Field(
+        "", description="Addresses or networks (CIDR) of the reverse proxies in front of the app, separated by "
+        "commas; only a request from one of them has its X-Forwarded-For, -Proto and -Host believed.",
+    )
+    frame_ancestors: str = Field(
+        "", description="Origins (https://portal.city.example) allowed to show the dashboard in a frame, separated "
+        "by spaces; unset, no site may.",
+    )
     session_idle_minutes: float = Field(30, gt=0, description="A session unused this long ends.")
     session_max_hours: float = Field(12, gt=0, description="A session ends this long after sign-in, used or not.")
     public_mode: bool = Field(
@@ -62,6 +95,34 @@ class Settings(BaseSettings):
         "chromium", min_length=1,
         description="The Chromium that draws the briefing packet's charts: a path, or a command found on PATH.",
     )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: str) -> str:
+        _networks(value)
+        return value
+
+    @field_validator("frame_ancestors")
+    @classmethod
+    def _check_origins(cls, value: str) -> str:
+        for origin in value.split():
+            if not _ORIGIN.fullmatch(origin):
+                raise ValueError(
+                    f"LOUIESTAT_FRAME_ANCESTORS: '{origin}' is not an origin; give origins separated by spaces, "
+                    "each a scheme and a host with an optional port and nothing after it, such as "
+                    "https://portal.city.example or https://*.city.example:8443"
+                )
+        return value
+
+    @property
+    def trusted_networks(self) -> tuple[IPNetwork, ...]:
+        """``trusted_proxies`` as networks (an address is a network of one)."""
+        return _networks(self.trusted_proxies)
+
+
+# What Content-Security-Policy's frame-ancestors accepts as a site: scheme://host[:port], the host's first label
+# possibly a wildcard.
+_ORIGIN = re.compile(r"https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d{1,5})?")
 
 
 @lru_cache(maxsize=1)

@@ -37,3 +37,8 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
         return _HASHER.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def needs_rehash(stored_hash: str) -> bool:
+    """Whether ``stored_hash`` was made with other parameters than new hashes are (so sign-in replaces it)."""
+    return _HASHER.check_needs_rehash(stored_hash)

@@ -3,28 +3,41 @@ repeated failures, and server-side sessions that several app replicas share.
 
 OWASP's rules, as settings: after ``sign_in_max_failures`` failures within ``sign_in_failure_window_minutes`` an
 account is locked for ``sign_in_lockout_minutes``; every failure gets one message that does not say whether the
-email exists, the password was wrong or the account is locked (the audit log says which). A session is a random
-token the browser keeps in a cookie; the database keeps only its SHA-256, so a copy of the database signs no one
-in. A session ends on sign-out, after ``session_idle_minutes`` without use, after ``session_max_hours`` and when
-its user is disabled."""
+email exists, the password was wrong or the account is locked (the audit log says which), and takes as long
+(every attempt checks one password). Failures are counted by one UPDATE, so attempts at the same moment are all
+counted. A hash made with other Argon2 parameters than today's is replaced on the next sign-in. A session is a
+random token the browser keeps in a cookie; the database keeps only its SHA-256, so a copy of the database signs
+no one in. A session ends on sign-out, after ``session_idle_minutes`` without use, after ``session_max_hours``
+and when its user is disabled.
+
+Under load: sign-in posts are counted per client address and minute in the database (``sign_in_rate_per_minute``,
+shared by every replica), and a sign-in or sign-out waits at most ``sign_in_wait_seconds`` for another write,
+then raises LockTimeout having written nothing."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Mapping
 from functools import cache
+from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, case, delete, insert, null, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from louiestat import audit
 from louiestat.config import get_settings
-from louiestat.db.models import Session, User, utcnow
-from louiestat.errors import SignInFailed
-from louiestat.passwords import hash_password, verify_password
+from louiestat.db.engine import short_write
+from louiestat.db.models import Session, SignInPosts, User, utcnow
+from louiestat.errors import LockTimeout, SignInFailed
+from louiestat.passwords import hash_password, needs_rehash, verify_password
 from louiestat.users import UserRecord, user_record
 
 FAILED = "That email and password do not match an account that may sign in; check both and try again."
+BUSY = "The dashboard is busy; try again in a moment."
+LIMITED = "Too many sign-in attempts have come from your address in the last minute; wait a minute, then try again."
 SESSION_COOKIE = "louiestat_session"  # the browser's cookie holding the session token
 SEEN_EVERY = dt.timedelta(minutes=1)  # how stale ``last_seen_at`` may get before a request refreshes it
 
@@ -38,41 +51,55 @@ def _nobody() -> str:
 
 def sign_in(engine: Engine, email: str, password: str, *, via: str = "page", now: dt.datetime | None = None) -> str:
     """Check ``email`` and ``password`` and open a session; returns its token (for the cookie). Raises
-    SignInFailed with the one generic message on any failure, after recording what really happened."""
-    with engine.begin() as conn:
-        token = _attempt(conn, email.strip().lower(), password, via, now or utcnow())
+    SignInFailed with the one generic message on any failure, after recording what really happened, and
+    LockTimeout, having written nothing, when another write holds the database past ``sign_in_wait_seconds``."""
+    email, now = email.strip().lower(), now or utcnow()
+    with engine.connect() as conn:
+        user = conn.execute(select(User.__table__).where(User.email == email)).mappings().first()
+    usable = user is not None and not user["disabled"] and bool(user["password_hash"])
+    stored = user["password_hash"] if usable else None
+    # One password check whatever the account (none, disabled, locked), before the database is waited for.
+    matches = verify_password(stored or _nobody(), password) and stored is not None
+    upgraded = hash_password(password) if matches and needs_rehash(stored) else None
+    token = None
+    with short_write(engine, wait_seconds=get_settings().sign_in_wait_seconds) as conn:
+        if stored is None:
+            why = "no such user" if user is None else "disabled" if user["disabled"] else "no password"
+            audit.record(conn, actor=email, via=via, action="sign_in_failed", subject=email, detail=why)
+        elif matches:
+            token = _open_session(conn, user, upgraded, via, now)
+        else:
+            _count_failure(conn, user, via, now)
     if token is None:
         raise SignInFailed(FAILED)
     return token
 
 
-def _attempt(conn: Connection, email: str, password: str, via: str, now: dt.datetime) -> str | None:
+def count_sign_in_post(engine: Engine, address: str, *, now: dt.datetime | None = None) -> int | None:
+    """Count a sign-in post from ``address`` in the current minute (one atomic upsert, shared by every replica);
+    returns the seconds until the next minute when the address has posted more than ``sign_in_rate_per_minute``
+    times in this one, else None. Waits for the database as a sign-in does (LockTimeout)."""
+    now = now or utcnow()
     settings = get_settings()
-    user = conn.execute(select(User.__table__).where(User.email == email)).mappings().first()
-    if user is None or user["disabled"] or not user["password_hash"]:
-        verify_password(_nobody(), password)
-        why = "no such user" if user is None else "disabled" if user["disabled"] else "no password"
-        audit.record(conn, actor=email, via=via, action="sign_in_failed", subject=email, detail=why)
+    minute = int(now.replace(tzinfo=dt.UTC).timestamp() // 60)
+    table = SignInPosts.__table__
+    with short_write(engine, wait_seconds=settings.sign_in_wait_seconds) as conn:
+        conn.execute(delete(table).where(table.c.minute < minute))
+        dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+        posts = conn.execute(
+            dialect_insert(table).values(address=address[:64], minute=minute, posts=1)
+            .on_conflict_do_update(index_elements=[table.c.address, table.c.minute], set_={"posts": table.c.posts + 1})
+            .returning(table.c.posts)
+        ).scalar_one()
+    if posts <= settings.sign_in_rate_per_minute:
         return None
-    if user["locked_until"] is not None and user["locked_until"] > now:
-        audit.record(conn, actor=email, via=via, action="sign_in_failed", subject=email,
-                     detail=f"locked until {user['locked_until']:%Y-%m-%d %H:%M} UTC")
-        return None
-    if not verify_password(user["password_hash"], password):
-        _count_failure(conn, user, now, via, settings)
-        return None
-    conn.execute(update(User).where(User.id == user["id"]).values(failed_sign_ins=0, first_failed_at=None,
-                                                                    locked_until=None))
-    token = secrets.token_urlsafe(32)
-    conn.execute(insert(Session).values(token_hash=_digest(token), user_id=user["id"], created_at=now,
-                                        last_seen_at=now))
-    audit.record(conn, actor=email, via=via, action="sign_in", subject=email)
-    return token
+    return 60 - now.second
 
 
 def session_user(engine: Engine, token: str | None, *, now: dt.datetime | None = None) -> UserRecord | None:
     """The user a session token belongs to, or None when it is unknown, ended, idle too long, too old or its
-    user disabled. Refreshes the session's last use (at most once a minute, so reads rarely write)."""
+    user disabled. Refreshes the session's last use (at most once a minute, so reads rarely write; not at all
+    while another write holds the database: the next request does it)."""
     if not token:
         return None
     now = now or utcnow()
@@ -91,16 +118,17 @@ def session_user(engine: Engine, token: str | None, *, now: dt.datetime | None =
             return None
         record = user_record(conn, row["email"])
     if now - row["last_seen_at"] > SEEN_EVERY:
-        with engine.begin() as conn:
+        with contextlib.suppress(LockTimeout), short_write(engine, wait_seconds=0) as conn:
             conn.execute(update(Session).where(Session.token_hash == row["token_hash"]).values(last_seen_at=now))
     return record
 
 
 def sign_out(engine: Engine, token: str | None, *, via: str = "page") -> None:
-    """End the session (nothing happens for an unknown or ended one)."""
+    """End the session (nothing happens for an unknown or ended one); LockTimeout, having ended nothing, when
+    another write holds the database past ``sign_in_wait_seconds``."""
     if not token:
         return
-    with engine.begin() as conn:
+    with short_write(engine, wait_seconds=get_settings().sign_in_wait_seconds) as conn:
         row = conn.execute(
             select(Session.token_hash, User.email).join(User, User.id == Session.user_id)
             .where(Session.token_hash == _digest(token), Session.ended_at.is_(None))
@@ -111,20 +139,72 @@ def sign_out(engine: Engine, token: str | None, *, via: str = "page") -> None:
         audit.record(conn, actor=row.email, via=via, action="sign_out", subject=row.email)
 
 
-def _count_failure(conn: Connection, user, now: dt.datetime, via: str, settings) -> None:
-    window = dt.timedelta(minutes=settings.sign_in_failure_window_minutes)
-    fresh = user["first_failed_at"] is None or now - user["first_failed_at"] > window
-    failures = 1 if fresh else user["failed_sign_ins"] + 1
-    values = {"failed_sign_ins": failures, "first_failed_at": now if fresh else user["first_failed_at"]}
+def _open_session(conn: Connection, user: Mapping[str, Any], upgraded: str | None, via: str,
+                  now: dt.datetime) -> str | None:
+    """Clear the failures, store the upgraded hash if there is one, and open a session: unless, since the password
+    was checked, the account was locked or disabled or its password changed."""
+    opened = conn.execute(
+        update(User)
+        .where(User.id == user["id"], User.password_hash == user["password_hash"], User.disabled.is_(False),
+               _not_locked(now))
+        .values(failed_sign_ins=0, first_failed_at=None, locked_until=None,
+                password_hash=upgraded or user["password_hash"])
+        .returning(User.id)
+    ).first()
+    if opened is None:
+        _record_refusal(conn, user, via, now)
+        return None
+    token = secrets.token_urlsafe(32)
+    conn.execute(insert(Session).values(token_hash=_digest(token), user_id=user["id"], created_at=now,
+                                        last_seen_at=now))
+    audit.record(conn, actor=user["email"], via=via, action="sign_in", subject=user["email"],
+                 detail="password hash upgraded to the current Argon2 parameters" if upgraded else "")
+    return token
+
+
+def _count_failure(conn: Connection, user: Mapping[str, Any], via: str, now: dt.datetime) -> None:
+    """Count a wrong password, and lock the account at the limit, in one UPDATE computed from the row as it is
+    then, so that failures at the same moment are all counted; a locked account's failures are not."""
+    settings = get_settings()
+    window_start = now - dt.timedelta(minutes=settings.sign_in_failure_window_minutes)
+    fresh = or_(User.first_failed_at.is_(None), User.first_failed_at < window_start)
+    failures = case((fresh, 1), else_=User.failed_sign_ins + 1)
+    locks = failures >= settings.sign_in_max_failures
+    counted = conn.execute(
+        update(User)
+        .where(User.id == user["id"], _not_locked(now))
+        .values(failed_sign_ins=case((locks, 0), else_=failures),
+                first_failed_at=case((locks, null()), (fresh, now), else_=User.first_failed_at),
+                locked_until=case((locks, now + dt.timedelta(minutes=settings.sign_in_lockout_minutes)),
+                                  else_=User.locked_until))
+        .returning(User.failed_sign_ins, User.locked_until)
+    ).first()
+    if counted is None:
+        _record_refusal(conn, user, via, now)
+        return
+    locked = counted.locked_until is not None and counted.locked_until > now
+    count = settings.sign_in_max_failures if locked else counted.failed_sign_ins
     audit.record(conn, actor=user["email"], via=via, action="sign_in_failed", subject=user["email"],
-                 detail=f"wrong password ({failures} of {settings.sign_in_max_failures})")
-    if failures >= settings.sign_in_max_failures:
-        values |= {"locked_until": now + dt.timedelta(minutes=settings.sign_in_lockout_minutes),
-                   "failed_sign_ins": 0, "first_failed_at": None}
+                 detail=f"wrong password ({count} of {settings.sign_in_max_failures})")
+    if locked:
         audit.record(conn, actor=user["email"], via=via, action="lockout", subject=user["email"],
-                     detail=f"{failures} failed sign-ins within {settings.sign_in_failure_window_minutes:g} minutes; "
+                     detail=f"{count} failed sign-ins within {settings.sign_in_failure_window_minutes:g} minutes; "
                      f"locked for {settings.sign_in_lockout_minutes:g} minutes")
-    conn.execute(update(User).where(User.id == user["id"]).values(**values))
+
+
+def _record_refusal(conn: Connection, user: Mapping[str, Any], via: str, now: dt.datetime) -> None:
+    """Record why an account that was usable when read may not sign in now: locked (perhaps by attempts at the same
+    moment), disabled, or its password changed."""
+    row = conn.execute(select(User.locked_until, User.disabled).where(User.id == user["id"])).one()
+    if row.locked_until is not None and row.locked_until > now:
+        why = f"locked until {row.locked_until:%Y-%m-%d %H:%M} UTC"
+    else:
+        why = "disabled" if row.disabled else "password changed while signing in"
+    audit.record(conn, actor=user["email"], via=via, action="sign_in_failed", subject=user["email"], detail=why)
+
+
+def _not_locked(now: dt.datetime) -> ColumnElement[bool]:
+    return or_(User.locked_until.is_(None), User.locked_until <= now)
 
 
 def _digest(token: str) -> str:

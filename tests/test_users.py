@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select
 
 from louiestat import audit, users
 from louiestat.cli import main
-from louiestat.db.models import User
+from louiestat.db.models import Batch, User
 from louiestat.errors import UserRefused
 from louiestat.ingest import ingest
 from louiestat.passwords import verify_password
@@ -132,7 +132,19 @@ def test_the_users_commands_from_the_cli(city: Engine, capsys: pytest.CaptureFix
     assert {k: listed[k] for k in ("email", "name", "role", "departments", "disabled", "has_password")} == {
         "email": "ana@city.gov", "name": "Ana López", "role": "analyst", "departments": ["hr"], "disabled": False,
         "has_password": True}
-    assert user_events(city)["actor"].tolist() == ["cli:tester", "cli:tester", "cli:maria"], "--user, else the login"
+    assert user_events(city)["actor"].tolist() == ["tester", "tester", "maria"], "--user, else the login"
+
+
+def test_every_command_records_the_user_under_one_name(city: Engine, tmp_path, capsys) -> None:
+    values = tmp_path / "values.csv"
+    values.write_text("department,kpi,period,value\nems,response_time,2016-06,8.5\n")
+    assert main(["--user", "alice", "ingest", str(values)]) == 0
+    assert main(["--user", "alice", "users", "add", "ana@city.gov", "--role", "viewer"]) == 0
+    events = audit.events(city).head(2)
+    assert events[["actor", "via", "action"]].values.tolist() == [
+        ["alice", "cli", "user_added"], ["alice", "cli", "write"]]
+    with city.connect() as conn:
+        assert conn.execute(select(Batch.actor).order_by(Batch.id.desc())).scalars().first() == "alice"
 
 
 def test_users_list_on_an_empty_database_says_how_to_add_the_first_admin(city: Engine, capsys) -> None:

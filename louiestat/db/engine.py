@@ -1,6 +1,7 @@
 """Database engines: one per URL, SQLite tuned for a shared file (WAL, foreign keys, busy timeout), PostgreSQL
 sessions that end with their client (and, when configured, a statement timeout), and write transactions that
-take the database's write lock up front so concurrent writes queue, say whom they wait for, and give up cleanly."""
+take the database's write lock up front so concurrent writes queue, say whom they wait for, and give up cleanly;
+short writes beside them (a sign-in) wait only briefly."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import ArgumentError
 
 from louiestat.config import get_settings
 from louiestat.db import failures, write_lock
 from louiestat.db.write_lock import OnWait
+from louiestat.errors import LockTimeout
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # How often PostgreSQL checks, while a statement runs, that its client is still there (PostgreSQL 14 and later).
@@ -100,3 +102,22 @@ def write_transaction(
                 yield conn
             finally:
                 write_lock.release(conn)
+
+
+@contextmanager
+def short_write(engine: Engine, *, wait_seconds: float) -> Iterator[Connection]:
+    """A small all-or-nothing write beside the batches (a sign-in, a sign-out) that waits at most ``wait_seconds``
+    for the database, then raises LockTimeout having written nothing.
+
+    On SQLite it waits for the one writer (``BEGIN IMMEDIATE``); on PostgreSQL only for the rows it changes
+    (``lock_timeout``), not for the write lock: it never touches what an upload writes, so it need not queue."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite" and not write_lock.sqlite_begin_immediate(conn, wait_seconds):
+            raise LockTimeout(f"another write held the database for longer than {wait_seconds:g} s, so nothing "
+                              "was written; try again in a moment")
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                # 0 would mean no limit to PostgreSQL; a millisecond is "do not wait".
+                milliseconds = max(1, round(wait_seconds * 1000))
+                conn.execute(text("SELECT set_config('lock_timeout', :limit, true)"), {"limit": f"{milliseconds}ms"})
+            yield conn

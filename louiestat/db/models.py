@@ -267,6 +267,18 @@ class AuditEvent(Base):
     subject: Mapped[str | None] = mapped_column(String(320))
     detail: Mapped[str] = mapped_column(Text, default="")
 
+
+class SignInPosts(Base):
+    """How many sign-in posts a client address has made in one minute (minutes since 1970, UTC), so that every
+    app replica sharing the database counts them together. Only the current minute's rows are kept."""
+
+    __tablename__ = "sign_in_posts"
+
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    minute: Mapped[int] = mapped_column(Integer, primary_key=True)
+    posts: Mapped[int] = mapped_column(Integer)
+
+
 def _history_of(model: type[Base]) -> Table:
     """The ``<table>_history`` twin of a versioned table: its columns without constraints, plus who replaced it.
 

@@ -132,7 +132,7 @@ def _wait(conn: Connection, on_wait: OnWait | None) -> None:
 def _try_lock(conn: Connection, seconds: float) -> bool:
     """Try to take the lock within ``seconds``: SQLite's busy handler waits for it, PostgreSQL sleeps, then tries."""
     if conn.dialect.name == "sqlite":
-        return _sqlite_begin_immediate(conn, seconds)
+        return sqlite_begin_immediate(conn, seconds)
     time.sleep(seconds)
     return conn.execute(_PG_TRY_LOCK, {"key": WRITE_LOCK_KEY}).scalar_one()
 
@@ -158,7 +158,7 @@ def _announce(conn: Connection, writer: Writer) -> None:
             partial.replace(path)
 
 
-def _sqlite_begin_immediate(conn: Connection, seconds: float) -> bool:
+def sqlite_begin_immediate(conn: Connection, seconds: float) -> bool:
     """BEGIN IMMEDIATE, waiting at most ``seconds`` for the lock (SQLite's busy timeout does the waiting)."""
     sqlite = conn.connection.driver_connection
     busy_timeout = sqlite.execute("PRAGMA busy_timeout").fetchone()[0]

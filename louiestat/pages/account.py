@@ -7,6 +7,7 @@ import streamlit as st
 from louiestat import queries
 from louiestat.config import get_settings
 from louiestat.pages import access, cache
+from louiestat.pages.sign_in_form import route_answers
 from louiestat.pages.widgets import escape_markdown
 from louiestat.writes import named
 
@@ -25,6 +26,7 @@ ROLE_WORDS = {
 def render() -> None:
     principal = access.acting()
     st.title("Account")
+    route_answers()
     names = queries.departments(cache.engine()).set_index("department")["department_name"]
     departments = named(principal.departments, names) or "no department yet"
     st.markdown(f"Signed in as **{escape_markdown(principal.label)}**, "

@@ -12,7 +12,7 @@ import streamlit as st
 from louiestat.config import get_settings
 from louiestat.pages import access
 from louiestat.pages.widgets import escape_markdown
-from louiestat.sign_in import FAILED
+from louiestat.sign_in import BUSY, FAILED, LIMITED
 
 FORM = """
 <form class="louiestat-sign-in" method="post" action="/auth/sign-in">
@@ -25,7 +25,7 @@ FORM = """
 </form>
 """
 # The sign-in route's answers, not part of the page a visitor comes back to.
-ANSWERS = ("failed", "signed_out")
+ANSWERS = ("failed", "signed_out", "busy", "limited")
 
 
 def sign_in_form(opening: str | None = None) -> None:
@@ -40,10 +40,7 @@ def sign_in_form(opening: str | None = None) -> None:
         )
         if st.button("Sign out of the city's account"):
             st.logout()
-    if st.query_params.get("failed"):
-        st.error(FAILED, icon=":material/error:")
-    if st.query_params.get("signed_out"):
-        st.success("You are signed out.", icon=":material/logout:")
+    route_answers()
     if opening:
         st.info(f"Sign in to open **{escape_markdown(opening)}**; you come back to it once signed in.",
                 icon=":material/lock:")
@@ -59,6 +56,18 @@ def sign_in_form(opening: str | None = None) -> None:
     st.caption(f"After {settings.sign_in_max_failures} wrong passwords in {settings.sign_in_failure_window_minutes:g} "
                f"minutes an account is locked for {settings.sign_in_lockout_minutes:g} minutes. Forgotten your "
                "password? The performance office sets a new one.")
+
+
+def route_answers() -> None:
+    """What the sign-in or sign-out route answered, on the page it sent the browser back to."""
+    if st.query_params.get("failed"):
+        st.error(FAILED, icon=":material/error:")
+    if st.query_params.get("busy"):
+        st.warning(BUSY, icon=":material/hourglass_top:")
+    if st.query_params.get("limited"):
+        st.warning(LIMITED, icon=":material/front_hand:")
+    if st.query_params.get("signed_out"):
+        st.success("You are signed out.", icon=":material/logout:")
 
 
 def _this_page() -> str:

@@ -1,6 +1,7 @@
 """Presenting a stored meeting: the item on screen follows the stored position, so a second screen (another
 connection) sees each move; notes and follow-ups typed on the item are read back from any connection; the clock
-starts at the presenter's first move; people who are not admins are refused with nothing written."""
+starts at the presenter's first move of the day (or Start meeting) and a meeting is marked held with the times it
+started and ended; people who are not admins are refused with nothing written."""
 
 from __future__ import annotations
 
@@ -118,7 +119,10 @@ def test_a_meeting_presented_again_another_day_starts_its_clock_again(sample_mee
         moved_at = dict(conn.execute(select(Batch.id, Batch.created_at).where(Batch.id.in_(yesterday))).all())
         for batch_id, at in moved_at.items():
             conn.execute(update(Batch).where(Batch.id == batch_id).values(created_at=at - dt.timedelta(days=1)))
-    assert started_at(sample_meetings, meeting_id) == moved_at[yesterday[0]] - dt.timedelta(days=1)
+    first_yesterday = moved_at[yesterday[0]] - dt.timedelta(days=1)
+    assert started_at(sample_meetings, meeting_id) is None  # not started today
+    assert slide(sample_meetings, meeting_id).started_at is None
+    assert started_at(sample_meetings, meeting_id, first_yesterday.date()) == first_yesterday
     today = meetings.set_current(sample_meetings, ADMIN, meeting_id, 3)
     meetings.set_current(sample_meetings, ADMIN, meeting_id, 4)
     with sample_meetings.connect() as conn:

@@ -127,7 +127,9 @@ def meetings(source: Engine | Connection, department_slug: str | None = None) ->
     if department_slug is not None:
         query = query.where(D.slug == department_slug)
     with _connection(source) as conn:
-        return bulk.fetch_frame(conn, query)
+        frame = bulk.fetch_frame(conn, query)
+    # The driver's raw rows hold SQLite's times as text.
+    return frame.assign(**{column: pd.to_datetime(frame[column]) for column in ("started_at", "ended_at")})
 
 
 def followup_table(

@@ -6,11 +6,9 @@ PDFs and page images are kept in ``test-artifacts/packet/`` (ignored by git) for
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,20 +48,6 @@ def off_target(engine: Engine, department: str = "ems") -> pd.DataFrame:
     card = views.city_scorecard(views.City.load(engine), pd.Timestamp(f"{AS_OF}-01"), get_settings().fiscal_year_start_month)
     rows = card[(card["department"] == department) & (card["status"] == "off_target")]
     return rows.sort_values("score_month").reset_index(drop=True)
-
-
-@pytest.fixture
-def louisville_clock() -> Iterator[None]:
-    """The server's clock set to Louisville's time (UTC-4 in summer), as a city's server would be."""
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "America/Kentucky/Louisville"
-    time.tzset()
-    yield
-    if before is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = before
-    time.tzset()
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from louiestat import meetings, views
 from louiestat.db.engine import make_engine
 from louiestat.packet import packet_pdf
 from tests.conftest import snapshot
-from tests.packet.conftest import louisville_clock, page_texts  # noqa: F401 (a fixture)
+from tests.packet.conftest import page_texts
 from tests.pages.conftest import _runner, _use
 
 AGENDA = "agenda_codes_2016-06"  # the editor's key: Codes & Regulations' agenda about June 2016

@@ -10,14 +10,15 @@ import streamlit as st
 from louiestat import meetings
 from louiestat.briefing import AgendaItem, Briefing, agenda_minutes
 from louiestat.errors import MeetingRefused, WriteRefused
-from louiestat.meetings.editing import agenda_table, edited_agenda, kept_items
+from louiestat.meetings.editing import ADDED, agenda_table, edited_agenda, kept_items
 from louiestat.meetings.presenting import MEETING_MINUTES
 from louiestat.meetings.store import MEETINGS_WORD, held_between
 from louiestat.pages import access, cache
 from louiestat.pages.widgets import department_picker, empty_city, month_picker, waiting_notice
-from louiestat.presentation.agenda import MINUTES, held_times, local_time, meeting_status_words
+from louiestat.presentation.agenda import KIND_WORDS, MINUTES, held_times, local_time, meeting_status_words
 from louiestat.presentation.words import counted
 
+# A new row is a free topic: its defaults show what saving it will store.
 AGENDA_COLUMNS = {
     "keep": st.column_config.CheckboxColumn("Keep", width=80, default=True,
                                             help="Untick to drop the item from the agenda"),
@@ -25,11 +26,11 @@ AGENDA_COLUMNS = {
                                            help="Change the numbers to reorder: a whole number from 1 up, each "
                                                 "once; a row without one goes last"),
     "title": st.column_config.TextColumn("Item", width=300, required=True),
-    "kind": st.column_config.TextColumn("Why it is here", width=230),
+    "kind": st.column_config.TextColumn("Why it is here", width=230, default=KIND_WORDS["topic"]),
     "minutes": st.column_config.NumberColumn("Minutes", width=100, min_value=1, max_value=MEETING_MINUTES,
                                              step=1, default=MINUTES["topic"],
                                              help="Left blank, the usual minutes for its kind (10 for a topic)"),
-    "reason": st.column_config.TextColumn("Reason", width=380),
+    "reason": st.column_config.TextColumn("Reason", width=380, default=ADDED),
     "question": st.column_config.TextColumn("Leading question", width=380),
 }
 HELD_OUTCOME = "meetings.held"  # what marking a meeting held said, shown on the rerun it causes

@@ -139,7 +139,9 @@ def test_an_admins_editor_shows_blanks_as_blanks_and_a_new_rows_keep_box_ticked(
     editor = open_as("admin@city.example", "meetings", department="codes", as_of="2016-06").data_editor[0]
     columns = json.loads(editor.proto.columns)
     assert editor.editing_mode == "dynamic" and editor.proto.placeholder == ""  # not "None" in an empty cell
-    assert columns["keep"]["default"] is True and columns["minutes"]["default"] == 10  # a new row: a topic, kept
+    new_row = {name: column.get("default") for name, column in columns.items()}
+    assert {key: new_row[key] for key in ("keep", "kind", "minutes", "reason")} == {  # a new row: a topic, kept
+        "keep": True, "kind": "Topic", "minutes": 10, "reason": "Added by the facilitator"}
     assert "min_value" not in columns["order"]  # an Order of 0 reaches the check, which names it
 
 

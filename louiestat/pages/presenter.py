@@ -88,17 +88,22 @@ def _controls(current: Slide) -> None:
                   on_click=_move, args=(meeting.meeting_id, position - 1), key="previous")
         st.button("Next", icon=":material/arrow_forward:", shortcut="Right", disabled=position >= current.count,
                   on_click=_move, args=(meeting.meeting_id, position + 1), key="next", type="primary")
-        if current.started_at is None:
-            st.button("Start meeting", icon=":material/play_arrow:", on_click=_start,
-                      args=(meeting.meeting_id, position), key="start",
-                      help="Starts the clock on this item; the follower screen shows it")
-        elif not current.ended:
-            st.button("End meeting", icon=":material/stop:", on_click=_end, args=(meeting.meeting_id, current.started_at),
-                      key="end", help="Marks the meeting held, from the clock's start to now")
         st.page_link("louiestat/pages/follower.py", label="Follower screen", icon=":material/cast:",
                      query_params={"meeting": str(meeting.meeting_id)})
         st.page_link("louiestat/pages/meetings.py", label="Leave presenter", icon=":material/close:",
                      query_params={"department": meeting.department, "as_of": meeting.as_of})
+
+
+def _start_or_end(current: Slide) -> None:
+    """Start the meeting (its clock, and the follower on this item), or end it: marked held from start to now."""
+    meeting_id = current.meeting.meeting_id
+    if current.started_at is None:
+        st.button("Start meeting", icon=":material/play_arrow:", on_click=_start, args=(meeting_id, current.position),
+                  key="start", help="Starts the meeting's clock on this item and shows it on the follower screen "
+                  "(the first Next or Previous of the day starts it too)")
+    elif not current.ended:
+        st.button("End meeting", icon=":material/stop:", on_click=_end, args=(meeting_id, current.started_at),
+                  key="end", help="Marks the meeting held, from the clock's start to now; its minutes then say so")
 
 
 def _facilitator(current: Slide) -> None:
@@ -106,6 +111,7 @@ def _facilitator(current: Slide) -> None:
     item, key = current.item, f"item_{current.item.id}"
     notes, add = st.columns([1.4, 1], gap="large")
     with notes:
+        _start_or_end(current)
         if item.question:
             st.markdown(f"**Ask:** {escape_markdown(item.question)}")
         if item.presenter_notes:

@@ -64,7 +64,8 @@ def meeting_status_words(status: str, started_at: dt.datetime | None, ended_at: 
     'held 10:02–11:30 and closed'."""
     if status == "planned":
         return "planned (not held yet)"
-    held = " ".join(filter(None, ("held", held_times(started_at, ended_at))))
+    times = held_times(started_at, ended_at)
+    held = f"held {times}" if times else "held"
     return f"{held} and closed" if status == "closed" else held
 
 

@@ -18,6 +18,7 @@ from louiestat.db.models import Batch
 from louiestat.errors import MeetingRefused, WriteRefused
 from louiestat.meetings.presenting import MEETING_MINUTES, slide, started_at
 from louiestat.meetings.store import held_between
+from louiestat.packet import minutes_markdown
 from tests.conftest import snapshot
 from tests.meetings.conftest import ADMIN, HR_ANALYST, VIEWER
 
@@ -207,8 +208,11 @@ def test_a_meeting_is_marked_held_with_its_times_and_times_it_cannot_have_are_re
         "held", dt.date(2016, 6, 14), None, None)
 
 
+@pytest.mark.usefixtures("louisville_clock")
 def test_a_closed_meeting_marked_held_stays_closed(sample_meetings: Engine) -> None:
     meeting_id = hr_meeting(sample_meetings)
     meetings.update_meeting(sample_meetings, ADMIN, meeting_id, status="closed")
     meetings.mark_held(sample_meetings, ADMIN, meeting_id, dt.datetime(2016, 6, 14, 14), dt.datetime(2016, 6, 14, 15))
-    assert meetings.briefing(sample_meetings, meeting_id).status == "closed"
+    closed = meetings.briefing(sample_meetings, meeting_id)
+    assert closed.status == "closed"
+    assert "- **Meeting:** Tuesday 14 June 2016, held 10:00–11:00 and closed" in minutes_markdown(closed)

@@ -16,7 +16,7 @@ MeetingStatus = Literal["planned", "held", "closed"]
 
 class FollowUp(BaseModel):
     """A commitment made in a meeting: what, who, by when, and how it ended; ``raised_on`` is the date of the
-    meeting that raised it (``raised_in``)."""
+    meeting that raised it (``raised_in``); ``kpi_name`` is the name of the KPI it is about (``kpi`` is its key)."""
 
     id: int
     department: str
@@ -25,6 +25,7 @@ class FollowUp(BaseModel):
     due: dt.date
     revised_due: dt.date | None = None
     kpi: str | None = None
+    kpi_name: str | None = None
     status: FollowUpStatus = "open"
     response: str | None = None
     closed_by: str | None = None
@@ -58,7 +59,8 @@ class AgendaItem(BaseModel):
 
 class Briefing(BaseModel):
     """A department's meeting for one as-of month (``as_of`` is YYYY-MM): stored (``meeting_id``) or proposed;
-    ``current_position`` is the agenda position (1 first) the presenter is on, which a second screen follows."""
+    ``current_position`` is the agenda position (1 first) the presenter is on, which a second screen follows;
+    ``started_at`` and ``ended_at`` (UTC) when it was held."""
 
     department: str
     department_name: str
@@ -69,5 +71,13 @@ class Briefing(BaseModel):
     status: MeetingStatus = "planned"
     meeting_id: int | None = None
     current_position: int | None = None
+    started_at: dt.datetime | None = None
+    ended_at: dt.datetime | None = None
     items: list[AgendaItem] = []
     followups: list[FollowUp] = []
+
+
+def agenda_minutes(items: list[AgendaItem]) -> int:
+    """The minutes an agenda takes: the sum of its items' minutes, as the Meetings page counts them and the packet
+    prints its total."""
+    return sum(item.minutes for item in items)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,6 +72,21 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     _empty_postgres(engine)
     engine.dispose()
     return url
+
+
+@pytest.fixture
+def louisville_clock() -> Iterator[None]:
+    """The server's clock set to Louisville's time (UTC-4 in summer), as a city's server would be: stored times
+    are UTC, people type and read local ones."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "America/Kentucky/Louisville"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
 
 
 @pytest.fixture

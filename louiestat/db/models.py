@@ -150,8 +150,8 @@ class Position(Base):
 
 
 class Meeting(Base):
-    """A department's stat meeting about one as-of month (``as_of`` is YYYY-MM): when, who, how far it got, and
-    the agenda position the presenter is on, which a second screen follows."""
+    """A department's stat meeting about one as-of month (``as_of`` is YYYY-MM): when, who, how far it got, the
+    agenda position the presenter is on, which a second screen follows, and when it started and ended (UTC)."""
 
     __tablename__ = "meetings"
     __table_args__ = {"sqlite_autoincrement": True}  # ids stay unique across undo, so history never mixes rows
@@ -164,6 +164,8 @@ class Meeting(Base):
     status: Mapped[str] = mapped_column(String(20), default="planned")
     as_of: Mapped[str] = mapped_column(String(7))
     current_position: Mapped[int | None] = mapped_column(Integer)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
 
 

@@ -7,15 +7,17 @@ from louiestat.meetings.store import (
     add_followup,
     close_followup,
     create_meeting,
+    mark_held,
     reschedule_followup,
     save_agenda,
     save_notes,
     set_current,
+    start_meeting,
     update_meeting,
 )
 
 __all__ = [
     "add_followup", "briefing", "close_followup", "create_meeting", "filter_followups", "followup_counts",
-    "followup_table", "meetings", "propose", "reschedule_followup", "save_agenda", "save_notes", "set_current",
-    "update_meeting",
+    "followup_table", "mark_held", "meetings", "propose", "reschedule_followup", "save_agenda", "save_notes",
+    "set_current", "start_meeting", "update_meeting",
 ]

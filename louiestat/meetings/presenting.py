@@ -23,7 +23,7 @@ B = models.Batch
 
 class Slide(BaseModel):
     """One screen of a meeting: the agenda item at ``position`` (1 first) of ``count``, its open follow-ups, and
-    when the meeting was started (None before the presenter first opens it)."""
+    when the meeting was started today (None before the presenter's first move of the day)."""
 
     meeting: Briefing
     position: int
@@ -34,6 +34,12 @@ class Slide(BaseModel):
     @property
     def count(self) -> int:
         return len(self.meeting.items)
+
+    @property
+    def ended(self) -> bool:
+        """Whether the meeting was marked held with an end after this presentation started."""
+        ended_at = self.meeting.ended_at
+        return self.started_at is not None and ended_at is not None and ended_at >= self.started_at
 
     def minutes_used(self, now: dt.datetime) -> int:
         """Whole minutes since the meeting was started (0 before it is)."""
@@ -56,16 +62,14 @@ def _presenter_moves(meeting_id: int) -> Subquery:
     )
 
 
-def started_at(source: Engine | Connection, meeting_id: int) -> dt.datetime | None:
-    """When the meeting was started: the presenter's first move on the last day it was presented (so a meeting
-    presented again another day starts its clock again); None if it never was."""
+def started_at(source: Engine | Connection, meeting_id: int, day: dt.date | None = None) -> dt.datetime | None:
+    """When the meeting was started on ``day`` (default today, UTC): the presenter's first move that day, so a
+    meeting presented again another day starts its clock again; None before it."""
+    day = day or models.utcnow().date()
     moves = _presenter_moves(meeting_id)
+    since, until = (dt.datetime.combine(d, dt.time()) for d in (day, day + dt.timedelta(days=1)))
     with _connection(source) as conn:
-        last = conn.execute(select(func.max(moves.c.at))).scalar_one()
-        if last is None:
-            return None
-        day = dt.datetime.combine(last.date(), dt.time())
-        return conn.execute(select(func.min(moves.c.at)).where(moves.c.at >= day)).scalar_one()
+        return conn.execute(select(func.min(moves.c.at)).where(moves.c.at >= since, moves.c.at < until)).scalar_one()
 
 
 def slide(source: Engine | Connection, meeting_id: int, position: int | None = None) -> Slide:

@@ -15,7 +15,7 @@ from louiestat.errors import MeetingRefused
 from louiestat.presentation.agenda import due_words
 from louiestat.queries import _connection
 
-D, M, A, F = models.Department, models.Meeting, models.AgendaItemRow, models.FollowUpRow
+D, M, A, F, K = models.Department, models.Meeting, models.AgendaItemRow, models.FollowUpRow, models.Kpi
 FOLLOWUP_STATES = ("open", "overdue", "done", "dropped")
 FOLLOWUP_FIELDS = ("id", "department", "what", "owner", "due", "revised_due", "kpi", "status", "response",
                    "closed_by", "closed_at", "raised_in")
@@ -47,16 +47,18 @@ RAISED = aliased(M)
 
 
 def _followups_query():
-    """Follow-ups with their department's slug and the date of the meeting that raised them (``RAISED``)."""
+    """Follow-ups with their department's slug, the name of their KPI and the date of the meeting that raised them
+    (``RAISED``)."""
     columns = (F.__table__.c[c] for c in FOLLOWUP_FIELDS if c != "department")
     return (
-        select(*columns, D.slug.label("department"), RAISED.date.label("raised_on"))
+        select(*columns, D.slug.label("department"), K.name.label("kpi_name"), RAISED.date.label("raised_on"))
         .join(D, D.id == F.department_id).outerjoin(RAISED, RAISED.id == F.raised_in)
+        .outerjoin(K, and_(K.department_id == F.department_id, K.key == F.kpi))
     )
 
 
 def _followup(row) -> FollowUp:
-    return FollowUp(**{field: getattr(row, field) for field in (*FOLLOWUP_FIELDS, "raised_on")})
+    return FollowUp(**{field: getattr(row, field) for field in (*FOLLOWUP_FIELDS, "kpi_name", "raised_on")})
 
 
 def open_followups(conn: Connection, department_slug: str, raised_by: dt.date) -> list[FollowUp]:
@@ -100,6 +102,8 @@ def briefing(source: Engine | Connection, meeting_id: int) -> Briefing:
             status=meeting.status,
             meeting_id=meeting_id,
             current_position=meeting.current_position,
+            started_at=meeting.started_at,
+            ended_at=meeting.ended_at,
             items=[
                 AgendaItem(id=item.id, kind=item.kind, kpi=item.kpi, title=item.title, reason=item.reason,
                            question=item.question, minutes=item.minutes, presenter_notes=item.presenter_notes,
@@ -112,18 +116,20 @@ def briefing(source: Engine | Connection, meeting_id: int) -> Briefing:
 
 def meetings(source: Engine | Connection, department_slug: str | None = None) -> pd.DataFrame:
     """Stored meetings, newest first: ``meeting_id, department, department_name, date, title, status, as_of,
-    items`` (the number of agenda items)."""
+    started_at, ended_at`` (UTC, when it was held) and ``items`` (the number of agenda items)."""
     counted = select(A.meeting_id, func.count().label("item_count")).group_by(A.meeting_id).subquery()
     query = (
         select(M.id.label("meeting_id"), D.slug.label("department"), D.name.label("department_name"), M.date,
-               M.title, M.status, M.as_of, func.coalesce(counted.c.item_count, 0).label("items"))
+               M.title, M.status, M.as_of, M.started_at, M.ended_at, func.coalesce(counted.c.item_count, 0).label("items"))
         .join(D, D.id == M.department_id).outerjoin(counted, counted.c.meeting_id == M.id)
         .order_by(M.date.desc(), M.id.desc())
     )
     if department_slug is not None:
         query = query.where(D.slug == department_slug)
     with _connection(source) as conn:
-        return bulk.fetch_frame(conn, query)
+        frame = bulk.fetch_frame(conn, query)
+    # The driver's raw rows hold SQLite's times as text.
+    return frame.assign(**{column: pd.to_datetime(frame[column]) for column in ("started_at", "ended_at")})
 
 
 def followup_table(
@@ -132,14 +138,15 @@ def followup_table(
 ) -> pd.DataFrame:
     """The city's follow-ups, overdue first then by due date: every stored field plus ``department_name``,
     ``due_by`` (the revised date when it moved), ``state`` (open, overdue, done or dropped), ``due_text`` ('due
-    in 3 days', '12 days overdue'; for a closed one, when it was closed) and ``raised_on`` (the meeting's date).
+    in 3 days', '12 days overdue'; for a closed one, when it was closed), ``raised_on`` (the meeting's date) and
+    ``kpi_name``.
     ``owner``, ``state`` and ``closed_within_days`` filter as ``filter_followups`` does."""
     query = _followups_query().add_columns(D.name.label("department_name"))
     if department_slug is not None:
         query = query.where(D.slug == department_slug)
     with _connection(source) as conn:
         frame = pd.DataFrame(conn.execute(query).mappings().all(),
-                             columns=[*FOLLOWUP_FIELDS, "raised_on", "department_name"])
+                             columns=[*FOLLOWUP_FIELDS, "kpi_name", "raised_on", "department_name"])
     frame["due_by"] = frame["revised_due"].where(frame["revised_due"].notna(), frame["due"])
     overdue = frame["status"].eq("open") & (frame["due_by"] < today)
     frame["state"] = frame["status"].where(~overdue, "overdue")

@@ -17,6 +17,7 @@ from louiestat.db.versioned import AGENDA_ITEMS, FOLLOWUPS, MEETINGS, supersede
 from louiestat.db.write_lock import OnWait
 from louiestat.errors import MeetingRefused
 from louiestat.meetings.read import department, meeting_row
+from louiestat.presentation.agenda import date_words, local_time, stored_time
 from louiestat.writes import Principal, as_principal
 
 M, A, F = models.Meeting, models.AgendaItemRow, models.FollowUpRow
@@ -53,7 +54,8 @@ def create_meeting(engine: Engine, by: Principal | str, briefing: Briefing, on_w
             meeting_id = conn.execute(
                 insert(M).values(department_id=department_id, date=briefing.date, title=briefing.title[:300],
                                  attendees="\n".join(briefing.attendees), status=briefing.status,
-                                 as_of=briefing.as_of, current_position=briefing.current_position, batch_id=batch_id)
+                                 as_of=briefing.as_of, current_position=briefing.current_position,
+                                 started_at=briefing.started_at, ended_at=briefing.ended_at, batch_id=batch_id)
             ).inserted_primary_key[0]
             rows = [{**_item_values(item, n), "notes": item.notes, "meeting_id": meeting_id, "batch_id": batch_id}
                     for n, item in enumerate(briefing.items, start=1)]
@@ -84,22 +86,68 @@ def update_meeting(
 def set_current(engine: Engine, by: Principal | str, meeting_id: int, position: int,
                 on_wait: OnWait | None = None) -> int:
     """Move the presenter to agenda ``position`` (1 first), which a second screen follows; returns the batch id."""
+    return _update_meeting(engine, by, meeting_id, {"current_position": position}, "presenter",
+                           f"presenter on item {position}", on_wait, _on_the_agenda(meeting_id, position))
 
-    def on_the_agenda(conn: Connection) -> None:
+
+def start_meeting(engine: Engine, by: Principal | str, meeting_id: int, position: int,
+                  on_wait: OnWait | None = None) -> int:
+    """Start the meeting with the presenter on agenda ``position``: a presenter's move (the clock starts, a second
+    screen follows) that records when it started; returns the batch id."""
+    values = {"current_position": position, "started_at": models.utcnow(), "ended_at": None}
+    return _update_meeting(engine, by, meeting_id, values, "presenter", f"started on item {position}", on_wait,
+                           _on_the_agenda(meeting_id, position))
+
+
+def mark_held(engine: Engine, by: Principal | str, meeting_id: int, started_at: dt.datetime, ended_at: dt.datetime,
+              on_wait: OnWait | None = None) -> int:
+    """Record that the meeting was held from ``started_at`` to ``ended_at`` (UTC, the end after the start and
+    past): it is held (a closed one stays closed) on the day it started. Returns the batch id."""
+    start, end = local_time(started_at), local_time(ended_at)
+    if ended_at <= started_at:
+        raise MeetingRefused(f"meeting {meeting_id}: the end ({end:%H:%M} on {date_words(end.date())}) must be after "
+                             f"the start ({start:%H:%M} on {date_words(start.date())}); nothing was written")
+    if ended_at > models.utcnow():
+        raise MeetingRefused(f"meeting {meeting_id} ends at {end:%H:%M} on {date_words(end.date())}, which is still "
+                             "to come; mark it held once it has ended. Nothing was written")
+
+    def held(meeting) -> dict:
+        return {"status": "closed" if meeting.status == "closed" else "held", "date": start.date(),
+                "started_at": started_at, "ended_at": ended_at}
+
+    return _update_meeting(engine, by, meeting_id, held, "meeting",
+                           f"held {start:%Y-%m-%d %H:%M}–{end:%H:%M}", on_wait)
+
+
+def held_between(day: dt.date, start: dt.time | None, end: dt.time | None) -> tuple[dt.datetime, dt.datetime]:
+    """The start and end (UTC) of a meeting held on ``day`` from ``start`` to ``end`` by the local clock, as a
+    person types them; MeetingRefused when either is missing."""
+    if start is None or end is None:
+        raise MeetingRefused("a meeting is marked held with the time it started and the time it ended (HH:MM); "
+                             "nothing was written")
+    return stored_time(dt.datetime.combine(day, start)), stored_time(dt.datetime.combine(day, end))
+
+
+def _on_the_agenda(meeting_id: int, position: int) -> Callable[[Connection], None]:
+    """A check that ``position`` is on the meeting's agenda, naming the positions it has."""
+
+    def check(conn: Connection) -> None:
         count = conn.execute(select(func.count()).select_from(A).where(A.meeting_id == meeting_id)).scalar_one()
         if not 1 <= position <= count:
             raise MeetingRefused(f"meeting {meeting_id} has no agenda position {position}; it has 1 to {count}")
 
-    return _update_meeting(engine, by, meeting_id, {"current_position": position}, "presenter",
-                           f"presenter on item {position}", on_wait, on_the_agenda)
+    return check
 
 
-def _update_meeting(engine: Engine, by: Principal | str, meeting_id: int, values: dict, kind: str, what: str,
-                    on_wait: OnWait | None, check: Callable[[Connection], None] | None = None) -> int:
+def _update_meeting(engine: Engine, by: Principal | str, meeting_id: int, values: dict | Callable[..., dict],
+                    kind: str, what: str, on_wait: OnWait | None,
+                    check: Callable[[Connection], None] | None = None) -> int:
+    """Change the meeting's row to ``values`` (or to what ``values`` makes of the stored row) as one batch."""
     with write_service.transaction(engine, by, doing=kind, on_wait=on_wait) as conn:
         meeting = meeting_row(conn, meeting_id)
         if check is not None:
             check(conn)
+        values = values(meeting) if callable(values) else values
 
         def apply(conn: Connection, batch_id: int) -> dict[str, int]:
             if all(getattr(meeting, key) == value for key, value in values.items()):

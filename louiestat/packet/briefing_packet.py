@@ -11,7 +11,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from louiestat import charts, views
-from louiestat.briefing import AgendaItem, Briefing, FollowUp
+from louiestat.briefing import AgendaItem, Briefing, FollowUp, agenda_minutes
 from louiestat.config import get_settings
 from louiestat.meetings.presenting import item_followups
 from louiestat.packet.chart_images import PRINT_WIDTH_PX, ChartRenderer
@@ -139,7 +139,7 @@ def packet_pdf(city: views.City, briefing: Briefing, renderer: ChartRenderer | N
             AgendaLine(number=n, title=item.title, kind=KIND_WORDS[item.kind], minutes=item.minutes)
             for n, item in enumerate(briefing.items, start=1)
         ],
-        total_minutes=sum(item.minutes for item in briefing.items),
+        total_minutes=agenda_minutes(briefing.items),
         items=[
             _item_page(n, item, by_key.loc[item.kpi] if item.kpi in by_key.index else None, drawn.get(item.kpi),
                        briefing)

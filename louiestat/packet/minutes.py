@@ -8,12 +8,11 @@ from pydantic import BaseModel
 from louiestat.briefing import Briefing, FollowUp
 from louiestat.packet.print_words import closed_text, due_text, long_date
 from louiestat.packet.typesetting import typeset
-from louiestat.presentation.agenda import KIND_WORDS
+from louiestat.presentation.agenda import KIND_WORDS, meeting_status_words
 from louiestat.presentation.markdown import escape_markdown
 from louiestat.presentation.values import month_label
 
 NO_NOTES = "No notes were taken."
-MEETING_STATUS_WORDS = {"planned": "planned (not held yet)", "held": "held", "closed": "held and closed"}
 
 
 class FollowUpRow(BaseModel):
@@ -48,13 +47,12 @@ class MinutesData(BaseModel):
 
 def minutes_data(briefing: Briefing) -> MinutesData:
     """The minutes' content; follow-ups raised in this meeting first, then those carried over, by due date."""
-    titles = {item.kpi: item.title for item in briefing.items if item.kpi}
     ordered = sorted(briefing.followups, key=lambda f: (f.raised_in != briefing.meeting_id, f.due_by, f.id))
     return MinutesData(
         department_name=briefing.department_name,
         title=briefing.title,
         date=long_date(briefing.date),
-        status=MEETING_STATUS_WORDS[briefing.status],
+        status=meeting_status_words(briefing.status, briefing.started_at, briefing.ended_at),
         as_of=month_label(briefing.as_of),
         attendees=briefing.attendees,
         footer=f"Minutes · {briefing.department_name} · {briefing.title}",
@@ -62,11 +60,11 @@ def minutes_data(briefing: Briefing) -> MinutesData:
             ItemNotes(number=n, title=item.title, kind=KIND_WORDS[item.kind], notes=item.notes.strip() or NO_NOTES)
             for n, item in enumerate(briefing.items, start=1)
         ],
-        followups=[_row(f, briefing, titles) for f in ordered],
+        followups=[_row(f, briefing) for f in ordered],
     )
 
 
-def _row(followup: FollowUp, briefing: Briefing, titles: dict[str, str]) -> FollowUpRow:
+def _row(followup: FollowUp, briefing: Briefing) -> FollowUpRow:
     raised = (
         "this meeting" if followup.raised_in == briefing.meeting_id
         else f"meeting {followup.raised_in}" if followup.raised_in is not None else "–"
@@ -75,7 +73,8 @@ def _row(followup: FollowUp, briefing: Briefing, titles: dict[str, str]) -> Foll
         what=followup.what,
         owner=followup.owner,
         due=due_text(followup, briefing.date).removeprefix("due "),
-        kpi=titles.get(followup.kpi, followup.kpi) if followup.kpi else "–",
+        # A follow-up whose KPI is no longer defined keeps the key it was raised with.
+        kpi=(followup.kpi_name or followup.kpi) if followup.kpi else "–",
         status=closed_text(followup),
         raised=raised,
     )

@@ -1,6 +1,8 @@
 """Presenter mode (``presenter?meeting=ID&item=N``): one agenda item per screen for a projector, moved with
-Previous / Next (or the arrow keys); every move is stored, so a follower screen shows the same item. Notes and
-follow-ups are typed on the item and saved at once; what the boxes show is always read back from the database."""
+Previous / Next (or the arrow keys); opening the page writes nothing, every move is stored, so a follower screen
+shows the same item. Start meeting starts the clock on the item on screen; End meeting marks the meeting held from
+the clock's start to now. Notes and follow-ups are typed on the item and saved at once; what the boxes show is
+always read back from the database."""
 
 import datetime as dt
 
@@ -36,6 +38,14 @@ def _move(meeting_id: int, position: int) -> None:
     st.query_params["item"] = str(position)
 
 
+def _start(meeting_id: int, position: int) -> None:
+    _write(meetings.start_meeting, meeting_id, position)
+
+
+def _end(meeting_id: int, started_at: dt.datetime) -> None:
+    _write(meetings.mark_held, meeting_id, started_at, dt.datetime.now(dt.UTC).replace(tzinfo=None))
+
+
 def _save_notes(meeting_id: int, item_id: int, key: str) -> None:
     _write(meetings.save_notes, meeting_id, {item_id: st.session_state[key]})
 
@@ -61,9 +71,6 @@ def render() -> None:
         st.error(escape_markdown(str(refused)), icon=":material/event_busy:")
         st.page_link("louiestat/pages/meetings.py", label="Go to Meetings", icon=":material/groups:")
         return
-    if current.meeting.current_position != current.position:  # opened, or followed a link to another item
-        _move(meeting_id, current.position)
-        current = read_slide(cache.engine(), meeting_id, current.position)
     st.query_params["item"] = str(current.position)
     _controls(current)
     if REFUSED in st.session_state:
@@ -87,11 +94,24 @@ def _controls(current: Slide) -> None:
                      query_params={"department": meeting.department, "as_of": meeting.as_of})
 
 
+def _start_or_end(current: Slide) -> None:
+    """Start the meeting (its clock, and the follower on this item), or end it: marked held from start to now."""
+    meeting_id = current.meeting.meeting_id
+    if current.started_at is None:
+        st.button("Start meeting", icon=":material/play_arrow:", on_click=_start, args=(meeting_id, current.position),
+                  key="start", help="Starts the meeting's clock on this item and shows it on the follower screen "
+                  "(the first Next or Previous of the day starts it too)")
+    elif not current.ended:
+        st.button("End meeting", icon=":material/stop:", on_click=_end, args=(meeting_id, current.started_at),
+                  key="end", help="Marks the meeting held, from the clock's start to now; its minutes then say so")
+
+
 def _facilitator(current: Slide) -> None:
     """The notes box and the follow-up form of the item on screen, for the facilitator."""
     item, key = current.item, f"item_{current.item.id}"
     notes, add = st.columns([1.4, 1], gap="large")
     with notes:
+        _start_or_end(current)
         if item.question:
             st.markdown(f"**Ask:** {escape_markdown(item.question)}")
         if item.presenter_notes:

@@ -16,7 +16,7 @@ from louiestat.meetings.presenting import MEETING_MINUTES, Slide
 from louiestat.pages import cache
 from louiestat.pages.screen import CHART_CONFIG
 from louiestat.pages.widgets import escape_markdown
-from louiestat.presentation.agenda import KIND_WORDS, date_words, due_words
+from louiestat.presentation.agenda import KIND_WORDS, date_words, due_words, held_times
 from louiestat.presentation.values import format_value, month_label
 from louiestat.presentation.words import CHANGE_WORDS, NO_COMPARISON, status_words
 
@@ -32,9 +32,13 @@ def full_screen() -> None:
 
 
 def progress(slide: Slide, now: dt.datetime) -> str:
-    """'Item 4 of 9 · 23 of 90 min'."""
-    clock = (f"{slide.minutes_used(now)} of {MEETING_MINUTES} min" if slide.started_at
-             else f"{MEETING_MINUTES} min, not started")
+    """'Item 4 of 9 · 23 of 90 min' ('held 10:02–11:30' once the presenter ends the meeting)."""
+    if slide.ended:
+        clock = f"held {held_times(slide.meeting.started_at, slide.meeting.ended_at)}"
+    elif slide.started_at:
+        clock = f"{slide.minutes_used(now)} of {MEETING_MINUTES} min"
+    else:
+        clock = f"{MEETING_MINUTES} min, not started"
     return f"Item {slide.position} of {slide.count} · {clock}"
 
 

@@ -41,6 +41,34 @@ def date_words(day: dt.date) -> str:
     return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
+def local_time(at: dt.datetime) -> dt.datetime:
+    """A stored time (UTC) as the server's clock reads it, as the people in the meeting room read theirs."""
+    return at.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
+
+
+def stored_time(local: dt.datetime) -> dt.datetime:
+    """A time read off the server's clock (a meeting's start typed on a page) as it is stored: UTC."""
+    return local.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def held_times(started_at: dt.datetime | None, ended_at: dt.datetime | None) -> str:
+    """When a meeting was held on the local clock, '10:02–11:30' ('' until both are known)."""
+    if pd.isna(started_at) or pd.isna(ended_at):
+        return ""
+    start, end = (local_time(pd.Timestamp(at).to_pydatetime()) for at in (started_at, ended_at))
+    return f"{start:%H:%M}–{end:%H:%M}"
+
+
+def meeting_status_words(status: str, started_at: dt.datetime | None, ended_at: dt.datetime | None) -> str:
+    """How far a meeting got: 'planned (not held yet)', 'held 10:02–11:30' ('held' when no times were recorded),
+    'held 10:02–11:30 and closed'."""
+    if status == "planned":
+        return "planned (not held yet)"
+    times = held_times(started_at, ended_at)
+    held = f"held {times}" if times else "held"
+    return f"{held} and closed" if status == "closed" else held
+
+
 def due_words(due_by: dt.date, today: dt.date) -> str:
     """When an open item is due, relative to ``today``: 'due today', 'due tomorrow', 'due in 3 days',
     '1 day overdue', '12 days overdue'."""

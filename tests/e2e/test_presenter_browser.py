@@ -1,7 +1,7 @@
-"""End to end in headless Chromium: a whole meeting walked in presenter mode at 1280×720 (next by the keyboard, next
-by the button, a follow-up added, notes typed and kept over a reload, previous), a follower screen in a second
-browser context showing the presenter's item, and the presenter at 1920×1080; screenshots under
-test-artifacts/screenshots/presenter-*.png."""
+"""End to end in headless Chromium: a whole meeting walked in presenter mode at 1280×720 (opened without writing,
+next by the keyboard, next by the button, a follow-up added, notes typed and kept over a reload, previous), a
+follower screen in a second browser context showing the presenter's item, the meeting ended and marked held, and
+the presenter at 1920×1080; screenshots under test-artifacts/screenshots/presenter-*.png."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from louiestat import meetings
+from louiestat.briefing import Briefing
 from louiestat.db.engine import make_engine
 from louiestat.sample_city import SAMPLE_ACCOUNTS
 from tests.e2e.test_browser import ARTIFACTS, _settle, browser, served, sign_in  # noqa: F401 (fixtures)
@@ -61,12 +62,16 @@ def _shot(page: Page, name: str) -> None:
     page.screenshot(path=ARTIFACTS / name)
 
 
-def _position(database: Path) -> int | None:
+def _meeting(database: Path) -> Briefing:
     engine = make_engine(f"sqlite:///{database}")
     try:
-        return meetings.briefing(engine, HR_MEETING).current_position
+        return meetings.briefing(engine, HR_MEETING)
     finally:
         engine.dispose()
+
+
+def _position(database: Path) -> int | None:
+    return _meeting(database).current_position
 
 
 def test_a_meeting_walked_in_presenter_mode_with_a_follower(browser: Browser, app_url: str, database: Path) -> None:
@@ -81,7 +86,8 @@ def test_a_meeting_walked_in_presenter_mode_with_a_follower(browser: Browser, ap
     assert chart["y"] + chart["height"] <= 720  # the whole chart above the fold
     _fits(page)
     _shot(page, "presenter-1280x720-1-turnover.png")
-    assert _position(database) == 1
+    assert _position(database) is None  # opening the presenter writes nothing
+    page.get_by_text("Item 1 of 4 · 90 min, not started").wait_for()
 
     page.keyboard.press("ArrowRight")
     _on_item(page, 2, "Hours lost to work injuries")
@@ -135,6 +141,15 @@ def test_a_meeting_walked_in_presenter_mode_with_a_follower(browser: Browser, ap
     _settle(follower)
     _fits(follower)
     _shot(follower, "presenter-1280x720-5-follower.png")
+
+    page.get_by_role("button", name="End meeting").click()
+    page.get_by_text("Item 3 of 4 · held ", exact=False).wait_for(timeout=30_000)
+    _settle(page)
+    held = _meeting(database)
+    assert held.status == "held" and held.started_at < held.ended_at
+    assert page.get_by_role("button", name="End meeting").count() == 0
+    _fits(page)
+    _shot(page, "presenter-1280x720-6-held.png")
     page.context.close()
     follower.context.close()
 

@@ -1,13 +1,15 @@
-"""The agenda table the facilitator edits: dropping, renumbering and adding a free topic give the items to save."""
+"""The agenda table the facilitator edits: dropping, renumbering and adding a free topic give the items to save; a
+blank Keep box is not kept (as it shows), an Order the agenda would not keep is refused naming its row, and a blank
+Minutes counts as the kind's usual minutes wherever the agenda is counted."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from louiestat.briefing import AgendaItem
+from louiestat.briefing import AgendaItem, agenda_minutes
 from louiestat.errors import MeetingRefused
-from louiestat.meetings.editing import agenda_table, edited_agenda, kept_rows
+from louiestat.meetings.editing import agenda_table, edited_agenda, kept_items, kept_rows
 
 ITEMS = [
     AgendaItem(kind="followup", kpi="overtime_hours", title="Report overtime by shift", reason="Overdue",
@@ -33,7 +35,7 @@ def test_dropped_renumbered_and_added_rows_give_the_agenda_to_save() -> None:
     table = agenda_table(ITEMS)
     table.loc[0, "keep"] = False
     table.loc[2, ["order", "minutes", "question"]] = [1, 12, "What will turn it around?"]
-    added = pd.DataFrame([{"keep": None, "order": 2, "title": " Summer pools ", "minutes": None, "question": None}])
+    added = pd.DataFrame([{"keep": True, "order": 3, "title": " Summer pools ", "minutes": None, "question": None}])
     edited = pd.concat([table, added], ignore_index=True)
     assert kept_rows(edited)["title"].tolist() == ["Monthly turnover", "Training hours delivered", " Summer pools "]
     items = edited_agenda(ITEMS, edited)
@@ -62,5 +64,60 @@ def test_an_unticked_row_needs_no_title_and_a_missing_title_is_never_saved_as_na
         edited_agenda(ITEMS, table)
 
     table.loc[2, "title"] = "  "
-    with pytest.raises(MeetingRefused, match="agenda rows 2, 3 have no title; give each a title or untick Keep"):
+    with pytest.raises(MeetingRefused, match="agenda rows 2 and 3 have no title; give each a title or untick Keep"):
         edited_agenda(ITEMS, table)
+
+
+def test_a_row_whose_keep_box_is_blank_is_not_kept_as_the_box_shows() -> None:
+    added = pd.DataFrame([{"keep": None, "order": None, "title": "Shown unticked", "minutes": None},
+                          {"keep": True, "order": None, "title": "Ticked", "minutes": None}])
+    edited = pd.concat([agenda_table(ITEMS), added], ignore_index=True)
+    assert kept_rows(edited)["title"].tolist()[-1:] == ["Ticked"]
+    assert [i.title for i in edited_agenda(ITEMS, edited)] == [*(i.title for i in ITEMS), "Ticked"]
+
+
+@pytest.mark.parametrize(("order", "message"), [
+    (0, ("agenda row 2: Order 0 is not a place on the agenda; give each kept row a whole number from 1 up, each "
+         "number once (a blank Order goes last)")),
+    (-3, "agenda row 2: Order -3 is not a place on the agenda"),
+    (1.5, "agenda row 2: Order 1.5 is not a place on the agenda"),
+    (3, "agenda rows 2 and 3 both have Order 3; give each kept row a whole number from 1 up, each number once"),
+])
+def test_an_order_the_agenda_would_not_keep_is_refused_naming_its_row(order: float, message: str) -> None:
+    table = agenda_table(ITEMS)
+    table["order"] = table["order"].astype(float)
+    table.loc[1, "order"] = order
+    with pytest.raises(MeetingRefused, match=message.replace("(", r"\(").replace(")", r"\)")):
+        edited_agenda(ITEMS, table)
+
+
+def test_every_order_problem_and_missing_title_is_named_at_once_and_dropped_rows_are_not_checked() -> None:
+    table = agenda_table(ITEMS)
+    table["order"] = [2, 2, 2]
+    table.loc[0, "title"] = ""
+    added = pd.DataFrame([{"keep": True, "order": 0, "title": "New"}, {"keep": False, "order": -1, "title": None}])
+    with pytest.raises(MeetingRefused) as refused:
+        edited_agenda(ITEMS, pd.concat([table, added], ignore_index=True))
+    assert str(refused.value).split("; give each ")[0] == "agenda row 1 has no title"
+    assert "agenda row 4: Order 0 is not a place on the agenda" in str(refused.value)
+    assert "agenda rows 1, 2 and 3 all have Order 2" in str(refused.value)
+    assert "row 5" not in str(refused.value)
+
+
+def test_gaps_in_the_order_keep_it_and_blank_orders_go_last_in_their_rows_order() -> None:
+    table = agenda_table(ITEMS)
+    table["order"] = [30, None, 10]
+    added = pd.DataFrame([{"keep": True, "order": None, "title": "Pools"}, {"keep": True, "order": 20, "title": "Budget"}])
+    items = edited_agenda(ITEMS, pd.concat([table, added], ignore_index=True))
+    assert [i.title for i in items] == [
+        "Training hours delivered", "Budget", "Report overtime by shift", "Monthly turnover", "Pools"]
+
+
+def test_a_blank_minutes_counts_as_the_kinds_usual_minutes_before_and_after_saving() -> None:
+    table = agenda_table(ITEMS)
+    table["minutes"] = table["minutes"].astype(float)
+    table.loc[0, "minutes"] = None  # a follow-up: 5 minutes
+    added = pd.DataFrame([{"keep": True, "title": "Pools", "minutes": None}])  # a topic: 10 minutes
+    edited = pd.concat([table, added], ignore_index=True)
+    assert [i.minutes for i in kept_items(ITEMS, edited)] == [5, 10, 8, 10]
+    assert agenda_minutes(kept_items(ITEMS, edited)) == agenda_minutes(edited_agenda(ITEMS, edited)) == 33

@@ -1,11 +1,13 @@
 """Presenting a stored meeting: the item on screen follows the stored position, so a second screen (another
 connection) sees each move; notes and follow-ups typed on the item are read back from any connection; the clock
-starts at the presenter's first move; people who are not admins are refused with nothing written."""
+starts at the presenter's first move of the day (or Start meeting) and a meeting is marked held with the times it
+started and ended; people who are not admins are refused with nothing written."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from sqlalchemy import Engine, select, update
 
@@ -15,6 +17,8 @@ from louiestat.db.engine import make_engine
 from louiestat.db.models import Batch
 from louiestat.errors import MeetingRefused, WriteRefused
 from louiestat.meetings.presenting import MEETING_MINUTES, slide, started_at
+from louiestat.meetings.store import held_between
+from louiestat.packet import minutes_markdown
 from tests.conftest import snapshot
 from tests.meetings.conftest import ADMIN, HR_ANALYST, VIEWER
 
@@ -118,7 +122,10 @@ def test_a_meeting_presented_again_another_day_starts_its_clock_again(sample_mee
         moved_at = dict(conn.execute(select(Batch.id, Batch.created_at).where(Batch.id.in_(yesterday))).all())
         for batch_id, at in moved_at.items():
             conn.execute(update(Batch).where(Batch.id == batch_id).values(created_at=at - dt.timedelta(days=1)))
-    assert started_at(sample_meetings, meeting_id) == moved_at[yesterday[0]] - dt.timedelta(days=1)
+    first_yesterday = moved_at[yesterday[0]] - dt.timedelta(days=1)
+    assert started_at(sample_meetings, meeting_id) is None  # not started today
+    assert slide(sample_meetings, meeting_id).started_at is None
+    assert started_at(sample_meetings, meeting_id, first_yesterday.date()) == first_yesterday
     today = meetings.set_current(sample_meetings, ADMIN, meeting_id, 3)
     meetings.set_current(sample_meetings, ADMIN, meeting_id, 4)
     with sample_meetings.connect() as conn:
@@ -150,3 +157,62 @@ def test_only_admins_present_take_notes_or_add_follow_ups_and_a_refusal_writes_n
         meetings.add_followup(sample_meetings, who, "hr", what="Anything", owner="Anyone", due=dt.date(2016, 7, 1),
                               kpi="turnover_rate", raised_in=meeting_id)
     assert snapshot(sample_meetings) == before
+
+
+def test_start_meeting_starts_the_clock_on_the_item_the_presenter_is_already_on(sample_meetings: Engine) -> None:
+    meeting_id = hr_meeting(sample_meetings)
+    moved = meetings.set_current(sample_meetings, ADMIN, meeting_id, 2)
+    with sample_meetings.begin() as conn:  # the move was made yesterday
+        conn.execute(update(Batch).where(Batch.id == moved).values(created_at=Batch.created_at - dt.timedelta(days=1)))
+    assert (slide(sample_meetings, meeting_id).position, slide(sample_meetings, meeting_id).started_at) == (2, None)
+
+    before = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    meetings.start_meeting(sample_meetings, ADMIN, meeting_id, 2)  # a move to where it is, which still starts it
+    started = slide(sample_meetings, meeting_id)
+    assert started.position == 2 and before <= started.started_at <= dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    assert abs(started.meeting.started_at - started.started_at) < dt.timedelta(seconds=1)
+    assert started.meeting.ended_at is None and not started.ended
+    with pytest.raises(MeetingRefused, match=f"meeting {meeting_id} has no agenda position 9; it has 1 to 4"):
+        meetings.start_meeting(sample_meetings, ADMIN, meeting_id, 9)
+
+
+@pytest.mark.usefixtures("louisville_clock")
+def test_a_meeting_is_marked_held_with_its_times_and_times_it_cannot_have_are_refused(sample_meetings: Engine) -> None:
+    meeting_id = hr_meeting(sample_meetings)
+    before = snapshot(sample_meetings)
+    june_14 = dt.datetime(2016, 6, 14, 18)  # 14:00 in Louisville
+    with pytest.raises(MeetingRefused, match=(
+            rf"^meeting {meeting_id}: the end \(13:00 on 14 June 2016\) must be after the start \(14:00 on 14 June "
+            r"2016\); nothing was written$")):
+        meetings.mark_held(sample_meetings, ADMIN, meeting_id, june_14, june_14 - dt.timedelta(hours=1))
+    with pytest.raises(MeetingRefused, match="must be after the start"):
+        meetings.mark_held(sample_meetings, ADMIN, meeting_id, june_14, june_14)
+    soon = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=2)
+    with pytest.raises(MeetingRefused, match=f"meeting {meeting_id} ends at .*, which is still to come; mark it held "
+                                             "once it has ended"):
+        meetings.mark_held(sample_meetings, ADMIN, meeting_id, soon - dt.timedelta(hours=1), soon)
+    with pytest.raises(MeetingRefused, match="marked held with the time it started and the time it ended"):
+        held_between(dt.date(2016, 6, 14), dt.time(14), None)
+    assert snapshot(sample_meetings) == before
+
+    batch = meetings.mark_held(sample_meetings, ADMIN, meeting_id, *held_between(dt.date(2016, 6, 15), dt.time(14),
+                                                                                 dt.time(15, 20)))
+    held = meetings.briefing(sample_meetings, meeting_id)
+    assert (held.status, held.date, held.started_at, held.ended_at) == (
+        "held", dt.date(2016, 6, 15), dt.datetime(2016, 6, 15, 18), dt.datetime(2016, 6, 15, 19, 20))
+    assert meetings.meetings(sample_meetings, "hr")[["started_at", "ended_at"]].values.tolist() == [
+        [pd.Timestamp(2016, 6, 15, 18), pd.Timestamp(2016, 6, 15, 19, 20)]]
+    undo_batch(sample_meetings, batch, ADMIN)
+    restored = meetings.briefing(sample_meetings, meeting_id)
+    assert (restored.status, restored.date, restored.started_at, restored.ended_at) == (
+        "held", dt.date(2016, 6, 14), None, None)
+
+
+@pytest.mark.usefixtures("louisville_clock")
+def test_a_closed_meeting_marked_held_stays_closed(sample_meetings: Engine) -> None:
+    meeting_id = hr_meeting(sample_meetings)
+    meetings.update_meeting(sample_meetings, ADMIN, meeting_id, status="closed")
+    meetings.mark_held(sample_meetings, ADMIN, meeting_id, dt.datetime(2016, 6, 14, 14), dt.datetime(2016, 6, 14, 15))
+    closed = meetings.briefing(sample_meetings, meeting_id)
+    assert closed.status == "closed"
+    assert "- **Meeting:** Tuesday 14 June 2016, held 10:00–11:00 and closed" in minutes_markdown(closed)

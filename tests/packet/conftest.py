@@ -55,7 +55,7 @@ def held_meeting(sample_city: Engine) -> Briefing:
     """A held EMS meeting on the sample city: an item per off-target KPI (the scorecard's sentence as its reason)
     with notes, a free topic, and follow-ups open, overdue, moved, done and dropped."""
     rows = off_target(sample_city)
-    first, second = rows["kpi"].iloc[0], rows["kpi"].iloc[1]
+    (first, second), (first_name, second_name) = rows["kpi"].iloc[:2], rows["kpi_name"].iloc[:2]
     items = [
         AgendaItem(kind="off_target", kpi=row.kpi, title=row.kpi_name, reason=row.explanation,
                    question=f"What keeps {row.kpi_name.lower()} off target?",
@@ -65,11 +65,12 @@ def held_meeting(sample_city: Engine) -> Briefing:
     items.append(AgendaItem(kind="topic", title="Budget for next year", reason="Asked by the mayor's office"))
     followups = [
         FollowUp(id=21, department="ems", what="Report injuries by station", owner="Deputy chief Ortiz",
-                 due=dt.date(2016, 8, 31), kpi=first, raised_in=12),
+                 due=dt.date(2016, 8, 31), kpi=first, kpi_name=first_name, raised_in=12),
         FollowUp(id=22, department="ems", what="Meet hospital CEOs about offload", owner="EMS director",
-                 due=dt.date(2016, 8, 15), kpi=second, raised_in=12),
+                 due=dt.date(2016, 8, 15), kpi=second, kpi_name=second_name, raised_in=12),
         FollowUp(id=15, department="ems", what="Audit overtime approvals", owner="Finance partner",
-                 due=dt.date(2016, 5, 31), revised_due=dt.date(2016, 6, 30), kpi=first, raised_in=9),
+                 due=dt.date(2016, 5, 31), revised_due=dt.date(2016, 6, 30), kpi=first, kpi_name=first_name,
+                 raised_in=9),
         FollowUp(id=16, department="ems", what="Hire two paramedics", owner="HR partner", due=dt.date(2016, 6, 1),
                  status="done", response="Both started on 20 June", closed_by="ana@city.gov",
                  closed_at=dt.datetime(2016, 6, 21, 9, 30), raised_in=9),

@@ -1,4 +1,5 @@
-"""The minutes of a held meeting of the sample city, as PDF (read back with pdftotext) and as Markdown."""
+"""The minutes of a held meeting of the sample city, as PDF (read back with pdftotext) and as Markdown; a stored
+meeting marked held says when, on the local clock, and the follow-ups' KPI column names the KPI."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pytest
+from sqlalchemy import Engine
+
+from louiestat import meetings
 from louiestat.briefing import Briefing, FollowUp
+from louiestat.meetings.sample import load_sample_meetings
+from louiestat.meetings.store import held_between
 from louiestat.packet import minutes_markdown, minutes_pdf
 from louiestat.packet.minutes import minutes_data
 from louiestat.packet.print_words import short_date
@@ -126,3 +133,52 @@ def test_without_those_fonts_the_minutes_still_print(held_meeting: Briefing, art
     pdf.write_bytes(typeset("minutes.typ", minutes_data(held_meeting.model_copy(update={"title": TYPED})), fonts=bare))
     assert "Noto" not in font_names(pdf)
     assert page_count(pdf) >= 1 and "Minutes" in " ".join(page_texts(pdf)).title()
+
+
+def hr_meeting(engine: Engine) -> int:
+    """The sample city's meetings loaded; the id of Human Resources' (turnover, injury hours, onboarding, a topic)."""
+    load_sample_meetings(engine, "sample")
+    return int(meetings.meetings(engine, "hr")["meeting_id"].iloc[0])
+
+
+@pytest.mark.usefixtures("louisville_clock")
+def test_a_meeting_marked_held_says_so_with_its_date_and_times_in_both_minutes(
+    sample_city: Engine, artifacts: Path
+) -> None:
+    hr = meetings.briefing(sample_city, hr_meeting(sample_city))
+    planned_id = meetings.create_meeting(sample_city, "tester", hr.model_copy(update={
+        "status": "planned", "date": dt.date(2016, 7, 13), "title": "Human Resources stat · June 2016"}))
+    assert "- **Meeting:** Wednesday 13 July 2016, planned (not held yet)" in minutes_markdown(
+        meetings.briefing(sample_city, planned_id))
+
+    started, ended = held_between(dt.date(2016, 7, 14), dt.time(14, 2), dt.time(15, 30))  # typed on the local clock
+    assert (started, ended) == (dt.datetime(2016, 7, 14, 18, 2), dt.datetime(2016, 7, 14, 19, 30))  # stored in UTC
+    meetings.mark_held(sample_city, "tester", planned_id, started, ended)
+
+    held = meetings.briefing(sample_city, planned_id)
+    assert (held.status, held.date, held.started_at, held.ended_at) == ("held", dt.date(2016, 7, 14), started, ended)
+    assert "- **Meeting:** Thursday 14 July 2016, held 14:02–15:30" in minutes_markdown(held)
+    pdf = artifacts / "held-minutes.pdf"
+    pdf.write_bytes(minutes_pdf(held))
+    text = " ".join(page_texts(pdf))
+    assert "MEETING Thursday 14 July 2016, held 14:02–15:30" in text and "not held" not in text
+
+
+def test_the_minutes_kpi_column_names_the_kpi_whatever_the_agenda_item_is_called(sample_city: Engine) -> None:
+    meeting_id = hr_meeting(sample_city)
+    hr = meetings.briefing(sample_city, meeting_id)
+    retitled = [item.model_copy(update={"title": "Exits in the first year"}) if item.kpi == "turnover_rate" else item
+                for item in hr.items]
+    meetings.save_agenda(sample_city, "tester", meeting_id, retitled)
+    meetings.add_followup(sample_city, "tester", "hr", what="Compare grievances with exits", owner="HR Director",
+                          due=dt.date(2016, 8, 1), kpi="grievances_filed", raised_in=meeting_id)  # not on the agenda
+    rows = {row.split(" | ")[0].removeprefix("| "): row.split(" | ")[3]
+            for row in shown(minutes_markdown(meetings.briefing(sample_city, meeting_id))).splitlines()
+            if row.startswith("| ") and "---" not in row}
+    assert rows == {
+        "What": "KPI",
+        "Bring exit-interview findings for the first-year leavers": "Monthly turnover",
+        "Ask the state for a faster background-check channel": "Days to onboard a new hire",
+        "Review the two long injury claims with Risk Management": "Hours lost to work injuries",
+        "Compare grievances with exits": "Grievances filed",
+    }

@@ -1,7 +1,9 @@
-"""Presenter mode and the follower screen on the sample city with its held meetings (SQLite, under AppTest):
-Previous / Next move the stored current item; notes typed on an item survive a rerun, a new session and a second
-session, because the box always shows what the database holds; a follow-up added on the item shows with it and in
-the store; the follower shows the presenter's item read-only; people who are not admins cannot present."""
+"""Presenter mode and the follower screen on the sample city with its held meetings (SQLite, under AppTest;
+opening and moving on PostgreSQL too): opening the presenter writes nothing, Previous / Next move the stored
+current item; Start meeting starts the clock and End meeting marks the meeting held, which its minutes say; notes
+typed on an item survive a rerun, a new session and a second session, because the box always shows what the
+database holds; a follow-up added on the item shows with it and in the store; the follower shows the presenter's
+item read-only; people who are not admins cannot present."""
 
 from __future__ import annotations
 
@@ -11,13 +13,18 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
 from louiestat import meetings
 from louiestat.db.engine import make_engine
+from louiestat.db.models import Batch
 from louiestat.meetings.presenting import slide
-from tests.conftest import shown, snapshot
+from louiestat.meetings.sample import load_sample_meetings
+from louiestat.packet import minutes_markdown
+from louiestat.presentation.agenda import held_times
+from louiestat.sample_city import add_accounts, load_files
+from tests.conftest import _empty_postgres, shown, snapshot
 from tests.pages.conftest import ANALYST, VIEWER, _runner, _use
 
 HR_MEETING = 1  # the sample's first meeting: Human Resources, May 2016, four items
@@ -29,6 +36,23 @@ def city(meetings_city_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     shutil.copy(meetings_city_file, path)
     _use(f"sqlite:///{path}", monkeypatch)
     engine = make_engine(f"sqlite:///{path}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def either_city(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """The sample city with its meetings: a copy of the SQLite file, or loaded into the PostgreSQL test schema."""
+    if request.param == "sqlite":
+        yield request.getfixturevalue("city")
+        return
+    url = request.getfixturevalue("postgres_url")
+    engine = make_engine(url)
+    _empty_postgres(engine)
+    assert load_files(engine, "sample")[-1].status == "committed"
+    add_accounts(engine, "sample")
+    load_sample_meetings(engine, "sample")
+    _use(url, monkeypatch)
     yield engine
     engine.dispose()
 
@@ -53,11 +77,32 @@ def stored_position(city: Engine) -> int | None:
     return meetings.briefing(city, HR_MEETING).current_position
 
 
+def batches(engine: Engine) -> list[tuple[int, str, str]]:
+    """Every batch's id, kind and source, oldest first."""
+    with engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(select(Batch.id, Batch.kind, Batch.source).order_by(Batch.id))]
+
+
+def test_opening_the_presenter_writes_nothing_and_a_move_writes_one_batch(either_city: Engine) -> None:
+    before, batches_before = snapshot(either_city), batches(either_city)
+    at = _runner()("presenter", meeting=str(HR_MEETING))
+    assert snapshot(either_city) == before  # no batch, no audit event, no position
+    assert "Item 1 of 4 · 90 min, not started" in text(at) and at.query_params["item"] == "1"
+    at = _runner()("presenter", meeting=str(HR_MEETING), item="3")  # a link to an item only shows it
+    assert "Item 3 of 4" in text(at) and snapshot(either_city) == before
+
+    at.button(key="next").click().run()
+    moved = batches(either_city)
+    assert moved[:-1] == batches_before and moved[-1][1:] == ("presenter", f"meeting {HR_MEETING}: presenter on item 4")
+    assert stored_position(either_city) == 4 and "Item 4 of 4 · 0 of 90 min" in text(at)
+    assert not at.exception
+
+
 def test_next_and_previous_move_the_stored_item_and_the_url(present, city: Engine) -> None:
     assert stored_position(city) is None
     at = present()
-    assert stored_position(city) == 1  # opening the meeting puts the presenter on its first item
-    assert "Human Resources stat · May 2016 · Item 1 of 4 · 0 of 90 min" in text(at)
+    assert stored_position(city) is None  # opening the meeting writes nothing
+    assert "Human Resources stat · May 2016 · Item 1 of 4 · 90 min, not started" in text(at)
     assert "## Monthly turnover\nOff target · Worse than target for 47 months (1.5% against a target of 1.0%)" in text(at)
     assert at.button(key="previous").disabled and not at.button(key="next").disabled
     assert [m.label for m in at.metric] == ["Latest (May 2016)", "Target", "Change"]
@@ -77,9 +122,28 @@ def test_next_and_previous_move_the_stored_item_and_the_url(present, city: Engin
     assert not at.exception
 
 
-def test_a_link_to_an_item_moves_the_stored_item_there(present, city: Engine) -> None:
-    at = present(item="3")
-    assert stored_position(city) == 3 and "Item 3 of 4" in text(at)
+def test_start_meeting_puts_the_followers_on_the_item_and_end_meeting_marks_it_held(present, city: Engine) -> None:
+    at = present(item="2")
+    follower = present("follower", user=VIEWER)
+    assert "Item 1 of 4 · 90 min, not started · waiting for the presenter" in text(follower)
+    assert not [b for b in at.button if b.label == "End meeting"]
+
+    at.button(key="start").click().run()
+    assert stored_position(city) == 2 and "Item 2 of 4 · 0 of 90 min" in text(at)
+    follower.run()
+    assert "Item 2 of 4 · 0 of 90 min" in text(follower) and "waiting" not in text(follower)
+    assert not [b for b in at.button if b.label == "Start meeting"]
+    at.button(key="next").click().run()
+
+    at.button(key="end").click().run()
+    assert not at.exception and not at.error
+    held = meetings.briefing(city, HR_MEETING)
+    assert held.status == "held" and held.started_at < held.ended_at
+    assert held.started_at == slide(city, HR_MEETING).started_at  # from the clock's start to now
+    times = held_times(held.started_at, held.ended_at)
+    assert f"Item 3 of 4 · held {times}" in text(at)
+    assert not [b for b in at.button if b.label in ("Start meeting", "End meeting")]
+    assert f"- **Meeting:** {held.date:%A} {held.date.day} {held.date:%B %Y}, held {times}" in minutes_markdown(held)
 
 
 def test_notes_survive_a_rerun_a_new_session_and_a_second_session(present, city: Engine) -> None:
@@ -121,6 +185,7 @@ def test_a_follow_up_added_on_the_item_shows_with_it_and_is_stored(present, city
 
 def test_the_follower_shows_the_presenters_item_read_only(present, city: Engine) -> None:
     presenter = present(item="2")
+    presenter.button(key="start").click().run()
     before = snapshot(city)
     follower = present("follower", user=VIEWER)
     assert "Item 2 of 4" in text(follower) and "## Hours lost to work injuries" in text(follower)

@@ -78,7 +78,7 @@ def _header(kpi: pd.Series, card: pd.Series) -> None:
         NO_COMPARISON if pd.isna(change) else f"{change:+.1f}% ({CHANGE_WORDS[card['change_direction']]})",
         delta_color="off" if pd.isna(change) else "inverse" if kpi["direction"] == "lower_is_better" else "normal",
         delta_arrow="off" if pd.isna(change) else "auto",
-        delta_description="with the previous month" if pd.isna(change) else "vs previous month",
+        delta_description="with the previous month" if pd.isna(change) else "vs last month",
         border=True,
     )
     target.metric("Target", format_value(card["target"], kpi["unit"]), border=True)

@@ -19,7 +19,7 @@ def test_a_deep_link_opens_the_kpi_and_shows_its_latest_value_and_target(open_pa
     assert metrics["Target"] == "8.5 min"
     assert metrics["Latest (June 2016)"].endswith(" min")
     assert [(m.delta, m.proto.delta_description) for m in at.metric if m.label == "Latest (June 2016)"] == [
-        ("-0.2% (better)", "vs previous month")]
+        ("-0.2% (better)", "vs last month")]
 
 
 def test_the_first_month_has_no_comparison_in_words(open_page) -> None:

@@ -107,6 +107,10 @@ def test_on_a_phone_the_scorecard_shows_its_first_kpi_above_the_fold_and_its_fil
     expect(page.get_by_role("combobox", name="Sort")).to_be_visible()
     expect(page.get_by_role("button", name="Columns and layout")).to_be_visible()
     assert page.evaluate(FITS)[0] <= 390
+
+    page.get_by_role("button", name="On target").first.click()  # a choice keeps the switch on and renames it
+    expect(page.get_by_text("Sort and filter: Off target first · 4 of 5 statuses")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("combobox", name="Sort")).to_be_visible()
     page.context.close()
 
 

@@ -51,7 +51,10 @@ def _screen(browser: Browser, url: str, screen: str) -> Page:
 
 
 def _open(page: Page, url: str) -> None:
+    """Open a page and wait until it is drawn: each of these shows numbers, which the first page after the server
+    starts takes a while to send."""
     page.goto(url, wait_until="networkidle")
+    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=60_000)
     _settle(page)
     assert page.query_selector('[data-testid="stException"]') is None, page.inner_text("body")[:2000]
 

@@ -32,6 +32,10 @@ FONT = {"family": "Source Sans Pro, sans-serif", "size": 17, "color": INK}
 # so an SVG's text is laid out by Chromium and drawn by the typesetter at the same widths.
 PRINT_FONT = {**FONT, "family": "DejaVu Sans, Liberation Sans, sans-serif", "size": 15}
 SCREEN_HEIGHT = 520
+TITLE_CHARS = 30
+"""A screen chart's title is broken into lines of at most this many characters at scale 1 (fewer when
+``scale`` enlarges the type), so it fits a 390 px phone."""
+DEPARTMENT_CHARS = 18  # an enterprise chart's department names wrap so the bars keep room on a phone
 PRINT_HEIGHT = 470
 
 # Same words as the scorecard's signal column; the marker's shape tells them apart without colour.
@@ -47,21 +51,40 @@ SIGNAL_MARKERS = {
 
 
 def _layout(
-    fig: go.Figure, title: str, unit_label: str, height: int = 520, scale: float = 1.0, font: dict = FONT
+    fig: go.Figure, title: str, unit_label: str, height: int = 520, scale: float = 1.0, font: dict = FONT,
+    subtitle: str | None = None, wrap_title: bool = True,
 ) -> go.Figure:
-    """Title, type, margins and axes; ``scale`` enlarges all type (and the margins it needs) for a projector."""
+    """Title, type, margins and axes; ``scale`` enlarges all type (and the margins it needs) for a projector.
+    A screen chart's title is broken into lines that fit a phone (plotly never wraps a title itself); the figure
+    grows by the title's extra lines and subtitle, so the plot keeps ``height`` minus the usual margins."""
+    title_size = round(22 * scale)
+    heading = {"text": html.escape(display_text(title)), "font": {"size": title_size}}
+    extra = 0
+    if wrap_title:
+        lines = _wrapped(title, width=_even_width(title, round(TITLE_CHARS / scale))).split("<br>")
+        heading |= {"text": "<br>".join(lines), "y": 1, "yref": "container", "yanchor": "top",
+                    "pad": {"t": round(14 * scale)}}
+        extra += round(1.25 * title_size) * (len(lines) - 1)
+    if subtitle:
+        heading["subtitle"] = {"text": html.escape(display_text(subtitle)),
+                               "font": {"size": round(15 * scale), "color": INK}}
+        extra += round(22 * scale)
+    text_size = round(font["size"] * scale)
     fig.update_layout(
-        title={"text": html.escape(display_text(title)), "font": {"size": round(22 * scale)}},
-        font={**font, "size": round(font["size"] * scale)},
-        height=height,
-        margin={"l": round(70 * scale), "r": 30, "t": round(70 * scale), "b": round(60 * scale)},
+        title=heading,
+        font={**font, "size": text_size},
+        height=height + extra,
+        margin={"l": round(70 * scale), "r": 30, "t": round(70 * scale) + extra, "b": round(60 * scale)},
         plot_bgcolor="white",
         legend={"orientation": "h", "y": -0.18 * scale, "font": {"size": round(15 * scale)}},
         hovermode="x unified",
     )
     ticks = {"size": round(15 * scale), "color": INK}
-    fig.update_xaxes(showgrid=False, linecolor=INK, ticks="outside", tickfont=ticks)
-    fig.update_yaxes(title=unit_label, gridcolor="#E5E7EB", zeroline=False, tickfont=ticks)
+    # Streamlit's chart theme sets axis titles in small grey type unless the figure names a size.
+    axis_titles = {"size": text_size, "color": INK}
+    fig.update_xaxes(showgrid=False, linecolor=INK, ticks="outside", tickfont=ticks, title_font=axis_titles)
+    fig.update_yaxes(title_text=unit_label, gridcolor="#E5E7EB", zeroline=False, tickfont=ticks,
+                     title_font=axis_titles)
     return fig
 
 
@@ -85,11 +108,13 @@ def kpi_chart(
     for_print: bool = False,
     height: int = SCREEN_HEIGHT,
     scale: float = 1.0,
+    wrap_title: bool = True,
 ) -> go.Figure:
     """The KPI's monthly values with its target (a step where it changed), the SPC mean and process limits
     per segment, special-cause points marked by shape, notes as annotations, process changes as vertical
     lines and, optionally, last year. ``for_print`` sizes it for the briefing packet's page, in a print font;
-    ``height`` and ``scale`` (type size) fit it to a projector."""
+    ``height`` and ``scale`` (type size) fit it to a projector, where ``wrap_title=False`` keeps its title on one
+    line."""
     grid = monthly_grid(points.assign(target=targets.to_numpy(), note=notes.to_numpy()))
     fig = go.Figure()
     fig.add_scatter(
@@ -142,7 +167,7 @@ def kpi_chart(
             hovertext=_hover(reason), showarrow=False, xanchor="left", align="left",
             font={"size": round(13 * scale), "color": INK}, bgcolor="rgba(255,255,255,0.9)",
         )
-    return _layout(fig, title, unit_label, height=height, scale=scale)
+    return _layout(fig, title, unit_label, height=height, scale=scale, wrap_title=wrap_title)
 
 
 # The print chart's rows above its plot, in px: the title, then a row for the process changes' labels, then a row
@@ -177,7 +202,8 @@ def _print_annotations(fig: go.Figure, grid: pd.DataFrame, notes: pd.DataFrame, 
             bgcolor="white", bordercolor=LIMITS, borderpad=3,
         )
     top = PRINT_TITLE_ROW + change_row + note_row
-    fig = _layout(fig, title, unit_label, height=PRINT_HEIGHT + change_row + note_row, font=PRINT_FONT)
+    fig = _layout(fig, title, unit_label, height=PRINT_HEIGHT + change_row + note_row, font=PRINT_FONT,
+                  wrap_title=False)
     fig.update_layout(
         title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 12}},
         margin={"t": top, "b": PRINT_BOTTOM, "autoexpand": False},
@@ -208,7 +234,7 @@ def _side(period: pd.Timestamp, first: pd.Timestamp, last: pd.Timestamp) -> str:
 
 def detail_chart(
     detail: KpiDetail, *, year_over_year: bool = False, for_print: bool = False, height: int = SCREEN_HEIGHT,
-    scale: float = 1.0, public: bool = False,
+    scale: float = 1.0, public: bool = False, wrap_title: bool = True,
 ) -> go.Figure:
     """A KPI's chart as the KPI page, the presenter's slide and the packet all draw it: ``kpi_chart`` of its
     ``views.kpi_detail``, titled '<KPI name> by month' with its unit on the axis. For a visitor who has not
@@ -218,6 +244,7 @@ def detail_chart(
         detail.points, detail.targets, notes, title=f"{detail.kpi['kpi_name']} by month",
         unit_label=axis_label(detail.kpi["unit"]), year_over_year=year_over_year,
         process_changes=detail.process_changes, for_print=for_print, height=height, scale=scale,
+        wrap_title=wrap_title,
     )
 
 
@@ -252,11 +279,20 @@ def _hover(text: str) -> str:
     return html.escape(display_text(text))
 
 
-def enterprise_chart(frame: pd.DataFrame, *, title: str, unit_label: str) -> go.Figure:
+def _even_width(text: str, width: int) -> int:
+    """The narrowest line width that still breaks ``text`` into no more lines than ``width`` does, so a title's
+    lines come out about equally long ('Response time, / priority 1 by month', not '… priority 1 by / month')."""
+    words = " ".join(str(text).split())
+    count = len(textwrap.wrap(words, width, break_long_words=False))
+    return next(narrower for narrower in range(min(width, max(1, len(words) // max(count, 1))), width + 1)
+                if len(textwrap.wrap(words, narrower, break_long_words=False)) <= count)
+
+
+def enterprise_chart(frame: pd.DataFrame, *, title: str, unit_label: str, subtitle: str | None = None) -> go.Figure:
     """One enterprise KPI across departments: a bar per department coloured by status, the status icon after
     the department's name (so colour is never needed), and a target marker (``frame``: department_name, value, target, status)."""
     ordered = frame.sort_values("value")
-    labels = [f"{html.escape(display_text(name))}  {STATUS_ICONS[s]}"
+    labels = [f"{_wrapped(name, width=DEPARTMENT_CHARS, lines=2)}  {STATUS_ICONS[s]}"
               for name, s in zip(ordered["department_name"], ordered["status"])]
     fig = go.Figure()
     fig.add_bar(
@@ -269,9 +305,10 @@ def enterprise_chart(frame: pd.DataFrame, *, title: str, unit_label: str) -> go.
             y=labels, x=ordered["target"], mode="markers", name="Target",
             marker={"symbol": "line-ns", "size": 30, "line": {"width": 4, "color": TARGET}},
         )
-    fig = _layout(fig, title, "", height=150 + 44 * len(ordered))
-    fig.update_xaxes(title=unit_label, range=[0, np.nanmax([ordered["value"].max(), ordered["target"].max()]) * 1.1])
-    fig.update_yaxes(title=None)
+    fig = _layout(fig, title, "", height=150 + 52 * len(ordered), subtitle=subtitle)
+    fig.update_xaxes(title_text=unit_label,
+                     range=[0, np.nanmax([ordered["value"].max(), ordered["target"].max()]) * 1.1])
+    fig.update_yaxes(title_text=None)
     return fig
 
 

@@ -77,15 +77,16 @@ def _header(kpi: pd.Series, card: pd.Series) -> None:
     st.markdown(f"### {escape_markdown(kpi['kpi_name'])}")
     description = f" · {kpi['description']}" if pd.notna(kpi["description"]) else ""
     st.caption(escape_markdown(f"{kpi['department_name']} · {kpi['unit']}, {better}{description}"))
-    latest, target, fytd, score = st.columns(4)
+    latest, target, fytd, score = st.container(key="metric_row_kpi").columns(4)
     change = card["change_pct"]
+    # The comparison's words go beside the delta, where they may wrap; in the delta they were cut at 1280 px.
     latest.metric(
         f"Latest ({card['period']:%B %Y})" if pd.notna(card["period"]) else "Latest",
         format_value(card["value"], kpi["unit"]),
-        f"{NO_COMPARISON} with the previous month" if pd.isna(change)
-        else f"{change:+.1f}% vs previous month ({CHANGE_WORDS[card['change_direction']]})",
+        NO_COMPARISON if pd.isna(change) else f"{change:+.1f}% ({CHANGE_WORDS[card['change_direction']]})",
         delta_color="off" if pd.isna(change) else "inverse" if kpi["direction"] == "lower_is_better" else "normal",
         delta_arrow="off" if pd.isna(change) else "auto",
+        delta_description="with the previous month" if pd.isna(change) else "vs last month",
         border=True,
     )
     target.metric("Target", format_value(card["target"], kpi["unit"]), border=True)

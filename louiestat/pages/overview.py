@@ -15,6 +15,7 @@ from louiestat.pages.widgets import (
     incomplete_notice,
     month_picker,
     open_kpi,
+    status_badge,
 )
 from louiestat.presentation.text import display_frame
 from louiestat.presentation.values import axis_label, format_score, format_score_change, month_label
@@ -139,6 +140,14 @@ def _movers(movers: pd.DataFrame, as_of: str) -> None:
     table = views.scorecard_table(movers)[["KPI", "Latest", "Status"]]
     table.insert(0, "Department", display_frame(movers[["department_name"]])["department_name"].to_numpy())
     table.insert(2, "Why", mover_reasons(movers))
+    # Like the scorecard: a card per KPI on a phone (screen.css), where the wide table would hide "Why".
+    with st.container(key="movers_table"):
+        _movers_table(table, movers, as_of)
+    with st.container(key="movers_cards"):
+        _movers_cards(table, movers, as_of)
+
+
+def _movers_table(table: pd.DataFrame, movers: pd.DataFrame, as_of: str) -> None:
     st.caption("Tick the box at the start of a row to open that KPI.")
     chosen = st.dataframe(
         table,
@@ -158,6 +167,17 @@ def _movers(movers: pd.DataFrame, as_of: str) -> None:
         open_kpi(movers.iloc[chosen.selection.rows[0]], as_of)
 
 
+def _movers_cards(table: pd.DataFrame, movers: pd.DataFrame, as_of: str) -> None:
+    """A card per mover for a phone: the KPI (a link to it), its department, why it is listed, its status."""
+    for (_, row), (_, mover) in zip(table.iterrows(), movers.iterrows()):
+        with st.container(border=True, gap="small"):
+            st.page_link("louiestat/pages/kpi.py", label=f"**{escape_markdown(row['KPI'])}**",
+                         icon=":material/arrow_forward:",
+                         query_params={"department": mover["department"], "kpi": mover["kpi"], "as_of": as_of})
+            st.markdown(f"{escape_markdown(row['Department'])} · {escape_markdown(row['Why'])}")
+            st.markdown(f"{status_badge(mover['status'])} **{escape_markdown(row['Latest'])}**")
+
+
 def _enterprise(card: pd.DataFrame) -> None:
     comparisons = views.enterprise_comparison(card)
     if not comparisons:
@@ -170,7 +190,7 @@ def _enterprise(card: pd.DataFrame) -> None:
         better = "lower is better" if first["direction"] == "lower_is_better" else "higher is better"
         with columns[i % 2]:
             st.plotly_chart(
-                charts.enterprise_chart(frame, title=f"{first['kpi_name']} ({better})", unit_label=unit),
+                charts.enterprise_chart(frame, title=first["kpi_name"], subtitle=better, unit_label=unit),
                 width="stretch",
                 key=f"enterprise_{key}",
                 config=CHART_CONFIG,

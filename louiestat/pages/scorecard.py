@@ -69,7 +69,9 @@ def render() -> None:
     months = cache.months()
     with pick_month:
         as_of = month_picker(months, key="as_of")
-    pick_sort, pick_statuses, pick_view = st.columns([1.2, 3, 1.1], vertical_alignment="bottom")
+    switch = st.empty()  # on a phone, the row below hides behind this switch (screen.css)
+    filters = st.container(key="scorecard_filters")
+    pick_sort, pick_statuses, pick_view = filters.columns([1.2, 3, 1.1], vertical_alignment="bottom")
     with pick_sort:
         sort = url_selectbox("Sort", list(SORTS), "sort", lambda key: SORTS[key][0])
     with pick_statuses:
@@ -81,6 +83,9 @@ def render() -> None:
                          help="The KPI detail page shows all of these for one KPI.")
         layout = url_pills("Layout", list(LAYOUTS), "view", LAYOUTS.get, multi=False,
                            help="With neither chosen: a card per KPI on a phone, the table on a wider screen.")
+    chosen = len(shown or [])
+    statuses = "all statuses" if chosen == len(STATUS_LABELS) else f"{chosen} of {len(STATUS_LABELS)} statuses"
+    switch.toggle(f"Sort and filter: {SORTS[sort][0]} · {statuses}", key="scorecard_filters_switch")
     card = cache.scorecard(as_of)
     mine = card[card["department"] == department]
     summary = views.department_row(cache.departments(as_of), department)

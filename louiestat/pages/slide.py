@@ -71,7 +71,7 @@ def _kpi(card: pd.Series, as_of: str, key: str) -> None:
         if detail.points.empty:
             st.info(f"No data for {escape_markdown(card['kpi_name'])} up to {month_label(as_of)}.")
         else:
-            figure = charts.detail_chart(detail, height=CHART_HEIGHT, scale=CHART_SCALE)
+            figure = charts.detail_chart(detail, height=CHART_HEIGHT, scale=CHART_SCALE, wrap_title=False)
             st.plotly_chart(figure, width="stretch", key=f"{key}_chart", config=CHART_CONFIG)
     with numbers, st.container(key=f"{key}_numbers"):
         st.markdown(f"### {status_words(card['status'])}")

@@ -19,13 +19,15 @@ def test_a_deep_link_opens_the_kpi_and_shows_its_latest_value_and_target(open_pa
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Target"] == "8.5 min"
     assert metrics["Latest (June 2016)"].endswith(" min")
-    assert [m.delta for m in at.metric if m.label == "Latest (June 2016)"] == ["-0.2% vs previous month (better)"]
+    assert [(m.delta, m.proto.delta_description) for m in at.metric if m.label == "Latest (June 2016)"] == [
+        ("-0.2% (better)", "vs last month")]
 
 
 def test_the_first_month_has_no_comparison_in_words(open_page) -> None:
     at = open_page("kpi", department="ems", kpi="response_time", as_of="2012-07")
 
-    assert [m.delta for m in at.metric if m.label.startswith("Latest")] == ["no comparison with the previous month"]
+    assert [(m.delta, m.proto.delta_description) for m in at.metric if m.label.startswith("Latest")] == [
+        ("no comparison", "with the previous month")]
 
 
 def test_the_chart_shows_the_target_step_the_process_change_and_the_special_causes(city_engine) -> None:
@@ -35,7 +37,7 @@ def test_the_chart_shows_the_target_step_the_process_change_and_the_special_caus
 
     figure = charts.detail_chart(detail, year_over_year=True)
 
-    assert (figure.layout.title.text, figure.layout.yaxis.title.text) == (
+    assert (figure.layout.title.text.replace("<br>", " "), figure.layout.yaxis.title.text) == (
         f"{ems['kpi_name']} by month", axis_label(ems["unit"]))
     traces = {trace.name: trace for trace in figure.data}
     target = [y for y in traces["Target"].y if y == y]

@@ -7,6 +7,7 @@ import pandas as pd
 from louiestat.ingest import ingest
 from louiestat.views import City
 from metrics.scorecard import city_summary, department_summary, scorecard
+from tests.conftest import shown
 
 
 def test_overview_shows_the_city_and_department_scores_the_metrics_compute(open_page, city_engine) -> None:
@@ -90,3 +91,17 @@ def test_one_early_upload_does_not_move_the_city_to_a_half_reported_month(open_p
     assert "City score (provisional)" in labels
     assert labels.count("Score this month (provisional)") == 7 and labels.count("Score this month") == 1
     assert {m.label: m.value for m in at.metric}["Overdue, of 8"] == "7"
+
+
+def test_the_movers_also_come_as_cards_with_kpi_department_and_why_for_a_phone(open_page) -> None:
+    """A phone shows the cards (screen.css), where the wide table would hide the department and why."""
+    at = open_page(as_of="2016-06")
+
+    table = at.dataframe(key="mover_rows").value
+    links = [link for link in at.get("page_link") if link.proto.page == "kpi"]
+    assert [link.label for link in links] == [f"**{name}**" for name in table["KPI"]]
+    assert all("as_of=2016-06" in link.proto.query_string for link in links)
+    assert "department=hr&kpi=turnover_rate&as_of=2016-06" in [link.proto.query_string for link in links]
+    lines = [shown(m.value) for m in at.markdown]
+    for department, why in zip(table["Department"], table["Why"]):
+        assert f"{department} · {why}" in lines

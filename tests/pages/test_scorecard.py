@@ -124,3 +124,14 @@ def test_without_a_layout_in_the_url_both_are_sent_and_the_screen_width_chooses(
 
     assert len(at.dataframe) == 1
     assert len(at.get("page_link")) == len(at.dataframe[0].value)
+
+
+def test_on_a_phone_the_sort_and_filters_sit_behind_a_switch_that_says_what_they_are(open_page) -> None:
+    """screen.css shows the switch on a phone only and the row of filters there only while it is on."""
+    at = open_page("scorecard", department="ems", as_of="2016-06")
+    assert at.toggle(key="scorecard_filters_switch").label == "Sort and filter: Off target first · all statuses"
+
+    at.selectbox(key="url_sort").set_value("name").run()
+    at.button_group(key="url_show").set_value(["off_target", "near_target"]).run()
+    assert at.toggle(key="scorecard_filters_switch").label == "Sort and filter: KPI name · 2 of 5 statuses"
+    assert set(at.dataframe[0].value["Status"]) == {"✖ Off target", "◆ Near target"}

@@ -372,7 +372,7 @@ def _check_header(csv_file: CsvFile, kind: Kind, log: ProblemLog) -> bool:
             )
     for name in unknown:
         log.warning(f"column '{quote(name)}' is not part of a {kind.name} file and is ignored", line=1, column=name)
-    if "" in header:
+    if "" in header[: csv_file.named_width]:  # empty columns after the last named one are Excel's padding
         log.warning("a column without a name in the header is ignored", line=1)
     return not log.has_errors
 

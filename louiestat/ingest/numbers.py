@@ -48,19 +48,17 @@ def parse_numbers(values: pd.Series, decimal_comma: bool = False) -> tuple[np.nd
         parsed = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
         parsed = np.where(negative.to_numpy(), -parsed, parsed)
         numbers[slow] = parsed
-        failed = np.isnan(parsed)
+        # Object arrays of a few shared strings: a million failures must not make a million copies of a message.
+        separators = bad_separators.to_numpy()
+        reason = np.full(len(text), f"not a number; use {DECIMAL_COMMA_FORMATS if decimal_comma else NUMBER_FORMATS}",
+                         dtype=object)
         if decimal_comma:
-            reason = np.where(
-                bad_separators.to_numpy(), POINTS_ARE_THOUSANDS, f"not a number; use {DECIMAL_COMMA_FORMATS}"
-            )
+            reason[separators] = POINTS_ARE_THOUSANDS
         else:
-            decimal_commas = text.str.match(_DECIMAL_COMMA_SHAPE).to_numpy(dtype=bool)
-            reason = np.where(
-                bad_separators.to_numpy(),
-                np.where(decimal_commas, DECIMAL_COMMA_VALUE, COMMAS_ARE_THOUSANDS),
-                f"not a number; use {NUMBER_FORMATS}",
-            )
-        messages[slow] = np.where(failed, reason, None)
+            reason[separators] = COMMAS_ARE_THOUSANDS
+            reason[separators & text.str.match(_DECIMAL_COMMA_SHAPE).to_numpy(dtype=bool)] = DECIMAL_COMMA_VALUE
+        reason[~np.isnan(parsed)] = None
+        messages[slow] = reason
     infinite = np.isinf(numbers)
     if infinite.any():
         messages[infinite] = "infinite values are not accepted; give a finite number"

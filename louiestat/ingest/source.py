@@ -70,6 +70,7 @@ class CsvFile:
     owns_data: bool = False
     lines_provisional: bool = False
     quoted: bool = False
+    _line_starts: np.ndarray | None = field(default=None, repr=False)
 
     def __enter__(self) -> CsvFile:
         return self
@@ -186,22 +187,28 @@ class CsvFile:
         names = [h or f"column {i + 1}" for i, h in enumerate(self.header)]
         return pd.DataFrame(padded, columns=names, dtype="str")
 
+    def file_lines(self, lines: np.ndarray) -> np.ndarray:
+        """The file lines of rows numbered by the last read: as they are from the exact reader, else located with
+        ``exact_lines``."""
+        return self.exact_lines(lines) if self.lines_provisional else np.asarray(lines, dtype="int64")
+
     def exact_lines(self, provisional: np.ndarray) -> np.ndarray:
         """The true starting line of rows numbered by the fast reader (which counts one line per non-empty
-        row): one pass of the csv module over the file, done only when a problem must be located."""
-        self.data.seek(0)
-        text = io.TextIOWrapper(self.data, encoding=self.encoding, newline="")
-        try:
-            reader = csv.reader(text, delimiter=self.delimiter)
-            starts, previous = [], 0
-            for row in reader:
-                if row:
-                    starts.append(previous + 1)
-                previous = reader.line_num
-        finally:
-            text.detach()
-        table = np.asarray(starts, dtype="int64")
-        return table[np.asarray(provisional, dtype="int64") - 1]
+        row): one pass of the csv module over the file, done only when a problem must be located, and once."""
+        if self._line_starts is None:
+            self.data.seek(0)
+            text = io.TextIOWrapper(self.data, encoding=self.encoding, newline="")
+            try:
+                reader = csv.reader(text, delimiter=self.delimiter)
+                starts, previous = [], 0
+                for row in reader:
+                    if row:
+                        starts.append(previous + 1)
+                    previous = reader.line_num
+            finally:
+                text.detach()
+            self._line_starts = np.asarray(starts, dtype="int64")
+        return self._line_starts[np.asarray(provisional, dtype="int64") - 1]
 
     def _exact_chunks(
         self, columns: list[str], problems: ProblemLog, chunk_rows: int, max_field_chars: int

@@ -427,7 +427,9 @@ def _validated_rows(
     skipped = pd.concat(skipped, ignore_index=True)
     if rows.empty:
         return rows, skipped
-    duplicated = validate.report_duplicates(rows, list(kind.key), lambda row: kind.label(row, catalog), log)
+    duplicated = validate.report_duplicates(
+        rows, list(kind.key), lambda twins: kind.label(twins, catalog), log, csv_file.file_lines
+    )
     if kind.check is not None:
-        duplicated = duplicated | kind.check(rows, catalog, log)
+        duplicated = duplicated | kind.check(rows, catalog, log, csv_file.file_lines)
     return rows[~duplicated].reset_index(drop=True), skipped

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 
 import pytest
 from sqlalchemy import Engine
@@ -214,6 +215,89 @@ def test_duplicates_are_found_across_chunks(city: Engine, monkeypatch: pytest.Mo
         i for i, (low, high) in enumerate(chunks) if low <= last <= high
     ]
     assert (result.rows, result.rejected, result.error_count) == (len(rows), 2, 2)
+
+
+def test_a_row_repeated_20000_times_is_refused_as_fast_as_other_errors_naming_three_other_lines(
+    city: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOUIESTAT_MAX_LISTED_ERRORS", "10000")
+    get_settings.cache_clear()
+    before = snapshot(city)
+    started = time.perf_counter()
+    baseline = ingest(city, (HEADER + "hr,overtime_hours,2013-13,5\n" * 20_000).encode(), name="values.csv")
+    baseline_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    result = ingest(city, (HEADER + "hr,overtime_hours,2013-01,5\n" * 20_000).encode(), name="values.csv")
+    seconds = time.perf_counter() - started
+    assert snapshot(city) == before
+    assert (baseline.status, baseline.error_count, len(baseline.errors)) == ("rejected", 20_000, 10_000)
+    assert result.message == (
+        "values.csv was rejected and nothing was written: 20,000 errors (10,000 listed) in 20,000 of 20,000 rows."
+    )
+    said = "KPI 'overtime_hours' for 2013-01 appears more than once in the file (also on lines {}); keep one row"
+    assert [(e.line, e.message) for e in result.errors[:3]] == [
+        (2, said.format("3, 4, 5 and 19,996 others")),
+        (3, said.format("2, 4, 5 and 19,996 others")),
+        (4, said.format("2, 3, 5 and 19,996 others")),
+    ]
+    assert (result.errors[-1].line, result.errors[-1].message) == (10_001, said.format("2, 3, 4 and 19,996 others"))
+    assert {len(e.message) for e in result.errors} == {len(said.format("2, 3, 4 and 19,996 others"))}
+    # Linear: no slower than the same number of errors of another kind, give or take a loaded machine.
+    assert seconds < 3 * baseline_seconds + 2, (seconds, baseline_seconds)
+
+
+@pytest.mark.parametrize(
+    ("name", "header", "row", "said"),
+    [
+        ("values.csv", HEADER, "hr,overtime_hours,2013-01,{n}", "KPI 'overtime_hours' for 2013-01"),
+        (
+            "process_changes.csv",
+            "department,kpi,period,reason\n",
+            "Human Resources,Unscheduled Overtime Hours,1/2013,reason {n}",
+            "KPI 'overtime_hours' for 2013-01",
+        ),
+        (
+            "hiring.csv",
+            "department,position_id,posted_date,filled_date\n",
+            "hr,{case} 7,2013-01-0{n},",
+            "position 'HR 7' of department 'hr'",
+        ),
+        (
+            "definitions.csv",
+            "department,department_name,kpi,kpi_name,unit,direction,target\n",
+            "hr,Human Resources,overtime_hours,Unscheduled overtime hours,hours,lower_is_better,{n}",
+            "KPI 'overtime_hours' of department 'hr'",
+        ),
+    ],
+    ids=["values", "process_changes", "hiring", "definitions"],
+)
+def test_a_repeated_row_of_each_kind_names_three_other_lines_and_counts_the_rest(
+    city: Engine, name: str, header: str, row: str, said: str
+) -> None:
+    rows = [row.format(n=n, case="HR" if n == 1 else "hr") for n in range(1, 6)]
+    result = rejected(city, header + "\n\n".join(rows) + "\n", name=name)
+    assert [e.line for e in result.errors] == [2, 4, 6, 8, 10]
+    assert result.errors[0].message == (
+        f"{said} appears more than once in the file (also on lines 4, 6, 8 and 1 other); keep one row"
+    )
+    assert result.errors[2].message == (
+        f"{said} appears more than once in the file (also on lines 2, 4, 8 and 1 other); keep one row"
+    )
+
+
+def test_a_kpi_name_many_kpis_share_names_three_of_them_at_their_lines_and_counts_the_rest(city: Engine) -> None:
+    rows = [f"hr,Human Resources,kpi_{n},Same name,hours,lower_is_better,1" for n in range(6)]
+    result = rejected(
+        city, "department,department_name,kpi,kpi_name,unit,direction,target\n\n" + "\n".join(rows), "definitions.csv"
+    )
+    assert [(e.line, e.column) for e in result.errors] == [(line, "kpi_name") for line in range(3, 9)]
+    assert result.errors[0].message.startswith(
+        "KPI name 'Same name' of department 'hr' would also be the name of KPI 'kpi_1' on line 4, KPI 'kpi_2' on "
+        "line 5, KPI 'kpi_3' on line 6 and 2 others: a department's KPIs need names"
+    )
+    assert "of KPI 'kpi_0' on line 3, KPI 'kpi_1' on line 4, KPI 'kpi_2' on line 5 and 2 others:" in (
+        result.errors[5].message
+    )
 
 
 def test_ragged_rows_are_refused_with_their_field_counts(city: Engine) -> None:

@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,23 +60,24 @@ REFUSALS = {
 }
 
 
-def write_refused_files(folder: Path, values: Path) -> dict[str, Path]:
-    """Files of as many rows as ``values`` that are all refused: its first row repeated, its first half of rows
-    each twice, and its rows with the value 'n/a'."""
-    with values.open(newline="") as f:
+def write_refused_files(folder: Path, values: Path, rows: int) -> dict[str, Path]:
+    """Files of as many rows as ``values`` (``rows``) that are all refused: its first row repeated, its first half
+    of rows each twice, and its rows with the value 'n/a'. Streamed, so that this process stays small: a child
+    process starts with its parent's peak memory as its own."""
+    files = {name: folder / name for name in REFUSALS}
+    with values.open(newline="") as f, ExitStack() as stack:
         reader = csv.reader(f)
         header = next(reader)
-        rows = list(reader)
-    files = {name: folder / name for name in REFUSALS}
-    for name, body in (
-        ("repeats.csv", [rows[0]] * len(rows)),
-        ("pairs.csv", [row for row in rows[: len(rows) // 2] for _ in range(2)]),
-        ("unreadable.csv", [[*row[:3], "n/a"] for row in rows]),
-    ):
-        with files[name].open("w", newline="") as f:
-            out = csv.writer(f)
-            out.writerow(header)
-            out.writerows(body)
+        out = {name: csv.writer(stack.enter_context(path.open("w", newline=""))) for name, path in files.items()}
+        for writer in out.values():
+            writer.writerow(header)
+        first = None
+        for i, row in enumerate(reader):
+            first = first or row
+            out["repeats.csv"].writerow(first)
+            if i < rows // 2:
+                out["pairs.csv"].writerows([row, row])
+            out["unreadable.csv"].writerow([*row[:3], "n/a"])
     return files
 
 
@@ -147,7 +148,7 @@ def main() -> None:
         for name, r in (("bare sqlite3.executemany", bare), ("louiestat ingest (SQLite)", ours)):
             print(f"{name:28s} {r['seconds']:6.2f} s  {r['rows'] / r['seconds']:>10,.0f} rows/s  peak RSS {r['peak_mb']:5.0f} MB")
         print(f"ratio louiestat / bare: {ours['seconds'] / bare['seconds']:.2f}x (goal <= 4x; >= 200,000 rows/s; < 500 MB)")
-        for name, path in write_refused_files(folder, values).items():
+        for name, path in write_refused_files(folder, values, args.rows).items():
             r = run("refused", f"sqlite:///{folder / name}.db", definitions, path)
             print(f"refused, {REFUSALS[name] + ':':24s} {r['seconds']:6.2f} s  peak RSS {r['peak_mb']:5.0f} MB  "
                   f"{r['errors']:,} errors ({r['listed']:,} listed); {r['seconds'] / ours['seconds']:.2f}x the load "

@@ -386,6 +386,11 @@ def test_rows_that_do_not_fit_beyond_the_listing_limit_are_counted_not_listed(
     result = ingest(city, (HEADER + "hr,overtime_hours,2013-01,5,210\n" * 50_000).encode(), name="values.csv")
     assert (result.status, result.error_count, len(result.errors), result.rows) == ("rejected", 50_000, 3, 50_000)
     assert [e.line for e in result.errors] == [2, 3, 4]
+    assert result.errors[0].message == (
+        "this row has 5 fields but the header has 4: most likely the number 5,210 written without quotes, whose "
+        "thousands separator splits it into two fields (5 under 'value' and 210 past the header); write it as 5210 "
+        'or "5,210"'
+    )
     assert snapshot(city) == before
 
 

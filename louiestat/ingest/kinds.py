@@ -32,10 +32,11 @@ Planner = Callable[[Connection, pd.DataFrame, Catalog, ProblemLog], plan.Plan]
 class Kind:
     """An upload kind: the columns it needs and may have, and its steps. ``validate`` turns a chunk into its
     valid rows (with their ``line``); ``key`` names the columns that identify a row, so a key given twice in a
-    file is an error (``label`` says each row's key in words); ``check`` looks at all valid rows at once (returning
-    the rows it refuses; its ``Locate`` gives the file lines a message names); ``plan`` diffs them against the database, reporting rows that clash with what is
-    stored. ``unreported_if_blank`` names the column whose blank cell means the month was not reported: such
-    rows are skipped when the analyst asks (``ReadOptions.skip_blank``), else refused."""
+    file is an error (``label`` says each row's key in words); ``check`` looks at all valid rows at once
+    (returning the rows it refuses; its ``Locate`` gives the file lines a message names); ``plan`` diffs them
+    against the database, reporting rows that clash with what is stored. ``unreported_if_blank`` names the
+    column whose blank cell means the month was not reported: such rows are skipped when the analyst asks
+    (``ReadOptions.skip_blank``), else refused."""
 
     name: KindName
     required: tuple[str, ...]
@@ -60,7 +61,9 @@ def _kpi_month(rows: pd.DataFrame, catalog: Catalog) -> list[str]:
 
 def _position(rows: pd.DataFrame, catalog: Catalog) -> list[str]:
     slugs = rows["department_id"].map(catalog.departments.set_index("id")["slug"])
-    return [f"position '{quote(position)}' of department '{slug}'" for position, slug in zip(rows["position_id"], slugs)]
+    return [
+        f"position '{quote(position)}' of department '{slug}'" for position, slug in zip(rows["position_id"], slugs)
+    ]
 
 
 def _definition(rows: pd.DataFrame, catalog: Catalog) -> list[str]:

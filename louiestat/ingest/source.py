@@ -100,8 +100,8 @@ class CsvFile:
         unclosed quote or text after a closing quote is reported with its line). Others go to the fast reader
         (pyarrow), which raises IrregularFile at the first row that does not fit the header (see ``_misfit``);
         read again with ``exact=True``, which reports it. The fast reader's line numbers assume one line per row;
-        ``exact_lines`` corrects them when problems need reporting. Cells come back as they were stored: the apostrophe an export puts before a
-        formula-like text (``louiestat.spreadsheet``) is removed."""
+        ``exact_lines`` corrects them when problems need reporting. Cells come back as they were stored: the
+        apostrophe an export puts before a formula-like text (``louiestat.spreadsheet``) is removed."""
         exact = exact or self.quoted
         self.rows = self.ragged_rows = 0
         self.lines_provisional = not exact
@@ -279,7 +279,6 @@ class CsvFile:
         frame = pd.DataFrame({name: transposed[pos] for name, pos in zip(columns, positions)}, dtype="str")
         return Chunk(lines=starts[keep], frame=frame)
 
-
     def _misfit(self, row: list[str]) -> tuple[str | None, str | None, str]:
         """Why ``row`` does not fit the header, as (column, value, message): too few fields, or more fields than
         the header or a value past its last named column, most often a number with an unquoted thousands
@@ -308,9 +307,10 @@ class CsvFile:
         number = ",".join(pieces)
         placed = [f"{piece} {self._column_words(start + k)}" for k, piece in enumerate(pieces)]
         column = (self.header[start] or None) if start < width else None
+        fields = _COUNT_WORDS.get(len(pieces), len(pieces))
         return column, number, (
             f"{what}: most likely the number {number} written without quotes, whose thousands separator splits it "
-            f"into {_COUNT_WORDS.get(len(pieces), len(pieces))} fields ({', '.join(placed[:-1])} and {placed[-1]}); write it as "
+            f"into {fields} fields ({', '.join(placed[:-1])} and {placed[-1]}); write it as "
             f"{number.replace(',', '')} or \"{number}\""
         )
 

@@ -298,9 +298,12 @@ def _report_clashes(entries: pd.DataFrame, column: str, log: ProblemLog, locate:
     named.loc[filed, "line_other"] = locate(named.loc[filed, "line_other"].to_numpy(dtype="int64"))
     what = "department" if column == "department_name" else "KPI"
     others: dict[int, list[str]] = {}
-    for i, identity, line, name in zip(named["index"], named["identity_other"], named["line_other"], named["name_other"]):
+    for i, identity, line, name in named[["index", "identity_other", "line_other", "name_other"]].itertuples(
+        index=False
+    ):
         others.setdefault(i, []).append(
-            f"{what} '{identity}' on line {int(line)}" if pd.notna(line) else f"the stored {what} '{identity}' ('{name}')"
+            f"{what} '{identity}' on line {int(line)}" if pd.notna(line)
+            else f"the stored {what} '{identity}' ('{name}')"
         )
     for i, row in enumerate(listed.itertuples(index=False)):
         log.error(

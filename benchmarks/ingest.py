@@ -1,11 +1,13 @@
 """Ingest benchmark (run by hand, not in CI): load a generated 1,000,000-row values file through
 ``louiestat.ingest`` and, in the same run, the same rows through a bare ``sqlite3.executemany`` into an
-equivalent table; print rows/s, peak memory and the ratio.
+equivalent table; print rows/s, peak memory and the ratio. Then refuse files of as many rows that are all
+errors: one row repeated, every row twice, every value unreadable; print each one's time against the load of
+the file without repeats, its peak memory and its error count.
 
     python benchmarks/ingest.py [--rows 1000000] [--postgres postgresql+psycopg://127.0.0.1:5432/test]
 
 Each load runs in its own process so its peak RSS is its own. Goal: >= 200,000 rows/s, peak RSS < 500 MB,
-within 4x of the bare insert.
+within 4x of the bare insert; each refusal within 2x the load, peak RSS < 500 MB.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,9 +53,38 @@ def write_files(folder: Path, rows: int) -> tuple[Path, Path]:
     return definitions, values
 
 
+REFUSALS = {
+    "repeats.csv": "one row repeated",
+    "pairs.csv": "every row twice",
+    "unreadable.csv": "every value unreadable",
+}
+
+
+def write_refused_files(folder: Path, values: Path, rows: int) -> dict[str, Path]:
+    """Files of as many rows as ``values`` (``rows``) that are all refused: its first row repeated, its first half
+    of rows each twice, and its rows with the value 'n/a'. Streamed, so that this process stays small: a child
+    process starts with its parent's peak memory as its own."""
+    files = {name: folder / name for name in REFUSALS}
+    with values.open(newline="") as f, ExitStack() as stack:
+        reader = csv.reader(f)
+        header = next(reader)
+        out = {name: csv.writer(stack.enter_context(path.open("w", newline=""))) for name, path in files.items()}
+        for writer in out.values():
+            writer.writerow(header)
+        first = None
+        for i, row in enumerate(reader):
+            first = first or row
+            out["repeats.csv"].writerow(first)
+            if i < rows // 2:
+                out["pairs.csv"].writerows([row, row])
+            out["unreadable.csv"].writerow([*row[:3], "n/a"])
+    return files
+
+
 def child(mode: str, db: str, definitions: str, values: str) -> None:
     """One timed load in this process; prints a JSON line with seconds and rows."""
-    if mode == "louiestat":
+    errors = {}
+    if mode in ("louiestat", "refused"):
         sys.path.insert(0, str(ROOT))
         from louiestat.db.engine import make_engine
         from louiestat.db.migrate import upgrade_to_head
@@ -65,8 +96,9 @@ def child(mode: str, db: str, definitions: str, values: str) -> None:
         start = time.perf_counter()
         result = ingest(engine, values)
         seconds = time.perf_counter() - start
-        assert result.status == "committed", result.message
-        rows = result.new
+        assert result.status == ("rejected" if mode == "refused" else "committed"), result.message
+        rows = result.rows
+        errors = {"errors": result.error_count, "listed": len(result.errors)}
     else:
         conn = sqlite3.connect(db)
         conn.execute("PRAGMA journal_mode=WAL")
@@ -86,7 +118,7 @@ def child(mode: str, db: str, definitions: str, values: str) -> None:
         seconds = time.perf_counter() - start
         rows = conn.execute("SELECT count(*) FROM observations").fetchone()[0]
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "rows": rows, "peak_mb": peak_mb}))
+    print(json.dumps({"seconds": seconds, "rows": rows, "peak_mb": peak_mb, **errors}))
 
 
 def run(mode: str, db: str, definitions: Path, values: Path) -> dict:
@@ -116,6 +148,11 @@ def main() -> None:
         for name, r in (("bare sqlite3.executemany", bare), ("louiestat ingest (SQLite)", ours)):
             print(f"{name:28s} {r['seconds']:6.2f} s  {r['rows'] / r['seconds']:>10,.0f} rows/s  peak RSS {r['peak_mb']:5.0f} MB")
         print(f"ratio louiestat / bare: {ours['seconds'] / bare['seconds']:.2f}x (goal <= 4x; >= 200,000 rows/s; < 500 MB)")
+        for name, path in write_refused_files(folder, values, args.rows).items():
+            r = run("refused", f"sqlite:///{folder / name}.db", definitions, path)
+            print(f"refused, {REFUSALS[name] + ':':24s} {r['seconds']:6.2f} s  peak RSS {r['peak_mb']:5.0f} MB  "
+                  f"{r['errors']:,} errors ({r['listed']:,} listed); {r['seconds'] / ours['seconds']:.2f}x the load "
+                  "(goal <= 2x; < 500 MB)")
         if args.postgres:
             pg = run_postgres(args.postgres, definitions, values)
             print(f"{'louiestat ingest (PostgreSQL)':28s} {pg['seconds']:6.2f} s  {pg['rows'] / pg['seconds']:>10,.0f} rows/s  "

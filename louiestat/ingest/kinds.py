@@ -18,13 +18,13 @@ from louiestat.ingest.catalog import Catalog
 from louiestat.ingest.options import ReadOptions
 from louiestat.ingest.problems import ProblemLog, quote
 from louiestat.ingest.source import Chunk
-from metrics.months import month_label
+from metrics.months import month_labels
 
 KindName = Literal["definitions", "values", "hiring", "process_changes"]
 
 Validator = Callable[[Chunk, Catalog, ProblemLog, ReadOptions], pd.DataFrame]
-KeyLabel = Callable[[pd.Series, Catalog], str]
-FileCheck = Callable[[pd.DataFrame, Catalog, ProblemLog], np.ndarray]
+KeyLabel = Callable[[pd.DataFrame, Catalog], list[str]]
+FileCheck = Callable[[pd.DataFrame, Catalog, ProblemLog, validate.Locate], np.ndarray]
 Planner = Callable[[Connection, pd.DataFrame, Catalog, ProblemLog], plan.Plan]
 
 
@@ -32,11 +32,12 @@ Planner = Callable[[Connection, pd.DataFrame, Catalog, ProblemLog], plan.Plan]
 class Kind:
     """An upload kind: the columns it needs and may have, and its steps. ``validate`` turns a chunk into its
     valid rows (with their ``line``); ``key`` names the columns that identify a row, so a key given twice in a
-    file is an error (``label`` says a row's key in words); ``check`` looks at all valid rows at once (returning
-    the rows it refuses); ``plan`` diffs them against the database, reporting rows that clash with what is
-    stored. ``unreported_if_blank`` names the column whose blank cell means the month was not reported: such
-    rows are skipped when the analyst asks (``ReadOptions.skip_blank``), else refused. ``ignored`` names the
-    columns the app's own template adds for the person filling it in: read by no one, and no warning."""
+    file is an error (``label`` says each row's key in words); ``check`` looks at all valid rows at once
+    (returning the rows it refuses; its ``Locate`` gives the file lines a message names); ``plan`` diffs them
+    against the database, reporting rows that clash with what is stored. ``unreported_if_blank`` names the
+    column whose blank cell means the month was not reported: such rows are skipped when the analyst asks
+    (``ReadOptions.skip_blank``), else refused. ``ignored`` names the columns the app's own template adds for the
+    person filling it in: read by no one, and no warning."""
 
     name: KindName
     required: tuple[str, ...]
@@ -55,17 +56,23 @@ class Kind:
         return self.required + self.optional
 
 
-def _kpi_month(row: pd.Series, catalog: Catalog) -> str:
-    return f"KPI '{catalog.kpis.set_index('id').at[row['kpi_id'], 'key']}' for {month_label(int(row['period']))}"
+def _kpi_month(rows: pd.DataFrame, catalog: Catalog) -> list[str]:
+    keys = rows["kpi_id"].map(catalog.kpis.set_index("id")["key"])
+    return [f"KPI '{key}' for {month}" for key, month in zip(keys, month_labels(rows["period"]))]
 
 
-def _position(row: pd.Series, catalog: Catalog) -> str:
-    slug = catalog.departments.set_index("id").at[row["department_id"], "slug"]
-    return f"position '{quote(row['position_id'])}' of department '{slug}'"
+def _position(rows: pd.DataFrame, catalog: Catalog) -> list[str]:
+    slugs = rows["department_id"].map(catalog.departments.set_index("id")["slug"])
+    return [
+        f"position '{quote(position)}' of department '{slug}'" for position, slug in zip(rows["position_id"], slugs)
+    ]
 
 
-def _definition(row: pd.Series, catalog: Catalog) -> str:
-    return f"KPI '{quote(row['kpi'])}' of department '{quote(row['department'])}'"
+def _definition(rows: pd.DataFrame, catalog: Catalog) -> list[str]:
+    return [
+        f"KPI '{quote(kpi)}' of department '{quote(department)}'"
+        for kpi, department in zip(rows["kpi"], rows["department"])
+    ]
 
 
 KINDS: dict[str, Kind] = {

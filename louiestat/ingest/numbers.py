@@ -35,37 +35,43 @@ def parse_numbers(values: pd.Series, decimal_comma: bool = False) -> tuple[np.nd
     messages = pd.Series(None, index=values.index, dtype=object)
     slow = np.isnan(numbers)
     if slow.any():
-        thousands, decimal = (".", ",") if decimal_comma else (",", ".")
-        text = values[slow].str.strip()
-        negative = text.str.startswith("(") & text.str.endswith(")")
-        text = text.where(~negative, text.str.slice(1, -1)).str.strip()
-        text = text.str.replace(r"^(-?)\s*\$\s*", r"\1", regex=True).str.replace(r"\s*%$", "", regex=True)
-        has_separator = text.str.contains(thousands, regex=False)
-        bad_separators = has_separator & ~text.str.match(_THOUSANDS[decimal_comma])
-        cleaned = text.str.replace(thousands, "", regex=False).where(~bad_separators)
-        if decimal_comma:
-            cleaned = cleaned.str.replace(decimal, ".", regex=False)
-        parsed = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-        parsed = np.where(negative.to_numpy(), -parsed, parsed)
-        numbers[slow] = parsed
-        failed = np.isnan(parsed)
-        if decimal_comma:
-            reason = np.where(
-                bad_separators.to_numpy(), POINTS_ARE_THOUSANDS, f"not a number; use {DECIMAL_COMMA_FORMATS}"
-            )
-        else:
-            decimal_commas = text.str.match(_DECIMAL_COMMA_SHAPE).to_numpy(dtype=bool)
-            reason = np.where(
-                bad_separators.to_numpy(),
-                np.where(decimal_commas, DECIMAL_COMMA_VALUE, COMMAS_ARE_THOUSANDS),
-                f"not a number; use {NUMBER_FORMATS}",
-            )
-        messages[slow] = np.where(failed, reason, None)
+        # Each distinct text is read once: a column of a million 'n/a' is one regular-expression pass, not a million.
+        codes, uniques = pd.factorize(values[slow], use_na_sentinel=False)
+        parsed, reasons = _read_formatted(pd.Series(uniques), decimal_comma)
+        numbers[slow] = parsed[codes]
+        messages[slow] = reasons[codes]
     infinite = np.isinf(numbers)
     if infinite.any():
         messages[infinite] = "infinite values are not accepted; give a finite number"
         numbers[infinite] = np.nan
     return numbers, messages
+
+
+def _read_formatted(values: pd.Series, decimal_comma: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Floats for texts that are not plain numbers (currency, percent or thousands signs; NaN where unreadable) and,
+    where unreadable, why (None elsewhere): an object array of a few shared strings, not a copy per text."""
+    thousands, decimal = (".", ",") if decimal_comma else (",", ".")
+    text = values.str.strip()
+    negative = text.str.startswith("(") & text.str.endswith(")")
+    text = text.where(~negative, text.str.slice(1, -1)).str.strip()
+    text = text.str.replace(r"^(-?)\s*\$\s*", r"\1", regex=True).str.replace(r"\s*%$", "", regex=True)
+    has_separator = text.str.contains(thousands, regex=False)
+    bad_separators = has_separator & ~text.str.match(_THOUSANDS[decimal_comma])
+    cleaned = text.str.replace(thousands, "", regex=False).where(~bad_separators)
+    if decimal_comma:
+        cleaned = cleaned.str.replace(decimal, ".", regex=False)
+    parsed = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    parsed = np.where(negative.to_numpy(), -parsed, parsed)
+    separators = bad_separators.to_numpy()
+    reasons = np.full(len(text), f"not a number; use {DECIMAL_COMMA_FORMATS if decimal_comma else NUMBER_FORMATS}",
+                      dtype=object)
+    if decimal_comma:
+        reasons[separators] = POINTS_ARE_THOUSANDS
+    else:
+        reasons[separators] = COMMAS_ARE_THOUSANDS
+        reasons[separators & text.str.match(_DECIMAL_COMMA_SHAPE).to_numpy(dtype=bool)] = DECIMAL_COMMA_VALUE
+    reasons[~np.isnan(parsed)] = None
+    return parsed, reasons
 
 
 def parse_number(text: str, decimal_comma: bool = False) -> float:

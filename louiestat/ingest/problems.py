@@ -49,8 +49,23 @@ class ProblemLog:
         self.error_count = 0
         self.warning_count = 0
 
+    @property
+    def room(self) -> int:
+        """How many more problems will be listed; beyond that they are only counted, so a caller with many can
+        build messages for this many and ``count`` the rest."""
+        return max(self.limit - self._listed, 0)
+
+    def count(self, errors: int) -> None:
+        """Count ``errors`` errors that are not listed (found beyond ``room``)."""
+        self.error_count += errors
+
     def add(self, problem: Problem) -> None:
-        self.add_frame(pd.DataFrame([problem.model_dump()]))
+        if self.room:
+            self.add_frame(pd.DataFrame([problem.model_dump()]))
+        elif problem.severity == "error":
+            self.error_count += 1
+        else:
+            self.warning_count += 1
 
     def error(self, message: str, *, line: int | None = None, column: str | None = None, value: str | None = None):
         self.add(Problem(line=line, column=column, value=value, message=message))
@@ -59,15 +74,22 @@ class ProblemLog:
         self.add(Problem(line=line, column=column, message=message, severity="warning"))
 
     def add_rows(
-        self, lines: np.ndarray, column: str | None, values: pd.Series | np.ndarray | None, messages
+        self, lines: np.ndarray, column: str | np.ndarray | None, values: pd.Series | np.ndarray | None, messages
     ) -> None:
-        """Record one error per row: ``messages`` is one string for all rows or one per row."""
-        if len(lines) == 0:
+        """Record one error per row: ``column`` and ``messages`` are each one for all rows or one per row. Rows
+        beyond ``room`` are only counted."""
+        listed = min(len(lines), self.room)
+        self.count(len(lines) - listed)
+        if not listed:
             return
-        frame = pd.DataFrame({"line": np.asarray(lines, dtype="int64")})
-        frame["column"] = column
-        frame["value"] = None if values is None else np.asarray(values, dtype=object)
-        frame["message"] = messages if isinstance(messages, str) else np.asarray(messages, dtype=object)
+
+        def head(cells):
+            return cells if cells is None or isinstance(cells, str) else np.asarray(cells[:listed], dtype=object)
+
+        frame = pd.DataFrame({"line": np.asarray(lines, dtype="int64")[:listed]})
+        frame["column"] = head(column)
+        frame["value"] = head(values)
+        frame["message"] = head(messages)
         frame["severity"] = "error"
         self.add_frame(frame)
 

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 from pyarrow import csv as pa_csv
 
 from louiestat.errors import FileUnreadable, IrregularFile
-from louiestat.ingest.problems import ProblemLog
+from louiestat.ingest.problems import ProblemLog, quote
 from louiestat.spreadsheet import unguard
 
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
@@ -70,6 +70,7 @@ class CsvFile:
     owns_data: bool = False
     lines_provisional: bool = False
     quoted: bool = False
+    _line_starts: np.ndarray | None = field(default=None, repr=False)
 
     def __enter__(self) -> CsvFile:
         return self
@@ -77,6 +78,12 @@ class CsvFile:
     def __exit__(self, *exc: object) -> None:
         if self.owns_data:
             self.data.close()
+
+    @property
+    def named_width(self) -> int:
+        """How many header columns there are up to the last named one. Empty ones after it are padding (Excel
+        ends every line with a delimiter for each column it counts as used), so rows may leave them out."""
+        return max((i + 1 for i, name in enumerate(self.header) if name), default=0)
 
     @property
     def fraction_read(self) -> float:
@@ -91,10 +98,10 @@ class CsvFile:
 
         A file with quote characters is read by the exact reader (the csv module, strict about quoting: an
         unclosed quote or text after a closing quote is reported with its line). Others go to the fast reader
-        (pyarrow), which raises IrregularFile at the first ragged row; read again with ``exact=True``, which
-        reports it. The fast reader's line numbers assume one line per row; ``exact_lines`` corrects them when
-        problems need reporting. Cells come back as they were stored: the apostrophe an export puts before a
-        formula-like text (``louiestat.spreadsheet``) is removed."""
+        (pyarrow), which raises IrregularFile at the first row that does not fit the header (see ``_misfit``);
+        read again with ``exact=True``, which reports it. The fast reader's line numbers assume one line per row;
+        ``exact_lines`` corrects them when problems need reporting. Cells come back as they were stored: the
+        apostrophe an export puts before a formula-like text (``louiestat.spreadsheet``) is removed."""
         exact = exact or self.quoted
         self.rows = self.ragged_rows = 0
         self.lines_provisional = not exact
@@ -106,7 +113,7 @@ class CsvFile:
     def _fast_chunks(
         self, columns: list[str], problems: ProblemLog, chunk_rows: int, max_field_chars: int
     ) -> Iterator[Chunk]:
-        width = len(self.header)
+        width, named = len(self.header), self.named_width
         names = [f"c{i}" for i in range(width)]
         encoding = {"utf-8-sig": "utf8", "utf-8": "utf8"}.get(self.encoding, self.encoding)
         try:
@@ -132,8 +139,11 @@ class CsvFile:
                 too_long = self._long_fields(batch, lines, problems, max_field_chars)
                 frame = batch.to_pandas()
                 filled = np.zeros(len(frame), dtype=bool)
-                for name in names:
-                    filled |= (frame[name].str.strip() != "").to_numpy()
+                for position, name in enumerate(names):
+                    cells = (frame[name].str.strip() != "").to_numpy()
+                    if position >= named and cells.any():
+                        raise IrregularFile(f"a value in column {position + 1}, which the header does not name")
+                    filled |= cells
                 self.rows += int(filled.sum())
                 keep = filled & ~too_long
                 picked = frame.loc[keep, [names[self.header.index(c)] for c in columns]]
@@ -177,22 +187,28 @@ class CsvFile:
         names = [h or f"column {i + 1}" for i, h in enumerate(self.header)]
         return pd.DataFrame(padded, columns=names, dtype="str")
 
+    def file_lines(self, lines: np.ndarray) -> np.ndarray:
+        """The file lines of rows numbered by the last read: as they are from the exact reader, else located with
+        ``exact_lines``."""
+        return self.exact_lines(lines) if self.lines_provisional else np.asarray(lines, dtype="int64")
+
     def exact_lines(self, provisional: np.ndarray) -> np.ndarray:
         """The true starting line of rows numbered by the fast reader (which counts one line per non-empty
-        row): one pass of the csv module over the file, done only when a problem must be located."""
-        self.data.seek(0)
-        text = io.TextIOWrapper(self.data, encoding=self.encoding, newline="")
-        try:
-            reader = csv.reader(text, delimiter=self.delimiter)
-            starts, previous = [], 0
-            for row in reader:
-                if row:
-                    starts.append(previous + 1)
-                previous = reader.line_num
-        finally:
-            text.detach()
-        table = np.asarray(starts, dtype="int64")
-        return table[np.asarray(provisional, dtype="int64") - 1]
+        row): one pass of the csv module over the file, done only when a problem must be located, and once."""
+        if self._line_starts is None:
+            self.data.seek(0)
+            text = io.TextIOWrapper(self.data, encoding=self.encoding, newline="")
+            try:
+                reader = csv.reader(text, delimiter=self.delimiter)
+                starts, previous = [], 0
+                for row in reader:
+                    if row:
+                        starts.append(previous + 1)
+                    previous = reader.line_num
+            finally:
+                text.detach()
+            self._line_starts = np.asarray(starts, dtype="int64")
+        return self._line_starts[np.asarray(provisional, dtype="int64") - 1]
 
     def _exact_chunks(
         self, columns: list[str], problems: ProblemLog, chunk_rows: int, max_field_chars: int
@@ -231,8 +247,8 @@ class CsvFile:
         problems: ProblemLog,
         max_field_chars: int,
     ) -> Chunk:
-        """Turn raw rows into a frame: drop blank ones, report ragged ones and fields over ``max_field_chars``,
-        keep each row's starting line."""
+        """Turn raw rows into a frame: drop blank ones, report those that do not fit the header (``_misfit``) and
+        fields over ``max_field_chars``, keep each row's starting line."""
         width = len(self.header)
         ends_array = np.asarray(ends, dtype="int64")
         starts = np.concatenate(([last_line + 1], ends_array[:-1] + 1))
@@ -245,21 +261,16 @@ class CsvFile:
                 if len(value) > max_field_chars:
                     self._report_long(problems, starts[i : i + 1], position, [value], max_field_chars)
                     too_long[i] = True
-        ragged = filled & (lengths != width)
-        for i in np.flatnonzero(ragged & (lengths > width)):
-            if not "".join(rows[i][width:]).strip():
-                ragged[i] = False
-        if ragged.any():
-            problems.add_rows(
-                starts[ragged],
-                None,
-                None,
-                [
-                    f"this row has {n} fields but the header has {width}; check for a missing or extra delimiter, "
-                    "or a value with an unquoted delimiter in it"
-                    for n in lengths[ragged]
-                ],
-            )
+        named = self.named_width
+        ragged = filled & ((lengths > width) | (lengths < named))
+        for i in np.flatnonzero(filled & ~ragged & (lengths > named)):
+            ragged[i] = bool("".join(rows[i][named:]).strip())
+        misfits = np.flatnonzero(ragged)
+        listed = misfits[: problems.room]
+        problems.count(len(misfits) - len(listed))
+        if len(listed):
+            where, values, messages = zip(*(self._misfit(rows[i]) for i in listed))
+            problems.add_rows(starts[listed], where, values, messages)
         keep = filled & ~ragged & ~too_long
         self.rows += int(filled.sum())
         self.ragged_rows += int(ragged.sum())
@@ -267,6 +278,71 @@ class CsvFile:
         transposed = list(zip(*kept)) if kept else [()] * width
         frame = pd.DataFrame({name: transposed[pos] for name, pos in zip(columns, positions)}, dtype="str")
         return Chunk(lines=starts[keep], frame=frame)
+
+    def _misfit(self, row: list[str]) -> tuple[str | None, str | None, str]:
+        """Why ``row`` does not fit the header, as (column, value, message): too few fields, or more fields than
+        the header or a value past its last named column, most often a number with an unquoted thousands
+        separator (``5,210``) split in two, which is named when the row has one."""
+        width, named = len(self.header), self.named_width
+        size = f"{width}" if width == named else f"{width} ({named} named, then {width - named} empty)"
+        if len(row) < named:
+            return None, None, (
+                f"this row has {len(row)} fields but the header has {size}; check for a delimiter missing between "
+                "two values, or a value left out together with its delimiter"
+            )
+        if len(row) > width:
+            what = f"this row has {len(row)} fields but the header has {size}"
+        else:
+            last = self.header[named - 1]
+            what = f"this row has a value past the header's last named column ('{quote(last)}', column {named})"
+        split = _split_number(row) if self.delimiter == "," else None
+        if split is None:
+            kind = DELIMITERS[self.delimiter]
+            numbers = " (a note, or a number with a thousands separator such as 5,210)" if kind == "comma" else ""
+            return None, None, (
+                f"{what}: most likely a value with an unquoted {kind} in it{numbers}, which splits it into two "
+                "fields; put quotes around such a value"
+            )
+        start, pieces = split
+        number = ",".join(pieces)
+        placed = [f"{piece} {self._column_words(start + k)}" for k, piece in enumerate(pieces)]
+        column = (self.header[start] or None) if start < width else None
+        fields = _COUNT_WORDS.get(len(pieces), len(pieces))
+        return column, number, (
+            f"{what}: most likely the number {number} written without quotes, whose thousands separator splits it "
+            f"into {fields} fields ({', '.join(placed[:-1])} and {placed[-1]}); write it as "
+            f"{number.replace(',', '')} or \"{number}\""
+        )
+
+    def _column_words(self, position: int) -> str:
+        """Where a field at ``position`` lands: 'under 'value'', 'in an unnamed column', 'past the header'."""
+        if position >= len(self.header):
+            return "past the header"
+        name = self.header[position]
+        return f"under '{quote(name)}'" if name else "in an unnamed column"
+
+
+_COUNT_WORDS = {2: "two", 3: "three", 4: "four"}
+_LEADING_GROUP = re.compile(r"[-+(]?[$€£]?\d{1,3}")
+_GROUP = re.compile(r"\d{3}")
+_LAST_GROUP = re.compile(r"\d{3}(\.\d+)?\)?%?")
+
+
+def _split_number(fields: list[str]) -> tuple[int, list[str]] | None:
+    """The first number in ``fields`` that an unquoted thousands separator split into several (``5``, ``210``):
+    its position and its pieces."""
+    cells = [field.strip() for field in fields]
+    for start, cell in enumerate(cells[:-1]):
+        if not _LEADING_GROUP.fullmatch(cell):
+            continue
+        end = start + 1
+        while end < len(cells) and _GROUP.fullmatch(cells[end]):
+            end += 1
+        if end < len(cells) and _LAST_GROUP.fullmatch(cells[end]):
+            end += 1
+        if end > start + 1:
+            return start, cells[start:end]
+    return None
 
 
 def _quote_message(error: str) -> str:

@@ -374,7 +374,7 @@ def _check_header(csv_file: CsvFile, kind: Kind, log: ProblemLog) -> bool:
             )
     for name in unknown:
         log.warning(f"column '{quote(name)}' is not part of a {kind.name} file and is ignored", line=1, column=name)
-    if "" in header:
+    if "" in header[: csv_file.named_width]:  # empty columns after the last named one are Excel's padding
         log.warning("a column without a name in the header is ignored", line=1)
     return not log.has_errors
 
@@ -429,7 +429,9 @@ def _validated_rows(
     skipped = pd.concat(skipped, ignore_index=True)
     if rows.empty:
         return rows, skipped
-    duplicated = validate.report_duplicates(rows, list(kind.key), lambda row: kind.label(row, catalog), log)
+    duplicated = validate.report_duplicates(
+        rows, list(kind.key), lambda twins: kind.label(twins, catalog), log, csv_file.file_lines
+    )
     if kind.check is not None:
-        duplicated = duplicated | kind.check(rows, catalog, log)
+        duplicated = duplicated | kind.check(rows, catalog, log, csv_file.file_lines)
     return rows[~duplicated].reset_index(drop=True), skipped

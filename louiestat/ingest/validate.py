@@ -5,6 +5,8 @@ models."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ValidationError
@@ -18,6 +20,8 @@ from louiestat.ingest.schemas import HiringRecord, KpiDefinition, range_text, va
 from louiestat.ingest.source import Chunk
 from metrics.frames import SUM_UNITS
 
+Locate = Callable[[np.ndarray], np.ndarray]  # rows' lines to the file lines a message names (CsvFile.file_lines)
+OTHERS_NAMED = 3  # other lines (or names) an error about a repeat names; the rest are counted
 DERIVED_KPI = (
     "this KPI's definition declares source=hiring: its values are computed from the department's hiring records "
     "(mean days from posting to filling, by month filled), so upload a hiring file for it, or change its source "
@@ -178,7 +182,7 @@ COUNT_NOT_USED = (
 )
 
 
-def check_values_file(rows: pd.DataFrame, catalog: Catalog, log: ProblemLog) -> np.ndarray:
+def check_values_file(rows: pd.DataFrame, catalog: Catalog, log: ProblemLog, locate: Locate) -> np.ndarray:
     """Whole-file warnings on valid values rows: a percent KPI given only as fractions of 1 (95 % as 0.95), and
     counts for a KPI that does not roll up as a mean. Nothing is refused."""
     kpis = catalog.kpis.set_index("id")
@@ -206,21 +210,24 @@ def check_values_file(rows: pd.DataFrame, catalog: Catalog, log: ProblemLog) -> 
     return np.zeros(len(rows), dtype=bool)
 
 
-def check_definition_names(rows: pd.DataFrame, catalog: Catalog, log: ProblemLog) -> np.ndarray:
+def check_definition_names(rows: pd.DataFrame, catalog: Catalog, log: ProblemLog, locate: Locate) -> np.ndarray:
     """Names a definitions file would leave meaning two things, refused on the lines that set them: a department
     given two display names in the file, and a display name two departments would share, or a KPI name two KPIs
-    of one department would share (ignoring case and spacing; within the file or against what is stored)."""
+    of one department would share (ignoring case and spacing; within the file or against what is stored).
+    ``locate`` gives the file lines of rows' lines, for messages that name other rows."""
     first = rows.groupby("department")["department_name"].transform("first")
     renamed = (rows["department_name"] != first).to_numpy()
-    for line, slug, name, expected in rows.loc[renamed, ["line", "department", "department_name"]].assign(
-        expected=first[renamed]
-    ).itertuples(index=False):
-        log.error(
-            f"department '{quote(slug)}' is named '{quote(expected)}' on an earlier line; use one name per department",
-            line=line,
-            column="department_name",
-            value=name,
-        )
+    listed = rows.loc[renamed].assign(expected=first[renamed]).head(log.room)
+    log.count(int(renamed.sum()) - len(listed))
+    log.add_rows(
+        listed["line"].to_numpy(),
+        "department_name",
+        listed["department_name"].to_numpy(),
+        [
+            f"department '{quote(slug)}' is named '{quote(expected)}' on an earlier line; use one name per department"
+            for slug, expected in zip(listed["department"], listed["expected"])
+        ],
+    )
     departments = rows.drop_duplicates("department")
     stored = catalog.departments[~catalog.departments["slug"].isin(departments["department"])]
     department_lines = _report_clashes(
@@ -233,6 +240,7 @@ def check_definition_names(rows: pd.DataFrame, catalog: Catalog, log: ProblemLog
         ),
         "department_name",
         log,
+        locate,
     )
     k = catalog.kpis
     slugs = k["department_id"].map(catalog.departments.set_index("id")["slug"])
@@ -247,6 +255,7 @@ def check_definition_names(rows: pd.DataFrame, catalog: Catalog, log: ProblemLog
         ),
         "kpi_name",
         log,
+        locate,
     )
     return renamed | rows["line"].isin(department_lines + kpi_lines).to_numpy()
 
@@ -269,30 +278,39 @@ NAME_CLASH = {
 }
 
 
-def _report_clashes(entries: pd.DataFrame, column: str, log: ProblemLog) -> list[int]:
+def _report_clashes(entries: pd.DataFrame, column: str, log: ProblemLog, locate: Locate) -> list[int]:
     """Report the file's entries (``scope, identity, name, line``; stored ones without a line) whose name another
-    identity in their scope has too, naming the other's line or stored name; returns the lines reported."""
+    identity in their scope has too, naming up to three of those (by line, or as stored) and counting the rest;
+    returns the lines reported."""
     entries = entries.assign(folded=fold(entries["name"]))
     group = ["scope", "folded"]
     identities = entries.groupby(group)["identity"].transform("nunique")
-    clashing = entries[(identities > 1).to_numpy()]
+    clashing = entries[(identities > 1).to_numpy()].assign(identities=identities)
     clashing = clashing[clashing.groupby(group)["line"].transform("count") > 0]
+    reported = clashing[clashing["line"].notna()].sort_values("line", kind="stable")
+    listed = reported.head(log.room)
+    log.count(len(reported) - len(listed))
+    # Each listed entry names the first few identities of its group other than its own.
+    candidates = clashing.drop_duplicates([*group, "identity"]).groupby(group).head(OTHERS_NAMED + 1)
+    named = listed.reset_index(drop=True).reset_index().merge(candidates, on=group, suffixes=("", "_other"))
+    named = named[named["identity"] != named["identity_other"]].groupby("index").head(OTHERS_NAMED)
+    filed = named["line_other"].notna().to_numpy()
+    named.loc[filed, "line_other"] = locate(named.loc[filed, "line_other"].to_numpy(dtype="int64"))
     what = "department" if column == "department_name" else "KPI"
-    lines = []
-    for (scope, _), same in clashing.groupby(group, sort=False):
-        for row in same[same["line"].notna()].itertuples(index=False):
-            others = " and ".join(
-                f"{what} '{o.identity}' on line {int(o.line)}" if pd.notna(o.line)
-                else f"the stored {what} '{o.identity}' ('{o.name}')"
-                for o in same.itertuples(index=False)
-                if o.identity != row.identity
-            )
-            log.error(
-                NAME_CLASH[column].format(name=row.name, others=others, scope=scope),
-                line=int(row.line), column=column, value=row.name,
-            )
-            lines.append(int(row.line))
-    return lines
+    others: dict[int, list[str]] = {}
+    for i, identity, line, name in named[["index", "identity_other", "line_other", "name_other"]].itertuples(
+        index=False
+    ):
+        others.setdefault(i, []).append(
+            f"{what} '{identity}' on line {int(line)}" if pd.notna(line)
+            else f"the stored {what} '{identity}' ('{name}')"
+        )
+    for i, row in enumerate(listed.itertuples(index=False)):
+        log.error(
+            NAME_CLASH[column].format(name=row.name, others=_listing(others[i], row.identities - 1), scope=row.scope),
+            line=int(row.line), column=column, value=row.name,
+        )
+    return reported["line"].astype("int64").tolist()
 
 
 def _check_range(
@@ -371,15 +389,49 @@ def validate_hiring(chunk: Chunk, catalog: Catalog, log: ProblemLog, options: Re
     return frame.loc[ok[rows], columns]
 
 
-def report_duplicates(frame: pd.DataFrame, keys: list[str], describe_row, log: ProblemLog) -> np.ndarray:
-    """Rows whose ``keys`` repeat within the file: each is reported, as its first twin says it, with the lines of
-    its twins."""
+def report_duplicates(
+    frame: pd.DataFrame,
+    keys: list[str],
+    describe: Callable[[pd.DataFrame], list[str]],
+    log: ProblemLog,
+    locate: Locate,
+) -> np.ndarray:
+    """Rows whose ``keys`` repeat within the file: each is reported, in the words ``describe`` gives its first
+    twin, with the lines of up to three other twins and how many more there are. Time and memory grow with the
+    rows, not with the twins squared, and messages are written only for the errors the log lists. ``locate``
+    turns the rows' lines into the file lines a message names."""
     dup = frame.duplicated(keys, keep=False).to_numpy()
-    if dup.any():
-        for _, twins in frame[dup].groupby(keys, sort=False):
-            label = describe_row(twins.iloc[0])
-            lines = sorted(twins["line"].tolist())
-            for line in lines:
-                others = ", ".join(str(o) for o in lines if o != line)
-                log.error(f"{label} appears more than once in the file (also on line {others}); keep one row", line=line)
+    if not dup.any():
+        return dup
+    twins = frame.loc[dup].sort_values("line", kind="stable")
+    twins["group"] = twins.groupby(keys, sort=False, dropna=False).ngroup()
+    by_group = twins.groupby("group")["line"]
+    twins["others"] = by_group.transform("size") - 1
+    rank = by_group.cumcount()
+    listed = twins.iloc[: log.room]
+    log.count(len(twins) - len(listed))
+    # Each listed row names the first few twins of its group other than itself.
+    named = listed[["group", "line"]].merge(
+        twins.loc[rank <= OTHERS_NAMED, ["group", "line"]], on="group", suffixes=("", "_twin")
+    )
+    named = named[named["line"] != named["line_twin"]].groupby("line", sort=False).head(OTHERS_NAMED)
+    twin_lines: dict[int, list[str]] = {}
+    for line, twin in zip(named["line"].tolist(), locate(named["line_twin"].to_numpy()).tolist()):
+        twin_lines.setdefault(line, []).append(str(twin))
+    firsts = twins[(rank == 0).to_numpy() & twins["group"].isin(listed["group"]).to_numpy()]
+    labels = dict(zip(firsts["group"], describe(firsts)))
+    messages = [
+        f"{labels[group]} appears more than once in the file (also on line{'s' if others > 1 else ''} "
+        f"{_listing(twin_lines[line], others)}); keep one row"
+        for line, group, others in zip(listed["line"], listed["group"], listed["others"])
+    ]
+    log.add_rows(listed["line"].to_numpy(), None, None, messages)
     return dup
+
+
+def _listing(items: list[str], total: int) -> str:
+    """'a', 'a and b', 'a, b and c', 'a, b, c and 1,996 others': some of ``total`` things, and how many more."""
+    if total > len(items):
+        more = total - len(items)
+        return f"{', '.join(items)} and {more:,} other{'s' if more > 1 else ''}"
+    return " and ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else items[0]

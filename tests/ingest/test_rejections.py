@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 
 import pytest
 from sqlalchemy import Engine
@@ -216,19 +217,181 @@ def test_duplicates_are_found_across_chunks(city: Engine, monkeypatch: pytest.Mo
     assert (result.rows, result.rejected, result.error_count) == (len(rows), 2, 2)
 
 
+def test_a_row_repeated_20000_times_is_refused_as_fast_as_other_errors_naming_three_other_lines(
+    city: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOUIESTAT_MAX_LISTED_ERRORS", "10000")
+    get_settings.cache_clear()
+    before = snapshot(city)
+    started = time.perf_counter()
+    baseline = ingest(city, (HEADER + "hr,overtime_hours,2013-13,5\n" * 20_000).encode(), name="values.csv")
+    baseline_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    result = ingest(city, (HEADER + "hr,overtime_hours,2013-01,5\n" * 20_000).encode(), name="values.csv")
+    seconds = time.perf_counter() - started
+    assert snapshot(city) == before
+    assert (baseline.status, baseline.error_count, len(baseline.errors)) == ("rejected", 20_000, 10_000)
+    assert result.message == (
+        "values.csv was rejected and nothing was written: 20,000 errors (10,000 listed) in 20,000 of 20,000 rows."
+    )
+    said = "KPI 'overtime_hours' for 2013-01 appears more than once in the file (also on lines {}); keep one row"
+    assert [(e.line, e.message) for e in result.errors[:3]] == [
+        (2, said.format("3, 4, 5 and 19,996 others")),
+        (3, said.format("2, 4, 5 and 19,996 others")),
+        (4, said.format("2, 3, 5 and 19,996 others")),
+    ]
+    assert (result.errors[-1].line, result.errors[-1].message) == (10_001, said.format("2, 3, 4 and 19,996 others"))
+    assert {len(e.message) for e in result.errors} == {len(said.format("2, 3, 4 and 19,996 others"))}
+    # Linear: no slower than the same number of errors of another kind, give or take a loaded machine.
+    assert seconds < 3 * baseline_seconds + 2, (seconds, baseline_seconds)
+
+
+@pytest.mark.parametrize(
+    ("name", "header", "row", "said"),
+    [
+        ("values.csv", HEADER, "hr,overtime_hours,2013-01,{n}", "KPI 'overtime_hours' for 2013-01"),
+        (
+            "process_changes.csv",
+            "department,kpi,period,reason\n",
+            "Human Resources,Unscheduled Overtime Hours,1/2013,reason {n}",
+            "KPI 'overtime_hours' for 2013-01",
+        ),
+        (
+            "hiring.csv",
+            "department,position_id,posted_date,filled_date\n",
+            "hr,{case} 7,2013-01-0{n},",
+            "position 'HR 7' of department 'hr'",
+        ),
+        (
+            "definitions.csv",
+            "department,department_name,kpi,kpi_name,unit,direction,target\n",
+            "hr,Human Resources,overtime_hours,Unscheduled overtime hours,hours,lower_is_better,{n}",
+            "KPI 'overtime_hours' of department 'hr'",
+        ),
+    ],
+    ids=["values", "process_changes", "hiring", "definitions"],
+)
+def test_a_repeated_row_of_each_kind_names_three_other_lines_and_counts_the_rest(
+    city: Engine, name: str, header: str, row: str, said: str
+) -> None:
+    rows = [row.format(n=n, case="HR" if n == 1 else "hr") for n in range(1, 6)]
+    result = rejected(city, header + "\n\n".join(rows) + "\n", name=name)
+    assert [e.line for e in result.errors] == [2, 4, 6, 8, 10]
+    assert result.errors[0].message == (
+        f"{said} appears more than once in the file (also on lines 4, 6, 8 and 1 other); keep one row"
+    )
+    assert result.errors[2].message == (
+        f"{said} appears more than once in the file (also on lines 2, 4, 8 and 1 other); keep one row"
+    )
+
+
+def test_a_kpi_name_many_kpis_share_names_three_of_them_at_their_lines_and_counts_the_rest(city: Engine) -> None:
+    rows = [f"hr,Human Resources,kpi_{n},Same name,hours,lower_is_better,1" for n in range(6)]
+    result = rejected(
+        city, "department,department_name,kpi,kpi_name,unit,direction,target\n\n" + "\n".join(rows), "definitions.csv"
+    )
+    assert [(e.line, e.column) for e in result.errors] == [(line, "kpi_name") for line in range(3, 9)]
+    assert result.errors[0].message.startswith(
+        "KPI name 'Same name' of department 'hr' would also be the name of KPI 'kpi_1' on line 4, KPI 'kpi_2' on "
+        "line 5, KPI 'kpi_3' on line 6 and 2 others: a department's KPIs need names"
+    )
+    assert "of KPI 'kpi_0' on line 3, KPI 'kpi_1' on line 4, KPI 'kpi_2' on line 5 and 2 others:" in (
+        result.errors[5].message
+    )
+
+
 def test_ragged_rows_are_refused_with_their_field_counts(city: Engine) -> None:
     result = rejected(
         city, HEADER + "hr,overtime_hours,2013-01,5\nhr,overtime_hours,2013-02,5,6\nhr,overtime_hours,2013-03\n"
     )
     assert [e.line for e in result.errors] == [3, 4]
-    assert result.errors[0].message.startswith("this row has 5 fields but the header has 4")
-    assert result.errors[1].message.startswith("this row has 3 fields but the header has 4")
-    assert "check for a missing or extra delimiter" in result.errors[0].message
+    assert result.errors[0].message.startswith("this row has 5 fields but the header has 4: most likely a value with")
+    assert result.errors[1].message == (
+        "this row has 3 fields but the header has 4; check for a delimiter missing between two values, or a value "
+        "left out together with its delimiter"
+    )
 
 
-def test_trailing_empty_fields_from_excel_are_not_ragged(city: Engine) -> None:
-    result = ingest(city, (HEADER + "hr,overtime_hours,2013-01,5,,\n").encode(), name="values.csv")
-    assert (result.status, result.new) == ("committed", 1)
+SHIFTED = (
+    "this row has 8 fields but the header has 7: most likely the number 5,210 written without quotes, whose "
+    "thousands separator splits it into two fields (5 under 'value' and 210 under 'target'); write it as 5210 or "
+    '"5,210"'
+)
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+@pytest.mark.parametrize("extra", [",,,", ",,,x", ",New CAD,,", ",,,\"quoted\""])
+def test_a_number_split_by_an_unquoted_thousands_separator_is_refused_whatever_the_extra_fields_hold(
+    city: Engine, extra: str, dry_run: bool
+) -> None:
+    data = (
+        "department,kpi,period,value,target,note,count\n"
+        "hr,overtime_hours,2016-06,7,,,\n"
+        f"hr,overtime_hours,2016-07,5,210{extra}\n"
+        "hr,overtime_hours,2016-08,6,,,\n"
+    )
+    result = rejected(city, data, dry_run=dry_run)
+    assert where(result) == [(3, "value", "5,210")]
+    assert result.errors[0].message == SHIFTED.replace("8 fields", f"{5 + extra.count(',')} fields")
+    assert (result.rows, result.rejected) == (3, 1)
+
+
+def test_a_row_with_more_fields_than_the_header_is_refused_even_when_the_extra_ones_are_empty(city: Engine) -> None:
+    result = rejected(city, HEADER + "hr,overtime_hours,2013-01,5\nhr,overtime_hours,2013-02,5,,\n")
+    assert where(result) == [(3, None, None)]
+    assert result.errors[0].message == (
+        "this row has 6 fields but the header has 4: most likely a value with an unquoted comma in it (a note, or a "
+        "number with a thousands separator such as 5,210), which splits it into two fields; put quotes around such "
+        "a value"
+    )
+
+
+@pytest.mark.parametrize("quoted", [False, True], ids=["fast reader", "exact reader"])
+def test_a_value_in_the_empty_columns_ending_the_header_is_refused(city: Engine, quoted: bool) -> None:
+    first = '"hr",overtime_hours,2016-06,7,,,' if quoted else "hr,overtime_hours,2016-06,7,,,"
+    data = f"department,kpi,period,value,,,\n{first}\nhr,overtime_hours,2016-07,1,234,567,\n"
+    result = rejected(city, data)
+    assert where(result) == [(3, "value", "1,234,567")]
+    assert result.errors[0].message == (
+        "this row has a value past the header's last named column ('value', column 4): most likely the number "
+        "1,234,567 written without quotes, whose thousands separator splits it into three fields (1 under 'value', "
+        '234 in an unnamed column and 567 in an unnamed column); write it as 1234567 or "1,234,567"'
+    )
+    assert result.warnings == []
+
+
+def test_a_short_row_under_a_header_ending_in_empty_columns_is_told_how_many_it_needs(city: Engine) -> None:
+    result = rejected(city, "department,kpi,period,value,,\nhr,overtime_hours,2016-07\n")
+    assert where(result) == [(2, None, None)]
+    assert result.errors[0].message.startswith(
+        "this row has 3 fields but the header has 6 (4 named, then 2 empty); check for a delimiter missing"
+    )
+
+
+def test_an_extra_field_in_a_semicolon_file_is_put_down_to_an_unquoted_semicolon(city: Engine) -> None:
+    result = rejected(city, "department;kpi;period;value;note\nhr;overtime_hours;2016-07;5;late; storm\n")
+    assert where(result) == [(2, None, None)]
+    assert result.errors[0].message == (
+        "this row has 6 fields but the header has 5: most likely a value with an unquoted semicolon in it, which "
+        "splits it into two fields; put quotes around such a value"
+    )
+
+
+def test_rows_that_do_not_fit_beyond_the_listing_limit_are_counted_not_listed(
+    city: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOUIESTAT_MAX_LISTED_ERRORS", "3")
+    get_settings.cache_clear()
+    before = snapshot(city)
+    result = ingest(city, (HEADER + "hr,overtime_hours,2013-01,5,210\n" * 50_000).encode(), name="values.csv")
+    assert (result.status, result.error_count, len(result.errors), result.rows) == ("rejected", 50_000, 3, 50_000)
+    assert [e.line for e in result.errors] == [2, 3, 4]
+    assert result.errors[0].message == (
+        "this row has 5 fields but the header has 4: most likely the number 5,210 written without quotes, whose "
+        "thousands separator splits it into two fields (5 under 'value' and 210 past the header); write it as 5210 "
+        'or "5,210"'
+    )
+    assert snapshot(city) == before
 
 
 def test_an_unterminated_quote_is_reported_on_the_line_where_it_opens(city: Engine) -> None:

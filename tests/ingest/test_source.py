@@ -102,6 +102,25 @@ def test_blank_trailing_lines_are_not_rows(city: Engine) -> None:
     assert stored(city) == {("overtime_hours", "2013-01"): (12.0, None)}
 
 
+@pytest.mark.parametrize(
+    "rows",
+    [
+        ["hr,overtime_hours,2013-01,12,,,", "hr,overtime_hours,2013-02,13,late,,"],
+        ["hr,overtime_hours,2013-01,12,,,", "hr,overtime_hours,2013-02,13,late", "hr,overtime_hours,2013-03,14,,"],
+        ['hr,overtime_hours,2013-01,"12",,,', "hr,overtime_hours,2013-02,13,late,,"],
+    ],
+    ids=["padded like the header", "padded or not", "quoted"],
+)
+def test_a_header_ending_in_empty_columns_loads_as_excel_pads_it(city: Engine, rows: list[str]) -> None:
+    result = committed(city, ("department,kpi,period,value,note,,\n" + "\n".join(rows) + "\n").encode())
+    assert (result.rows, result.new, result.warnings) == (len(rows), len(rows), [])
+    assert stored(city) == {
+        ("overtime_hours", "2013-01"): (12.0, None),
+        ("overtime_hours", "2013-02"): (13.0, "late"),
+        **({("overtime_hours", "2013-03"): (14.0, None)} if len(rows) == 3 else {}),
+    }
+
+
 def test_blank_lines_between_rows_keep_later_line_numbers_exact(city: Engine) -> None:
     result = ingest(
         city, b"department,kpi,period,value\n\nhr,overtime_hours,2013-01,12\n\n\nhr,overtime_hours,2013-02,x\n"

@@ -1,4 +1,4 @@
-"""The dashboard's pages: works out who is looking (``louiestat.pages.access``) and offers the pages their role
+"""The dashboard's pages: works out who is looking (``louiestat.ui.access``) and offers the pages their role
 may use; each page is a thin script in louiestat/pages/. ``app.py`` serves this with the sign-in and feed routes."""
 
 from pathlib import Path
@@ -7,9 +7,9 @@ import streamlit as st
 
 from louiestat.config import get_settings
 from louiestat.errors import EnvironmentFailure
-from louiestat.pages import access, cache
-from louiestat.pages.menu import menu
-from louiestat.pages.screen import fit_to_screen
+from louiestat.ui import access, cache
+from louiestat.ui.menu import menu
+from louiestat.ui.screen import fit_to_screen
 
 # A file in the repository, sent inline: a ":material/…:" page icon is fetched from Google's font server.
 ICON = Path(__file__).parent / "louiestat" / "assets" / "favicon.svg"

@@ -52,8 +52,8 @@ def ten_items(engine):
     """A briefing whose agenda is every KPI of EMS (10), worst score first, each with its scorecard sentence."""
     import pandas as pd
 
-    from louiestat import views
-    from louiestat.briefing import AgendaItem, Briefing
+    from louiestat.meetings.briefing import AgendaItem, Briefing
+    from louiestat.reading import views
 
     card = views.city_scorecard(views.City.load(engine), pd.Timestamp(f"{AS_OF}-01"), 7)
     mine = card[card["department"] == DEPARTMENT].sort_values("score_month")
@@ -70,7 +70,8 @@ def figures(engine, briefing):
     """The packet's 10 charts, built by the pages' ``detail_chart`` as the packet builds them."""
     import pandas as pd
 
-    from louiestat import charts, views
+    from louiestat.presentation import charts
+    from louiestat.reading import views
 
     city = views.City.load(engine)
     as_of = pd.Timestamp(f"{AS_OF}-01")
@@ -105,9 +106,9 @@ async def svg_against_png(shown: list, repeat: int) -> dict[str, tuple[float, in
 def child(mode: str, url: str, out: str) -> None:
     """What a new process does: the whole packet, or only Chromium's start and one empty figure."""
     if mode == "packet":
-        from louiestat import views
         from louiestat.db.engine import make_engine
         from louiestat.packet import packet_pdf
+        from louiestat.reading import views
 
         engine = make_engine(url)
         Path(out).write_bytes(packet_pdf(views.City.load(engine), ten_items(engine)))
@@ -139,9 +140,9 @@ def main() -> None:
         child(*args.child)
         return
 
-    from louiestat import views
     from louiestat.db.engine import make_engine
     from louiestat.packet import ChartRenderer, packet_pdf
+    from louiestat.reading import views
 
     with tempfile.TemporaryDirectory(prefix="louiestat-packet-bench-") as folder:
         url = sample_city(Path(folder))

@@ -53,10 +53,10 @@ PAGES = {
 
 def build_database(folder: Path, departments: int, kpis: int, months: int) -> str:
     """The synthetic city written as definitions and values CSVs and loaded through ``louiestat.ingest``."""
+    from louiestat.access.users import add_user
     from louiestat.db.engine import make_engine
     from louiestat.db.migrate import upgrade_to_head
     from louiestat.ingest import ingest
-    from louiestat.users import add_user
 
     observations, definitions, _ = _synthetic_city()(departments, kpis, months)
     definitions = definitions.assign(

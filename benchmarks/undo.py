@@ -16,15 +16,14 @@ import tempfile
 import time
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.ingest import scratch_schema, write_files
-from louiestat.batches import undo_batch
 from louiestat.db.engine import make_engine
 from louiestat.db.migrate import upgrade_to_head
 from louiestat.ingest import ingest
+from louiestat.writing.batches import undo_batch
 
 
 def write_correction(values: Path, correction: Path) -> None:

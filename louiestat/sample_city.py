@@ -7,10 +7,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
+from louiestat.access.principal import Principal
+from louiestat.access.users import UserRecord, add_user
 from louiestat.db.models import User
 from louiestat.ingest import UploadResult, ingest
-from louiestat.users import UserRecord, add_user
-from louiestat.writes import Principal
 
 SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
 SAMPLE_FILES = ("definitions.csv", "values.csv", "hiring.csv", "process_changes.csv")

@@ -18,7 +18,15 @@ import numpy as np
 import pandas as pd
 
 from metrics.frames import (
-    AGGREGATION, COUNT, DIRECTION, KPI_ID, PERIOD, TARGET, TOLERANCE_PCT, VALUE, kpi_settings,
+    AGGREGATION,
+    COUNT,
+    DIRECTION,
+    KPI_ID,
+    PERIOD,
+    TARGET,
+    TOLERANCE_PCT,
+    VALUE,
+    kpi_settings,
 )
 from metrics.months import month_number
 from metrics.status import status, targets_in_force

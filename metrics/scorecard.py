@@ -26,15 +26,39 @@ import pandas as pd
 
 from metrics.fiscal import fiscal_to_date
 from metrics.frames import (
-    DEPARTMENT, DEPARTMENT_NAME, DIRECTION, ENTERPRISE, HIGHER_IS_BETTER, KPI, KPI_ID, KPI_NAME, LOWER_IS_BETTER,
-    NOTE, PERIOD, TARGET, TOLERANCE_PCT, UNIT, VALUE, WEIGHT, kpi_settings, month_grid, reported_kpis,
+    DEPARTMENT,
+    DEPARTMENT_NAME,
+    DIRECTION,
+    ENTERPRISE,
+    HIGHER_IS_BETTER,
+    KPI,
+    KPI_ID,
+    KPI_NAME,
+    LOWER_IS_BETTER,
+    NOTE,
+    PERIOD,
+    TARGET,
+    TOLERANCE_PCT,
+    UNIT,
+    VALUE,
+    WEIGHT,
+    kpi_settings,
+    month_grid,
+    reported_kpis,
 )
 from metrics.months import month_number, month_start
 from metrics.projection import project_many
 from metrics.scores import WINDOWS, city_score, department_scores, kpi_scores
 from metrics.spc import assurance_many, xmr_many
 from metrics.status import (
-    NEAR_TARGET, NO_DATA, NO_TARGET, OFF_TARGET, ON_TARGET, STATUS, STATUSES, status,
+    NEAR_TARGET,
+    NO_DATA,
+    NO_TARGET,
+    OFF_TARGET,
+    ON_TARGET,
+    STATUS,
+    STATUSES,
+    status,
     targets_in_force,
 )
 from metrics.trend import latest_trend, trend_frame

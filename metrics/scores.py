@@ -29,8 +29,19 @@ import numpy as np
 import pandas as pd
 
 from metrics.frames import (
-    AGGREGATION, COUNT, DEPARTMENT, DIRECTION, KPI_ID, PERIOD, UNIT, WEIGHT, direction_sign, kpi_settings, month_grid,
-    shaped_like, trailing_windows,
+    AGGREGATION,
+    COUNT,
+    DEPARTMENT,
+    DIRECTION,
+    KPI_ID,
+    PERIOD,
+    UNIT,
+    WEIGHT,
+    direction_sign,
+    kpi_settings,
+    month_grid,
+    shaped_like,
+    trailing_windows,
 )
 from metrics.months import month_number, month_start
 from metrics.status import targets_in_force

@@ -13,8 +13,17 @@ import numpy as np
 import pandas as pd
 
 from metrics.frames import (
-    DEFAULT_TOLERANCE_PCT, DIRECTION, EFFECTIVE_FROM, KPI_ID, PERIOD, TARGET, TOLERANCE_PCT, VALUE, direction_sign,
-    kpi_settings, shaped_like,
+    DEFAULT_TOLERANCE_PCT,
+    DIRECTION,
+    EFFECTIVE_FROM,
+    KPI_ID,
+    PERIOD,
+    TARGET,
+    TOLERANCE_PCT,
+    VALUE,
+    direction_sign,
+    kpi_settings,
+    shaped_like,
 )
 from metrics.months import month_number
 

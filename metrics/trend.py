@@ -22,7 +22,15 @@ import numpy as np
 import pandas as pd
 
 from metrics.frames import (
-    DIRECTION, KPI_ID, PERIOD, VALUE, direction_sign, kpi_settings, month_grid, shaped_like, trailing_windows,
+    DIRECTION,
+    KPI_ID,
+    PERIOD,
+    VALUE,
+    direction_sign,
+    kpi_settings,
+    month_grid,
+    shaped_like,
+    trailing_windows,
 )
 from metrics.months import month_number
 

@@ -9,10 +9,10 @@ import time
 import pandas as pd
 from sqlalchemy import Engine
 
-from louiestat import batches
-from louiestat.batches import undo_batch
 from louiestat.ingest import UploadResult, ingest
-from louiestat.targets_and_changes import save_targets
+from louiestat.writing import batches
+from louiestat.writing.batches import undo_batch
+from louiestat.writing.edits import save_targets
 from tests.conftest import snapshot
 
 KPIS, MONTHS = 200, 100  # 20,000 values

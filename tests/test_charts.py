@@ -4,8 +4,8 @@ import html
 
 import pandas as pd
 
-from louiestat import charts
-from louiestat.pages.slide import CHART_SCALE
+from louiestat.presentation import charts
+from louiestat.ui.slide import CHART_SCALE
 
 NOTE = "Storm week: the radio system failed twice & calls went to the backup centre <west> for three days"
 

@@ -17,12 +17,13 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy import text as sql
 
-from louiestat import batches, queries
 from louiestat.cli import main
 from louiestat.config import get_settings
-from louiestat.ingest import ingest
 from louiestat.db.engine import make_engine
 from louiestat.db.migrate import current_revision, head_revision
+from louiestat.ingest import ingest
+from louiestat.reading import queries
+from louiestat.writing import batches
 from tests.conftest import DEFINITIONS, ROOT, snapshot
 from tests.db.test_write_lock import alices_upload
 

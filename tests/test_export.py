@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from louiestat.export import export_csv
+from louiestat.exports.upload_format import export_csv
 from louiestat.ingest import ingest
 from tests.conftest import SAMPLE, snapshot
 

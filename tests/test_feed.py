@@ -18,10 +18,10 @@ import uvicorn
 from sqlalchemy import Engine
 from starlette.applications import Starlette
 
-from louiestat import feed
 from louiestat.config import get_settings
+from louiestat.exports import feed
 from louiestat.ingest import ingest
-from louiestat.views import City
+from louiestat.reading.views import City
 from louiestat.web.feed import FEED_ROUTES
 
 

@@ -3,19 +3,20 @@ command line's ``--as``, each refusal leaving every table exactly as it was."""
 
 from __future__ import annotations
 
-
 import pandas as pd
 import pytest
 from sqlalchemy import Engine, select
 
-from louiestat import audit, queries, users, write_service
-from louiestat.batches import list_batches, undo_batch
+from louiestat.access import audit, users
+from louiestat.access.principal import Principal, dashboard_user, signed_in
 from louiestat.cli import main
+from louiestat.db.models import Batch
 from louiestat.errors import UserRefused, WriteRefused
 from louiestat.ingest import ingest
-from louiestat.targets_and_changes import save_process_changes, save_targets
-from louiestat.db.models import Batch
-from louiestat.writes import Principal, dashboard_user, signed_in
+from louiestat.reading import queries
+from louiestat.writing import service
+from louiestat.writing.batches import list_batches, undo_batch
+from louiestat.writing.edits import save_process_changes, save_targets
 from tests.conftest import DEFINITIONS, snapshot
 
 EMS = "department,kpi,period,value\nems,response_time,2016-05,8.8\nems,response_time,2016-06,8.6\n"
@@ -202,13 +203,13 @@ def test_the_write_service_checks_every_department_before_it_writes(
     city: Engine, email: str, department: str, allowed: bool
 ) -> None:
     written: list[int] = []
-    change = write_service.Change(kind="note", source="a test change", departments=[department])
+    change = service.Change(kind="note", source="a test change", departments=[department])
     before = snapshot(city)
     by = as_(city, email)
 
     def write() -> int:
-        with write_service.transaction(city, by, doing="note") as conn:
-            return write_service.record(conn, by, change, lambda conn, batch: written.append(batch) or {})
+        with service.transaction(city, by, doing="note") as conn:
+            return service.record(conn, by, change, lambda conn, batch: written.append(batch) or {})
 
     if allowed:
         batch_id = write()

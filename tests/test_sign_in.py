@@ -21,14 +21,14 @@ from argon2 import PasswordHasher
 from pydantic import ValidationError
 from sqlalchemy import Engine, select, update
 
-from louiestat import audit, users
+from louiestat.access import audit, users
+from louiestat.access.passwords import needs_rehash, verify_password
+from louiestat.access.sessions import FAILED, count_sign_in_post, session_user, sign_in, sign_out
 from louiestat.config import Settings, get_settings
 from louiestat.db.engine import make_engine, write_transaction
 from louiestat.db.models import Session, SignInPosts, User, utcnow
 from louiestat.errors import LockTimeout, SignInFailed
 from louiestat.ingest import ingest
-from louiestat.passwords import needs_rehash, verify_password
-from louiestat.sign_in import FAILED, count_sign_in_post, session_user, sign_in, sign_out
 from tests.conftest import DEFINITIONS, snapshot
 
 T = TypeVar("T")

@@ -9,9 +9,9 @@ import openpyxl
 import pandas as pd
 from sqlalchemy import Engine
 
-from louiestat.export import export_csv
+from louiestat.exports.spreadsheet import csv_text, excel_bytes, guard, unguard
+from louiestat.exports.upload_format import export_csv
 from louiestat.ingest import ingest
-from louiestat.spreadsheet import csv_text, excel_bytes, guard, unguard
 from tests.conftest import snapshot
 
 FORMULAS = ['=HYPERLINK("http://x","y")', "=cmd|' /C calc'!A0", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine
 
-from louiestat import queries
-from louiestat.batches import list_batches, undo_batch
-from louiestat.targets_and_changes import save_process_changes, save_targets
+from louiestat.reading import queries
+from louiestat.writing.batches import list_batches, undo_batch
+from louiestat.writing.edits import save_process_changes, save_targets
 from tests.conftest import snapshot
 
 

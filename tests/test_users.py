@@ -9,12 +9,12 @@ import json
 import pytest
 from sqlalchemy import Engine, select
 
-from louiestat import audit, users
+from louiestat.access import audit, users
+from louiestat.access.passwords import verify_password
 from louiestat.cli import main
 from louiestat.db.models import Batch, User
 from louiestat.errors import UserRefused
 from louiestat.ingest import ingest
-from louiestat.passwords import verify_password
 from tests.conftest import DEFINITIONS, snapshot
 
 PASSWORD = "correct horse battery staple"

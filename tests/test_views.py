@@ -9,13 +9,14 @@ import zipfile
 import pandas as pd
 from sqlalchemy import Engine
 
-from louiestat import charts, queries
 from louiestat.db.engine import make_engine
-from louiestat.downloads import scorecard_download
+from louiestat.exports.downloads import scorecard_download
+from louiestat.exports.spreadsheet import csv_text, excel_bytes
+from louiestat.exports.templates import template_csv
 from louiestat.ingest import ingest
-from louiestat.spreadsheet import csv_text, excel_bytes
-from louiestat.templates import template_csv
-from louiestat.views import City, city_scorecard, kpi_detail, kpi_table, scorecard_table, worst_movers
+from louiestat.presentation import charts
+from louiestat.reading import queries
+from louiestat.reading.views import City, city_scorecard, kpi_detail, kpi_table, scorecard_table, worst_movers
 
 FLU = "Flu outbreak (H3N2 season)"  # the sample city's note on EMS sick leave in January 2015
 

@@ -9,9 +9,9 @@ import pandas as pd
 from pydantic import BaseModel
 from sqlalchemy import Connection
 
-from louiestat import queries
 from louiestat.ingest.problems import ProblemLog
 from louiestat.ingest.schemas import valid_ranges
+from louiestat.reading import queries
 from metrics.fiscal import fiscal_quarters
 from metrics.frames import AGGREGATION, KPI_ID, kpi_settings
 from metrics.months import month_labels, month_number

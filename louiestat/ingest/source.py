@@ -21,8 +21,8 @@ import pyarrow.compute as pc
 from pyarrow import csv as pa_csv
 
 from louiestat.errors import FileUnreadable, IrregularFile
+from louiestat.exports.spreadsheet import unguard
 from louiestat.ingest.problems import ProblemLog, quote
-from louiestat.spreadsheet import unguard
 
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 _SNIFF_BYTES = 8192
@@ -101,7 +101,7 @@ class CsvFile:
         (pyarrow), which raises IrregularFile at the first row that does not fit the header (see ``_misfit``);
         read again with ``exact=True``, which reports it. The fast reader's line numbers assume one line per row;
         ``exact_lines`` corrects them when problems need reporting. Cells come back as they were stored: the
-        apostrophe an export puts before a formula-like text (``louiestat.spreadsheet``) is removed."""
+        apostrophe an export puts before a formula-like text (``louiestat.exports.spreadsheet``) is removed."""
         exact = exact or self.quoted
         self.rows = self.ragged_rows = 0
         self.lines_provisional = not exact

@@ -13,6 +13,7 @@ import pandas as pd
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine
 
+from louiestat.access.principal import ADMIN_KINDS, Principal, as_principal
 from louiestat.config import Settings, get_settings
 from louiestat.db.failures import ensure_writable
 from louiestat.db.versioned import TARGETS
@@ -28,8 +29,7 @@ from louiestat.ingest.problems import Problem, ProblemLog, quote
 from louiestat.ingest.redefinition import Rescore
 from louiestat.ingest.source import CsvFile, open_csv
 from louiestat.ingest.unreported import SkippedRow, line_ranges, take_unreported
-from louiestat.write_service import Change, record, transaction
-from louiestat.writes import ADMIN_KINDS, Principal, as_principal
+from louiestat.writing.service import Change, record, transaction
 
 Progress = Callable[[float, str], None]
 Status = Literal["committed", "dry_run", "unchanged", "rejected"]
@@ -155,7 +155,7 @@ def ingest(
     only with ``confirm_rescore``. With ``skip_blank`` a values row whose value is blank is skipped as not
     reported (listed in ``UploadResult.skipped``) instead of refused; with ``decimal_comma`` numbers are read as
     ``8,9`` and ``1.812.345,50``. ``actor`` (a principal, or the name of the local administrator) must be allowed
-    to change every row's department (``louiestat.writes``): a row it may not change is refused with its line."""
+    to change every row's department (``louiestat.access.principal``): a row it may not change is refused with its line."""
     settings = get_settings()
     principal = as_principal(actor or settings.user)
     options = ReadOptions(skip_blank=skip_blank, decimal_comma=decimal_comma)

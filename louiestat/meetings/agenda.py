@@ -8,14 +8,14 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Engine
 
-from louiestat import views
-from louiestat.briefing import AgendaItem, Briefing
 from louiestat.config import get_settings
 from louiestat.errors import MeetingRefused
+from louiestat.meetings.briefing import AgendaItem, Briefing
 from louiestat.meetings.read import department, open_followups
 from louiestat.months import parse_month
 from louiestat.presentation.agenda import followup_item_words, kpi_item_words
 from louiestat.presentation.values import month_label
+from louiestat.reading import views
 from metrics.agenda import agenda_order
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from louiestat.briefing import AgendaItem
 from louiestat.errors import MeetingRefused
+from louiestat.meetings.briefing import AgendaItem
 from louiestat.presentation.agenda import KIND_WORDS, MINUTES
 
 TABLE_COLUMNS = ("keep", "order", "title", "kind", "minutes", "reason", "question")

@@ -8,12 +8,12 @@ import datetime as dt
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine, Subquery, func, select
 
-from louiestat.briefing import AgendaItem, Briefing, FollowUp
 from louiestat.db import models
 from louiestat.db.versioned import MEETINGS
 from louiestat.errors import MeetingRefused
+from louiestat.meetings.briefing import AgendaItem, Briefing, FollowUp
 from louiestat.meetings.read import briefing
-from louiestat.queries import _connection
+from louiestat.reading.queries import _connection
 
 MEETING_MINUTES = 90
 """How long a stat meeting runs (the stat programs' 90 minutes), against which the presenter shows time used."""

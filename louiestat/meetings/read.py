@@ -9,11 +9,11 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, and_, case, func, or_, select, tuple_
 from sqlalchemy.orm import aliased
 
-from louiestat.briefing import AgendaItem, Briefing, FollowUp
 from louiestat.db import bulk, models
 from louiestat.errors import MeetingRefused
+from louiestat.meetings.briefing import AgendaItem, Briefing, FollowUp
 from louiestat.presentation.agenda import due_words
-from louiestat.queries import _connection
+from louiestat.reading.queries import _connection
 
 D, M, A, F, K = models.Department, models.Meeting, models.AgendaItemRow, models.FollowUpRow, models.Kpi
 FOLLOWUP_STATES = ("open", "overdue", "done", "dropped")

@@ -10,14 +10,14 @@ from pathlib import Path
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
-from louiestat import views
-from louiestat.briefing import AgendaItem
+from louiestat.access.principal import Principal
 from louiestat.errors import MeetingRefused
 from louiestat.meetings.agenda import propose
+from louiestat.meetings.briefing import AgendaItem
 from louiestat.meetings.store import add_followup, close_followup, create_meeting, reschedule_followup
 from louiestat.presentation.words import counted
+from louiestat.reading import views
 from louiestat.sample_city import SAMPLE_DATA
-from louiestat.writes import Principal
 
 SAMPLE_MEETINGS = SAMPLE_DATA / "meetings.json"
 

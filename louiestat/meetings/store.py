@@ -10,15 +10,15 @@ from collections.abc import Callable, Mapping, Sequence
 
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 
-from louiestat import write_service
-from louiestat.briefing import AgendaItem, Briefing
+from louiestat.access.principal import Principal, as_principal
 from louiestat.db import models
 from louiestat.db.versioned import AGENDA_ITEMS, FOLLOWUPS, MEETINGS, supersede
 from louiestat.db.write_lock import OnWait
 from louiestat.errors import MeetingRefused
+from louiestat.meetings.briefing import AgendaItem, Briefing
 from louiestat.meetings.read import department, meeting_row
 from louiestat.presentation.agenda import date_words, local_time, stored_time
-from louiestat.writes import Principal, as_principal
+from louiestat.writing import service
 
 M, A, F = models.Meeting, models.AgendaItemRow, models.FollowUpRow
 MEETINGS_WORD, FOLLOWUPS_WORD = "meetings, agendas and meeting notes", "follow-ups"
@@ -28,8 +28,8 @@ MEETING_STATUSES = ("planned", "held", "closed")
 CLOSED_STATUSES = ("done", "dropped")
 
 
-def _change(kind: str, source: str, slug: str, admin_only: str | None) -> write_service.Change:
-    return write_service.Change(kind=kind, source=source, departments=[slug], what="the meetings and follow-ups",
+def _change(kind: str, source: str, slug: str, admin_only: str | None) -> service.Change:
+    return service.Change(kind=kind, source=source, departments=[slug], what="the meetings and follow-ups",
                                 admin_only=admin_only)
 
 
@@ -46,7 +46,7 @@ def _item_values(item: AgendaItem, position: int) -> dict:
 
 def create_meeting(engine: Engine, by: Principal | str, briefing: Briefing, on_wait: OnWait | None = None) -> int:
     """Store ``briefing`` as a meeting with its agenda (in its order, notes included); returns the meeting id."""
-    with write_service.transaction(engine, by, doing="meeting", on_wait=on_wait) as conn:
+    with service.transaction(engine, by, doing="meeting", on_wait=on_wait) as conn:
         department_id, _ = department(conn, briefing.department)
         created: list[int] = []
 
@@ -66,7 +66,7 @@ def create_meeting(engine: Engine, by: Principal | str, briefing: Briefing, on_w
 
         change = _change("meeting", f"meeting of {briefing.department} on {briefing.date}: {briefing.title}",
                          briefing.department, MEETINGS_WORD)
-        write_service.record(conn, by, change, apply)
+        service.record(conn, by, change, apply)
         return created[0]
 
 
@@ -143,7 +143,7 @@ def _update_meeting(engine: Engine, by: Principal | str, meeting_id: int, values
                     kind: str, what: str, on_wait: OnWait | None,
                     check: Callable[[Connection], None] | None = None) -> int:
     """Change the meeting's row to ``values`` (or to what ``values`` makes of the stored row) as one batch."""
-    with write_service.transaction(engine, by, doing=kind, on_wait=on_wait) as conn:
+    with service.transaction(engine, by, doing=kind, on_wait=on_wait) as conn:
         meeting = meeting_row(conn, meeting_id)
         if check is not None:
             check(conn)
@@ -157,14 +157,14 @@ def _update_meeting(engine: Engine, by: Principal | str, meeting_id: int, values
             return _counts(updated=1)
 
         change = _change(kind, f"meeting {meeting_id}: {what}", meeting.department, MEETINGS_WORD)
-        return write_service.record(conn, by, change, apply)
+        return service.record(conn, by, change, apply)
 
 
 def save_agenda(engine: Engine, by: Principal | str, meeting_id: int, items: Sequence[AgendaItem],
                 on_wait: OnWait | None = None) -> int:
     """Make ``items`` the meeting's agenda, in this order: stored items (by ``id``) are moved or changed, items
     without an id added (free topics too), stored items left out dropped; notes taken stay. Returns the batch id."""
-    with write_service.transaction(engine, by, doing="agenda", on_wait=on_wait) as conn:
+    with service.transaction(engine, by, doing="agenda", on_wait=on_wait) as conn:
         meeting = meeting_row(conn, meeting_id)
         stored = {row.id: row for row in conn.execute(select(A.__table__).where(A.meeting_id == meeting_id))}
         foreign = sorted({item.id for item in items if item.id is not None} - stored.keys())
@@ -195,13 +195,13 @@ def save_agenda(engine: Engine, by: Principal | str, meeting_id: int, items: Seq
                            unchanged=len(kept) - len(changed))
 
         change = _change("agenda", f"meeting {meeting_id}: agenda", meeting.department, MEETINGS_WORD)
-        return write_service.record(conn, by, change, apply)
+        return service.record(conn, by, change, apply)
 
 
 def save_notes(engine: Engine, by: Principal | str, meeting_id: int, notes: Mapping[int, str],
                on_wait: OnWait | None = None) -> int:
     """Save the notes taken on agenda items (item id → the whole note) at once; returns the batch id."""
-    with write_service.transaction(engine, by, doing="meeting notes", on_wait=on_wait) as conn:
+    with service.transaction(engine, by, doing="meeting notes", on_wait=on_wait) as conn:
         meeting = meeting_row(conn, meeting_id)
         stored = dict(conn.execute(select(A.id, A.notes).where(A.meeting_id == meeting_id)).all())
         foreign = sorted(notes.keys() - stored.keys())
@@ -216,7 +216,7 @@ def save_notes(engine: Engine, by: Principal | str, meeting_id: int, notes: Mapp
             return _counts(updated=len(changed), unchanged=len(notes) - len(changed))
 
         change = _change("meeting_notes", f"meeting {meeting_id}: notes", meeting.department, MEETINGS_WORD)
-        return write_service.record(conn, by, change, apply)
+        return service.record(conn, by, change, apply)
 
 
 def add_followup(
@@ -227,7 +227,7 @@ def add_followup(
     raised it); returns the follow-up's id."""
     if not what.strip() or not owner.strip():
         raise MeetingRefused("a follow-up needs what is to be done and its owner; nothing was written")
-    with write_service.transaction(engine, by, doing="follow-up", on_wait=on_wait) as conn:
+    with service.transaction(engine, by, doing="follow-up", on_wait=on_wait) as conn:
         department_id, _ = department(conn, department_slug)
         if kpi is not None:
             keys = conn.execute(select(models.Kpi.key).where(models.Kpi.department_id == department_id)).scalars()
@@ -247,7 +247,7 @@ def add_followup(
 
         change = _change("followup", f"follow-up for {department_slug}: {what.strip()}", department_slug,
                          FOLLOWUPS_WORD)
-        write_service.record(conn, by, change, apply)
+        service.record(conn, by, change, apply)
         return created[0]
 
 
@@ -277,7 +277,7 @@ def reschedule_followup(engine: Engine, by: Principal | str, followup_id: int, r
 
 def _update_followup(engine: Engine, by: Principal | str, followup_id: int, values: dict, what: str,
                      admin_only: str | None, on_wait: OnWait | None) -> int:
-    with write_service.transaction(engine, by, doing="follow-up", on_wait=on_wait) as conn:
+    with service.transaction(engine, by, doing="follow-up", on_wait=on_wait) as conn:
         row = conn.execute(
             select(F.status, models.Department.slug).join(models.Department, models.Department.id == F.department_id)
             .where(F.id == followup_id)
@@ -293,4 +293,4 @@ def _update_followup(engine: Engine, by: Principal | str, followup_id: int, valu
             return _counts(updated=1)
 
         change = _change("followup", f"follow-up {followup_id}: {what}", row.slug, admin_only)
-        return write_service.record(conn, by, change, apply)
+        return service.record(conn, by, change, apply)

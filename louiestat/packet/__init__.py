@@ -1,5 +1,5 @@
 """The stat meeting on paper: the briefing packet (PDF) handed out before it and the minutes (PDF, Markdown)
-sent after it, both printed from a ``louiestat.briefing.Briefing``."""
+sent after it, both printed from a ``louiestat.meetings.briefing.Briefing``."""
 
 from louiestat.packet.briefing_packet import packet_pdf
 from louiestat.packet.briefings import briefing_for

@@ -10,16 +10,17 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from pydantic import BaseModel
 
-from louiestat import charts, views
-from louiestat.briefing import AgendaItem, Briefing, FollowUp, agenda_minutes
 from louiestat.config import get_settings
+from louiestat.meetings.briefing import AgendaItem, Briefing, FollowUp, agenda_minutes
 from louiestat.meetings.presenting import item_followups
 from louiestat.packet.chart_images import PRINT_WIDTH_PX, ChartRenderer
 from louiestat.packet.print_words import due_text, long_date
 from louiestat.packet.typesetting import typeset
+from louiestat.presentation import charts
 from louiestat.presentation.agenda import KIND_WORDS
 from louiestat.presentation.values import format_score, format_value, month_label
 from louiestat.presentation.words import change_text, counted, status_words
+from louiestat.reading import views
 from metrics.scorecard import department_summary
 from metrics.status import STATUS_COLORS, STATUS_LABELS
 

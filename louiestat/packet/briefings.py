@@ -7,11 +7,12 @@ import datetime as dt
 
 from sqlalchemy import Engine
 
-from louiestat import meetings, views
-from louiestat.briefing import Briefing
+from louiestat import meetings
 from louiestat.config import get_settings
 from louiestat.errors import MeetingRefused
+from louiestat.meetings.briefing import Briefing
 from louiestat.packet.errors import BriefingNotFound
+from louiestat.reading import views
 
 
 def briefing_for(

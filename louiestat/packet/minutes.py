@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from louiestat.briefing import Briefing, FollowUp
+from louiestat.meetings.briefing import Briefing, FollowUp
 from louiestat.packet.print_words import closed_text, due_text, long_date
 from louiestat.packet.typesetting import typeset
 from louiestat.presentation.agenda import KIND_WORDS, meeting_status_words

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from louiestat.briefing import FollowUp
+from louiestat.meetings.briefing import FollowUp
 from louiestat.presentation.agenda import FOLLOWUP_STATE_WORDS
 
 

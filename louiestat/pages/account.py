@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from louiestat import queries
+from louiestat.access.principal import named
 from louiestat.config import get_settings
-from louiestat.pages import access, cache
-from louiestat.pages.sign_in_form import route_answers
-from louiestat.pages.widgets import escape_markdown
-from louiestat.writes import named
+from louiestat.reading import queries
+from louiestat.ui import access, cache
+from louiestat.ui.sign_in_form import route_answers
+from louiestat.ui.widgets import escape_markdown
 
 SIGN_OUT = """
 <form class="louiestat-sign-out" method="post" action="/auth/sign-out">

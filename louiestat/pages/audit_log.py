@@ -7,10 +7,10 @@ import datetime as dt
 
 import streamlit as st
 
-from louiestat import audit
-from louiestat.pages import access, cache
-from louiestat.pages.widgets import url_pills
-from louiestat.spreadsheet import csv_text
+from louiestat.access import audit
+from louiestat.exports.spreadsheet import csv_text
+from louiestat.ui import access, cache
+from louiestat.ui.widgets import url_pills
 
 ACTION_WORDS = {
     "write": "change to the data", "sign_in": "signed in", "sign_in_failed": "failed sign-in", "lockout": "locked out",

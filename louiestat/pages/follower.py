@@ -7,8 +7,8 @@ import streamlit as st
 
 from louiestat.errors import MeetingRefused
 from louiestat.meetings.presenting import slide as read_slide
-from louiestat.pages import access, cache, slide
-from louiestat.pages.widgets import escape_markdown
+from louiestat.ui import access, cache, slide
+from louiestat.ui.widgets import escape_markdown
 
 POLL_SECONDS = 2
 

@@ -6,14 +6,15 @@ import datetime as dt
 
 import streamlit as st
 
-from louiestat import meetings, views
+from louiestat import meetings
+from louiestat.access.principal import Principal
 from louiestat.errors import MeetingRefused, WriteRefused
 from louiestat.meetings.store import FOLLOWUPS_WORD
-from louiestat.pages import access, cache
-from louiestat.pages.widgets import department_picker, escape_markdown, url_pills, url_selectbox, waiting_notice
 from louiestat.presentation.agenda import FOLLOWUP_STATE_WORDS, followup_counts_text
 from louiestat.presentation.text import display_frame, display_text
-from louiestat.writes import Principal
+from louiestat.reading import views
+from louiestat.ui import access, cache
+from louiestat.ui.widgets import department_picker, escape_markdown, url_pills, url_selectbox, waiting_notice
 
 # How far back closed follow-ups are listed (``closed=`` in the URL), in days; None is any time.
 CLOSED_WITHIN = {"30": ("Closed in the last 30 days", 30), "365": ("Closed in the last year", 365),

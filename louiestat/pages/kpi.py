@@ -4,17 +4,8 @@ projection to target, and every value with the upload that set it and the correc
 import pandas as pd
 import streamlit as st
 
-from louiestat import charts, views
-from louiestat.pages import access, cache
-from louiestat.pages.screen import CHART_CONFIG
-from louiestat.pages.widgets import (
-    department_picker,
-    empty_city,
-    escape_markdown,
-    month_picker,
-    status_badge,
-    url_selectbox,
-)
+from louiestat.exports.spreadsheet import csv_text
+from louiestat.presentation import charts
 from louiestat.presentation.values import format_score, format_value, month_label
 from louiestat.presentation.words import (
     ASSURANCE_HELP,
@@ -27,7 +18,17 @@ from louiestat.presentation.words import (
     counted,
     status_words,
 )
-from louiestat.spreadsheet import csv_text
+from louiestat.reading import views
+from louiestat.ui import access, cache
+from louiestat.ui.screen import CHART_CONFIG
+from louiestat.ui.widgets import (
+    department_picker,
+    empty_city,
+    escape_markdown,
+    month_picker,
+    status_badge,
+    url_selectbox,
+)
 
 RECENT_SIGNALS = 5
 TABLE_COLUMNS = {

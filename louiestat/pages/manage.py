@@ -12,14 +12,14 @@ import streamlit as st
 
 from louiestat.db.write_lock import OnWait
 from louiestat.errors import EnvironmentFailure
-from louiestat.export import definitions_frame
+from louiestat.exports.spreadsheet import csv_text
+from louiestat.exports.upload_format import definitions_frame
 from louiestat.ingest import ingest
 from louiestat.ingest.schemas import Aggregation, Direction, Unit
-from louiestat.pages import access, cache
-from louiestat.pages.widgets import department_picker, show_problems, waiting_notice
 from louiestat.presentation.text import display_text
-from louiestat.spreadsheet import csv_text
-from louiestat.targets_and_changes import DatedEdit, save_process_changes, save_targets
+from louiestat.ui import access, cache
+from louiestat.ui.widgets import department_picker, show_problems, waiting_notice
+from louiestat.writing.edits import DatedEdit, save_process_changes, save_targets
 
 UNITS, DIRECTIONS, AGGREGATIONS = (list(get_args(t)) for t in (Unit, Direction, Aggregation))
 NUMBER_COLUMNS = ["target", "tolerance_pct", "min_value", "max_value", "weight"]

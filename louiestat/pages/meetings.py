@@ -8,16 +8,16 @@ import pandas as pd
 import streamlit as st
 
 from louiestat import meetings
-from louiestat.briefing import AgendaItem, Briefing, agenda_minutes
 from louiestat.errors import MeetingRefused, WriteRefused
+from louiestat.meetings.briefing import AgendaItem, Briefing, agenda_minutes
 from louiestat.meetings.editing import ADDED, agenda_table, edited_agenda, kept_items
 from louiestat.meetings.presenting import MEETING_MINUTES
 from louiestat.meetings.store import MEETINGS_WORD, held_between
-from louiestat.pages import access, cache
-from louiestat.pages.widgets import department_picker, empty_city, escape_markdown, month_picker, waiting_notice
 from louiestat.presentation.agenda import KIND_WORDS, MINUTES, held_times, local_time, meeting_status_words
 from louiestat.presentation.text import display_frame, display_text
 from louiestat.presentation.words import counted
+from louiestat.ui import access, cache
+from louiestat.ui.widgets import department_picker, empty_city, escape_markdown, month_picker, waiting_notice
 
 # A new row is a free topic: its defaults show what saving it will store.
 AGENDA_COLUMNS = {

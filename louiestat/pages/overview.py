@@ -4,11 +4,15 @@ way, and the enterprise KPIs every department reports, side by side."""
 import pandas as pd
 import streamlit as st
 
-from louiestat import charts, views
-from louiestat.pages import cache
-from louiestat.pages.followup_counts import followup_counts_line
-from louiestat.pages.screen import CHART_CONFIG
-from louiestat.pages.widgets import (
+from louiestat.presentation import charts
+from louiestat.presentation.text import display_frame
+from louiestat.presentation.values import axis_label, format_score, format_score_change, month_label
+from louiestat.presentation.words import VARIATION_HELP, counted, mover_reasons, status_words
+from louiestat.reading import views
+from louiestat.ui import cache
+from louiestat.ui.followup_counts import followup_counts_line
+from louiestat.ui.screen import CHART_CONFIG
+from louiestat.ui.widgets import (
     PERFECT_MONTH_HELP,
     empty_city,
     escape_markdown,
@@ -17,9 +21,6 @@ from louiestat.pages.widgets import (
     open_kpi,
     status_badge,
 )
-from louiestat.presentation.text import display_frame
-from louiestat.presentation.values import axis_label, format_score, format_score_change, month_label
-from louiestat.presentation.words import VARIATION_HELP, counted, mover_reasons, status_words
 
 
 def render() -> None:

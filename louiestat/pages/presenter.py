@@ -13,8 +13,8 @@ from louiestat.errors import MeetingRefused, WriteRefused
 from louiestat.meetings.presenting import Slide
 from louiestat.meetings.presenting import slide as read_slide
 from louiestat.meetings.store import MEETINGS_WORD
-from louiestat.pages import access, cache, slide
-from louiestat.pages.widgets import escape_markdown
+from louiestat.ui import access, cache, slide
+from louiestat.ui.widgets import escape_markdown
 
 REFUSED = "presenter.refused"
 FOLLOWUP_DAYS = 14  # a new follow-up is due this long after the meeting unless the facilitator picks a date

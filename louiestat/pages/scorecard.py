@@ -4,10 +4,14 @@ a 12-month sparkline, the SPC signal and assurance, the analyst's note — sorte
 import pandas as pd
 import streamlit as st
 
-from louiestat import downloads, views
-from louiestat.pages import access, cache
-from louiestat.pages.followup_counts import followup_counts_line
-from louiestat.pages.widgets import (
+from louiestat.exports import downloads
+from louiestat.exports.spreadsheet import csv_text, excel_bytes
+from louiestat.presentation.values import format_score, month_label
+from louiestat.presentation.words import ASSURANCE_HELP_TEXT, VARIATION_HELP, VARIATION_HELP_TEXT, status_words
+from louiestat.reading import views
+from louiestat.ui import access, cache
+from louiestat.ui.followup_counts import followup_counts_line
+from louiestat.ui.widgets import (
     PERFECT_MONTH_HELP,
     department_picker,
     empty_city,
@@ -20,9 +24,6 @@ from louiestat.pages.widgets import (
     url_pills,
     url_selectbox,
 )
-from louiestat.presentation.values import format_score, month_label
-from louiestat.presentation.words import ASSURANCE_HELP_TEXT, VARIATION_HELP, VARIATION_HELP_TEXT, status_words
-from louiestat.spreadsheet import csv_text, excel_bytes
 from metrics.status import STATUS_LABELS
 
 SORTS = {

@@ -1,5 +1,5 @@
 """Sign in (the form and its rules are in ``sign_in_form``)."""
 
-from louiestat.pages.sign_in_form import sign_in_form
+from louiestat.ui.sign_in_form import sign_in_form
 
 sign_in_form()

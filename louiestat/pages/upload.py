@@ -6,16 +6,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from louiestat import batches, templates, views
+from louiestat.access.principal import Principal
 from louiestat.errors import EnvironmentFailure, FileUnreadable, UndoRefused, WriteRefused
+from louiestat.exports import templates
+from louiestat.exports.spreadsheet import csv_text
 from louiestat.ingest import KINDS, UploadResult, ingest
 from louiestat.ingest.source import DELIMITERS, open_csv
-from louiestat.pages import access, cache
-from louiestat.pages.widgets import escape_markdown, readable_problems, waiting_notice
 from louiestat.presentation.text import display_frame, display_text
 from louiestat.presentation.words import counted
-from louiestat.spreadsheet import csv_text
-from louiestat.writes import Principal
+from louiestat.reading import views
+from louiestat.ui import access, cache
+from louiestat.ui.widgets import escape_markdown, readable_problems, waiting_notice
+from louiestat.writing import batches
 
 PURPOSE = {k.name: k.purpose for k in KINDS.values()}
 TEMPLATE_LABELS = {

@@ -1,18 +1,19 @@
 """Users (admins): who may sign in, with which role and, for analysts, which departments; add users, grant and
 revoke departments, set passwords and disable accounts. Every change is checked again and audited by
-``louiestat.users``, as at the command line."""
+``louiestat.access.users``, as at the command line."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from louiestat import queries, users
+from louiestat.access import users
+from louiestat.access.passwords import MIN_LENGTH
+from louiestat.access.principal import named
 from louiestat.errors import UserRefused, WriteRefused
-from louiestat.pages import access, cache
-from louiestat.pages.widgets import escape_markdown
-from louiestat.passwords import MIN_LENGTH
-from louiestat.writes import named
+from louiestat.reading import queries
+from louiestat.ui import access, cache
+from louiestat.ui.widgets import escape_markdown
 
 DONE = "user_admin_done"  # what the last change did, said once after the page redraws
 ROLE_HELP = ("admin: the performance office, changes everything, users included · analyst: uploads, corrects and "

@@ -11,11 +11,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from louiestat import feed
-from louiestat.batches import data_version
 from louiestat.config import get_settings
 from louiestat.db.migrate import migrated_engine
-from louiestat.views import City
+from louiestat.exports import feed
+from louiestat.reading.views import City
+from louiestat.writing.batches import data_version
 
 FEEDS = ("kpis", "values")
 MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json"}

@@ -19,10 +19,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from louiestat.access.sessions import BUSY, LIMITED, SESSION_COOKIE, count_sign_in_post, sign_in, sign_out
 from louiestat.config import get_settings
 from louiestat.db.migrate import migrated_engine
 from louiestat.errors import LockTimeout, SignInFailed
-from louiestat.sign_in import BUSY, LIMITED, SESSION_COOKIE, count_sign_in_post, sign_in, sign_out
 
 MAX_FORM_BYTES = 4096
 FOREIGN = "Sign-in forms are accepted only from this dashboard's own pages."

@@ -14,8 +14,8 @@ from louiestat.config import get_settings
 from louiestat.db.migrate import migrated_engine
 
 # What the first page (the overview) imports beyond Streamlit: imported ahead, while the browser loads.
-FIRST_PAGE_NEEDS = ("plotly.graph_objects", "louiestat.charts", "louiestat.views", "louiestat.pages.cache",
-                    "louiestat.pages.widgets", "louiestat.presentation.sentences")
+FIRST_PAGE_NEEDS = ("plotly.graph_objects", "louiestat.presentation.charts", "louiestat.reading.views", "louiestat.ui.cache",
+                    "louiestat.ui.widgets", "louiestat.presentation.sentences")
 _log = logging.getLogger(__name__)
 
 

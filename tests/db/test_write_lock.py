@@ -16,15 +16,15 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, text
 
-from louiestat.batches import undo_batch
+from louiestat.access.principal import Principal
 from louiestat.config import get_settings
 from louiestat.db.engine import write_transaction
 from louiestat.db.write_lock import WRITE_LOCK_KEY
 from louiestat.errors import LockTimeout
 from louiestat.ingest import ingest
-from louiestat.targets_and_changes import save_targets
-from louiestat.write_service import Change, record
-from louiestat.writes import Principal
+from louiestat.writing.batches import undo_batch
+from louiestat.writing.edits import save_targets
+from louiestat.writing.service import Change, record
 from tests.conftest import snapshot
 from tests.db.test_engine import BATCH
 

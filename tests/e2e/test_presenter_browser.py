@@ -15,8 +15,8 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from louiestat import meetings
-from louiestat.briefing import Briefing
 from louiestat.db.engine import make_engine
+from louiestat.meetings.briefing import Briefing
 from louiestat.sample_city import SAMPLE_ACCOUNTS
 from tests.e2e.test_browser import ARTIFACTS, _settle, browser, served, sign_in  # noqa: F401 (fixtures)
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
+from louiestat.access.principal import signed_in
 from louiestat.db.engine import make_engine
 from louiestat.ingest import ingest
-from louiestat.writes import signed_in
 from tests.e2e.test_browser import ARTIFACTS, SCREENS, _settle, browser, served, sign_in  # noqa: F401 (fixtures)
 from tests.pages.conftest import ANALYST
 

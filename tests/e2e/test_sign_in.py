@@ -26,11 +26,11 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from louiestat import users
+from louiestat.access import users
+from louiestat.access.sessions import BUSY, FAILED, LIMITED
 from louiestat.db.engine import make_engine
 from louiestat.db.models import Batch
 from louiestat.sample_city import SAMPLE_ACCOUNTS, add_accounts, load_files
-from louiestat.sign_in import BUSY, FAILED, LIMITED
 from tests.conftest import _empty_postgres, snapshot
 from tests.e2e.test_browser import (  # noqa: F401 (fixtures)
     ADMIN,

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from louiestat import batches
+from louiestat.access.principal import Principal
 from louiestat.db import bulk, models, versioned
 from louiestat.db.engine import write_transaction
 from louiestat.ingest import ingest, plan
-from louiestat.write_service import Change, record
-from louiestat.writes import Principal
+from louiestat.writing import batches
+from louiestat.writing.service import Change, record
 from tests.conftest import ROOT, snapshot
 
 KPIS = [("hr", "overtime_hours"), ("hr", "sick_leave_hours"), ("ems", "response_time"), ("ems", "calls_answered_pct")]

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, insert, select
 
-from louiestat import queries
+from louiestat.access.principal import Principal
 from louiestat.db.models import Department, Kpi
 from louiestat.ingest import UploadResult, ingest
-from louiestat.write_service import Change, record
-from louiestat.writes import Principal
+from louiestat.reading import queries
+from louiestat.writing.service import Change, record
 from tests.conftest import snapshot
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from louiestat import queries
 from louiestat.ingest import ingest
 from louiestat.ingest.upload import DECIMAL_COMMA_NOTICE, DECIMAL_COMMA_ROW
+from louiestat.reading import queries
 from tests.conftest import snapshot
 
 EUROPEAN = (

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from louiestat import queries
 from louiestat.db.models import kpi_history
 from louiestat.ingest import UploadResult, ingest
+from louiestat.reading import queries
 from tests.conftest import DEFINITIONS, snapshot
 
 HEADER = "department,department_name,kpi,kpi_name,unit,direction,target"

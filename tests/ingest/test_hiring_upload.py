@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, insert, select
 
-from louiestat import queries
+from louiestat.access.principal import Principal
 from louiestat.db.models import Department, Position
 from louiestat.ingest import UploadResult, ingest
-from louiestat.write_service import Change, record
-from louiestat.writes import Principal
+from louiestat.reading import queries
+from louiestat.writing.service import Change, record
 from tests.conftest import snapshot
 
 HEADER = "department,position_id,title,posted_date,filled_date\n"

@@ -8,9 +8,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import Engine
 
-from louiestat import batches, queries
 from louiestat.db.models import Batch, observation_history
 from louiestat.ingest import UploadResult, ingest
+from louiestat.reading import queries
+from louiestat.writing import batches
 from tests.conftest import snapshot
 
 FIRST = (

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from louiestat import users
+from louiestat.access import users
+from louiestat.access.principal import signed_in
 from louiestat.ingest import ingest
-from louiestat.writes import signed_in
 from tests.conftest import DEFINITIONS
 
 FLIP = (

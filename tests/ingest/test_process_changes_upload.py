@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from louiestat import batches, queries
-from louiestat.export import export_csv
+from louiestat.exports.upload_format import export_csv
 from louiestat.ingest import ingest
+from louiestat.reading import queries
+from louiestat.writing import batches
 from tests.conftest import snapshot
 
 CHANGES = (

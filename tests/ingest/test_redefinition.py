@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
-from louiestat import queries
 from louiestat.ingest import UploadResult, ingest
+from louiestat.reading import queries
 from tests.conftest import snapshot
 
 HEADER = "department,department_name,kpi,kpi_name,unit,direction,target"

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, select
 
-from louiestat import queries
 from louiestat.db.models import Batch
 from louiestat.ingest import ingest
 from louiestat.ingest.source import normalise_header, open_csv
+from louiestat.reading import queries
 
 
 def stored(engine: Engine) -> dict[tuple[str, str], tuple[float, str | None]]:

@@ -8,8 +8,9 @@ import io
 
 from sqlalchemy import Engine
 
-from louiestat import queries, templates, views
+from louiestat.exports import templates
 from louiestat.ingest import ingest
+from louiestat.reading import queries, views
 from tests.conftest import snapshot
 
 REPORTED = {"billing_collections": "98.5", "calls_answered_90s_pct": "91"}

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import Engine, text
 
-from louiestat import queries
 from louiestat.ingest import ingest
+from louiestat.reading import queries
 from tests.conftest import snapshot
 
 

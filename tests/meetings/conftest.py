@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
+from louiestat.access.principal import Principal
 from louiestat.meetings.sample import load_sample_meetings
-from louiestat.writes import Principal
 
 ADMIN = Principal(label="perf@city.gov", role="admin")
 HR_ANALYST = Principal(label="ann@city.gov", role="analyst", departments=frozenset({"hr"}))

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from louiestat import meetings, views
+from louiestat import meetings
 from louiestat.errors import MeetingRefused
+from louiestat.reading import views
 from tests.meetings.conftest import ADMIN
 
 JULY_MEETING = dt.date(2016, 7, 20)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from louiestat.briefing import AgendaItem, agenda_minutes
 from louiestat.errors import MeetingRefused
+from louiestat.meetings.briefing import AgendaItem, agenda_minutes
 from louiestat.meetings.editing import agenda_table, edited_agenda, kept_items, kept_rows
 
 ITEMS = [

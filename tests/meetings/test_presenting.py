@@ -12,13 +12,13 @@ import pytest
 from sqlalchemy import Engine, select, update
 
 from louiestat import meetings
-from louiestat.batches import undo_batch
 from louiestat.db.engine import make_engine
 from louiestat.db.models import Batch
 from louiestat.errors import MeetingRefused, WriteRefused
 from louiestat.meetings.presenting import MEETING_MINUTES, slide, started_at
 from louiestat.meetings.store import held_between
 from louiestat.packet import minutes_markdown
+from louiestat.writing.batches import undo_batch
 from tests.conftest import snapshot
 from tests.meetings.conftest import ADMIN, HR_ANALYST, VIEWER
 

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import Engine
 
 from louiestat import meetings
-from louiestat.batches import list_batches, undo_batch
-from louiestat.briefing import AgendaItem, Briefing
+from louiestat.access.principal import Principal
 from louiestat.errors import WriteRefused
-from louiestat.writes import Principal
+from louiestat.meetings.briefing import AgendaItem, Briefing
+from louiestat.writing.batches import list_batches, undo_batch
 from tests.conftest import snapshot
 from tests.meetings.conftest import ADMIN, EMS_ANALYST, HR_ANALYST, VIEWER
 

@@ -8,12 +8,13 @@ import datetime as dt
 import pytest
 from sqlalchemy import Engine, func, select
 
-from louiestat import audit, meetings
-from louiestat.batches import list_batches, undo_batch
-from louiestat.briefing import AgendaItem, Briefing
+from louiestat import meetings
+from louiestat.access import audit
 from louiestat.db.engine import make_engine
 from louiestat.db.models import agenda_item_history
 from louiestat.errors import MeetingRefused
+from louiestat.meetings.briefing import AgendaItem, Briefing
+from louiestat.writing.batches import list_batches, undo_batch
 from tests.conftest import snapshot
 from tests.meetings.conftest import ADMIN
 

@@ -4,8 +4,18 @@ import pytest
 
 from metrics.frames import kpis_frame, observations_frame, targets_frame
 from metrics.status import (
-    NEAR_TARGET, NO_DATA, NO_TARGET, OFF_TARGET, ON_TARGET, STATUS_COLORS, STATUS_ICONS, STATUS_LABELS,
-    STATUSES, status, status_frame, targets_in_force,
+    NEAR_TARGET,
+    NO_DATA,
+    NO_TARGET,
+    OFF_TARGET,
+    ON_TARGET,
+    STATUS_COLORS,
+    STATUS_ICONS,
+    STATUS_LABELS,
+    STATUSES,
+    status,
+    status_frame,
+    targets_in_force,
 )
 
 HIGHER = "higher_is_better"

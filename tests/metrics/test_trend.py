@@ -4,8 +4,17 @@ import pytest
 
 from metrics.frames import kpis_frame, monthly_observations, observations_frame
 from metrics.trend import (
-    BASIS_NONE, BASIS_SLOPE, BASIS_SPC, IMPROVING, STABLE, WORSENING, change_direction, latest_trend, slope_fit,
-    trend_direction, trend_frame,
+    BASIS_NONE,
+    BASIS_SLOPE,
+    BASIS_SPC,
+    IMPROVING,
+    STABLE,
+    WORSENING,
+    change_direction,
+    latest_trend,
+    slope_fit,
+    trend_direction,
+    trend_frame,
 )
 
 HIGHER = "higher_is_better"

@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from louiestat import views
-from louiestat.briefing import AgendaItem, Briefing, FollowUp
 from louiestat.config import get_settings
+from louiestat.meetings.briefing import AgendaItem, Briefing, FollowUp
 from louiestat.packet import ChartRenderer
+from louiestat.reading import views
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "packet"
 AS_OF = "2016-06"

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from louiestat import views
 from louiestat.cli import main
 from louiestat.config import get_settings
 from louiestat.meetings import propose
+from louiestat.reading import views
 from tests.conftest import ROOT, snapshot
 from tests.packet.conftest import AS_OF, off_target, page_count, page_texts
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine
 
 from louiestat import meetings
-from louiestat.briefing import Briefing, FollowUp
+from louiestat.meetings.briefing import Briefing, FollowUp
 from louiestat.meetings.sample import load_sample_meetings
 from louiestat.meetings.store import held_between
 from louiestat.packet import minutes_markdown, minutes_pdf

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from louiestat import views
-from louiestat.briefing import AgendaItem, Briefing, FollowUp
 from louiestat.config import get_settings
+from louiestat.meetings.briefing import AgendaItem, Briefing, FollowUp
 from louiestat.packet import ChartRenderer, briefing_for, packet_pdf
 from louiestat.presentation.values import format_value
+from louiestat.reading import views
 from tests.packet.conftest import (
     AS_OF,
     MEETING_DAY,

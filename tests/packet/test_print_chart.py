@@ -9,8 +9,9 @@ import json
 import pandas as pd
 from sqlalchemy import Engine
 
-from louiestat import charts, views
+from louiestat.presentation import charts
 from louiestat.presentation.values import axis_label
+from louiestat.reading import views
 from tests.packet.conftest import AS_OF, off_target
 
 

@@ -12,11 +12,11 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
+from louiestat.access.users import add_user
 from louiestat.config import get_settings
 from louiestat.db.engine import make_engine
 from louiestat.db.migrate import upgrade_to_head
 from louiestat.sample_city import SAMPLE_ACCOUNTS
-from louiestat.users import add_user
 from tests.conftest import ROOT
 
 ADMIN, ANALYST, VIEWER = (account[0] for account in SAMPLE_ACCOUNTS)  # the analyst's departments: ems and fire

@@ -8,11 +8,11 @@ import datetime as dt
 import pytest
 from sqlalchemy import Engine
 
-from louiestat import audit, sign_in, users
+from louiestat.access import audit, sessions, users
 from louiestat.config import get_settings
 from louiestat.db.engine import make_engine
-from louiestat.pages import access
 from louiestat.sample_city import add_accounts, load_files
+from louiestat.ui import access
 from tests.conftest import _empty_postgres, shown, snapshot
 from tests.pages.conftest import ADMIN, ANALYST, VIEWER
 
@@ -25,7 +25,7 @@ def reachable(at) -> set[str]:
     """The pages the menu offers this run (AppTest lists them when asked for a file that is not one of them), not
     counting the stand-ins at the other pages' addresses (functions, not files)."""
     with pytest.raises(ValueError, match="Known pages") as refused:
-        at.switch_page("louiestat/pages/widgets.py")
+        at.switch_page("louiestat/ui/widgets.py")
     listed = str(refused.value).split("Known pages: ")[1]
     return {name.split(PAGES)[1].removesuffix(".py") for name in listed.strip("[].'").split("', '") if PAGES in name}
 
@@ -67,7 +67,7 @@ def test_an_identity_provider_email_without_an_account_is_told_so_and_reads_noth
 def test_the_built_in_sign_in_cookie_signs_in_until_the_session_ends(
     open_page, city_engine: Engine, monkeypatch
 ) -> None:
-    token = sign_in.sign_in(city_engine, ANALYST, "sample-analyst-password")
+    token = sessions.sign_in(city_engine, ANALYST, "sample-analyst-password")
     monkeypatch.setattr(access, "session_token", lambda: token)
     at = open_page(user=None)
     assert reachable(at) == READS | {"upload", "meetings", "followups", "follower", "account"}
@@ -75,14 +75,14 @@ def test_the_built_in_sign_in_cookie_signs_in_until_the_session_ends(
     assert "Signed in as **analyst@city.example**" in shown(at.markdown[0].value)
     assert "data of Emergency Medical Services and Louisville Fire" in shown(at.markdown[0].value)
 
-    sign_in.sign_out(city_engine, token)
+    sessions.sign_out(city_engine, token)
     assert reachable(open_page(user=None)) == {"sign_in"}
     assert [e for e in audit.events(city_engine)["action"]][:2] == ["sign_out", "sign_in"]
 
 
 def test_an_idle_session_no_longer_signs_in(open_page, city_engine: Engine, monkeypatch) -> None:
     long_ago = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=31)
-    token = sign_in.sign_in(city_engine, ANALYST, "sample-analyst-password", now=long_ago)
+    token = sessions.sign_in(city_engine, ANALYST, "sample-analyst-password", now=long_ago)
     monkeypatch.setattr(access, "session_token", lambda: token)
     assert reachable(open_page(user=None)) == {"sign_in"}
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine
 
-from louiestat import audit, users
-from louiestat.sign_in import sign_in
+from louiestat.access import audit, users
+from louiestat.access.sessions import sign_in
 from tests.conftest import shown
 from tests.pages.conftest import ADMIN, ANALYST
 

@@ -13,10 +13,10 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from louiestat import meetings
+from louiestat.access.principal import signed_in
 from louiestat.db.engine import make_engine
 from louiestat.ingest import ingest
 from louiestat.meetings.sample import load_sample_meetings
-from louiestat.writes import signed_in
 from tests.pages.conftest import ADMIN, ANALYST, VIEWER, _runner
 
 TEMPLATES = ["Monthly values template", "Hiring records template", "Process changes template"]

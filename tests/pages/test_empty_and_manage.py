@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from louiestat import queries
-from louiestat.batches import list_batches
 from louiestat.config import get_settings
+from louiestat.reading import queries
+from louiestat.writing.batches import list_batches
 from tests.db.test_write_lock import alices_upload
 
 

@@ -8,8 +8,8 @@ import re
 import pandas as pd
 from sqlalchemy import Engine
 
-from louiestat import charts
 from louiestat.ingest import ingest
+from louiestat.presentation import charts
 from tests.conftest import shown
 
 LINK = "[x](http://127.0.0.1:9/t.png) ![t](http://127.0.0.1:9/t.png)"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from louiestat import charts
 from louiestat.ingest import ingest
+from louiestat.presentation import charts
 from louiestat.presentation.values import axis_label
-from louiestat.views import City, kpi_detail
+from louiestat.reading.views import City, kpi_detail
 from tests.conftest import shown
 
 

@@ -15,9 +15,10 @@ import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from louiestat import meetings, views
+from louiestat import meetings
 from louiestat.db.engine import make_engine
 from louiestat.packet import packet_pdf
+from louiestat.reading import views
 from tests.conftest import shown, snapshot
 from tests.packet.conftest import page_texts
 from tests.pages.conftest import _runner, _use

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from louiestat.ingest import ingest
-from louiestat.views import City
+from louiestat.reading.views import City
 from metrics.scorecard import city_summary, department_summary, scorecard
 from tests.conftest import shown
 

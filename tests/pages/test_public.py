@@ -14,10 +14,10 @@ from google.protobuf.message import Message
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest, app_test
 
+from louiestat.access.principal import signed_in
 from louiestat.config import get_settings
 from louiestat.db.engine import make_engine
 from louiestat.ingest import ingest
-from louiestat.writes import signed_in
 from tests.pages.conftest import ANALYST, VIEWER, _runner
 
 NOTE = "Quokka4711 staffing memo"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from louiestat.views import City, scorecard_table
+from louiestat.reading.views import City, scorecard_table
 from metrics.scorecard import scorecard
 
 

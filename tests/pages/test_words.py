@@ -91,8 +91,9 @@ def test_a_rejected_upload_shows_no_gap_in_its_error_table(open_page) -> None:
 
 
 def test_downloads_hold_no_gap(open_page) -> None:
-    from louiestat import downloads, views
-    from louiestat.pages import cache
+    from louiestat.exports import downloads
+    from louiestat.reading import views
+    from louiestat.ui import cache
 
     open_page("kpi")  # fills the caches with the sample city
     as_of = cache.months().default
@@ -132,7 +133,7 @@ def test_the_scorecard_explains_signal_and_assurance_in_its_column_help(open_pag
 
 
 def test_a_kpi_without_a_default_target_reads_not_set_on_the_manage_page(open_page, city_engine) -> None:
-    from louiestat import queries
+    from louiestat.reading import queries
 
     kpis = queries.kpis(city_engine)
     intake = kpis[(kpis["department"] == "animal_services") & (kpis["kpi"] == "intake")].iloc[0]

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 
 from louiestat.presentation.sentences import describe_signals, explain
-from louiestat.views import City, city_scorecard, scorecard_table
+from louiestat.reading.views import City, city_scorecard, scorecard_table
 from metrics.frames import kpis_frame, monthly_observations, targets_frame
 from metrics.spc import xmr, xmr_many
 from metrics.status import status_frame

@@ -5,7 +5,7 @@ import re
 
 import pandas as pd
 
-from louiestat.downloads import scorecard_download
+from louiestat.exports.downloads import scorecard_download
 from louiestat.presentation.markdown import escape_markdown
 from louiestat.presentation.text import display_frame, display_text
 from tests.conftest import shown

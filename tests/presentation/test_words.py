@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from louiestat.db.engine import make_engine
-from louiestat.downloads import scorecard_download
+from louiestat.exports.downloads import scorecard_download
 from louiestat.presentation.words import (
     ASSURANCE_HELP,
     ASSURANCE_WORDS,
@@ -16,7 +16,7 @@ from louiestat.presentation.words import (
     direction_words,
     status_words,
 )
-from louiestat.views import City, city_scorecard
+from louiestat.reading.views import City, city_scorecard
 
 
 def test_a_change_without_a_base_month_says_no_comparison():

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from louiestat.pages.sign_in_form import sign_in_form
-from louiestat.pages.widgets import escape_markdown
+from louiestat.ui.sign_in_form import sign_in_form
+from louiestat.ui.widgets import escape_markdown
 
 
 def stand_in(title: str, role: str | None) -> Callable[[], None]:

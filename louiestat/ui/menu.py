@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from louiestat.pages.stand_in import stand_in
+from louiestat.ui.stand_in import stand_in
 
 PAGES = "louiestat/pages"
 

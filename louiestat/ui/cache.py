@@ -13,15 +13,16 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
-from louiestat import batches, queries, views
+from louiestat.access.principal import departments_by_batch
 from louiestat.config import get_settings
 from louiestat.db.migrate import migrated_engine
-from louiestat.writes import departments_by_batch
+from louiestat.reading import queries, views
+from louiestat.writing import batches
 from metrics.scorecard import department_summary
 
 # What the other pages import and the overview does not: imported ahead by the warm-up.
-OTHER_PAGES_NEED = ("louiestat.ingest", "louiestat.templates", "louiestat.export", "louiestat.downloads",
-                    "louiestat.targets_and_changes", "xlsxwriter")
+OTHER_PAGES_NEED = ("louiestat.ingest", "louiestat.exports.templates", "louiestat.exports.upload_format", "louiestat.exports.downloads",
+                    "louiestat.writing.edits", "xlsxwriter")
 _log = logging.getLogger(__name__)
 
 

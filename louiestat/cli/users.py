@@ -53,7 +53,7 @@ def add_users_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_users_add(args: argparse.Namespace) -> int:
-    from louiestat import users
+    from louiestat.access import users
 
     password = _read_password() if args.password_stdin else None
     return _done(args, lambda engine, by: users.add_user(
@@ -62,27 +62,27 @@ def cmd_users_add(args: argparse.Namespace) -> int:
 
 
 def cmd_users_grant(args: argparse.Namespace) -> int:
-    from louiestat import users
+    from louiestat.access import users
 
     return _done(args, lambda engine, by: users.grant(engine, args.email, args.department, by=by),
                  f"may change {args.department}")
 
 
 def cmd_users_revoke(args: argparse.Namespace) -> int:
-    from louiestat import users
+    from louiestat.access import users
 
     return _done(args, lambda engine, by: users.revoke(engine, args.email, args.department, by=by),
                  f"may no longer change {args.department}")
 
 
 def cmd_users_disable(args: argparse.Namespace) -> int:
-    from louiestat import users
+    from louiestat.access import users
 
     return _done(args, lambda engine, by: users.disable(engine, args.email, by=by), "disabled")
 
 
 def cmd_users_passwd(args: argparse.Namespace) -> int:
-    from louiestat import users
+    from louiestat.access import users
 
     password = _read_password()
     return _done(args, lambda engine, by: users.set_password(engine, args.email, password, by=by),
@@ -90,7 +90,7 @@ def cmd_users_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_users_list(args: argparse.Namespace) -> int:
-    from louiestat import users
+    from louiestat.access import users
     from louiestat.cli import _engine
 
     records = users.list_users(_engine())

@@ -19,7 +19,7 @@ from louiestat.db.versioned import OBSERVATIONS, POSITIONS, PROCESS_CHANGES, TAR
 from louiestat.errors import UserRefused, WriteRefused
 
 if TYPE_CHECKING:
-    from louiestat.users import UserRecord
+    from louiestat.access.users import UserRecord
 
 # Batches of these kinds change definitions or targets (uploads and Manage-page edits): admins' business.
 ADMIN_KINDS = {"definitions": "KPI definitions", "targets": "targets"}
@@ -103,7 +103,10 @@ def dashboard_user(login: str) -> Principal:
 
 def signed_in(engine: Engine, email: str, via: str = "cli") -> Principal:
     """The principal of a stored, active user (the CLI's ``--as``); UserRefused for an unknown or disabled one."""
-    from louiestat.users import normalise_email, user_record  # here: writes is on every upload's path, users is not
+    from louiestat.access.users import (  # here: writes is on every upload's path, users is not
+        normalise_email,
+        user_record,
+    )
 
     with engine.connect() as conn:
         user = user_record(conn, normalise_email(email))

@@ -1,6 +1,6 @@
 """Writing stored data back out in exactly the CSV format it is uploaded in, so an exported file uploaded
 again changes nothing. Whole numbers are written as integers (458, not 458.0), as a person would type them, and
-formula-like text is guarded (see ``louiestat.spreadsheet``)."""
+formula-like text is guarded (see ``louiestat.exports.spreadsheet``)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from louiestat import queries
+from louiestat.exports.spreadsheet import csv_text
 from louiestat.ingest.kinds import KindName
-from louiestat.spreadsheet import csv_text
+from louiestat.reading import queries
 
 DEFINITION_COLUMNS = [
     "department", "department_name", "kpi", "kpi_name", "unit", "direction", "target", "tolerance_pct",

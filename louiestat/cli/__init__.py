@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from louiestat.cli_users import add_users_parser
+from louiestat.cli.users import add_users_parser
 from louiestat.errors import EnvironmentFailure, UserRefused, WriteRefused
 from louiestat.months import parse_month
 
@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from sqlalchemy import Engine
 
-    from louiestat import views
     from louiestat.ingest import UploadResult
+    from louiestat.reading import views
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
 RefusedByRights = (UserRefused, WriteRefused)  # an --as user unknown or disabled, or not allowed: exit 1
@@ -142,8 +142,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write stored data in the CSV format it is uploaded in."""
-    from louiestat import queries
-    from louiestat.export import export_csv
+    from louiestat.exports.upload_format import export_csv
+    from louiestat.reading import queries
 
     engine = _engine()
     known = queries.departments(engine)["department"].tolist()
@@ -160,7 +160,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_batches(args: argparse.Namespace) -> int:
     """List uploads, edits and undos, newest first (times in local time)."""
-    from louiestat import batches
+    from louiestat.writing import batches
 
     frame = batches.list_batches(_engine(), limit=args.limit)
     if args.json:
@@ -187,8 +187,8 @@ def _local_minutes(times: pd.Series) -> list[str]:
 
 def cmd_undo(args: argparse.Namespace) -> int:
     """Undo a committed batch, restoring the values it replaced."""
-    from louiestat import batches
     from louiestat.errors import UndoRefused
+    from louiestat.writing import batches
 
     try:
         result = batches.undo_batch(_engine(), args.batch_id, actor=_actor(args), on_wait=_say_waiting)
@@ -211,8 +211,8 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
     """Print a department's scorecard (one row per KPI, as the page shows it) or, with --city, the city's."""
     import pandas as pd
 
-    from louiestat import views
     from louiestat.config import get_settings
+    from louiestat.reading import views
 
     if (args.department is None) == (not args.city):
         print("error: name a DEPARTMENT (slug) or give --city", file=sys.stderr)
@@ -237,8 +237,8 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
 def _print_city(card: pd.DataFrame, city: views.City, as_of: str, reported: str | None, args) -> None:
     import pandas as pd
 
-    from louiestat import downloads
     from louiestat.config import get_settings
+    from louiestat.exports import downloads
     from louiestat.presentation.values import format_score, month_label
     from metrics.scorecard import city_summary, department_summary
 
@@ -248,7 +248,7 @@ def _print_city(card: pd.DataFrame, city: views.City, as_of: str, reported: str 
     if args.json:
         print(json.dumps(record, indent=2))
     elif args.csv:
-        from louiestat.spreadsheet import csv_text
+        from louiestat.exports.spreadsheet import csv_text
 
         print(csv_text(pd.DataFrame(record["departments"])), end="")
     else:
@@ -263,13 +263,14 @@ def _print_city(card: pd.DataFrame, city: views.City, as_of: str, reported: str 
 
 
 def _print_department(card: pd.DataFrame, as_of: str, reported: str | None, args) -> None:
-    from louiestat import downloads, views
+    from louiestat.exports import downloads
     from louiestat.presentation.values import month_label
+    from louiestat.reading import views
 
     if args.json:
         print(json.dumps(downloads.scorecard_records(card), indent=2))
     elif args.csv:
-        from louiestat.spreadsheet import csv_text
+        from louiestat.exports.spreadsheet import csv_text
 
         print(csv_text(downloads.scorecard_download(card)), end="")
     else:
@@ -283,8 +284,8 @@ def _print_department(card: pd.DataFrame, as_of: str, reported: str | None, args
 
 def cmd_packet(args: argparse.Namespace) -> int:
     """Write the briefing packet of a department's stat meeting as a PDF: a cover, then a page per agenda item."""
-    from louiestat import views
     from louiestat.packet import BriefingNotFound, MissingSystemPackage, briefing_for, packet_pdf
+    from louiestat.reading import views
 
     out = Path(args.out)
     if out.suffix.lower() != ".pdf":
@@ -335,7 +336,7 @@ def cmd_minutes(args: argparse.Namespace) -> int:
 
 def _known_department(engine: Engine, department: str | None) -> bool:
     """Whether ``department`` (a slug, or None for all) is stored; says which are when it is not."""
-    from louiestat import queries
+    from louiestat.reading import queries
 
     known = queries.departments(engine)["department"].tolist()
     if department is None or department in known:
@@ -497,7 +498,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _actor(args: argparse.Namespace):
     """Who the command acts as, for every command alike: the user named by ``--as`` (with their rights), else the
     local administrator named by ``--user`` (or the login), recorded as that name from ``cli``."""
-    from louiestat.writes import signed_in
+    from louiestat.access.principal import signed_in
 
     return signed_in(_engine(), args.as_user) if args.as_user else args.user
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine
 
-from louiestat.export import DEFINITION_COLUMNS, definitions_frame, with_whole_numbers
+from louiestat.exports.spreadsheet import csv_text
+from louiestat.exports.upload_format import DEFINITION_COLUMNS, definitions_frame, with_whole_numbers
 from louiestat.ingest import KINDS
-from louiestat.spreadsheet import csv_text
-from louiestat.views import City
+from louiestat.reading.views import City
 from metrics.status import targets_in_force
 
 

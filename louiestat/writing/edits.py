@@ -11,6 +11,7 @@ import pandas as pd
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine
 
+from louiestat.access.principal import ADMIN_KINDS, Principal, as_principal
 from louiestat.db.versioned import PROCESS_CHANGES, TARGETS, Versioned, apply_diff, diff_rows
 from louiestat.db.write_lock import OnWait
 from louiestat.ingest.catalog import Catalog
@@ -18,8 +19,7 @@ from louiestat.ingest.dates import parse_periods
 from louiestat.ingest.numbers import parse_numbers
 from louiestat.ingest.problems import Problem, ProblemLog
 from louiestat.ingest.schemas import range_text, valid_ranges
-from louiestat.write_service import Change, check, record, transaction
-from louiestat.writes import ADMIN_KINDS, Principal, as_principal
+from louiestat.writing.service import Change, check, record, transaction
 
 # The editor's columns as the Manage page heads them: problems name them so, never by their stored names.
 HEADINGS = {"effective_from": "From month", "period": "From month", "target": "Target", "reason": "What changed"}

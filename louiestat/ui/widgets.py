@@ -12,7 +12,7 @@ from louiestat.presentation.markdown import escape_markdown
 from louiestat.presentation.text import display_frame, display_text
 from louiestat.presentation.values import month_label
 from louiestat.presentation.words import status_words
-from louiestat.views import City, Months
+from louiestat.reading.views import City, Months
 from metrics.status import STATUS_COLORS, STATUS_LABELS
 
 if TYPE_CHECKING:  # the ingest package is for the Upload and Manage pages; the overview need not import it

@@ -12,12 +12,12 @@ from typing import Literal
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
-from louiestat import audit
+from louiestat.access import audit
+from louiestat.access.passwords import hash_password, password_problem
+from louiestat.access.principal import Principal, as_principal
 from louiestat.db.models import Department, Session, User, UserDepartment, utcnow
 from louiestat.errors import UserRefused
-from louiestat.passwords import hash_password, password_problem
-from louiestat.write_service import transaction
-from louiestat.writes import Principal, as_principal
+from louiestat.writing.service import transaction
 
 Role = Literal["admin", "analyst", "viewer"]
 ROLES: tuple[Role, ...] = ("admin", "analyst", "viewer")

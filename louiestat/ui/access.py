@@ -9,11 +9,11 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from louiestat import sign_in
+from louiestat.access import sessions
+from louiestat.access.principal import Principal, principal_of
+from louiestat.access.users import normalise_email, user_record
 from louiestat.errors import UserRefused
-from louiestat.pages import cache
-from louiestat.users import normalise_email, user_record
-from louiestat.writes import Principal, principal_of
+from louiestat.ui import cache
 
 _KEY = "louiestat.visitor"
 
@@ -39,7 +39,7 @@ class Visitor:
 def session_token() -> str | None:
     """The session cookie the browser sent with this session's connection (tests replace this function; under
     AppTest there are no cookies)."""
-    token = st.context.cookies.get(sign_in.SESSION_COOKIE)
+    token = st.context.cookies.get(sessions.SESSION_COOKIE)
     return token if isinstance(token, str) else None
 
 
@@ -64,7 +64,7 @@ def identify() -> Visitor:
             user = None
         visitor = Visitor(principal_of(user, "page")) if user and not user.disabled else Visitor(unknown_email=email)
     else:
-        user = sign_in.session_user(engine, session_token())
+        user = sessions.session_user(engine, session_token())
         visitor = Visitor(principal_of(user, "page") if user else None)
     st.session_state[_KEY] = visitor
     return visitor

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, insert, update
 
-from louiestat import audit
+from louiestat.access import audit
+from louiestat.access.principal import Principal, as_principal, department_names
 from louiestat.db import write_lock
 from louiestat.db.engine import write_transaction
 from louiestat.db.models import Batch, utcnow
 from louiestat.db.write_lock import OnWait
-from louiestat.writes import Principal, as_principal, department_names
 
 # Writes the change's rows, each carrying the batch id it is given; returns the batch's counts (rows_total,
 # inserted, updated, unchanged, deleted).

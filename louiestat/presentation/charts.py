@@ -18,7 +18,7 @@ from louiestat.presentation.words import SIGNAL_WORDS
 from metrics.status import STATUS_COLORS, STATUS_ICONS, STATUS_LABELS
 
 if TYPE_CHECKING:
-    from louiestat.views import KpiDetail
+    from louiestat.reading.views import KpiDetail
 
 INK = "#1B1F24"
 VALUE = "#0B5394"

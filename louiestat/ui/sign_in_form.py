@@ -9,10 +9,10 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from louiestat.access.sessions import BUSY, FAILED, LIMITED
 from louiestat.config import get_settings
-from louiestat.pages import access
-from louiestat.pages.widgets import escape_markdown
-from louiestat.sign_in import BUSY, FAILED, LIMITED
+from louiestat.ui import access
+from louiestat.ui.widgets import escape_markdown
 
 FORM = """
 <form class="louiestat-sign-in" method="post" action="/auth/sign-in">

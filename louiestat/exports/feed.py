@@ -8,10 +8,10 @@ import json
 
 import pandas as pd
 
-from louiestat.downloads import plain
-from louiestat.export import with_whole_numbers
-from louiestat.spreadsheet import csv_text
-from louiestat.views import City
+from louiestat.exports.downloads import plain
+from louiestat.exports.spreadsheet import csv_text
+from louiestat.exports.upload_format import with_whole_numbers
+from louiestat.reading.views import City
 from metrics.scores import kpi_score
 from metrics.status import status_frame
 

@@ -1,5 +1,5 @@
 """Scorecards to take away: plain values for CSV and Excel (numbers stay numbers, units in their own column)
-and JSON for other tools. Unlike ``louiestat.export`` these are reports, not files to upload again."""
+and JSON for other tools. Unlike ``louiestat.exports.upload_format`` these are reports, not files to upload again."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 
 from louiestat.presentation.text import display_frame
 from louiestat.presentation.words import direction_words
-from louiestat.views import published
+from louiestat.reading.views import published
 from metrics.status import STATUSES
 
 SCORECARD_COLUMNS = [

@@ -10,15 +10,15 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from louiestat import charts
-from louiestat.briefing import FollowUp
+from louiestat.meetings.briefing import FollowUp
 from louiestat.meetings.presenting import MEETING_MINUTES, Slide
-from louiestat.pages import cache
-from louiestat.pages.screen import CHART_CONFIG
-from louiestat.pages.widgets import escape_markdown
+from louiestat.presentation import charts
 from louiestat.presentation.agenda import KIND_WORDS, date_words, due_words, held_times
 from louiestat.presentation.values import format_value, month_label
 from louiestat.presentation.words import CHANGE_WORDS, NO_COMPARISON, status_words
+from louiestat.ui import cache
+from louiestat.ui.screen import CHART_CONFIG
+from louiestat.ui.widgets import escape_markdown
 
 STYLE = Path(__file__).with_name("slide.css")
 CHART_HEIGHT = 430

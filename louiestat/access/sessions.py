@@ -27,13 +27,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Engine, case, delete, insert, null, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from louiestat import audit
+from louiestat.access import audit
+from louiestat.access.passwords import hash_password, needs_rehash, verify_password
+from louiestat.access.users import UserRecord, user_record
 from louiestat.config import get_settings
 from louiestat.db.engine import short_write
 from louiestat.db.models import Session, SignInPosts, User, utcnow
 from louiestat.errors import LockTimeout, SignInFailed
-from louiestat.passwords import hash_password, needs_rehash, verify_password
-from louiestat.users import UserRecord, user_record
 
 FAILED = "That email and password do not match an account that may sign in; check both and try again."
 BUSY = "The dashboard is busy; try again in a moment."

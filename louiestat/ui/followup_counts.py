@@ -6,8 +6,8 @@ import datetime as dt
 import streamlit as st
 
 from louiestat import meetings
-from louiestat.pages import access, cache
 from louiestat.presentation.agenda import followup_counts_text
+from louiestat.ui import access, cache
 
 
 def followup_counts_line(department: str | None = None) -> None:

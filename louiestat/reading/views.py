@@ -10,7 +10,6 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine
 
-from louiestat import queries
 from louiestat.presentation.sentences import describe_signals, explain
 from louiestat.presentation.text import display_frame
 from louiestat.presentation.values import MISSING_VALUE, format_score, format_value
@@ -21,13 +20,14 @@ from louiestat.presentation.words import (
     signal_text,
     status_words,
 )
+from louiestat.reading import queries
 from metrics.reporting import completeness, reporting_month
 from metrics.scorecard import IMPROVEMENT, city_summary, department_summary, scorecard
 from metrics.scores import city_score_history
 from metrics.spc import rebase_positions, xmr_many
 from metrics.status import status_frame, targets_in_force
 
-# What the open-data feed does not publish (louiestat.feed), a visitor who has not signed in (public mode) is not
+# What the open-data feed does not publish (louiestat.exports.feed), a visitor who has not signed in (public mode) is not
 # shown either: analysts' notes, and where a value came from (the batch that set it, who uploaded it, the file,
 # the earlier values it corrected). These are their names in the scorecard (and its download and the
 # scorecard's column choices) and in the KPI page's table; signed-in users see them all.

@@ -9,13 +9,13 @@ import pandas as pd
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine, func, select, update
 
+from louiestat.access.principal import ADMIN_KINDS, MEETING_KINDS, Principal, as_principal, batch_departments
 from louiestat.db import bulk, versioned
 from louiestat.db.models import Batch
 from louiestat.db.write_lock import OnWait
 from louiestat.errors import UndoRefused
 from louiestat.presentation.words import counted
-from louiestat.write_service import Change, check, permits, record, transaction
-from louiestat.writes import ADMIN_KINDS, MEETING_KINDS, Principal, as_principal, batch_departments
+from louiestat.writing.service import Change, check, permits, record, transaction
 
 # What a person calls the rows of each table in a message.
 TABLE_WORDS = {

@@ -18,7 +18,7 @@ ICON = Path(__file__).parent / "louiestat" / "assets" / "favicon.svg"
 st.set_page_config(page_title="LouieStat", page_icon=str(ICON), layout="wide")
 try:
     visitor = access.identify()
-    navigation = st.navigation(menu(visitor.role, get_settings().public_mode), position="top")
+    navigation = st.navigation(menu(visitor.principal, get_settings().public_mode), position="top")
     fit_to_screen()
     navigation.run()
     cache.warm_up_in_background()  # after the first page is drawn, so it does not compete with it

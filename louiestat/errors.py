@@ -9,6 +9,10 @@
     ├── SignInFailed     a sign-in was refused (one message for every reason; the audit log has the reason)
     ├── WriteRefused     the acting user may not make this change (another department's, or admins' only)
     ├── MeetingRefused   a stat-meeting change or read names what is not there (meeting, follow-up, department, month)
+    ├── UnknownDepartment  a department slug that is not stored (CLI exit status 2; the message lists the known ones)
+    ├── PacketError       the briefing packet or the minutes cannot be made
+    │   ├── BriefingNotFound   no such department, month or meeting: the message lists what is accepted (exit 2)
+    │   └── MissingSystemPackage  a program the PDF needs is not installed: the message says what to install (exit 1)
     └── EnvironmentFailure  the database or the machine cannot do what was asked (CLI exit status 3)
         └── LockTimeout     another write held the database's write lock longer than the wait allowed
 
@@ -64,3 +68,24 @@ class MeetingRefused(LouieStatError, ValueError):
 class WriteRefused(LouieStatError):
     """The acting user may not make this change (another department's data, or a change only admins make);
     nothing was written. The CLI exits with status 1."""
+
+
+class UnknownDepartment(LouieStatError, LookupError):
+    """A department slug (or several) that is not stored; the message lists the known ones."""
+
+    def __init__(self, slugs: str | list[str], known: list[str]) -> None:
+        named = ", ".join(repr(s) for s in ([slugs] if isinstance(slugs, str) else slugs))
+        super().__init__(f"no department {named}; known: {', '.join(known) or 'none yet'}")
+
+
+class PacketError(LouieStatError):
+    """Base of the packet's and minutes' exceptions."""
+
+
+class BriefingNotFound(PacketError, LookupError):
+    """The department, month or meeting asked for does not exist; the message names what would be accepted."""
+
+
+class MissingSystemPackage(PacketError):
+    """A system program the packet needs (Chromium, which draws the charts) is missing; the message says which
+    package to install."""

@@ -522,7 +522,7 @@ def test_help_and_usage_errors_import_no_heavy_library(argv: list[str]) -> None:
 
 
 def test_the_clis_kind_names_are_the_upload_kinds() -> None:
-    from louiestat.cli import KIND_NAMES
+    from louiestat.cli.data import KIND_NAMES
     from louiestat.ingest import KINDS
 
     assert KIND_NAMES == tuple(KINDS)

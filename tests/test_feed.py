@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from starlette.applications import Starlette
 
 from louiestat.config import get_settings
+from louiestat.errors import UnknownDepartment
 from louiestat.exports import feed
 from louiestat.ingest import ingest
 from louiestat.reading.views import City
@@ -60,7 +61,7 @@ def test_csv_and_json_say_the_same(sample_city: Engine) -> None:
 
 
 def test_an_unknown_department_is_refused(city: Engine) -> None:
-    with pytest.raises(feed.UnknownDepartment, match="no department 'nope'"):
+    with pytest.raises(UnknownDepartment, match="no department 'nope'"):
         feed.values_feed(City.load(city), "nope")
 
 

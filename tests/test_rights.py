@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import Engine, select
 
 from louiestat.access import audit, users
-from louiestat.access.principal import Principal, dashboard_user, signed_in
+from louiestat.access.principal import Principal
+from louiestat.access.users import signed_in
 from louiestat.cli import main
 from louiestat.db.models import Batch
 from louiestat.errors import UserRefused, WriteRefused
@@ -167,7 +168,7 @@ def test_the_cli_acts_with_the_rights_of_the_user_named_by_as(city: Engine, tmp_
 def test_every_write_is_audited_with_who_and_from_where_and_batches_carry_the_user_row(city: Engine) -> None:
     ana = as_(city, "ana@city.gov")
     batch_id = ingest(city, EMS.encode(), name="ems.csv", actor=ana).batch_id
-    ingest(city, HR.encode(), name="hr.csv", actor=dashboard_user("maria"))
+    ingest(city, HR.encode(), name="hr.csv", actor=Principal(label="maria", via="page"))
     with city.connect() as conn:
         owners = dict(conn.execute(select(Batch.id, Batch.user_id)).all())
     assert owners[batch_id] == ana.user_id is not None

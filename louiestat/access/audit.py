@@ -10,8 +10,6 @@ from sqlalchemy import Connection, Engine, func, insert, select
 
 from louiestat.db.models import AuditEvent, utcnow
 
-VIA = ("page", "cli")
-
 
 def record(conn: Connection, *, actor: str, via: str, action: str, subject: str | None = None, detail: str = "") -> None:
     """Add one event, in the caller's transaction, so it is recorded exactly when the change it describes is."""

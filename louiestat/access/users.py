@@ -7,25 +7,18 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Literal
 
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from louiestat.access import audit
 from louiestat.access.passwords import hash_password, password_problem
-from louiestat.access.principal import Principal, as_principal
+from louiestat.access.policy import POLICY, ROLES, a_role, may, require, roles_that_may
+from louiestat.access.principal import Principal, Role, as_principal
 from louiestat.db.models import Department, Session, User, UserDepartment, utcnow
-from louiestat.errors import UserRefused
+from louiestat.errors import UnknownDepartment, UserRefused
 from louiestat.writing.service import transaction
 
-Role = Literal["admin", "analyst", "viewer"]
-ROLES: tuple[Role, ...] = ("admin", "analyst", "viewer")
-ROLE_MEANING = {
-    "admin": "the performance office: everything, users included",
-    "analyst": "uploads, corrects and undoes for the departments granted; reads everything",
-    "viewer": "reads",
-}
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
@@ -60,14 +53,14 @@ def add_user(
     password: str | None = None,
     by: Principal | str,
 ) -> UserRecord:
-    """Create a user. Analysts need at least one department; admins and viewers take none. Without a password
-    the user can sign in only through the city's identity provider."""
+    """Create a user. A role that acts on granted departments (an analyst) needs at least one; the others take
+    none. Without a password the user can sign in only through the city's identity provider."""
     email, slugs = normalise_email(email), sorted(set(departments))
     _check_role(role, slugs)
-    if role == "analyst" and not slugs:
+    if POLICY[role].takes_departments and not slugs:
         how = _next_step(by, command=f"add --department SLUG for {email}",
                          page=f"choose the departments {email} may change")
-        raise UserRefused(f"an analyst needs at least one department they may change: {how}")
+        raise UserRefused(f"{a_role(role)} needs at least one department they may change: {how}")
     password_hash = _hashed(password)
     with _user_change(engine, by) as (conn, principal):
         if _user_id(conn, email, missing_ok=True) is not None:
@@ -105,7 +98,7 @@ def disable(engine: Engine, email: str, *, by: Principal | str) -> UserRecord:
         user = user_record(conn, email)
         if user.disabled:
             return user
-        if user.role == "admin" and _active_admins(conn) == 1:
+        if user.role in roles_that_may("manage_users") and _active_admins(conn) == 1:
             raise UserRefused(f"{email} is the last active admin; add another admin before disabling this one")
         conn.execute(update(User).where(User.email == email).values(disabled=True))
         _end_sessions(conn, email)
@@ -136,7 +129,7 @@ def list_users(engine: Engine) -> list[UserRecord]:
 def _user_change(engine: Engine, by: Principal | str) -> Iterator[tuple[Connection, Principal]]:
     """A write transaction for a change to users, which only admins may make (WriteRefused otherwise)."""
     principal = as_principal(by)
-    principal.refuse_unless_admin("users and their rights")
+    require(principal, "manage_users")
     with transaction(engine, principal, doing="user change") as conn:
         yield conn, principal
 
@@ -172,11 +165,12 @@ def _next_step(by: Principal | str, *, command: str, page: str) -> str:
 
 
 def _check_role(role: str, slugs: list[str]) -> None:
-    if role not in ROLES:
+    if role not in POLICY:
         raise UserRefused(f"'{role}' is not a role; roles are {', '.join(ROLES)}")
-    if slugs and role != "analyst":
-        already = "an admin may change every department" if role == "admin" else "a viewer only reads"
-        raise UserRefused(f"departments are granted to analysts only ({already})")
+    if slugs and not POLICY[role].takes_departments:
+        takers = " and ".join(f"{r}s" for r in ROLES if POLICY[r].takes_departments)
+        rights = "may change every department" if may(Principal("", role), "change_data") else "only reads"
+        raise UserRefused(f"departments are granted to {takers} only ({a_role(role)} {rights})")
 
 
 def _hashed(password: str | None) -> str | None:
@@ -199,14 +193,13 @@ def _department_ids(conn: Connection, slugs: list[str]) -> list[int]:
     known = dict(conn.execute(select(Department.slug, Department.id)).all())
     unknown = [s for s in slugs if s not in known]
     if unknown:
-        raise UserRefused(
-            f"no department {', '.join(repr(s) for s in unknown)}; known departments: {', '.join(sorted(known)) or 'none yet'}"
-        )
+        raise UnknownDepartment(unknown, sorted(known))
     return [known[s] for s in slugs]
 
 
 def _active_admins(conn: Connection) -> int:
-    return conn.execute(select(func.count()).where(User.role == "admin", User.disabled.is_(False))).scalar_one()
+    managers = roles_that_may("manage_users")
+    return conn.execute(select(func.count()).where(User.role.in_(managers), User.disabled.is_(False))).scalar_one()
 
 
 def user_record(conn: Connection, email: str) -> UserRecord:
@@ -232,3 +225,18 @@ def _records(conn: Connection, emails: list[str]) -> list[UserRecord]:
                    disabled=u["disabled"], has_password=u["password_hash"] is not None, created_at=u["created_at"])
         for u in users
     ]
+
+
+def signed_in(engine: Engine, email: str, via: str = "cli") -> Principal:
+    """The principal of a stored, active user (the CLI's ``--as``); UserRefused for an unknown or disabled one."""
+    with engine.connect() as conn:
+        user = user_record(conn, normalise_email(email))
+    if user.disabled:
+        raise UserRefused(f"{user.email} is disabled and may not change anything")
+    return principal_of(user, via)
+
+
+def principal_of(user: UserRecord, via: str) -> Principal:
+    """The principal of a stored user acting from ``via`` (``page`` or ``cli``)."""
+    return Principal(label=user.email, role=user.role, departments=frozenset(user.departments), via=via,
+                     user_id=user.id)

@@ -7,12 +7,22 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-ROLE_CHOICES = ("admin", "analyst", "viewer")
+from louiestat.access.policy import POLICY, ROLES
+from louiestat.cli.common import EXIT_OK, EXIT_REJECTED, actor, engine, fail
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from louiestat.access.principal import Principal
+    from louiestat.access.users import UserRecord
+
 USERS_HELP = "Manage who may sign in and what they may do: add, grant, revoke, disable, list, passwd."
 
 
-def add_users_parser(sub: argparse._SubParsersAction) -> None:
+def add_parsers(sub: argparse._SubParsersAction) -> None:
     """The ``users`` command and its subcommands."""
     users = sub.add_parser("users", help=USERS_HELP, description=USERS_HELP)
     users_sub = users.add_subparsers(dest="users_command", required=True, metavar="SUBCOMMAND")
@@ -20,8 +30,8 @@ def add_users_parser(sub: argparse._SubParsersAction) -> None:
     p = users_sub.add_parser("add", help="add a user", description="Add a user with a role (and, for analysts, "
                              "the departments they may change).")
     p.add_argument("email")
-    p.add_argument("--role", required=True, choices=ROLE_CHOICES,
-                   help="admin: everything, users included; analyst: changes the departments granted; viewer: reads")
+    p.add_argument("--role", required=True, choices=ROLES,
+                   help="; ".join(f"{role}: {rights.meaning}" for role, rights in POLICY.items()))
     p.add_argument("--department", action="append", default=[], metavar="SLUG",
                    help="a department an analyst may change (repeat for several)")
     p.add_argument("--name", help="the person's name, as pages show it")
@@ -91,15 +101,14 @@ def cmd_users_passwd(args: argparse.Namespace) -> int:
 
 def cmd_users_list(args: argparse.Namespace) -> int:
     from louiestat.access import users
-    from louiestat.cli import _engine
 
-    records = users.list_users(_engine())
+    records = users.list_users(engine())
     if args.json:
         print(json.dumps([r.model_dump(mode="json") for r in records], indent=2))
-        return 0
+        return EXIT_OK
     if not records:
         print("No users yet: add the first admin with `python -m louiestat users add EMAIL --role admin --password-stdin`.")
-        return 0
+        return EXIT_OK
     rows = [("email", "name", "role", "departments", "status", "sign-in")] + [
         (r.email, r.name or "", r.role, ", ".join(r.departments), "disabled" if r.disabled else "active",
          "password" if r.has_password else "identity provider")
@@ -108,24 +117,23 @@ def cmd_users_list(args: argparse.Namespace) -> int:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
-    return 0
+    return EXIT_OK
 
 
-def _done(args: argparse.Namespace, change, what: str) -> int:
-    """Run a user change as the command's actor and print the user as it now is; a refused change prints why and
-    exits 1."""
-    from louiestat.cli import EXIT_REJECTED, _actor, _engine
-    from louiestat.errors import UserRefused
+def _done(args: argparse.Namespace, change: Callable[[Engine, Principal | str], UserRecord], what: str) -> int:
+    """Run a user change as the command's actor and print the user as it now is; a refused change (an unknown
+    user or department included) prints why and exits 1."""
+    from louiestat.errors import UnknownDepartment, UserRefused
 
     try:
-        record = change(_engine(), _actor(args))
-    except UserRefused as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_REJECTED
-    departments = f" ({', '.join(record.departments) or 'no departments'})" if record.role == "analyst" else ""
+        record = change(engine(), actor(args))
+    except (UserRefused, UnknownDepartment) as exc:
+        return fail(str(exc), EXIT_REJECTED)
+    departments = (f" ({', '.join(record.departments) or 'no departments'})"
+                   if POLICY[record.role].takes_departments else "")
     state = "disabled" if record.disabled else "active"
     print(f"{record.email}: {record.role}{departments}, {state} — {what}")
-    return 0
+    return EXIT_OK
 
 
 def _read_password() -> str:

@@ -8,6 +8,7 @@ import json
 
 import pandas as pd
 
+from louiestat.errors import UnknownDepartment
 from louiestat.exports.downloads import plain
 from louiestat.exports.spreadsheet import csv_text
 from louiestat.exports.upload_format import with_whole_numbers
@@ -23,10 +24,6 @@ VALUE_COLUMNS = ["department", "kpi", "period", "value", "target", "status", "sc
 BOOLEANS = {True: "true", False: "false"}  # as a definitions file writes them
 
 
-class UnknownDepartment(LookupError):
-    """The feed was asked for a department the city does not have."""
-
-
 def kpis_feed(city: City) -> pd.DataFrame:
     """Every KPI's definition, by department and KPI key (``target`` is its default target)."""
     return city.kpis.sort_values(["department", "kpi"])[KPI_COLUMNS].reset_index(drop=True)
@@ -38,7 +35,7 @@ def values_feed(city: City, department: str | None = None) -> pd.DataFrame:
     kpis = city.kpis
     if department is not None:
         if department not in set(kpis["department"]):
-            raise UnknownDepartment(f"no department '{department}'; the KPIs feed lists them")
+            raise UnknownDepartment(department, sorted(set(kpis["department"])))
         kpis = kpis[kpis["department"] == department]
     observations = city.observations[city.observations["kpi_id"].isin(kpis["kpi_id"])]
     months = status_frame(observations[["kpi_id", "period", "value"]], city.kpis, city.targets)

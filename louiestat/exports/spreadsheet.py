@@ -15,7 +15,6 @@ import re
 import pandas as pd
 
 _FORMULA_START = r"'*[=+\-@\t\r]"
-_NEEDS_GUARD = _FORMULA_START
 _GUARDED = re.compile(rf"^'(?={_FORMULA_START})")
 
 
@@ -27,7 +26,7 @@ def guard(frame: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
             continue
         try:
-            formula = column.str.match(_NEEDS_GUARD, na=False).astype(bool)
+            formula = column.str.match(_FORMULA_START, na=False).astype(bool)
         except AttributeError:  # no text in this column
             continue
         if formula.any():

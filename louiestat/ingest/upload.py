@@ -13,7 +13,8 @@ import pandas as pd
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine
 
-from louiestat.access.principal import ADMIN_KINDS, Principal, as_principal
+from louiestat.access.policy import may, refusal, rights_words
+from louiestat.access.principal import Principal, as_principal
 from louiestat.config import Settings, get_settings
 from louiestat.db.failures import ensure_writable
 from louiestat.db.versioned import TARGETS
@@ -29,7 +30,7 @@ from louiestat.ingest.problems import Problem, ProblemLog, quote
 from louiestat.ingest.redefinition import Rescore
 from louiestat.ingest.source import CsvFile, open_csv
 from louiestat.ingest.unreported import SkippedRow, line_ranges, take_unreported
-from louiestat.writing.service import Change, record, transaction
+from louiestat.writing.service import Change, action_of, record, transaction
 
 Progress = Callable[[float, str], None]
 Status = Literal["committed", "dry_run", "unchanged", "rejected"]
@@ -183,7 +184,7 @@ def ingest(
         result.kind = chosen.name
         if not _check_header(csv_file, chosen, log):
             return _refused_at_header(result, csv_file, log, settings)
-        if chosen.name in ADMIN_KINDS and (why := principal.admins_only(ADMIN_KINDS[chosen.name])):
+        if (why := refusal(principal, action_of(chosen.name))) is not None:
             log.error(f"{why}; nothing was written")
             return _refused_at_header(result, csv_file, log, settings)
         try:
@@ -237,7 +238,7 @@ def ingest(
                 if progress:
                     progress(0.9, "writing")
                 change = Change(kind=chosen.name, source=csv_file.name, departments=_departments(rows, catalog),
-                                admin_only=ADMIN_KINDS.get(chosen.name), sha256=csv_file.sha256)
+                                sha256=csv_file.sha256)
                 counts = {"rows_total": len(rows), "inserted": result.new, "updated": result.changed,
                           "unchanged": result.unchanged, "deleted": plan.primary.counts["deleted"]}
 
@@ -255,13 +256,14 @@ def ingest(
 
 def _refuse_foreign_rows(principal: Principal, rows: pd.DataFrame, catalog: Catalog, log: ProblemLog) -> int:
     """Every row of a department ``principal`` may not change is an error on its line; returns how many."""
-    if principal.role == "admin" or rows.empty:
+    if rows.empty:
         return 0
     departments = _row_departments(rows, catalog)
-    foreign = ~departments.map(principal.may_change).astype(bool)
+    allowed = {slug: may(principal, "change_data", slug) for slug in departments.unique()}
+    foreign = ~departments.map(allowed).astype(bool)
     names = dict(zip(catalog.departments["slug"], catalog.departments["name"]))
     log.add_rows(rows.loc[foreign, "line"].to_numpy(), "department", departments[foreign].to_numpy(),
-                 f"{principal.label} may not change this department's data ({principal.rights(names)})")
+                 f"{principal.label} may not change this department's data ({rights_words(principal, names=names)})")
     return int(foreign.sum())
 
 
@@ -284,12 +286,13 @@ def _refuse_target_changes(principal: Principal, plan: Plan, rows: pd.DataFrame,
     """Targets are the performance office's: a non-admin's values rows that would set a target are errors on
     their lines (a target that repeats the one in force, as an export carries it, changes nothing and passes)."""
     setting = [pd.concat([s.diff.new, s.diff.changed]) for s in plan.steps if s.spec is TARGETS]
-    if principal.role == "admin" or not setting or setting[0].empty:
+    why = refusal(principal, "change_targets")
+    if why is None or not setting or setting[0].empty:
         return 0
     keys = setting[0][["kpi_id", "effective_from"]].rename(columns={"effective_from": "period"})
     hits = rows.merge(keys.astype({"kpi_id": "int64", "period": "int64"}), on=["kpi_id", "period"])
     log.add_rows(hits["line"].to_numpy(), "target", hits["target"].map("{:g}".format).to_numpy(),
-                 f"{principal.admins_only('targets')}; leave the target blank or as it stands")
+                 f"{why}; leave the target blank or as it stands")
     return len(hits)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Engine, and_, case, func, or_, select, tuple_
 from sqlalchemy.orm import aliased
 
 from louiestat.db import bulk, models
-from louiestat.errors import MeetingRefused
+from louiestat.errors import MeetingRefused, UnknownDepartment
 from louiestat.meetings.briefing import AgendaItem, Briefing, FollowUp
 from louiestat.presentation.agenda import due_words
 from louiestat.reading.queries import _connection
@@ -24,11 +24,11 @@ DUE_BY = func.coalesce(F.revised_due, F.due)
 
 
 def department(conn: Connection, slug: str) -> tuple[int, str]:
-    """A department's id and name by its slug; MeetingRefused naming the known slugs otherwise."""
+    """A department's id and name by its slug; UnknownDepartment naming the known slugs otherwise."""
     row = conn.execute(select(D.id, D.name).where(D.slug == slug)).one_or_none()
     if row is None:
         known = conn.execute(select(D.slug).order_by(D.slug)).scalars().all()
-        raise MeetingRefused(f"no department '{slug}'; known: {', '.join(known) or 'none yet'}")
+        raise UnknownDepartment(slug, known)
     return row.id, row.name
 
 

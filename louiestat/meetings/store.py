@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 
+from louiestat.access.policy import Action
 from louiestat.access.principal import Principal, as_principal
 from louiestat.db import models
 from louiestat.db.versioned import AGENDA_ITEMS, FOLLOWUPS, MEETINGS, supersede
@@ -21,16 +22,15 @@ from louiestat.presentation.agenda import date_words, local_time, stored_time
 from louiestat.writing import service
 
 M, A, F = models.Meeting, models.AgendaItemRow, models.FollowUpRow
-MEETINGS_WORD, FOLLOWUPS_WORD = "meetings, agendas and meeting notes", "follow-ups"
 # The agenda columns a facilitator sets before the meeting; notes are written during it, by save_notes.
 AGENDA_FIELDS = ("position", "kind", "kpi", "title", "minutes", "reason", "question", "presenter_notes", "followup_id")
 MEETING_STATUSES = ("planned", "held", "closed")
 CLOSED_STATUSES = ("done", "dropped")
 
 
-def _change(kind: str, source: str, slug: str, admin_only: str | None) -> service.Change:
+def _change(kind: str, source: str, slug: str, action: Action = "run_meetings") -> service.Change:
     return service.Change(kind=kind, source=source, departments=[slug], what="the meetings and follow-ups",
-                                admin_only=admin_only)
+                          action=action)
 
 
 def _counts(inserted: int = 0, updated: int = 0, deleted: int = 0, unchanged: int = 0) -> dict[str, int]:
@@ -56,7 +56,8 @@ def create_meeting(engine: Engine, by: Principal | str, briefing: Briefing, on_w
                                  attendees="\n".join(briefing.attendees), status=briefing.status,
                                  as_of=briefing.as_of, current_position=briefing.current_position,
                                  started_at=briefing.started_at, ended_at=briefing.ended_at, batch_id=batch_id)
-            ).inserted_primary_key[0]
+                .returning(M.id)
+            ).scalar_one()
             rows = [{**_item_values(item, n), "notes": item.notes, "meeting_id": meeting_id, "batch_id": batch_id}
                     for n, item in enumerate(briefing.items, start=1)]
             if rows:
@@ -65,7 +66,7 @@ def create_meeting(engine: Engine, by: Principal | str, briefing: Briefing, on_w
             return _counts(inserted=1 + len(rows))
 
         change = _change("meeting", f"meeting of {briefing.department} on {briefing.date}: {briefing.title}",
-                         briefing.department, MEETINGS_WORD)
+                         briefing.department)
         service.record(conn, by, change, apply)
         return created[0]
 
@@ -156,7 +157,7 @@ def _update_meeting(engine: Engine, by: Principal | str, meeting_id: int, values
             conn.execute(update(M).where(M.id == meeting_id).values(**values, batch_id=batch_id))
             return _counts(updated=1)
 
-        change = _change(kind, f"meeting {meeting_id}: {what}", meeting.department, MEETINGS_WORD)
+        change = _change(kind, f"meeting {meeting_id}: {what}", meeting.department)
         return service.record(conn, by, change, apply)
 
 
@@ -194,7 +195,7 @@ def save_agenda(engine: Engine, by: Principal | str, meeting_id: int, items: Seq
             return _counts(inserted=len(new), updated=len(changed), deleted=len(dropped),
                            unchanged=len(kept) - len(changed))
 
-        change = _change("agenda", f"meeting {meeting_id}: agenda", meeting.department, MEETINGS_WORD)
+        change = _change("agenda", f"meeting {meeting_id}: agenda", meeting.department)
         return service.record(conn, by, change, apply)
 
 
@@ -215,7 +216,7 @@ def save_notes(engine: Engine, by: Principal | str, meeting_id: int, notes: Mapp
                 conn.execute(update(A).where(A.id == bindparam("_id")).values(batch_id=batch_id), changed)
             return _counts(updated=len(changed), unchanged=len(notes) - len(changed))
 
-        change = _change("meeting_notes", f"meeting {meeting_id}: notes", meeting.department, MEETINGS_WORD)
+        change = _change("meeting_notes", f"meeting {meeting_id}: notes", meeting.department)
         return service.record(conn, by, change, apply)
 
 
@@ -242,11 +243,11 @@ def add_followup(
             created.append(conn.execute(
                 insert(F).values(department_id=department_id, what=what.strip(), owner=owner.strip()[:200], due=due,
                                  kpi=kpi, status="open", raised_in=raised_in, batch_id=batch_id)
-            ).inserted_primary_key[0])
+                .returning(F.id)
+            ).scalar_one())
             return _counts(inserted=1)
 
-        change = _change("followup", f"follow-up for {department_slug}: {what.strip()}", department_slug,
-                         FOLLOWUPS_WORD)
+        change = _change("followup", f"follow-up for {department_slug}: {what.strip()}", department_slug)
         service.record(conn, by, change, apply)
         return created[0]
 
@@ -264,19 +265,19 @@ def close_followup(
                              "dropped; nothing was written")
     values = {"status": status, "response": response.strip(), "closed_by": as_principal(by).label[:320],
               "closed_at": at or models.utcnow()}
-    admin_only = FOLLOWUPS_WORD if status == "dropped" else None
-    return _update_followup(engine, by, followup_id, values, f"{status}: {response.strip()}", admin_only, on_wait)
+    action: Action = "run_meetings" if status == "dropped" else "close_followups"
+    return _update_followup(engine, by, followup_id, values, f"{status}: {response.strip()}", action, on_wait)
 
 
 def reschedule_followup(engine: Engine, by: Principal | str, followup_id: int, revised_due: dt.date,
                         on_wait: OnWait | None = None) -> int:
     """Move an open follow-up's due date to ``revised_due``, keeping the original; returns the batch id."""
     return _update_followup(engine, by, followup_id, {"revised_due": revised_due}, f"due {revised_due}",
-                            FOLLOWUPS_WORD, on_wait)
+                            "run_meetings", on_wait)
 
 
 def _update_followup(engine: Engine, by: Principal | str, followup_id: int, values: dict, what: str,
-                     admin_only: str | None, on_wait: OnWait | None) -> int:
+                     action: Action, on_wait: OnWait | None) -> int:
     with service.transaction(engine, by, doing="follow-up", on_wait=on_wait) as conn:
         row = conn.execute(
             select(F.status, models.Department.slug).join(models.Department, models.Department.id == F.department_id)
@@ -292,5 +293,5 @@ def _update_followup(engine: Engine, by: Principal | str, followup_id: int, valu
             conn.execute(update(F).where(F.id == followup_id).values(**values, batch_id=batch_id))
             return _counts(updated=1)
 
-        change = _change("followup", f"follow-up {followup_id}: {what}", row.slug, admin_only)
+        change = _change("followup", f"follow-up {followup_id}: {what}", row.slug, action)
         return service.record(conn, by, change, apply)

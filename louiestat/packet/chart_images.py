@@ -12,7 +12,7 @@ from typing import Self
 import plotly.graph_objects as go
 
 from louiestat.config import get_settings
-from louiestat.packet.errors import MissingSystemPackage
+from louiestat.errors import MissingSystemPackage
 
 # A chart fills the packet page's text width (7.5 in on US letter) at 96 px an inch.
 PRINT_WIDTH_PX = 720

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from louiestat.access.principal import named
+from louiestat.access.policy import POLICY, named
 from louiestat.config import get_settings
 from louiestat.reading import queries
 from louiestat.ui import access, cache
@@ -16,11 +16,6 @@ SIGN_OUT = """
   <button type="submit">Sign out</button>
 </form>
 """
-ROLE_WORDS = {
-    "admin": "an admin (the performance office): you may change everything, users included",
-    "analyst": "an analyst: you may upload, correct and undo the data of {departments}, and read everything",
-    "viewer": "a viewer: you may read everything and change nothing",
-}
 
 
 def render() -> None:
@@ -30,7 +25,7 @@ def render() -> None:
     names = queries.departments(cache.engine()).set_index("department")["department_name"]
     departments = named(principal.departments, names) or "no department yet"
     st.markdown(f"Signed in as **{escape_markdown(principal.label)}**, "
-                f"{escape_markdown(ROLE_WORDS[principal.role].format(departments=departments))}.")
+                f"{escape_markdown(POLICY[principal.role].yours.format(departments=departments))}.")
     if access.identity_provider_configured():
         if st.button("Sign out", icon=":material/logout:"):
             st.logout()

@@ -22,7 +22,7 @@ SHOWN = 500  # rows drawn on the page; the download has them all
 
 
 def render() -> None:
-    access.acting_admin("the audit log and its events")
+    access.acting_for("read_audit_log")
     st.title("Audit log")
     st.caption("Who did what, when and from where. Times are UTC. Sign-in failures say why here only; the person "
                "signing in is told the same thing whatever went wrong.")

@@ -7,9 +7,9 @@ import datetime as dt
 import streamlit as st
 
 from louiestat import meetings
+from louiestat.access.policy import may
 from louiestat.access.principal import Principal
 from louiestat.errors import MeetingRefused, WriteRefused
-from louiestat.meetings.store import FOLLOWUPS_WORD
 from louiestat.presentation.agenda import FOLLOWUP_STATE_WORDS, followup_counts_text
 from louiestat.presentation.text import display_frame, display_text
 from louiestat.reading import views
@@ -65,14 +65,14 @@ def render() -> None:
                          "response": "Response"})[list(COLUMNS)]),
         column_config=COLUMNS, hide_index=True, width="stretch",
     )
-    closable = open_items[open_items["department"].map(principal.may_change).astype(bool)]
+    closable = open_items[open_items["department"].map(lambda d: may(principal, "close_followups", d)).astype(bool)]
     if not closable.empty:
         _close_form(engine, principal, closable)
 
 
 def _close_form(engine, principal: Principal, open_items) -> None:
     """Close one of ``open_items`` with its response: as done, or dropped when ``principal`` may drop them."""
-    may_drop = principal.admins_only(FOLLOWUPS_WORD) is None
+    may_drop = may(principal, "run_meetings")
     labels = dict(zip(open_items["id"], "#" + open_items["id"].astype(str) + " · " + open_items["what"]))
     with st.form("close_followup", clear_on_submit=True, border=True):
         st.subheader("Close a follow-up")

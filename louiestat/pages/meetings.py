@@ -8,11 +8,12 @@ import pandas as pd
 import streamlit as st
 
 from louiestat import meetings
+from louiestat.access.policy import refusal
 from louiestat.errors import MeetingRefused, WriteRefused
 from louiestat.meetings.briefing import AgendaItem, Briefing, agenda_minutes
 from louiestat.meetings.editing import ADDED, agenda_table, edited_agenda, kept_items
 from louiestat.meetings.presenting import MEETING_MINUTES
-from louiestat.meetings.store import MEETINGS_WORD, held_between
+from louiestat.meetings.store import held_between
 from louiestat.presentation.agenda import KIND_WORDS, MINUTES, held_times, local_time, meeting_status_words
 from louiestat.presentation.text import display_frame, display_text
 from louiestat.presentation.words import counted
@@ -66,7 +67,7 @@ def render() -> None:
     today = dt.date.today()
     proposed = _proposal(cache.batch_version(), department, as_of, today)
     principal = access.visitor().principal
-    why_not = principal.admins_only(MEETINGS_WORD) if principal else "Sign in as an admin to save meetings"
+    why_not = refusal(principal, "run_meetings") if principal else "Sign in as an admin to save meetings"
     st.subheader("Proposed agenda")
     if why_not is None:
         _agenda_editor(proposed, department, as_of, today)

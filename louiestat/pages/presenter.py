@@ -12,7 +12,6 @@ from louiestat import meetings
 from louiestat.errors import MeetingRefused, WriteRefused
 from louiestat.meetings.presenting import Slide
 from louiestat.meetings.presenting import slide as read_slide
-from louiestat.meetings.store import MEETINGS_WORD
 from louiestat.ui import access, cache, slide
 from louiestat.ui.widgets import escape_markdown
 
@@ -57,7 +56,7 @@ def _add_followup(current: Slide, key: str) -> None:
 
 
 def render() -> None:
-    access.acting_admin(MEETINGS_WORD)
+    access.acting_for("run_meetings")
     slide.full_screen()
     meeting_id = _number("meeting")
     if meeting_id is None:

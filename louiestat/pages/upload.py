@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from louiestat.access.policy import may
 from louiestat.access.principal import Principal
 from louiestat.errors import EnvironmentFailure, FileUnreadable, UndoRefused, WriteRefused
 from louiestat.exports import templates
@@ -18,6 +19,7 @@ from louiestat.reading import views
 from louiestat.ui import access, cache
 from louiestat.ui.widgets import escape_markdown, readable_problems, waiting_notice
 from louiestat.writing import batches
+from louiestat.writing.service import action_of
 
 PURPOSE = {k.name: k.purpose for k in KINDS.values()}
 TEMPLATE_LABELS = {
@@ -71,7 +73,8 @@ def _templates(city: views.City, principal: Principal) -> None:
     """Blank templates of the kinds ``principal`` may upload, for the departments they may change."""
     with st.expander("Download a blank template"):
         departments = city.departments()
-        departments = departments[departments["department"].map(principal.may_change).astype(bool)]
+        departments = departments[departments["department"].map(lambda d: may(principal, "change_data", d))
+                                  .astype(bool)]
         names = dict(zip(departments["department"], departments["department_name"]))
         if departments.empty:
             st.info("No departments yet: start with a definitions file (the template below has its columns).")
@@ -85,7 +88,7 @@ def _templates(city: views.City, principal: Principal) -> None:
             if not departments.empty
             else None
         )
-        kinds = [kind for kind in KINDS if principal.may_upload(kind)]
+        kinds = [kind for kind in KINDS if may(principal, action_of(kind))]
         for column, kind in zip(st.columns(len(kinds)), kinds):
             label = TEMPLATE_LABELS[kind]
             column.download_button(

@@ -9,19 +9,18 @@ import streamlit as st
 
 from louiestat.access import users
 from louiestat.access.passwords import MIN_LENGTH
-from louiestat.access.principal import named
-from louiestat.errors import UserRefused, WriteRefused
+from louiestat.access.policy import LEAST_ROLE, POLICY, ROLES, named
+from louiestat.errors import UnknownDepartment, UserRefused, WriteRefused
 from louiestat.reading import queries
 from louiestat.ui import access, cache
 from louiestat.ui.widgets import escape_markdown
 
 DONE = "user_admin_done"  # what the last change did, said once after the page redraws
-ROLE_HELP = ("admin: the performance office, changes everything, users included · analyst: uploads, corrects and "
-             "undoes the data of the departments granted · viewer: reads")
+ROLE_HELP = " · ".join(f"{role}: {rights.meaning}" for role, rights in POLICY.items())
 
 
 def render() -> None:
-    admin = access.acting_admin("users and their rights")
+    admin = access.acting_for("manage_users")
     st.title("Users")
     engine = cache.engine()
     records = users.list_users(engine)
@@ -46,13 +45,13 @@ def render() -> None:
     with form_column, st.form("add_user", clear_on_submit=True, border=False):
         email = st.text_input("Email")
         name = st.text_input("Name (optional)")
-        role = st.segmented_control("Role", users.ROLES, default="viewer", help=ROLE_HELP)
+        role = st.segmented_control("Role", ROLES, default=LEAST_ROLE, help=ROLE_HELP)
         granted = st.multiselect("Departments an analyst may change", list(departments.index),
                                  format_func=lambda slug: departments.get(slug, slug))
         password = st.text_input(f"Password for the built-in sign-in (at least {MIN_LENGTH} characters; leave "
                                  "blank when people sign in through the city's identity provider)", type="password")
         if st.form_submit_button("Add user", type="primary"):
-            _attempt(lambda: users.add_user(engine, email, role or "viewer", departments=granted, name=name or None,
+            _attempt(lambda: users.add_user(engine, email, role or LEAST_ROLE, departments=granted, name=name or None,
                                             password=password or None, by=admin), "added")
     with change:
         if not records:
@@ -60,7 +59,7 @@ def render() -> None:
             return
         chosen = st.selectbox("User", [u.email for u in records], key="change_user")
         record = next(u for u in records if u.email == chosen)
-        if record.role == "analyst":
+        if POLICY[record.role].takes_departments:
             left, right = st.columns(2)
             grant = left.selectbox("Department to grant", [d for d in departments.index if d not in record.departments],
                                    format_func=lambda slug: departments.get(slug, slug), key="grant_department")
@@ -86,7 +85,7 @@ def _attempt(change, done: str) -> None:
     """Make a change to users and say how it went (refusals in words, as the CLI gives them)."""
     try:
         record = change()
-    except (UserRefused, WriteRefused) as refused:
+    except (UnknownDepartment, UserRefused, WriteRefused) as refused:
         st.error(escape_markdown(str(refused)), icon=":material/error:")
         return
     st.session_state[DONE] = f"{record.email} {done}."

@@ -159,3 +159,8 @@ def value_history(source: Engine | Connection, kpi_id: int) -> pd.DataFrame:
     frame = pd.concat([now, old], ignore_index=True) if not old.empty else now
     frame.insert(0, "period", month_start(frame.pop("month")))
     return frame.sort_values(["period", "current", "batch_id"], ascending=[False, False, False]).reset_index(drop=True)
+
+
+def department_names(conn: Connection) -> dict[str, str]:
+    """Every department's display name by slug, for messages people read."""
+    return dict(conn.execute(select(models.Department.slug, models.Department.name)).all())

@@ -10,8 +10,9 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from louiestat.access import sessions
-from louiestat.access.principal import Principal, principal_of
-from louiestat.access.users import normalise_email, user_record
+from louiestat.access.policy import Action, refusal
+from louiestat.access.principal import Principal
+from louiestat.access.users import normalise_email, principal_of, user_record
 from louiestat.errors import UserRefused
 from louiestat.ui import cache
 
@@ -26,9 +27,6 @@ class Visitor:
     principal: Principal | None = None
     unknown_email: str | None = None
 
-    @property
-    def role(self) -> str | None:
-        return self.principal.role if self.principal else None
 
     @property
     def public(self) -> bool:
@@ -86,10 +84,10 @@ def acting() -> Principal:
     return principal
 
 
-def acting_admin(what: str) -> Principal:
-    """Like ``acting``, for pages only admins may use: anyone else is told so and the page stops."""
+def acting_for(action: Action) -> Principal:
+    """Like ``acting``, for pages only those who may do ``action`` use: anyone else is told so and the page stops."""
     principal = acting()
-    if (why := principal.admins_only(what)) is not None:
+    if (why := refusal(principal, action)) is not None:
         st.warning(f"{why}.", icon=":material/lock:")
         st.stop()
     return principal

@@ -13,11 +13,11 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
-from louiestat.access.principal import departments_by_batch
 from louiestat.config import get_settings
 from louiestat.db.migrate import migrated_engine
 from louiestat.reading import queries, views
 from louiestat.writing import batches
+from louiestat.writing.batches import departments_by_batch
 from metrics.scorecard import department_summary
 
 # What the other pages import and the overview does not: imported ahead by the warm-up.
@@ -78,7 +78,7 @@ def _batch_departments(version: int) -> dict[int, frozenset[str]]:
 
 
 def batch_departments() -> dict[int, frozenset[str]]:
-    """The departments whose data each batch changed (``writes.departments_by_batch``), for the undo picker."""
+    """The departments whose data each batch changed (``batches.departments_by_batch``), for the undo picker."""
     return _batch_departments(data_version())
 
 

@@ -12,7 +12,7 @@ from louiestat.ui import access, cache
 
 def followup_counts_line(department: str | None = None) -> None:
     """'3 open follow-ups, 1 overdue' for ``department`` (None: the whole city), with a link to the list."""
-    if access.visitor().role is None:
+    if access.visitor().principal is None:
         return
     counts = meetings.followup_counts(cache.engine(), dt.date.today())
     if department is not None:

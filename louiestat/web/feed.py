@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from louiestat.config import get_settings
 from louiestat.db.migrate import migrated_engine
+from louiestat.errors import UnknownDepartment
 from louiestat.exports import feed
 from louiestat.reading.views import City
 from louiestat.writing.batches import data_version
@@ -48,7 +49,7 @@ def _answer(request: Request) -> Response:
     city = _city(settings.database_url, version)
     try:
         frame = feed.kpis_feed(city) if what == "kpis" else feed.values_feed(city, department)
-    except feed.UnknownDepartment as exc:
+    except UnknownDepartment as exc:
         return JSONResponse({"error": str(exc)}, status_code=404)
     body = feed.as_csv(frame) if fmt == "csv" else feed.as_json(frame)
     return Response(body, media_type=MEDIA[fmt], headers=headers)

@@ -7,15 +7,16 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 from pydantic import BaseModel
-from sqlalchemy import Connection, Engine, func, select, update
+from sqlalchemy import Connection, Engine, Subquery, func, select, union, update
 
-from louiestat.access.principal import ADMIN_KINDS, MEETING_KINDS, Principal, as_principal, batch_departments
-from louiestat.db import bulk, versioned
+from louiestat.access.principal import Principal, as_principal
+from louiestat.db import bulk, models, versioned
 from louiestat.db.models import Batch
+from louiestat.db.versioned import OBSERVATIONS, POSITIONS, PROCESS_CHANGES, TARGETS
 from louiestat.db.write_lock import OnWait
 from louiestat.errors import UndoRefused
 from louiestat.presentation.words import counted
-from louiestat.writing.service import Change, check, permits, record, transaction
+from louiestat.writing.service import MEETING_KINDS, Change, action_of, check, permits, record, transaction
 
 # What a person calls the rows of each table in a message.
 TABLE_WORDS = {
@@ -100,12 +101,12 @@ def undo_batch(engine: Engine, batch_id: int, actor: Principal | str, on_wait: O
 def _undo(batch_id: int, kind: str, departments: Iterable[str]) -> Change:
     """The change an undo of batch ``batch_id`` (of ``kind``, touching ``departments``) makes, as rights see it."""
     return Change(kind="undo", source=f"undo of batch {batch_id}", departments=departments,
-                  what=f"batch {batch_id}, which changed data", admin_only=ADMIN_KINDS.get(kind))
+                  what=f"batch {batch_id}, which changed data", action=action_of(kind))
 
 
 def undoable(listed: pd.DataFrame, by: Principal | str, touched: Mapping[int, Iterable[str]]) -> pd.DataFrame:
     """The batches of ``listed`` (``list_batches``) that ``by`` may undo, newest first: committed, not undos
-    themselves, and of a kind and departments (``touched``: ``writes.departments_by_batch``) that ``undo_batch``
+    themselves, and of a kind and departments (``touched``: ``departments_by_batch``) that ``undo_batch``
     lets ``by`` change; ``own`` marks those ``by`` made."""
     principal = as_principal(by)
     candidates = listed[(listed["status"] == "committed") & (listed["kind"] != "undo")]
@@ -145,3 +146,40 @@ def newest_batch(engine: Engine) -> int:
     """The newest batch of any kind (stat-meeting writes included): it keys what lists batches or meetings."""
     with engine.connect() as conn:
         return conn.execute(select(func.max(Batch.id))).scalar_one() or 0
+
+
+def batch_departments(conn: Connection, batch_id: int) -> set[str]:
+    """The departments whose data batch ``batch_id`` wrote, changed or deleted (its rows and the versions it
+    superseded), so an undo can be checked like the upload it reverses."""
+    touched = _touched(batch_id)
+    slugs = select(models.Department.slug).join(touched, touched.c.department_id == models.Department.id)
+    return set(conn.execute(slugs).scalars())
+
+
+def departments_by_batch(conn: Connection) -> dict[int, frozenset[str]]:
+    """``batch_departments`` of every batch at once (a batch that touched no department's data is left out)."""
+    touched = _touched()
+    rows = conn.execute(
+        select(touched.c.batch_id, models.Department.slug).join(touched, touched.c.department_id == models.Department.id)
+    )
+    found: dict[int, set[str]] = {}
+    for batch_id, slug in rows:
+        found.setdefault(batch_id, set()).add(slug)
+    return {batch_id: frozenset(slugs) for batch_id, slugs in found.items()}
+
+
+def _touched(batch_id: int | None = None) -> Subquery:
+    """``batch_id, department_id`` of every department whose data a batch (every batch, or ``batch_id``) wrote,
+    changed or deleted: the rows it wrote and the versions it superseded."""
+    queries = []
+    for spec in (OBSERVATIONS, TARGETS, PROCESS_CHANGES, POSITIONS):
+        for table, column in ((spec.table, spec.table.c.batch_id), (spec.history, spec.history.c.superseded_by_batch_id)):
+            if "department_id" in table.c:
+                query = select(column.label("batch_id"), table.c.department_id.label("department_id"))
+            else:
+                query = (
+                    select(column.label("batch_id"), models.Kpi.department_id.label("department_id"))
+                    .join(table, table.c.kpi_id == models.Kpi.id)
+                )
+            queries.append(query if batch_id is None else query.where(column == batch_id))
+    return union(*queries).subquery()

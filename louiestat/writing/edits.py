@@ -11,7 +11,7 @@ import pandas as pd
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine
 
-from louiestat.access.principal import ADMIN_KINDS, Principal, as_principal
+from louiestat.access.principal import Principal, as_principal
 from louiestat.db.versioned import PROCESS_CHANGES, TARGETS, Versioned, apply_diff, diff_rows
 from louiestat.db.write_lock import OnWait
 from louiestat.ingest.catalog import Catalog
@@ -119,8 +119,7 @@ def _save(
         catalog = Catalog.load(conn)
         kpi = catalog.kpis.set_index("id").loc[kpi_id]
         department = catalog.departments.set_index("id").at[kpi["department_id"], "slug"]
-        change = Change(kind=spec.table.name, source=source, departments=[department], what=what.lower(),
-                        admin_only=ADMIN_KINDS["targets"] if spec is TARGETS else None)
+        change = Change(kind=spec.table.name, source=source, departments=[department], what=what.lower())
         check(conn, principal, change)
         values = read_value(text[value_column], numbers, kpi, log)
         incoming = pd.DataFrame({"kpi_id": kpi_id, spec.month_columns[0]: months, stored_value: values, "row": numbers})

@@ -15,11 +15,20 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, insert, update
 
 from louiestat.access import audit
-from louiestat.access.principal import Principal, as_principal, department_names
+from louiestat.access.policy import Action, refusal, require
+from louiestat.access.principal import Principal, as_principal
 from louiestat.db import write_lock
 from louiestat.db.engine import write_transaction
 from louiestat.db.models import Batch, utcnow
 from louiestat.db.write_lock import OnWait
+from louiestat.reading.queries import department_names
+
+# Stat-meeting batches: the performance office's, so only those who run meetings undo them (an analyst's closing of
+# a follow-up included: the batch tables hold no department for a rights check).
+MEETING_KINDS = ("meeting", "agenda", "meeting_notes", "presenter", "followup")
+# The action a batch of each kind needs, to be written or undone; any other kind changes a department's data.
+KIND_ACTIONS: dict[str, Action] = {"definitions": "change_definitions", "targets": "change_targets",
+                                   **{kind: "run_meetings" for kind in MEETING_KINDS}}
 
 # Writes the change's rows, each carrying the batch id it is given; returns the batch's counts (rows_total,
 # inserted, updated, unchanged, deleted).
@@ -29,15 +38,25 @@ Apply = Callable[[Connection, int], Mapping[str, int]]
 @dataclass(frozen=True)
 class Change:
     """What a batch is: its ``kind`` and ``source`` (recorded on the batch), the ``departments`` (slugs) whose
-    data it touches, ``what`` it changes in their data (for a refusal's message), and ``admin_only`` naming what it
-    changes when only admins may change that."""
+    data it touches, the ``action`` it is (``louiestat.access.policy``; by default its kind's) and ``what`` it
+    changes in their data (for a refusal's message)."""
 
     kind: str
     source: str
     departments: Iterable[str] = ()
     what: str = "the data"
-    admin_only: str | None = None
+    action: Action | None = None
     sha256: str | None = None
+
+    @property
+    def needs(self) -> Action:
+        """The action this change is, for the rights check."""
+        return self.action or action_of(self.kind)
+
+
+def action_of(kind: str) -> Action:
+    """The action a batch of ``kind`` needs, to be written or undone."""
+    return KIND_ACTIONS.get(kind, "change_data")
 
 
 @contextmanager
@@ -50,20 +69,16 @@ def transaction(
 
 
 def check(conn: Connection, by: Principal | str, change: Change) -> None:
-    """WriteRefused unless ``by`` may make ``change``: an admin-only change needs an admin, and every department
-    it touches must be one ``by`` may change (a refusal names the departments as people read them)."""
+    """WriteRefused unless ``by`` may do the change's action in every department it touches (a refusal names the
+    departments as people read them)."""
     principal = as_principal(by)
-    if change.admin_only:
-        principal.refuse_unless_admin(change.admin_only)
-    if principal.foreign(change.departments):
-        principal.refuse_foreign(change.departments, change.what, department_names(conn))
+    if not permits(principal, change):
+        require(principal, change.needs, change.departments, change.what, department_names(conn))
 
 
 def permits(by: Principal | str, change: Change) -> bool:
     """Whether ``check`` would let ``by`` make ``change``: a page offers only the changes it will accept."""
-    principal = as_principal(by)
-    admins_only = change.admin_only and principal.admins_only(change.admin_only)
-    return not admins_only and not principal.foreign(change.departments)
+    return refusal(as_principal(by), change.needs, change.departments) is None
 
 
 def record(conn: Connection, by: Principal | str, change: Change, apply: Apply) -> int:
@@ -74,7 +89,8 @@ def record(conn: Connection, by: Principal | str, change: Change, apply: Apply) 
     batch_id = conn.execute(
         insert(Batch).values(kind=change.kind, source=change.source[:500], sha256=change.sha256,
                              actor=principal.label[:200], user_id=principal.user_id, created_at=utcnow())
-    ).inserted_primary_key[0]
+        .returning(Batch.id)
+    ).scalar_one()
     audit.record(conn, actor=principal.label, via=principal.via, action="write", subject=f"batch {batch_id}",
                  detail=f"{change.kind}: {change.source}")
     write_lock.announce_batch(conn, batch_id)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from louiestat.access.principal import signed_in
+from louiestat.access.users import signed_in
 from louiestat.db.engine import make_engine
 from louiestat.ingest import ingest
 from tests.e2e.test_browser import ARTIFACTS, SCREENS, _settle, browser, served, sign_in  # noqa: F401 (fixtures)

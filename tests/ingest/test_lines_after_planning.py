@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from louiestat.access import users
-from louiestat.access.principal import signed_in
+from louiestat.access.users import signed_in
 from louiestat.ingest import ingest
 from tests.conftest import DEFINITIONS
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from louiestat import meetings
-from louiestat.errors import MeetingRefused
+from louiestat.errors import MeetingRefused, UnknownDepartment
 from louiestat.reading import views
 from tests.meetings.conftest import ADMIN
 
@@ -112,7 +112,7 @@ def test_missing_data_is_listed_for_a_department_that_has_not_reported(sample_me
 
 
 def test_unknown_department_or_month_is_refused_naming_what_is_accepted(sample_city: Engine) -> None:
-    with pytest.raises(MeetingRefused, match="no department 'zoo'; known: animal_services, codes, ems, fire, hr, "):
+    with pytest.raises(UnknownDepartment, match="no department 'zoo'; known: animal_services, codes, ems, fire, hr, "):
         meetings.propose(sample_city, "zoo", "2016-06")
     with pytest.raises(MeetingRefused, match="'June 2016' is not a month; give it as YYYY-MM, e.g. 2016-06"):
         meetings.propose(sample_city, "hr", "June 2016")

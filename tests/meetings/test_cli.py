@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import Engine
 
 from louiestat import meetings
-from louiestat.cli import AGENDA_JSON_KEYS, FOLLOWUP_JSON_KEYS, main
+from louiestat.cli import main
+from louiestat.cli.meetings import AGENDA_JSON_KEYS, FOLLOWUP_JSON_KEYS
 
 
 def test_agenda_json_lists_the_proposed_items(sample_meetings: Engine, capsys) -> None:

@@ -12,7 +12,7 @@ from louiestat import meetings
 from louiestat.access import audit
 from louiestat.db.engine import make_engine
 from louiestat.db.models import agenda_item_history
-from louiestat.errors import MeetingRefused
+from louiestat.errors import MeetingRefused, UnknownDepartment
 from louiestat.meetings.briefing import AgendaItem, Briefing
 from louiestat.writing.batches import list_batches, undo_batch
 from tests.conftest import snapshot
@@ -160,7 +160,7 @@ def test_closing_needs_a_response_and_an_open_follow_up(city: Engine) -> None:
 
 def test_unknown_department_kpi_and_meeting_are_named(city: Engine) -> None:
     before = snapshot(city)
-    with pytest.raises(MeetingRefused, match="no department 'parks'; known: ems, hr"):
+    with pytest.raises(UnknownDepartment, match="no department 'parks'; known: ems, hr"):
         meetings.add_followup(city, ADMIN, "parks", what="x", owner="y", due=dt.date(2016, 7, 1))
     with pytest.raises(MeetingRefused, match="hr has no KPI 'response_time'; known: overtime_hours, "):
         meetings.add_followup(city, ADMIN, "hr", what="x", owner="y", due=dt.date(2016, 7, 1), kpi="response_time")

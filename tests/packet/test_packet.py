@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import Engine
 
 from louiestat.config import get_settings
+from louiestat.meetings import briefing_for
 from louiestat.meetings.briefing import AgendaItem, Briefing, FollowUp
-from louiestat.packet import ChartRenderer, briefing_for, packet_pdf
+from louiestat.packet import ChartRenderer, packet_pdf
 from louiestat.presentation.values import format_value
 from louiestat.reading import views
 from tests.packet.conftest import (

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from louiestat import meetings
-from louiestat.access.principal import signed_in
+from louiestat.access.users import signed_in
 from louiestat.db.engine import make_engine
 from louiestat.ingest import ingest
 from louiestat.meetings.sample import load_sample_meetings

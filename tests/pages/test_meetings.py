@@ -132,7 +132,7 @@ def test_an_analyst_reads_the_agenda_with_nothing_to_edit_or_save(open_as) -> No
     assert f"{len(agenda)} items, {agenda['minutes'].sum()} of 90 minutes" in [c.value for c in at.caption]
     assert not [b for b in at.button if b.label in ("Save as a planned meeting", "Mark held")]
     assert not at.page_link  # no "Present meeting"
-    assert ("analyst@city.example is an analyst, and meetings, agendas and meeting notes are changed by admins only "
+    assert ("analyst@city.example is an analyst, and stat meetings and follow-ups are changed by admins only "
             "(the performance office).") in [i.value for i in at.info]
 
 

@@ -14,7 +14,7 @@ from google.protobuf.message import Message
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest, app_test
 
-from louiestat.access.principal import signed_in
+from louiestat.access.users import signed_in
 from louiestat.config import get_settings
 from louiestat.db.engine import make_engine
 from louiestat.ingest import ingest

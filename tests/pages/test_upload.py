@@ -6,11 +6,11 @@ import re
 import shutil
 from pathlib import Path
 
-from louiestat.access.principal import MEETING_KINDS
 from louiestat.config import get_settings
 from louiestat.db.engine import make_engine
 from louiestat.reading import queries
 from louiestat.writing.batches import list_batches
+from louiestat.writing.service import MEETING_KINDS
 from tests.conftest import shown, snapshot
 from tests.db.test_write_lock import alices_upload
 

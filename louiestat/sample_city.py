@@ -1,25 +1,36 @@
 """The sample city that ``init --sample`` loads: eight departments' KPIs, values, hiring records and process
-changes from ``sample_data/``, and three accounts for trying the dashboard locally (never for a real city)."""
+changes from ``louiestat/sample_data/``, and three accounts for trying the dashboard locally (never for a real city)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import Engine, select
 
-from louiestat.access.principal import Principal
+from louiestat.access.principal import Principal, Role
 from louiestat.access.users import UserRecord, add_user
 from louiestat.db.models import User
 from louiestat.ingest import UploadResult, ingest
 
-SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
+SAMPLE_DATA = Path(__file__).resolve().parent / "sample_data"
 SAMPLE_FILES = ("definitions.csv", "values.csv", "hiring.csv", "process_changes.csv")
 
-# (email, role, departments, password): the README gives these for trying the sample city on one's own machine.
-SAMPLE_ACCOUNTS = (
-    ("admin@city.example", "admin", (), "sample-admin-password"),
-    ("analyst@city.example", "analyst", ("ems", "fire"), "sample-analyst-password"),
-    ("viewer@city.example", "viewer", (), "sample-viewer-password"),
+
+
+class SampleAccount(NamedTuple):
+    """An account for trying the sample city on one's own machine (the README gives them)."""
+
+    email: str
+    role: Role
+    departments: tuple[str, ...]
+    password: str
+
+
+SAMPLE_ACCOUNTS = tuple(
+    SampleAccount(a["email"], a["role"], tuple(a["departments"]), a["password"])
+    for a in json.loads((SAMPLE_DATA / "accounts.json").read_text(encoding="utf-8"))
 )
 
 

@@ -25,7 +25,7 @@ from louiestat.sample_city import SAMPLE_FILES, add_accounts
 
 POSTGRES_URL = os.environ.get("LOUIESTAT_TEST_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/test")
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "sample_data"
+SAMPLE = ROOT / "louiestat" / "sample_data"
 
 
 @pytest.fixture(scope="session")

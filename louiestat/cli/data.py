@@ -160,7 +160,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """The data commands' parsers."""
     p = sub.add_parser("init", help=cmd_init.__doc__, description=cmd_init.__doc__)
-    p.add_argument("--sample", action="store_true", help="load the sample city from sample_data/")
+    p.add_argument("--sample", action="store_true", help="load the sample city (louiestat/sample_data/)")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("ingest", help=cmd_ingest.__doc__, description=INGEST_DESCRIPTION)

@@ -10,7 +10,7 @@ from metrics.hiring import time_to_fill_by_month
 from metrics.scorecard import STATUS_ORDER, city_summary, department_summary, scorecard
 from metrics.spc import xmr_many
 
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
+SAMPLE = Path(__file__).resolve().parents[2] / "louiestat" / "sample_data"
 AS_OF = "2016-06-01"
 
 

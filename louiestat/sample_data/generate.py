@@ -1,6 +1,6 @@
 """Generate the LouieStat-style sample city: KPI definitions, monthly values and HR hiring records.
 
-Usage: python sample_data/generate.py [--out DIR]   (default DIR: the folder of this script)
+Usage: python louiestat/sample_data/generate.py [--out DIR]   (default DIR: the folder of this script)
 The output is byte-identical on every run: fixed seed, no clock, fixed order and number formats.
 """
 

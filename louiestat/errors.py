@@ -20,6 +20,8 @@ Problems inside a readable file are not exceptions: they are collected as ``loui
 so that every error of a file is reported at once.
 """
 
+from collections.abc import Iterable
+
 
 class LouieStatError(Exception):
     """Base of the exceptions below."""
@@ -73,7 +75,7 @@ class WriteRefused(LouieStatError):
 class UnknownDepartment(LouieStatError, LookupError):
     """A department slug (or several) that is not stored; the message lists the known ones."""
 
-    def __init__(self, slugs: str | list[str], known: list[str]) -> None:
+    def __init__(self, slugs: str | Iterable[str], known: Iterable[str]) -> None:
         named = ", ".join(repr(s) for s in ([slugs] if isinstance(slugs, str) else slugs))
         super().__init__(f"no department {named}; known: {', '.join(known) or 'none yet'}")
 

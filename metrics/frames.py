@@ -28,6 +28,9 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from metrics.months import month_number
 
+# None as an array, for numpy's ``select`` and ``where`` (their types take arrays, not a bare None).
+NONE = np.array(None, dtype=object)
+
 KPI_ID = "kpi_id"
 DEPARTMENT = "department"
 DEPARTMENT_NAME = "department_name"

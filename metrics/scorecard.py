@@ -35,6 +35,7 @@ from metrics.frames import (
     KPI_ID,
     KPI_NAME,
     LOWER_IS_BETTER,
+    NONE,
     NOTE,
     PERIOD,
     TARGET,
@@ -132,7 +133,7 @@ def scorecard(
     card["as_of"] = as_of
     card = card.join(latest, on=KPI_ID)
     months_behind = last - month_number(card[PERIOD].fillna(as_of))
-    card["months_behind"] = pd.array(np.where(card[PERIOD].isna(), None, months_behind), dtype="Int64")
+    card["months_behind"] = pd.array(np.where(card[PERIOD].isna(), NONE, months_behind), dtype="Int64")
     card["reported_as_of"] = (card[PERIOD] == as_of).to_numpy()
     card["value_as_of"] = card[VALUE].where(card["reported_as_of"])
     card["reportable"] = reported_kpis(kpis).to_numpy()

@@ -38,7 +38,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from metrics.frames import IMPROVEMENT_SIGN, sign_per_kpi
+from metrics.frames import IMPROVEMENT_SIGN, NONE, sign_per_kpi
 from metrics.months import month_number
 
 PROCESS_LIMIT = 2.66
@@ -188,7 +188,7 @@ def assurance_many(
     failing = np.where(sign > 0, above, below)
     assurance = np.select(
         [~known, passing, failing],
-        [None, "consistently_passing", "consistently_failing"],
+        [NONE, np.array("consistently_passing", dtype=object), np.array("consistently_failing", dtype=object)],
         "hit_and_miss",
     ).astype(object)
     return pd.Series(assurance, index=pd.Index(kpi_ids, name="kpi_id"), name="assurance", dtype=object)

@@ -24,6 +24,7 @@ import pandas as pd
 from metrics.frames import (
     DIRECTION,
     KPI_ID,
+    NONE,
     PERIOD,
     VALUE,
     direction_sign,
@@ -51,7 +52,7 @@ def change_direction(change: Any, direction: Any) -> Any:
     """``improving``/``worsening`` by the sign of a change read through the KPI's direction, ``stable`` for 0,
     None for NaN (no comparison)."""
     better = np.asarray(change, dtype=float) * direction_sign(direction)
-    result = np.select([better > 0, better < 0, better == 0], [IMPROVING, WORSENING, STABLE], None).astype(object)
+    result = np.select([better > 0, better < 0, better == 0], [IMPROVING, WORSENING, STABLE], NONE).astype(object)
     return shaped_like(result, change, direction)
 
 
@@ -95,7 +96,7 @@ def trend_direction(slope: Any, slope_se: Any, spc_signal_side: Any, direction: 
     basis = np.select([signal, clear_slope], [BASIS_SPC, BASIS_SLOPE], BASIS_NONE).astype(object)
     better = np.select([signal, clear_slope], [spc_sign, np.sign(slope)], 0.0) * sign
     compared = signal | (points >= MIN_SLOPE_POINTS)
-    trend = np.select([better > 0, better < 0, compared], [IMPROVING, WORSENING, STABLE], None).astype(object)
+    trend = np.select([better > 0, better < 0, compared], [IMPROVING, WORSENING, STABLE], NONE).astype(object)
     return pd.DataFrame({"trend": trend, "trend_basis": basis}, index=index)
 
 
@@ -179,7 +180,7 @@ def latest_trend(
     grid = month_grid(observations, kpi_ids, last - SLOPE_MONTHS + 1, last)
     present = ~np.isnan(grid)
     latest_month = last - np.argmax(present[:, ::-1], axis=1)
-    side = np.where(present.any(axis=1), _spc_side(spc_points, kpi_ids, latest_month), None)
+    side = np.where(present.any(axis=1), _spc_side(spc_points, kpi_ids, latest_month), NONE)
     slope, slope_se, points = slope_fit(grid)
     trend = trend_direction(slope, slope_se, side, settings[DIRECTION].to_numpy(), points)
     return pd.DataFrame(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from pydantic import BaseModel
@@ -71,7 +71,8 @@ def add_user(
         user_id = conn.execute(
             insert(User).values(email=email, name=name, role=role, password_hash=password_hash, disabled=False,
                                 created_at=utcnow())
-        ).inserted_primary_key[0]
+            .returning(User.id)
+        ).scalar_one()
         if ids:
             conn.execute(insert(UserDepartment), [{"user_id": user_id, "department_id": i} for i in ids])
         grants = f"; departments {', '.join(slugs)}" if slugs else ""
@@ -210,7 +211,7 @@ def user_record(conn: Connection, email: str) -> UserRecord:
     return records[0]
 
 
-def _records(conn: Connection, emails: list[str]) -> list[UserRecord]:
+def _records(conn: Connection, emails: Sequence[str]) -> list[UserRecord]:
     users = conn.execute(select(User.__table__).where(User.email.in_(emails)).order_by(User.email)).mappings().all()
     grants = conn.execute(
         select(UserDepartment.user_id, Department.slug)

@@ -27,7 +27,7 @@ from louiestat.errors import (
 )
 
 # What the exceptions a command lets through exit with: asked for what is not there (2), refused (1).
-EXIT_STATUS: tuple[tuple[type[Exception], int], ...] = (
+EXIT_STATUS: tuple[tuple[tuple[type[Exception], ...], int], ...] = (
     ((UnknownDepartment, BriefingNotFound), EXIT_USAGE),
     ((UserRefused, WriteRefused, MissingSystemPackage), EXIT_REJECTED),
     ((EnvironmentFailure,), EXIT_ENVIRONMENT),

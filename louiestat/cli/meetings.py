@@ -49,6 +49,9 @@ def cmd_minutes(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+AGENDA_HELP = "Propose a department's stat-meeting agenda for a month"
+
+
 def cmd_agenda(args: argparse.Namespace) -> int:
     """Propose a department's stat-meeting agenda for a month: open follow-ups, then KPIs off target, special-cause
     concerns, worsening trends, missing or late data and KPIs not on pace, each with its reason and a question."""
@@ -114,7 +117,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                    "chooses PDF or Markdown")
     p.set_defaults(func=cmd_minutes)
 
-    p = sub.add_parser("agenda", help=cmd_agenda.__doc__.split(":")[0], description=cmd_agenda.__doc__)
+    p = sub.add_parser("agenda", help=AGENDA_HELP, description=cmd_agenda.__doc__)
     p.add_argument("department", help="the department's slug (see `export definitions`)")
     p.add_argument("--as-of", type=month, metavar="YYYY-MM", required=True, help="the month the meeting is about")
     p.add_argument("--json", action="store_true", help="print JSON (keys in the README)")

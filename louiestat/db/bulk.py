@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 import pandas as pd
 from sqlalchemy import Connection, Date, Table
 
+from louiestat.db.driver import driver_connection
 from metrics.months import month_start_iso
 
 SLICE_ROWS = 50_000
@@ -44,14 +45,14 @@ def insert_rows(conn: Connection, table: Table, frame: pd.DataFrame, columns: Se
     columns = list(columns or frame.columns)
     names = ", ".join(f'"{c}"' for c in columns)
     if conn.dialect.name == "postgresql":
-        cursor = conn.connection.driver_connection.cursor()
+        cursor = driver_connection(conn).cursor()
         with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
             for rows in _row_slices(table, frame, columns):
                 for row in rows:
                     copy.write_row(row)
         return len(frame)
     sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" for _ in columns)})'
-    cursor = conn.connection.driver_connection.cursor()
+    cursor = driver_connection(conn).cursor()
     for rows in _row_slices(table, frame, columns):
         cursor.executemany(sql, rows)
     return len(frame)
@@ -65,7 +66,7 @@ def update_rows(conn: Connection, table: Table, frame: pd.DataFrame, keys: Seque
     sets = ", ".join(f'"{c}" = {param}' for c in values)
     where = " AND ".join(f'"{c}" = {param}' for c in keys)
     sql = f'UPDATE "{table.name}" SET {sets} WHERE {where}'
-    cursor = conn.connection.driver_connection.cursor()
+    cursor = driver_connection(conn).cursor()
     for rows in _row_slices(table, frame, [*values, *keys]):
         cursor.executemany(sql, rows)
     return len(frame)
@@ -77,7 +78,7 @@ def delete_rows(conn: Connection, table: Table, frame: pd.DataFrame, keys: Seque
         return 0
     param = "%s" if conn.dialect.name == "postgresql" else "?"
     where = " AND ".join(f'"{c}" = {param}' for c in keys)
-    cursor = conn.connection.driver_connection.cursor()
+    cursor = driver_connection(conn).cursor()
     for rows in _row_slices(table, frame, keys):
         cursor.executemany(f'DELETE FROM "{table.name}" WHERE {where}', rows)
     return len(frame)

@@ -14,6 +14,7 @@ from sqlalchemy.exc import ArgumentError
 
 from louiestat.config import get_settings
 from louiestat.db import failures, write_lock
+from louiestat.db.driver import driver_connection
 from louiestat.db.write_lock import OnWait
 from louiestat.errors import LockTimeout
 
@@ -60,7 +61,7 @@ def _tune_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
         # A write transaction has already begun (BEGIN IMMEDIATE, when it took the write lock).
-        if not connection.connection.driver_connection.in_transaction:
+        if not driver_connection(connection).in_transaction:
             connection.exec_driver_sql("BEGIN DEFERRED")
 
 

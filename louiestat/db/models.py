@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from sqlalchemy import (
     Boolean,
@@ -281,12 +282,17 @@ class SignInPosts(Base):
     posts: Mapped[int] = mapped_column(Integer)
 
 
+def table_of(model: type[Base]) -> Table:
+    """The table a mapped class is declared on (``__table__``, typed as the ``Table`` it is)."""
+    return cast(Table, model.__table__)
+
+
 def _history_of(model: type[Base]) -> Table:
     """The ``<table>_history`` twin of a versioned table: its columns without constraints, plus who replaced it.
 
     Indexed by the batch that replaced a version and the row's identity (its primary key), so an undo finds the
     version to put back for each of its rows by index, and by the batch that wrote a version."""
-    source = model.__table__
+    source = table_of(model)
     return Table(
         f"{source.name}_history",
         Base.metadata,

@@ -71,23 +71,23 @@ class Versioned:
         return frame
 
 
-DEPARTMENTS = Versioned(models.Department.__table__, models.department_history, ("id",))
-KPIS = Versioned(models.Kpi.__table__, models.kpi_history, ("id",))
-TARGETS = Versioned(models.Target.__table__, models.target_history, ("kpi_id", "effective_from"), ("effective_from",))
+DEPARTMENTS = Versioned(models.table_of(models.Department), models.department_history, ("id",))
+KPIS = Versioned(models.table_of(models.Kpi), models.kpi_history, ("id",))
+TARGETS = Versioned(models.table_of(models.Target), models.target_history, ("kpi_id", "effective_from"), ("effective_from",))
 PROCESS_CHANGES = Versioned(
-    models.ProcessChange.__table__, models.process_change_history, ("kpi_id", "period"), ("period",)
+    models.table_of(models.ProcessChange), models.process_change_history, ("kpi_id", "period"), ("period",)
 )
-OBSERVATIONS = Versioned(models.Observation.__table__, models.observation_history, ("kpi_id", "period"), ("period",))
+OBSERVATIONS = Versioned(models.table_of(models.Observation), models.observation_history, ("kpi_id", "period"), ("period",))
 POSITIONS = Versioned(
-    models.Position.__table__,
+    models.table_of(models.Position),
     models.position_history,
     ("department_id", "position_id"),
     date_columns=("posted_date", "filled_date"),
 )
-MEETINGS = Versioned(models.Meeting.__table__, models.meeting_history, ("id",), date_columns=("date",))
-AGENDA_ITEMS = Versioned(models.AgendaItemRow.__table__, models.agenda_item_history, ("id",))
+MEETINGS = Versioned(models.table_of(models.Meeting), models.meeting_history, ("id",), date_columns=("date",))
+AGENDA_ITEMS = Versioned(models.table_of(models.AgendaItemRow), models.agenda_item_history, ("id",))
 FOLLOWUPS = Versioned(
-    models.FollowUpRow.__table__, models.followup_history, ("id",), date_columns=("due", "revised_due", "closed_at")
+    models.table_of(models.FollowUpRow), models.followup_history, ("id",), date_columns=("due", "revised_due", "closed_at")
 )
 # Parents before children: inserts run in this order, deletes in reverse.
 ALL = (DEPARTMENTS, KPIS, TARGETS, PROCESS_CHANGES, OBSERVATIONS, POSITIONS, MEETINGS, AGENDA_ITEMS, FOLLOWUPS)

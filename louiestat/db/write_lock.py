@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import Connection, text
 
 from louiestat.config import get_settings
+from louiestat.db.driver import driver_connection
 from louiestat.errors import LockTimeout
 
 OnWait = Callable[[str], None]
@@ -160,7 +161,7 @@ def _announce(conn: Connection, writer: Writer) -> None:
 
 def sqlite_begin_immediate(conn: Connection, seconds: float) -> bool:
     """BEGIN IMMEDIATE, waiting at most ``seconds`` for the lock (SQLite's busy timeout does the waiting)."""
-    sqlite = conn.connection.driver_connection
+    sqlite = driver_connection(conn)
     busy_timeout = sqlite.execute("PRAGMA busy_timeout").fetchone()[0]
     sqlite.execute(f"PRAGMA busy_timeout={int(seconds * 1000)}")
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
 
@@ -136,6 +137,27 @@ class _Rejected(Exception):
     """Raised inside the transaction to roll it back when the file has errors."""
 
 
+@dataclass
+class Upload:
+    """One file on its way in, passed through the steps of ``ingest``: the opened file and its kind, who sends it,
+    how they asked for it to be read and committed, the problems found so far and the result being built."""
+
+    csv_file: CsvFile
+    kind: Kind
+    principal: Principal
+    options: ReadOptions
+    dry_run: bool
+    confirm_rescore: bool
+    settings: Settings
+    log: ProblemLog
+    result: UploadResult
+    progress: Progress | None = None
+
+    def rejected(self) -> UploadResult:
+        """The result with every problem found: the file is refused, nothing written."""
+        return self.result.model_copy(update={"status": "rejected", **_problems(self.log)})
+
+
 def ingest(
     engine: Engine,
     source: str | Path | bytes | BinaryIO,
@@ -156,10 +178,9 @@ def ingest(
     only with ``confirm_rescore``. With ``skip_blank`` a values row whose value is blank is skipped as not
     reported (listed in ``UploadResult.skipped``) instead of refused; with ``decimal_comma`` numbers are read as
     ``8,9`` and ``1.812.345,50``. ``actor`` (a principal, or the name of the local administrator) must be allowed
-    to change every row's department (``louiestat.access.principal``): a row it may not change is refused with its line."""
+    to change every row's department (``louiestat.access.policy``): a row it may not change is refused with its
+    line."""
     settings = get_settings()
-    principal = as_principal(actor or settings.user)
-    options = ReadOptions(skip_blank=skip_blank, decimal_comma=decimal_comma)
     log = ProblemLog(settings.max_listed_errors)
     try:
         csv_file = open_csv(source, name)
@@ -168,89 +189,115 @@ def ingest(
         label = name or (Path(source).name if isinstance(source, (str, Path)) else "upload.csv")
         return UploadResult(file=label, dry_run=dry_run, status="rejected", **_problems(log))
     with csv_file:
-        result = UploadResult(
-            file=csv_file.name,
-            sha256=csv_file.sha256,
-            encoding=csv_file.encoding,
-            delimiter=csv_file.delimiter,
-            dry_run=dry_run,
-            status="rejected",
-        )
+        principal = as_principal(actor or settings.user)
+        result = UploadResult(file=csv_file.name, sha256=csv_file.sha256, encoding=csv_file.encoding,
+                              delimiter=csv_file.delimiter, dry_run=dry_run, status="rejected")
+        chosen = _kind(csv_file, kind, principal, settings, log, result)
+        if isinstance(chosen, UploadResult):
+            return chosen
+        upload = Upload(csv_file=csv_file, kind=chosen, principal=principal, dry_run=dry_run,
+                        options=ReadOptions(skip_blank=skip_blank, decimal_comma=decimal_comma),
+                        confirm_rescore=confirm_rescore, settings=settings, log=log, result=result, progress=progress)
         try:
-            chosen = KINDS[kind] if kind else detect_kind(csv_file.header)
-        except UnknownKind as exc:
-            log.error(str(exc), line=1)
-            return _refused_at_header(result, csv_file, log, settings)
-        result.kind = chosen.name
-        if not _check_header(csv_file, chosen, log):
-            return _refused_at_header(result, csv_file, log, settings)
-        if (why := refusal(principal, action_of(chosen.name))) is not None:
-            log.error(f"{why}; nothing was written")
-            return _refused_at_header(result, csv_file, log, settings)
-        try:
-            with _transaction(engine, dry_run, principal, on_wait) as conn:
+            with _transaction(engine, dry_run, upload.principal, on_wait) as conn:
                 catalog = Catalog.load(conn)
-                rows, skipped = _read_rows(csv_file, chosen, catalog, log, settings, progress, options)
-                _note_decimal_commas(csv_file, options, log)
-                result.rows, result.rejected = csv_file.rows, csv_file.rows - len(rows) - len(skipped)
-                result.skipped_count = len(skipped)
-                listed = skipped.head(settings.max_listed_errors).to_dict("records")
-                result.skipped = [SkippedRow(**row) for row in listed]
-                if rows.empty and not log.has_errors:
-                    log.error(
-                        ALL_SKIPPED if len(skipped) else
-                        "the file has a header but no data rows; add one row per value below the header"
-                    )
-                if log.has_errors:
-                    raise _Rejected
-                read = log.mark()
-                result.rejected += _refuse_foreign_rows(principal, rows, catalog, log)
-                if log.has_errors:
-                    _locate(csv_file, log, read)
-                    raise _Rejected
-                plan = chosen.plan(conn, rows, catalog, log)
-                result.rejected += _refuse_target_changes(principal, plan, rows, log)
-                unconfirmed = [] if dry_run or confirm_rescore else plan.rescores
-                for rescore in unconfirmed:
-                    log.error(
-                        RESCORE_UNCONFIRMED.format(effect=rescore.effect), line=rescore.line, column=rescore.changed[0]
-                    )
-                _locate(csv_file, log, read)
-                plan.rescores = _located_rescores(csv_file, plan.rescores)
-                result = result.model_copy(
-                    update={
-                        **plan.primary.counts,
-                        "rejected": result.rejected + plan.refused + len(unconfirmed),
-                        "details": plan.details,
-                        "would_change": plan.changes_anything,
-                        "corrections": plan.corrections,
-                        "rescores": plan.rescores,
-                        **_problems(log),
-                    }
-                )
-                if log.has_errors:
-                    raise _Rejected
-                if dry_run:
-                    return result.model_copy(update={"status": "dry_run"})
-                if not plan.changes_anything:
-                    conn.rollback()
-                    return result.model_copy(update={"status": "unchanged"})
-                if progress:
-                    progress(0.9, "writing")
-                change = Change(kind=chosen.name, source=csv_file.name, departments=_departments(rows, catalog),
-                                sha256=csv_file.sha256)
-                counts = {"rows_total": len(rows), "inserted": result.new, "updated": result.changed,
-                          "unchanged": result.unchanged, "deleted": plan.primary.counts["deleted"]}
-
-                def apply(c: Connection, batch: int) -> dict[str, int]:
-                    plan.apply(c, batch)
-                    return counts
-
-                batch_id = record(conn, principal, change, apply)
+                rows = _read(upload, catalog)
+                plan = _plan(upload, conn, rows, catalog)
+                result = _commit(upload, conn, rows, catalog, plan)
         except _Rejected:
-            return result.model_copy(update=_problems(log))
-    if progress:
+            return upload.rejected()
+    if progress and result.status == "committed":
         progress(1.0, "done")
+    return result
+
+
+def _kind(csv_file: CsvFile, kind: KindName | None, principal: Principal, settings: Settings, log: ProblemLog,
+          result: UploadResult) -> Kind | UploadResult:
+    """The kind ``csv_file`` is (``kind``, or detected from its header), once its header fits it and
+    ``principal`` may upload that kind at all; else the file's refusal, every row counted with it."""
+    try:
+        chosen = KINDS[kind] if kind else detect_kind(csv_file.header)
+    except UnknownKind as exc:
+        log.error(str(exc), line=1)
+        return _refused_at_header(result, csv_file, log, settings)
+    result.kind = chosen.name
+    if not _check_header(csv_file, chosen, log):
+        return _refused_at_header(result, csv_file, log, settings)
+    if (why := refusal(principal, action_of(chosen.name))) is not None:
+        log.error(f"{why}; nothing was written")
+        return _refused_at_header(result, csv_file, log, settings)
+    return chosen
+
+
+def _read(upload: Upload, catalog: Catalog) -> pd.DataFrame:
+    """Every valid row of the file, the skipped ones counted in the result; _Rejected when any row is refused,
+    a department's among them that the sender may not change."""
+    csv_file, log, result = upload.csv_file, upload.log, upload.result
+    rows, skipped = _read_rows(csv_file, upload.kind, catalog, log, upload.settings, upload.progress, upload.options)
+    _note_decimal_commas(csv_file, upload.options, log)
+    result.rows, result.rejected = csv_file.rows, csv_file.rows - len(rows) - len(skipped)
+    result.skipped_count = len(skipped)
+    result.skipped = [SkippedRow(**row) for row in skipped.head(upload.settings.max_listed_errors).to_dict("records")]
+    if rows.empty and not log.has_errors:
+        log.error(ALL_SKIPPED if len(skipped) else
+                  "the file has a header but no data rows; add one row per value below the header")
+    if log.has_errors:
+        raise _Rejected
+    read = log.mark()
+    result.rejected += _refuse_foreign_rows(upload.principal, rows, catalog, log)
+    if log.has_errors:
+        _locate(csv_file, log, read)
+        raise _Rejected
+    return rows
+
+
+def _plan(upload: Upload, conn: Connection, rows: pd.DataFrame, catalog: Catalog) -> Plan:
+    """What the rows change against the stored data, with its counts in the result; _Rejected when a row clashes
+    with what is stored, sets a target the sender may not set, or rescores history unconfirmed."""
+    csv_file, log = upload.csv_file, upload.log
+    read = log.mark()
+    plan = upload.kind.plan(conn, rows, catalog, log)
+    refused = _refuse_target_changes(upload.principal, plan, rows, log)
+    unconfirmed = [] if upload.dry_run or upload.confirm_rescore else plan.rescores
+    for rescore in unconfirmed:
+        log.error(RESCORE_UNCONFIRMED.format(effect=rescore.effect), line=rescore.line, column=rescore.changed[0])
+    _locate(csv_file, log, read)
+    plan.rescores = _located_rescores(csv_file, plan.rescores)
+    upload.result = upload.result.model_copy(update={
+        **plan.primary.counts,
+        "rejected": upload.result.rejected + refused + plan.refused + len(unconfirmed),
+        "details": plan.details,
+        "would_change": plan.changes_anything,
+        "corrections": plan.corrections,
+        "rescores": plan.rescores,
+        **_problems(log),
+    })
+    if log.has_errors:
+        raise _Rejected
+    return plan
+
+
+def _commit(upload: Upload, conn: Connection, rows: pd.DataFrame, catalog: Catalog, plan: Plan) -> UploadResult:
+    """Write the plan as one batch through the write service; or say what it would write (dry run), or that the
+    file changes nothing (rolled back, no batch)."""
+    result = upload.result
+    if upload.dry_run:
+        return result.model_copy(update={"status": "dry_run"})
+    if not plan.changes_anything:
+        conn.rollback()
+        return result.model_copy(update={"status": "unchanged"})
+    if upload.progress:
+        upload.progress(0.9, "writing")
+    change = Change(kind=upload.kind.name, source=upload.csv_file.name, departments=_departments(rows, catalog),
+                    sha256=upload.csv_file.sha256)
+    counts = {"rows_total": len(rows), "inserted": result.new, "updated": result.changed,
+              "unchanged": result.unchanged, "deleted": plan.primary.counts["deleted"]}
+
+    def apply(c: Connection, batch: int) -> dict[str, int]:
+        plan.apply(c, batch)
+        return counts
+
+    batch_id = record(conn, upload.principal, change, apply)
     return result.model_copy(update={"status": "committed", "batch_id": batch_id})
 
 

@@ -82,6 +82,11 @@ class Settings(BaseSettings):
         "", description="Origins (https://portal.city.example) allowed to show the dashboard in a frame, separated "
         "by spaces; unset, no site may.",
     )
+    password_time_cost: int = Field(3, ge=1, description="Argon2id passes over memory per password hash.")
+    password_memory_kib: int = Field(
+        65_536, ge=8, description="Argon2id memory per password hash, in KiB (64 MiB: the library's default)."
+    )
+    password_parallelism: int = Field(4, ge=1, description="Argon2id lanes per password hash.")
     session_idle_minutes: float = Field(30, gt=0, description="A session unused this long ends.")
     session_max_hours: float = Field(12, gt=0, description="A session ends this long after sign-in, used or not.")
     public_mode: bool = Field(

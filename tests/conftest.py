@@ -23,6 +23,11 @@ from louiestat.db.models import Base
 from louiestat.ingest import ingest
 from louiestat.sample_city import SAMPLE_FILES, add_accounts
 
+# Passwords hashed with cheap Argon2 parameters in the tests (and the servers they start): a sign-in takes
+# milliseconds, not half a second; production keeps the library's defaults (the settings' defaults).
+os.environ.setdefault("LOUIESTAT_PASSWORD_TIME_COST", "1")
+os.environ.setdefault("LOUIESTAT_PASSWORD_MEMORY_KIB", "1024")
+os.environ.setdefault("LOUIESTAT_PASSWORD_PARALLELISM", "1")
 POSTGRES_URL = os.environ.get("LOUIESTAT_TEST_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/test")
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "louiestat" / "sample_data"

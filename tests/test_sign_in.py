@@ -314,3 +314,16 @@ def test_a_bad_proxy_or_framing_setting_names_the_entry_and_what_is_accepted(mon
     with pytest.raises(ValidationError, match=r"LOUIESTAT_FRAME_ANCESTORS: 'https://portal\.city\.example/page' is "
                        r"not an origin; .* such as https://portal\.city\.example"):
         Settings()
+
+
+def test_production_hashes_passwords_with_argon2s_own_defaults_and_tests_cheaply(monkeypatch) -> None:
+    from louiestat.access.passwords import hash_password
+    from louiestat.config import Settings
+
+    assert PasswordHasher().check_needs_rehash(hash_password("a long enough pass phrase")), "tests hash cheaply"
+    for name in ("TIME_COST", "MEMORY_KIB", "PARALLELISM"):
+        monkeypatch.delenv(f"LOUIESTAT_PASSWORD_{name}")
+    settings = Settings()
+    defaults = PasswordHasher()
+    assert (settings.password_time_cost, settings.password_memory_kib, settings.password_parallelism) == (
+        defaults.time_cost, defaults.memory_cost, defaults.parallelism)

@@ -5,12 +5,26 @@ only factor, any characters, no composition rules."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from louiestat.config import get_settings
+
 MIN_LENGTH = 15
 MAX_LENGTH = 256
-_HASHER = PasswordHasher()  # Argon2id with the library's RFC 9106 "low memory" parameters
+
+
+def _hasher() -> PasswordHasher:
+    """Argon2id with the parameters of the settings (by default the library's RFC 9106 "low memory" ones)."""
+    settings = get_settings()
+    return _hasher_with(settings.password_time_cost, settings.password_memory_kib, settings.password_parallelism)
+
+
+@cache
+def _hasher_with(time_cost: int, memory_kib: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
 
 
 def password_problem(password: str) -> str | None:
@@ -26,7 +40,7 @@ def password_problem(password: str) -> str | None:
 
 def hash_password(password: str) -> str:
     """The Argon2id hash to store (salted; the same password hashes differently each time)."""
-    return _HASHER.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
@@ -34,11 +48,11 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
     if not stored_hash:
         return False
     try:
-        return _HASHER.verify(stored_hash, password)
+        return _hasher().verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(stored_hash: str) -> bool:
     """Whether ``stored_hash`` was made with other parameters than new hashes are (so sign-in replaces it)."""
-    return _HASHER.check_needs_rehash(stored_hash)
+    return _hasher().check_needs_rehash(stored_hash)

@@ -20,11 +20,9 @@ import contextlib
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Mapping
 from functools import cache
-from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, case, delete, insert, null, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, RowMapping, case, delete, insert, null, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from louiestat.access import audit
@@ -32,7 +30,7 @@ from louiestat.access.passwords import hash_password, needs_rehash, verify_passw
 from louiestat.access.users import UserRecord, user_record
 from louiestat.config import get_settings
 from louiestat.db.engine import short_write
-from louiestat.db.models import Session, SignInPosts, User, utcnow
+from louiestat.db.models import Session, SignInPosts, User, table_of, utcnow
 from louiestat.errors import LockTimeout, SignInFailed
 
 FAILED = "That email and password do not match an account that may sign in; check both and try again."
@@ -57,13 +55,13 @@ def sign_in(engine: Engine, email: str, password: str, *, via: str = "page", now
     with engine.connect() as conn:
         user = conn.execute(select(User.__table__).where(User.email == email)).mappings().first()
     usable = user is not None and not user["disabled"] and bool(user["password_hash"])
-    stored = user["password_hash"] if usable else None
+    stored = user["password_hash"] if user is not None and usable else None
     # One password check whatever the account (none, disabled, locked), before the database is waited for.
     matches = verify_password(stored or _nobody(), password) and stored is not None
-    upgraded = hash_password(password) if matches and needs_rehash(stored) else None
+    upgraded = hash_password(password) if matches and stored is not None and needs_rehash(stored) else None
     token = None
     with short_write(engine, wait_seconds=get_settings().sign_in_wait_seconds) as conn:
-        if stored is None:
+        if stored is None or user is None:
             why = "no such user" if user is None else "disabled" if user["disabled"] else "no password"
             audit.record(conn, actor=email, via=via, action="sign_in_failed", subject=email, detail=why)
         elif matches:
@@ -82,7 +80,7 @@ def count_sign_in_post(engine: Engine, address: str, *, now: dt.datetime | None 
     now = now or utcnow()
     settings = get_settings()
     minute = int(now.replace(tzinfo=dt.UTC).timestamp() // 60)
-    table = SignInPosts.__table__
+    table = table_of(SignInPosts)
     with short_write(engine, wait_seconds=settings.sign_in_wait_seconds) as conn:
         conn.execute(delete(table).where(table.c.minute < minute))
         dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
@@ -139,7 +137,7 @@ def sign_out(engine: Engine, token: str | None, *, via: str = "page") -> None:
         audit.record(conn, actor=row.email, via=via, action="sign_out", subject=row.email)
 
 
-def _open_session(conn: Connection, user: Mapping[str, Any], upgraded: str | None, via: str,
+def _open_session(conn: Connection, user: RowMapping, upgraded: str | None, via: str,
                   now: dt.datetime) -> str | None:
     """Clear the failures, store the upgraded hash if there is one, and open a session: unless, since the password
     was checked, the account was locked or disabled or its password changed."""
@@ -162,7 +160,7 @@ def _open_session(conn: Connection, user: Mapping[str, Any], upgraded: str | Non
     return token
 
 
-def _count_failure(conn: Connection, user: Mapping[str, Any], via: str, now: dt.datetime) -> None:
+def _count_failure(conn: Connection, user: RowMapping, via: str, now: dt.datetime) -> None:
     """Count a wrong password, and lock the account at the limit, in one UPDATE computed from the row as it is
     then, so that failures at the same moment are all counted; a locked account's failures are not."""
     settings = get_settings()
@@ -192,7 +190,7 @@ def _count_failure(conn: Connection, user: Mapping[str, Any], via: str, now: dt.
                      f"locked for {settings.sign_in_lockout_minutes:g} minutes")
 
 
-def _record_refusal(conn: Connection, user: Mapping[str, Any], via: str, now: dt.datetime) -> None:
+def _record_refusal(conn: Connection, user: RowMapping, via: str, now: dt.datetime) -> None:
     """Record why an account that was usable when read may not sign in now: locked (perhaps by attempts at the same
     moment), disabled, or its password changed."""
     row = conn.execute(select(User.locked_until, User.disabled).where(User.id == user["id"])).one()

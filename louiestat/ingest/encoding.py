@@ -89,7 +89,7 @@ def _fingerprint(data: BinaryIO, head: bytes, name: str, marked: str | None) -> 
         lines += block.count(b"\n")
         if utf8 is not None:
             utf8.feed(block)
-        else:
+        elif decoder is not None and marked is not None:
             _decode_utf16(decoder, block, size - len(block), name, marked)
         quotes += block.count(b'"')
         block = data.read(_BLOCK)
@@ -99,8 +99,9 @@ def _fingerprint(data: BinaryIO, head: bytes, name: str, marked: str | None) -> 
         utf8.feed(b"", final=True)
         encoding = utf8.encoding(name, marked)
     else:
-        _decode_utf16(decoder, b"", size, name, marked, final=True)
-        encoding = marked
+        encoding = marked or "utf-16"
+        if decoder is not None:
+            _decode_utf16(decoder, b"", size, name, encoding, final=True)
     if encoding == "cp1252":
         _check_cp1252(data, name)
     return digest.hexdigest(), size, encoding, quotes

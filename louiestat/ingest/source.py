@@ -256,8 +256,10 @@ class CsvFile:
         listed = misfits[: problems.room]
         problems.count(len(misfits) - len(listed))
         if len(listed):
-            where, values, messages = zip(*(misfit(rows[i], self.header, self.named_width, self.delimiter) for i in listed))
-            problems.add_rows(starts[listed], where, values, messages)
+            where, values, messages = zip(*(misfit(rows[i], self.header, self.named_width, self.delimiter)
+                                            for i in listed))
+            problems.add_rows(starts[listed], np.asarray(where, dtype=object), np.asarray(values, dtype=object),
+                              list(messages))
         keep = filled & ~ragged & ~too_long
         self.rows += int(filled.sum())
         kept = [rows[i] for i in np.flatnonzero(keep)] if not keep.all() else rows
@@ -338,5 +340,5 @@ def _delimiter(header_line: str) -> str:
     """The delimiter used most often in the header line, outside quotes (comma when there is none)."""
     unquoted = re.sub(r'"[^"]*"', "", header_line)
     counts = {d: unquoted.count(d) for d in DELIMITERS}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=lambda delimiter: counts[delimiter])
     return best if counts[best] else ","

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine
@@ -353,7 +354,7 @@ def _locate(csv_file: CsvFile, log: ProblemLog, since: tuple[int, int, int, int]
 def _located_rescores(csv_file: CsvFile, rescores: list[Rescore]) -> list[Rescore]:
     if not csv_file.lines_provisional or not rescores:
         return rescores
-    lines = csv_file.exact_lines([r.line for r in rescores])
+    lines = csv_file.exact_lines(np.asarray([r.line for r in rescores], dtype="int64"))
     return [r.model_copy(update={"line": int(line)}) for r, line in zip(rescores, lines)]
 
 

@@ -5,7 +5,8 @@ models."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -330,7 +331,7 @@ def _check_range(
         ok &= ~outside
 
 
-def describe(error: dict) -> str:
+def describe(error: Mapping[str, Any]) -> str:
     """A pydantic error in the words of this app: what is wrong and what would be accepted."""
     if error["type"] in {"string_type", "date_type", "missing"} and error.get("input") is None:
         return "blank; this column must be filled in on every row"

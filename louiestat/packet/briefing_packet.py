@@ -116,7 +116,7 @@ def packet_pdf(city: views.City, briefing: Briefing, renderer: ChartRenderer | N
     figures = {
         item.kpi: _figure(views.kpi_detail(department, int(by_key.loc[item.kpi, "kpi_id"]), as_of))
         for item in briefing.items
-        if item.kpi in by_key.index
+        if item.kpi is not None and item.kpi in by_key.index
     }
     drawn = {key: figure for key, figure in figures.items() if figure is not None}
     images = _chart_images(drawn, renderer) if drawn else {}
@@ -142,7 +142,7 @@ def packet_pdf(city: views.City, briefing: Briefing, renderer: ChartRenderer | N
         ],
         total_minutes=agenda_minutes(briefing.items),
         items=[
-            _item_page(n, item, by_key.loc[item.kpi] if item.kpi in by_key.index else None, drawn.get(item.kpi),
+            _item_page(n, item, by_key.loc[item.kpi] if item.kpi in by_key.index else None, drawn.get(item.kpi or ""),
                        briefing)
             for n, item in enumerate(briefing.items, start=1)
         ],

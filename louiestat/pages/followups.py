@@ -14,7 +14,7 @@ from louiestat.presentation.agenda import FOLLOWUP_STATE_WORDS, followup_counts_
 from louiestat.presentation.text import display_frame, display_text
 from louiestat.reading import views
 from louiestat.ui import access, cache
-from louiestat.ui.widgets import department_picker, escape_markdown, url_pills, url_selectbox, waiting_notice
+from louiestat.ui.widgets import department_filter, escape_markdown, url_pills, url_selectbox, waiting_notice
 
 # How far back closed follow-ups are listed (``closed=`` in the URL), in days; None is any time.
 CLOSED_WITHIN = {"30": ("Closed in the last 30 days", 30), "365": ("Closed in the last year", 365),
@@ -40,7 +40,7 @@ def render() -> None:
     st.title("Follow-ups")
     pick_department, pick_owner, pick_closed = st.columns([1.4, 1.4, 1.2], vertical_alignment="bottom")
     with pick_department:
-        department = department_picker(cache.city(), key="department", in_url=True, allow_all=True)
+        department = department_filter(cache.city(), key="department", in_url=True)
     everything = meetings.followup_table(engine, today, department_slug=department)
     with pick_owner:
         owners = [None, *sorted(everything["owner"].unique())]

@@ -112,7 +112,7 @@ def _spc_help(card: pd.Series) -> str:
     variation = card["variation"] if isinstance(card["variation"], str) else None
     if variation and variation.startswith("special_cause_neutral"):
         variation = "special_cause_neutral"
-    parts = [VARIATION_HELP.get(variation), ASSURANCE_HELP.get(card["assurance"]), NORMAL_RANGE_HELP]
+    parts = [VARIATION_HELP.get(variation or ""), ASSURANCE_HELP.get(card["assurance"]), NORMAL_RANGE_HELP]
     return "\n\n".join(part for part in parts if part)
 
 

@@ -18,7 +18,7 @@ from louiestat.ingest import ingest
 from louiestat.ingest.schemas import Aggregation, Direction, Unit
 from louiestat.presentation.text import display_text
 from louiestat.ui import access, cache
-from louiestat.ui.widgets import department_picker, show_problems, waiting_notice
+from louiestat.ui.widgets import department_filter, department_picker, show_problems, waiting_notice
 from louiestat.writing.edits import DatedEdit, save_process_changes, save_targets
 
 UNITS, DIRECTIONS, AGGREGATIONS = (list(get_args(t)) for t in (Unit, Direction, Aggregation))
@@ -59,7 +59,7 @@ def render() -> None:
 
 def _definitions() -> None:
     city = cache.city()
-    department = department_picker(city, key="manage_department", allow_all=True)
+    department = department_filter(city, key="manage_department")
     frame = _blanks_as_text(definitions_frame(cache.engine(), department), NUMBER_COLUMNS)
     st.caption(
         "Add a KPI by adding a row (a new department slug creates the department). Targets here are the "

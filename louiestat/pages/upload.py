@@ -134,7 +134,7 @@ def _file_panel(file) -> None:
         help="For exports that write 8,9 for 8.9 and 1.812.345,50 for 1812345.5 (usually semicolon-delimited).",
     )
     result = _dry_run(data, file.name, cache.data_version(), skip_blank, decimal_comma, access.acting())
-    if result.kind:
+    if result.kind and result.encoding and result.delimiter:
         rows = counted(result.rows, "row")
         st.markdown(
             f"**Detected:** {PURPOSE[result.kind]} (a {result.kind} file) · {rows} · "

@@ -58,7 +58,7 @@ def _layout(
     A screen chart's title is broken into lines that fit a phone (plotly never wraps a title itself); the figure
     grows by the title's extra lines and subtitle, so the plot keeps ``height`` minus the usual margins."""
     title_size = round(22 * scale)
-    heading = {"text": html.escape(display_text(title)), "font": {"size": title_size}}
+    heading: dict[str, object] = {"text": html.escape(display_text(title)), "font": {"size": title_size}}
     extra = 0
     if wrap_title:
         lines = _wrapped(title, width=_even_width(title, round(TITLE_CHARS / scale))).split("<br>")

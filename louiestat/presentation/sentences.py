@@ -272,5 +272,5 @@ def explain(card: pd.DataFrame, history: pd.DataFrame | None = None) -> pd.DataF
 
 def _capitalised(texts: np.ndarray) -> np.ndarray:
     """Each text with its first letter in upper case."""
-    texts = pd.Series(texts, dtype=object).astype(str)
-    return (texts.str[:1].str.upper() + texts.str[1:]).to_numpy(dtype=object)
+    series = pd.Series(texts, dtype=object).astype(str)
+    return (series.str[:1].str.upper() + series.str[1:]).to_numpy(dtype=object)

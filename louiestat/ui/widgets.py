@@ -103,8 +103,23 @@ def open_kpi(row: pd.Series, as_of: str) -> None:
     st.html(_FOLLOW_LINK, unsafe_allow_javascript=True)
 
 
-def department_picker(city: City, key: str, *, in_url: bool = False, allow_all: bool = False) -> str | None:
-    """A department select box showing display names; ``in_url`` keeps the chosen slug in the URL."""
+def department_picker(city: City, key: str, *, in_url: bool = False) -> str:
+    """A department select box showing display names; ``in_url`` keeps the chosen slug in the URL. The page stops
+    with a word of explanation when the city has no department yet: there is nothing to choose."""
+    chosen = _department_box(city, key, in_url, allow_all=False)
+    if chosen is None:
+        st.info("No departments yet: the performance office loads them with a definitions file.",
+                icon=":material/info:")
+        st.stop()
+    return chosen
+
+
+def department_filter(city: City, key: str, *, in_url: bool = False) -> str | None:
+    """Like ``department_picker``, with "All departments" (None) first."""
+    return _department_box(city, key, in_url, allow_all=True)
+
+
+def _department_box(city: City, key: str, in_url: bool, allow_all: bool) -> str | None:
     departments = city.departments()
     options = ([None] if allow_all else []) + departments["department"].tolist()
     names = dict(zip(departments["department"], departments["department_name"]))

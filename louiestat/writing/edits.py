@@ -126,7 +126,7 @@ def _save(
         incoming = incoming[(months >= 0) & pd.notna(values)]
         _report_repeated_months(incoming, spec.month_columns[0], month_column, log)
         if log.has_errors:
-            errors = [p.model_copy(update={"column": HEADINGS.get(p.column, p.column)}) for p in log.problems("error")]
+            errors = [p.model_copy(update={"column": HEADINGS.get(p.column or "", p.column)}) for p in log.problems("error")]
             return DatedEdit(what=what, errors=errors)
         return _write(conn, spec, what, kpi_id, incoming.drop(columns="row"), stored_value, principal, change)
 

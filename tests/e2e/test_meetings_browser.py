@@ -54,10 +54,9 @@ def _shot(page: Page, name: str) -> None:
 def _type_into(page: Page, x: float, y: float, text: str) -> None:
     """Open the editor's cell at (x, y), replace what it holds with ``text`` and commit it."""
     page.mouse.dblclick(x, y)
-    page.wait_for_timeout(400)
-    page.keyboard.press("Control+A")
-    page.keyboard.type(text)
-    page.keyboard.press("Enter")
+    box = page.locator(".gdg-input")  # the grid's cell editor (a text area, or a number box), once open
+    box.fill(text)
+    box.press("Enter")
     page.wait_for_timeout(1500)
     _settle(page)
 
@@ -85,8 +84,10 @@ def test_a_row_added_to_the_agenda_shows_as_it_will_be_saved_and_an_order_of_0_i
     editor.scroll_into_view_if_needed()
     box = editor.bounding_box()
     editor.hover()
-    page.get_by_role("button", name="Add row").click(force=True)  # the toolbar shows while the pointer is over it
-    page.wait_for_timeout(800)
+    page.get_by_role("button", name="Add row").click()  # the toolbar shows while the pointer is over it
+    page.wait_for_function(f"({CELLS})().length > 3", timeout=10_000)
+    _settle(page)  # the page reruns with the row added
+    box = editor.bounding_box()  # where the table is once the row is in
     assert page.evaluate(CELLS)[3] == ["true", "", "", "Topic", "10", "Added by the facilitator", ""]  # no "None"
 
     _type_into(page, box["x"] + ITEM_X, _row_y(box, 3), "Summer pools")

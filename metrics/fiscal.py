@@ -11,7 +11,6 @@ behind that month's mean, such as positions filled) rolls up as the mean of its 
 weighted by its count, its targets alike. Without a count on every month it is the plain mean.
 """
 
-from datetime import date
 from typing import Any
 
 import numpy as np
@@ -28,7 +27,7 @@ from metrics.frames import (
     VALUE,
     kpi_settings,
 )
-from metrics.months import month_number
+from metrics.months import MonthLike, month_number, month_start_of
 from metrics.status import status, targets_in_force
 
 MONTHS = "months"
@@ -97,12 +96,12 @@ def _with_status(frame: pd.DataFrame, kpis: pd.DataFrame) -> np.ndarray:
 
 
 def fiscal_to_date(
-    observations: pd.DataFrame, kpis: pd.DataFrame, targets: pd.DataFrame, as_of: date | pd.Timestamp | str,
+    observations: pd.DataFrame, kpis: pd.DataFrame, targets: pd.DataFrame, as_of: MonthLike,
     fy_start_month: int = 7,
 ) -> pd.DataFrame:
     """One row per KPI: fy_label, fytd_value, fytd_target, fytd_status, fytd_months for the fiscal year through
     ``as_of``'s month; a KPI with nothing reported has 0 months and no_data."""
-    as_of_month = pd.Series([pd.Timestamp(as_of)])
+    as_of_month = pd.Series([month_start_of(as_of)])
     label = fiscal_labels(as_of_month, fy_start_month)
     last = int(month_number(as_of_month)[0])
     first = last - (last % 12 + 1 - fy_start_month) % 12

@@ -4,12 +4,18 @@ Compact, sortable and positive for every year the app accepts, so calendar arith
 arithmetic (the month before is ``n - 1``, a year earlier ``n - 12``, the calendar month ``n % 12 + 1``). The
 database stores months as the first day of the month (a Date); frames hold them as month-start datetimes
 (``period``) or as month numbers, and the helpers below convert between the two.
+
+A month given to ``metrics`` from outside (an ``as_of``) is a ``MonthLike``: a ``YYYY-MM`` text, a date or a
+timestamp in the month; ``month_start_of`` is the one place that reads it.
 """
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
+import pandas as pd
+
+MonthLike: TypeAlias = str | dt.date | pd.Timestamp
 
 # numpy counts datetime64[M] from January 1970; month numbers count from January of year 0.
 _EPOCH = 1970 * 12
@@ -50,3 +56,8 @@ def month_labels(numbers: Any) -> np.ndarray:
 def month_start_iso(numbers: Any) -> np.ndarray:
     """ISO dates of the first day of each month (``2013-03-01``), as stored in a Date column."""
     return np.array([f"{label}-01" for label in month_labels(numbers)], dtype=object)
+
+
+def month_start_of(month: MonthLike) -> pd.Timestamp:
+    """The first day of ``month`` (``'2016-06'``, a date or a timestamp in it) as a timestamp."""
+    return pd.Timestamp(month_start(month_number([pd.Timestamp(month)]))[0])

@@ -19,7 +19,6 @@ A department's ``last_period`` is the latest month it reported: KPIs derived fro
 'hiring', such as time to fill) do not count. It is overdue when that month is before the as-of month.
 """
 
-from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -47,7 +46,7 @@ from metrics.frames import (
     month_grid,
     reported_kpis,
 )
-from metrics.months import month_number, month_start
+from metrics.months import MonthLike, month_number, month_start_of
 from metrics.projection import project_many
 from metrics.scores import WINDOWS, city_score, department_scores, kpi_scores
 from metrics.spc import assurance_many, xmr_many
@@ -81,11 +80,6 @@ COUNTED_COLUMNS = tuple(f"counted_{name}" for name in WINDOWS)
 PROJECTION_COLUMNS = ("projection_status", "projected_period", "projection_text")
 
 
-def _month_start(as_of: date | pd.Timestamp | str) -> pd.Timestamp:
-    """The first day of ``as_of``'s month."""
-    return pd.Timestamp(month_start(month_number([pd.Timestamp(as_of)]))[0])
-
-
 def _latest_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """The last row of each kpi_id by period, indexed by kpi_id."""
     order = np.lexsort((month_number(frame[PERIOD]), frame[KPI_ID].to_numpy(np.int64)))
@@ -106,14 +100,14 @@ def scorecard(
     observations: pd.DataFrame,
     kpis: pd.DataFrame,
     targets: pd.DataFrame,
-    as_of: date | pd.Timestamp | str,
+    as_of: MonthLike,
     *,
     fy_start_month: int = 7,
     spc_points: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per KPI of ``kpis`` as of ``as_of``'s month (see the module); ``spc_points`` may hold a
     precomputed ``metrics.spc.xmr_many`` of the observations (e.g. with rebases)."""
-    as_of = _month_start(as_of)
+    as_of = month_start_of(as_of)
     last = int(month_number([as_of])[0])
     settings = kpi_settings(kpis)
     kpi_ids = settings.index.to_numpy()

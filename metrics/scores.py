@@ -22,7 +22,6 @@ improves. ``counted_<window>`` holds the score each KPI counts for in the means.
 """
 
 from collections.abc import Iterable
-from datetime import date
 from typing import Any
 
 import numpy as np
@@ -43,7 +42,7 @@ from metrics.frames import (
     shaped_like,
     trailing_windows,
 )
-from metrics.months import month_number, month_start
+from metrics.months import MonthLike, month_number, month_start, month_start_of
 from metrics.status import targets_in_force
 
 WINDOWS = {"month": 1, "3m": 3, "12m": 12}
@@ -150,12 +149,12 @@ def _window_scores(
 
 
 def kpi_scores(
-    observations: pd.DataFrame, kpis: pd.DataFrame, targets: pd.DataFrame, as_of: date | pd.Timestamp | str
+    observations: pd.DataFrame, kpis: pd.DataFrame, targets: pd.DataFrame, as_of: MonthLike
 ) -> pd.DataFrame:
     """One row per KPI: score_month, score_3m, score_12m, target_basis, the score each counts for in the means
     (counted_month, ...) and each window's value and target (value_month, target_month, ...) as of ``as_of``'s
     month."""
-    scores = _window_scores(observations, kpis, targets, month_number([pd.Timestamp(as_of)]))
+    scores = _window_scores(observations, kpis, targets, month_number([month_start_of(as_of)]))
     columns = {KPI_ID: kpi_settings(kpis).index.to_numpy()}
     columns.update({f"score_{name}": scores[f"score_{name}"][:, 0] for name in WINDOWS})
     columns.update({f"counted_{name}": scores[f"counted_{name}"][:, 0] for name in WINDOWS})

@@ -15,7 +15,6 @@ a trend; with fewer than 6 points and no signal there is no comparison (None).
 ``spc_points`` are the SPC module's points: kpi_id, period, side ('high'/'low'), special_cause.
 """
 
-from datetime import date
 from typing import Any
 
 import numpy as np
@@ -33,7 +32,7 @@ from metrics.frames import (
     shaped_like,
     trailing_windows,
 )
-from metrics.months import month_number
+from metrics.months import MonthLike, month_number, month_start_of
 
 IMPROVING = "improving"
 WORSENING = "worsening"
@@ -169,14 +168,14 @@ def trend_frame(observations: pd.DataFrame, kpis: pd.DataFrame, spc_points: pd.D
 
 
 def latest_trend(
-    observations: pd.DataFrame, kpis: pd.DataFrame, as_of: date | pd.Timestamp | str,
+    observations: pd.DataFrame, kpis: pd.DataFrame, as_of: MonthLike,
     spc_points: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per KPI: slope_12, slope_12_se, points_12, trend, trend_basis over the 12 months ending at ``as_of``;
     the SPC signal looked at is the one on the KPI's latest month reported in them."""
     settings = kpi_settings(kpis)
     kpi_ids = settings.index.to_numpy()
-    last = int(month_number([pd.Timestamp(as_of)])[0])
+    last = int(month_number([month_start_of(as_of)])[0])
     grid = month_grid(observations, kpi_ids, last - SLOPE_MONTHS + 1, last)
     present = ~np.isnan(grid)
     latest_month = last - np.argmax(present[:, ::-1], axis=1)

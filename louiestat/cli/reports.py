@@ -20,6 +20,7 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
 
     from louiestat.config import get_settings
     from louiestat.reading import views
+    from metrics.months import month_start_of
 
     if (args.department is None) == (not args.city):
         return fail("name a DEPARTMENT (slug) or give --city", EXIT_USAGE)
@@ -29,7 +30,7 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
     city = views.City.load(database)
     months = views.months_offered(city, settings.reporting_share)
     as_of = args.as_of or months.default or (pd.Timestamp.today() - pd.DateOffset(months=1)).strftime("%Y-%m")
-    card = views.city_scorecard(city, pd.Timestamp(f"{as_of}-01"), settings.fiscal_year_start_month)
+    card = views.city_scorecard(city, month_start_of(as_of), settings.fiscal_year_start_month)
     reported = months.reported(as_of)
     if args.city:
         _print_city(card, city, as_of, reported, args)

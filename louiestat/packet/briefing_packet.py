@@ -21,6 +21,7 @@ from louiestat.presentation.agenda import KIND_WORDS
 from louiestat.presentation.values import format_score, format_value, month_label
 from louiestat.presentation.words import change_text, counted, status_words
 from louiestat.reading import views
+from metrics.months import month_start_of
 from metrics.scorecard import department_summary
 from metrics.status import STATUS_COLORS, STATUS_LABELS
 
@@ -108,7 +109,7 @@ def packet_pdf(city: views.City, briefing: Briefing, renderer: ChartRenderer | N
     month. Pass an open ``renderer`` to draw several packets' charts in one browser (see ``ChartRenderer``)."""
     settings = get_settings()
     department = city.only(briefing.department)
-    as_of = pd.Timestamp(f"{briefing.as_of}-01")
+    as_of = month_start_of(briefing.as_of)
     mine = _with_words(views.city_scorecard(department, as_of, settings.fiscal_year_start_month))
     summary = department_summary(mine, department.kpis, settings.score_cap).iloc[0]
     reported = views.months_offered(city, settings.reporting_share).reported(briefing.as_of)

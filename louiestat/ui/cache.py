@@ -18,6 +18,7 @@ from louiestat.db.migrate import migrated_engine
 from louiestat.reading import queries, views
 from louiestat.writing import batches
 from louiestat.writing.batches import departments_by_batch
+from metrics.months import month_start_of
 from metrics.scorecard import department_summary
 
 # What the other pages import and the overview does not: imported ahead by the warm-up.
@@ -91,7 +92,7 @@ def invalidate() -> None:
 
 @st.cache_data(max_entries=24, show_spinner=False)
 def _scorecard(version: int, as_of: str) -> pd.DataFrame:
-    return views.city_scorecard(_city(version), pd.Timestamp(f"{as_of}-01"), get_settings().fiscal_year_start_month)
+    return views.city_scorecard(_city(version), month_start_of(as_of), get_settings().fiscal_year_start_month)
 
 
 def scorecard(as_of: str) -> pd.DataFrame:
@@ -112,7 +113,7 @@ def departments(as_of: str) -> pd.DataFrame:
 @st.cache_data(max_entries=24, show_spinner=False)
 def _overview(version: int, as_of: str) -> views.Overview:
     card = _scorecard(version, as_of)
-    return views.overview(_city(version), card, pd.Timestamp(f"{as_of}-01"), get_settings().score_cap)
+    return views.overview(_city(version), card, month_start_of(as_of), get_settings().score_cap)
 
 
 def overview(as_of: str) -> views.Overview:
@@ -121,7 +122,7 @@ def overview(as_of: str) -> views.Overview:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _kpi_detail(version: int, kpi_id: int, as_of: str) -> views.KpiDetail:
-    return views.kpi_detail(_city(version), kpi_id, pd.Timestamp(f"{as_of}-01"))
+    return views.kpi_detail(_city(version), kpi_id, month_start_of(as_of))
 
 
 def kpi_detail(kpi_id: int, as_of: str) -> views.KpiDetail:

@@ -96,6 +96,22 @@ class Settings(BaseSettings):
     statement_timeout_seconds: float | None = Field(
         None, gt=0, description="PostgreSQL cancels a statement running longer than this (no limit when unset)."
     )
+    due_day: int = Field(
+        15, ge=1, le=28, description="The day of the next month a KPI's value is due, unless its definition says."
+    )
+    publish_review: bool = Field(
+        True, description="Visitors and the open-data feed see a department's month only once it is published."
+    )
+    base_url: str = Field(
+        "http://127.0.0.1:8501", description="The dashboard's address as people open it, for links in mail."
+    )
+    smtp_url: str | None = Field(
+        None, description="Where mail is sent: smtp://[user:password@]host:port, smtps:// for TLS, ?starttls=true."
+    )
+    mail_from: str = Field("louiestat@localhost", description="The sender of the mail the dashboard sends.")
+    source_timeout_seconds: float = Field(
+        30, gt=0, description="How long a data source's query or request may take before it counts as failed."
+    )
     chromium: str = Field(
         "chromium", min_length=1,
         description="The Chromium that draws the briefing packet's charts: a path, or a command found on PATH.",

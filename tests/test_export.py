@@ -57,13 +57,13 @@ def test_values_are_exported_by_slug_key_and_month_with_the_target_in_force(city
 def test_definitions_are_exported_with_every_column_of_a_definitions_file(city: Engine) -> None:
     assert export_csv(city, "definitions") == (
         "department,department_name,kpi,kpi_name,unit,direction,target,tolerance_pct,description,aggregation,"
-        "min_value,max_value,enterprise,weight,source\n"
+        "min_value,max_value,enterprise,weight,source,owner_email,due_day,public\n"
         "ems,Emergency Medical Services,calls_answered_pct,Calls answered within 90 seconds,percent,"
-        "higher_is_better,90,10,,,0,100,false,,reported\n"
-        "ems,Emergency Medical Services,response_time,Response time,minutes,lower_is_better,9,10,,,,,false,,reported\n"
-        "hr,Human Resources,overtime_hours,Unscheduled overtime hours,hours,lower_is_better,100,5,,,,,false,,reported\n"
-        "hr,Human Resources,sick_leave_hours,Sick-leave hours per FTE,hours,lower_is_better,8,10,,,,,false,,reported\n"
-        "hr,Human Resources,time_to_fill,Time to fill vacancies,days,lower_is_better,60,10,,,,,false,,hiring\n"
+        "higher_is_better,90,10,,,0,100,false,,reported,,,true\n"
+        "ems,Emergency Medical Services,response_time,Response time,minutes,lower_is_better,9,10,,,,,false,,reported,,,true\n"
+        "hr,Human Resources,overtime_hours,Unscheduled overtime hours,hours,lower_is_better,100,5,,,,,false,,reported,,,true\n"
+        "hr,Human Resources,sick_leave_hours,Sick-leave hours per FTE,hours,lower_is_better,8,10,,,,,false,,reported,,,true\n"
+        "hr,Human Resources,time_to_fill,Time to fill vacancies,days,lower_is_better,60,10,,,,,false,,hiring,,,true\n"
     )
 
 

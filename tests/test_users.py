@@ -54,13 +54,13 @@ def test_an_analyst_is_added_with_departments_a_hashed_password_and_an_audit_eve
     ("email", "role", "departments", "password", "message", "refusal"),
     [
         ("not-an-email", "viewer", [], None, "'not-an-email' is not an email address", UserRefused),
-        ("v@city.gov", "viewer", ["ems"], None, "departments are granted to analysts only (a viewer only reads)", UserRefused),
-        ("a@city.gov", "admin", ["ems"], None, "departments are granted to analysts only (an admin may change every", UserRefused),
+        ("v@city.gov", "viewer", ["ems"], None, "departments are granted to heads and analysts only (a viewer only reads)", UserRefused),
+        ("a@city.gov", "admin", ["ems"], None, "departments are granted to heads and analysts only (an admin may change every", UserRefused),
         ("n@city.gov", "analyst", [], None, "an analyst needs at least one department they may change: add "
                                             "--department SLUG for n@city.gov", UserRefused),
         ("n@city.gov", "analyst", ["ems", "nope"], None, "no department 'nope'; known: ems, hr", UnknownDepartment),
         ("p@city.gov", "viewer", [], "too short", "a password needs at least 15 characters", UserRefused),
-        ("r@city.gov", "mayor", [], None, "'mayor' is not a role; roles are admin, analyst, viewer", UserRefused),
+        ("r@city.gov", "mayor", [], None, "'mayor' is not a role; roles are admin, head, analyst, viewer", UserRefused),
     ],
 )
 def test_a_refused_user_change_says_why_and_writes_nothing(

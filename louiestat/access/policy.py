@@ -27,6 +27,9 @@ Action = Literal[
     "close_followups",     # record a follow-up's response and close it as done
     "manage_users",        # users, roles and grants
     "read_audit_log",
+    "publish",             # review a department's months and publish them to visitors and the open-data feed
+    "unpublish",           # take a published month back
+    "manage_sources",      # the systems KPI values are pulled from (the sources upload kind)
 ]
 ACTIONS: tuple[Action, ...] = get_args(Action)
 
@@ -41,6 +44,9 @@ ACTION_WORDS: dict[Action, str] = {
     "close_followups": "follow-ups",
     "manage_users": "users and their rights",
     "read_audit_log": "the audit log",
+    "publish": "published months",
+    "unpublish": "published months",
+    "manage_sources": "data sources",
 }
 
 
@@ -64,6 +70,14 @@ POLICY: dict[Role, RoleRights] = {
         meaning="the performance office: changes everything, users included",
         yours="an admin (the performance office): you may change everything, users included",
         everywhere=frozenset(ACTIONS),
+    ),
+    "head": RoleRights(
+        meaning="heads the departments granted: reviews and publishes their months, enters and corrects their data, "
+                "closes their follow-ups; reads everything",
+        yours="a department head: you may review and publish the months of {departments}, enter and correct their "
+              "data and close their follow-ups, and read everything",
+        everywhere=frozenset({"read", "read_agendas"}),
+        granted=frozenset({"change_data", "close_followups", "publish"}),
     ),
     "analyst": RoleRights(
         meaning="uploads, corrects and undoes the data of the departments granted; reads everything",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Role = Literal["admin", "analyst", "viewer"]
+Role = Literal["admin", "head", "analyst", "viewer"]
 LOCAL_ADMIN: Role = "admin"  # the role of the command line acting without --as
 
 

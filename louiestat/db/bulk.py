@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 import pandas as pd
-from sqlalchemy import Connection, Date, Table
+from sqlalchemy import Connection, Date, Integer, Table
 
 from louiestat.db.driver import driver_connection
 from metrics.months import month_start_iso
@@ -14,8 +14,9 @@ from metrics.months import month_start_iso
 SLICE_ROWS = 50_000
 
 
-def _python_column(series: pd.Series, as_date: bool) -> list:
-    """A column as Python objects the drivers accept: None for missing, ISO strings for dates."""
+def _python_column(series: pd.Series, as_date: bool, as_int: bool = False) -> list:
+    """A column as Python objects the drivers accept: None for missing, ISO strings for dates, whole numbers for
+    an integer column that a missing value made float."""
     if as_date:
         if pd.api.types.is_integer_dtype(series):
             return month_start_iso(series.to_numpy()).tolist()
@@ -25,7 +26,7 @@ def _python_column(series: pd.Series, as_date: bool) -> list:
         return series.tolist()
     if pd.api.types.is_float_dtype(series):
         values = series.to_numpy(dtype="float64")
-        return [None if v != v else v for v in values.tolist()]
+        return [None if v != v else int(v) if as_int else v for v in values.tolist()]
     values = series.to_numpy(dtype=object, copy=True)
     values[pd.isna(values)] = None
     return values.tolist()
@@ -34,7 +35,8 @@ def _python_column(series: pd.Series, as_date: bool) -> list:
 def _row_slices(table: Table, frame: pd.DataFrame, columns: Sequence[str]) -> Iterator[list[tuple]]:
     for start in range(0, len(frame), SLICE_ROWS):
         part = frame.iloc[start : start + SLICE_ROWS]
-        cols = [_python_column(part[c], isinstance(table.c[c].type, Date)) for c in columns]
+        cols = [_python_column(part[c], isinstance(table.c[c].type, Date), isinstance(table.c[c].type, Integer))
+                for c in columns]
         yield list(zip(*cols))
 
 

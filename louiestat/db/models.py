@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true as sa_true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -96,6 +97,11 @@ class Kpi(Base):
     # Added by migration 0003, so last. 'reported' (values files) or 'hiring' (derived from the department's
     # hiring records): declared in the definition, never inferred from the key.
     source: Mapped[str] = mapped_column(String(20), default="reported", server_default="reported")
+    # Added by migration 0011: who reports the KPI, the day of the next month its value is due (the setting's day
+    # when None) and whether visitors and the open-data feed may see it.
+    owner_email: Mapped[str | None] = mapped_column(String(320))
+    due_day: Mapped[int | None] = mapped_column(Integer)
+    public: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
 
 
 class Target(Base):

@@ -16,14 +16,16 @@ from louiestat.reading import queries
 
 DEFINITION_COLUMNS = [
     "department", "department_name", "kpi", "kpi_name", "unit", "direction", "target", "tolerance_pct",
-    "description", "aggregation", "min_value", "max_value", "enterprise", "weight", "source",
+    "description", "aggregation", "min_value", "max_value", "enterprise", "weight", "source", "owner_email", "due_day",
+    "public",
 ]
 
 
 def definitions_frame(engine: Engine, department: str | None = None) -> pd.DataFrame:
     """Departments and KPI definitions as a definitions file."""
     kpis = queries.kpis(engine, department)
-    kpis["enterprise"] = kpis["enterprise"].map({True: "true", False: "false"})
+    for flag in ("enterprise", "public"):
+        kpis[flag] = kpis[flag].map({True: "true", False: "false"})
     return kpis[DEFINITION_COLUMNS]
 
 

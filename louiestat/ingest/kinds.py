@@ -82,7 +82,7 @@ KINDS: dict[str, Kind] = {
             "definitions",
             ("department", "department_name", "kpi", "kpi_name", "unit", "direction", "target"),
             ("tolerance_pct", "description", "aggregation", "min_value", "max_value", "enterprise", "weight",
-             "source"),
+             "source", "owner_email", "due_day", "public"),
             "departments and KPI definitions",
             validate=validate.validate_definitions,
             key=("department", "kpi"),

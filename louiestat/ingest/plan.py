@@ -183,6 +183,9 @@ KPI_FIELDS = {
     "enterprise": "enterprise",
     "weight": "weight",
     "source": "source",
+    "owner_email": "owner_email",
+    "due_day": "due_day",
+    "public": "public",
 }
 
 

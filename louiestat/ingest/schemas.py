@@ -23,6 +23,7 @@ DEFAULT_TOLERANCE_PCT = 10.0
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 _TRUE = {"true", "yes", "y", "1", "x"}
 _FALSE = {"false", "no", "n", "0", ""}
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def _blank_to_none(value: object) -> object:
@@ -65,6 +66,30 @@ def _flag(value: object) -> object:
         if value.casefold() in _FALSE:
             return False
         raise ValueError("use true or false (yes/no, 1/0 also work)")
+    return value
+
+
+def _public(value: object) -> object:
+    """Blank is public: a KPI is kept from visitors only when its definition says so."""
+    return True if _blank_to_none(value) is None else _flag(value)
+
+
+def _email(value: object) -> object:
+    value = _blank_to_none(value)
+    if isinstance(value, str):
+        value = value.strip().lower()
+        if not _EMAIL.fullmatch(value):
+            raise ValueError("not an email address; give the address of the person who reports the KPI, such as "
+                             "ana.lopez@louisvilleky.gov, or leave it blank")
+    return value
+
+
+def _day(value: object) -> object:
+    value = _blank_to_none(value)
+    if isinstance(value, str):
+        if not value.strip().isdigit():
+            raise ValueError("a day of the month from 1 to 28 (the day of the next month the value is due)")
+        return int(value)
     return value
 
 
@@ -118,6 +143,11 @@ class KpiDefinition(BaseModel):
     weight: Annotated[Annotated[float, Field(gt=0, allow_inf_nan=False)] | None, BeforeValidator(_number)] = None
     # reported: values files give its months; hiring: derived from the department's hiring records (time to fill).
     source: Annotated[Source, BeforeValidator(_source)] = "reported"
+    # Who reports the KPI, on which day of the next month its value is due (the setting's day when blank), and
+    # whether visitors and the open-data feed see it.
+    owner_email: Annotated[Annotated[str, Field(max_length=320)] | None, BeforeValidator(_email)] = None
+    due_day: Annotated[Annotated[int, Field(ge=1, le=28)] | None, BeforeValidator(_day)] = None
+    public: Annotated[bool, BeforeValidator(_public)] = True
 
     # Field validators, not model ones, so their errors name the column; earlier fields are in ``info.data``.
     @field_validator("min_value")

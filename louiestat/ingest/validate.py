@@ -340,6 +340,11 @@ def describe(error: Mapping[str, Any]) -> str:
         return f"not allowed; use {error['ctx']['expected']}"
     if error["type"] in {"float_parsing", "float_type"}:
         return "not a number"
+    bounds = {"less_than_equal": ("at most", "le"), "greater_than_equal": ("at least", "ge"),
+              "less_than": ("below", "lt"), "greater_than": ("above", "gt")}
+    if error["type"] in bounds:
+        words, key = bounds[error["type"]]
+        return f"out of range; use a number {words} {error['ctx'][key]}"
     return message
 
 

@@ -62,6 +62,9 @@ def kpis(source: Engine | Connection, department: str | None = None) -> pd.DataF
             K.weight,
             K.enterprise,
             K.source,
+            K.owner_email,
+            K.due_day,
+            K.public,
         )
         .join(D, D.id == K.department_id)
         .order_by(D.slug, K.key)
@@ -73,6 +76,8 @@ def kpis(source: Engine | Connection, department: str | None = None) -> pd.DataF
     for column in ("target", "tolerance_pct", "min_value", "max_value", "weight"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
     frame["enterprise"] = frame["enterprise"].astype(bool)
+    frame["public"] = frame["public"].astype(bool)
+    frame["due_day"] = pd.to_numeric(frame["due_day"], errors="coerce").astype("Int64")
     return frame
 
 

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import Engine
 
 from louiestat.db.models import kpi_history
+from louiestat.exports.upload_format import export_csv
 from louiestat.ingest import UploadResult, ingest
 from louiestat.reading import queries
 from tests.conftest import DEFINITIONS, snapshot
@@ -324,3 +325,33 @@ def test_a_kpi_name_another_kpi_of_the_department_has_is_refused(city: Engine) -
     assert sorted(definitions(city)) == sorted(
         ["time_to_fill", "overtime_hours", "sick_leave_hours", "response_time", "calls_answered_pct"]
     )
+
+
+OWNED = (
+    "department,department_name,kpi,kpi_name,unit,direction,target,owner_email,due_day,public\n"
+    "ems,Emergency Medical Services,response_time,Response time,minutes,lower_is_better,9,Ana.Lopez@City.gov,10,false\n"
+    "ems,Emergency Medical Services,calls,Calls answered,count,higher_is_better,,,,\n"
+)
+
+
+def test_a_kpi_names_its_owner_its_due_day_and_whether_the_public_sees_it(engine: Engine) -> None:
+    assert ingest(engine, OWNED.encode(), name="owned.csv").status == "committed"
+    kpis = queries.kpis(engine).set_index("kpi")
+    assert kpis.loc["response_time", ["owner_email", "due_day", "public"]].tolist() == ["ana.lopez@city.gov", 10, False]
+    assert pd.isna(kpis.loc["calls", "owner_email"]) and pd.isna(kpis.loc["calls", "due_day"])
+    assert bool(kpis.loc["calls", "public"]) is True  # blank: public
+    again = ingest(engine, export_csv(engine, "definitions").encode(), name="again.csv")
+    assert again.status == "unchanged", again.message
+
+
+def test_an_owner_that_is_no_address_a_due_day_past_28_and_a_public_flag_of_maybe_are_refused(engine: Engine) -> None:
+    before = snapshot(engine)
+    bad = OWNED.splitlines()[0] + "\nems,EMS,response_time,Response time,minutes,lower_is_better,9,ana,29,maybe\n"
+    result = ingest(engine, bad.encode(), name="bad.csv")
+    assert [(p.line, p.column, p.value, p.message) for p in result.errors] == [
+        (2, "owner_email", "ana", "not an email address; give the address of the person who reports the KPI, such as "
+                                  "ana.lopez@louisvilleky.gov, or leave it blank"),
+        (2, "due_day", "29", "out of range; use a number at most 28"),
+        (2, "public", "maybe", "use true or false (yes/no, 1/0 also work)"),
+    ]
+    assert snapshot(engine) == before

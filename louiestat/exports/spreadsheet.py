@@ -14,6 +14,8 @@ import re
 
 import pandas as pd
 
+from louiestat.presentation.text import text_columns
+
 _FORMULA_START = r"'*[=+\-@\t\r]"
 _GUARDED = re.compile(rf"^'(?={_FORMULA_START})")
 
@@ -21,14 +23,8 @@ _GUARDED = re.compile(rf"^'(?={_FORMULA_START})")
 def guard(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with every text cell that a spreadsheet would read as a formula prefixed with an apostrophe."""
     guarded = frame.copy()
-    for name in guarded.columns:
-        column = guarded[name]
-        if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
-            continue
-        try:
-            formula = column.str.match(_FORMULA_START, na=False).astype(bool)
-        except AttributeError:  # no text in this column
-            continue
+    for name, column in text_columns(guarded):
+        formula = column.str.match(_FORMULA_START, na=False).astype(bool)
         if formula.any():
             guarded[name] = column.where(~formula, "'" + column[formula].astype(str))
     return guarded

@@ -10,6 +10,7 @@ exports and templates, which are uploaded again, write the text as stored."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pandas as pd
 
@@ -29,14 +30,17 @@ def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` for a table or a download people read: ``display_text`` in every text cell; numbers, dates and
     missing cells as they are."""
     shown = frame.copy()
-    for name in shown.columns:
-        column = shown[name]
-        if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
-            continue
-        try:
-            controlled = column.str.contains(BIDI_CONTROLS, na=False).astype(bool)
-        except AttributeError:  # no text in this column
-            continue
+    for name, column in text_columns(shown):
+        controlled = column.str.contains(BIDI_CONTROLS, na=False).astype(bool)
         if controlled.any():
             shown.loc[controlled, name] = column[controlled].str.replace(BIDI_CONTROLS, _visible, regex=True)
     return shown
+
+
+def text_columns(frame: pd.DataFrame) -> Iterator[tuple[str, pd.Series]]:
+    """The columns of ``frame`` that hold text (not numbers or dates, and not only missing cells), by name."""
+    for name in frame.columns:
+        column = frame[name]
+        numbers = pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column)
+        if not numbers and hasattr(column, "str"):  # pandas offers .str only on a column holding text
+            yield name, column

@@ -16,11 +16,10 @@ depends_on = None
 
 def upgrade() -> None:
     # Plain ADD COLUMN (SQLite adds a column without copying the table, which its foreign keys would refuse).
-    for table, public in (('kpis', sa.Column('public', sa.Boolean(), server_default=sa.true(), nullable=False)),
-                          ('kpis_history', sa.Column('public', sa.Boolean(), server_default=sa.true(), nullable=True))):
+    for table, nullable in (('kpis', False), ('kpis_history', True)):
         op.add_column(table, sa.Column('owner_email', sa.String(length=320), nullable=True))
         op.add_column(table, sa.Column('due_day', sa.Integer(), nullable=True))
-        op.add_column(table, public)
+        op.add_column(table, sa.Column('public', sa.Boolean(), server_default=sa.true(), nullable=nullable))
 
 
 def downgrade() -> None:

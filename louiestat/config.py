@@ -109,6 +109,9 @@ class Settings(BaseSettings):
         None, description="Where mail is sent: smtp://[user:password@]host:port, smtps:// for TLS, ?starttls=true."
     )
     mail_from: str = Field("louiestat@localhost", description="The sender of the mail the dashboard sends.")
+    smtp_timeout_seconds: float = Field(
+        30, gt=0, description="How long the mail server may take to answer before sending counts as failed."
+    )
     source_timeout_seconds: float = Field(
         30, gt=0, description="How long a data source's query or request may take before it counts as failed."
     )

@@ -14,7 +14,8 @@
     │   ├── BriefingNotFound   no such department, month or meeting: the message lists what is accepted (exit 2)
     │   └── MissingSystemPackage  a program the PDF needs is not installed: the message says what to install (exit 1)
     └── EnvironmentFailure  the database or the machine cannot do what was asked (CLI exit status 3)
-        └── LockTimeout     another write held the database's write lock longer than the wait allowed
+        ├── LockTimeout     another write held the database's write lock longer than the wait allowed
+        └── MailFailure     LOUIESTAT_SMTP_URL is unset or unusable, or the mail server is unreachable or refuses us
 
 Problems inside a readable file are not exceptions: they are collected as ``louiestat.ingest.Problem`` rows
 so that every error of a file is reported at once.
@@ -50,6 +51,12 @@ class EnvironmentFailure(LouieStatError):
 
 class LockTimeout(EnvironmentFailure):
     """Another write held the database's write lock longer than the configured wait; nothing was written."""
+
+
+class MailFailure(EnvironmentFailure):
+    """Mail cannot be sent: ``LOUIESTAT_SMTP_URL`` is unset or not a mail server's address, or the server cannot be
+    reached, does not offer what the URL asks (TLS, a sign-in) or refuses the sign-in. The message says what to
+    set or check, and never holds the password."""
 
 
 class UserRefused(LouieStatError):

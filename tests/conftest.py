@@ -22,6 +22,7 @@ from louiestat.db.migrate import upgrade_to_head
 from louiestat.db.models import Base
 from louiestat.ingest import ingest
 from louiestat.sample_city import SAMPLE_FILES, add_accounts
+from tests.mail_server import Mailbox, serving_mail
 
 # Passwords hashed with cheap Argon2 parameters in the tests (and the servers they start): a sign-in takes
 # milliseconds, not half a second; production keeps the library's defaults (the settings' defaults).
@@ -104,6 +105,13 @@ def engine(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engin
     yield engine
     engine.dispose()
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    """A real SMTP server on the loopback (aiosmtpd) keeping every message it accepts."""
+    with serving_mail() as box:
+        yield box
 
 
 def snapshot(engine: Engine) -> dict[str, list[tuple]]:

@@ -120,6 +120,9 @@ def test_json_keys_are_the_readmes(sample_with_meetings: None, capsys: pytest.Ca
         "users list --json": _output(["users", "list", "--json"], capsys)[0],
         "agenda DEPARTMENT --as-of YYYY-MM --json": _output(["agenda", "ems", "--as-of", "2016-06", "--json"], capsys)[0],
         "followups --json": _output(["followups", "--json"], capsys)[0],
+        "remind --json": (reminded := _output(["remind", "--month", "2016-06", "--dry-run", "--json"], capsys)),
+        "remind --json reminders[]": reminded["reminders"][0],
+        "remind --json reminders[].kpis[]": reminded["reminders"][0]["kpis"][0],
     }
     assert set(outputs) == set(table), "the README's JSON table and this test list different commands"
     for command, output in outputs.items():

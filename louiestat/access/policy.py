@@ -30,6 +30,7 @@ Action = Literal[
     "publish",             # review a department's months and publish them to visitors and the open-data feed
     "unpublish",           # take a published month back
     "manage_sources",      # the systems KPI values are pulled from (the sources upload kind)
+    "send_reminders",      # remind KPI owners of late values by mail
 ]
 ACTIONS: tuple[Action, ...] = get_args(Action)
 
@@ -47,6 +48,7 @@ ACTION_WORDS: dict[Action, str] = {
     "publish": "published months",
     "unpublish": "published months",
     "manage_sources": "data sources",
+    "send_reminders": "reminders of late values",
 }
 
 

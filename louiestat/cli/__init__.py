@@ -1,9 +1,9 @@
 """``python -m louiestat`` (or ``louiestat``): the command line, each command a thin wrapper over a library call.
 The commands live by family: ``data`` (init, ingest, export, batches, undo), ``reports`` (scorecard), ``meetings``
-(agenda, followups, packet, minutes) and ``users``; ``common`` holds what they share.
+(agenda, followups, packet, minutes), ``remind`` and ``users``; ``common`` holds what they share.
 
-Exit status: 0 done, 1 file rejected or change refused (nothing written), 2 usage error, 3 the database or the
-machine failed (nothing written; the message names the cause and what to do).
+Exit status: 0 done, 1 file rejected or change refused (nothing written) or a message refused by the mail server,
+2 usage error, 3 the database, the machine or the mail server failed (the message names the cause and what to do).
 
 ``--help`` and usage errors answer at once: the parser imports only the standard library, and each command
 imports pandas, SQLAlchemy and the rest of louiestat when it runs (``python -X importtime -m louiestat --help``
@@ -15,7 +15,7 @@ import argparse
 import os
 import sys
 
-from louiestat.cli import data, meetings, reports, users
+from louiestat.cli import data, meetings, remind, reports, users
 from louiestat.cli.common import EXIT_ENVIRONMENT, EXIT_OK, EXIT_REJECTED, EXIT_USAGE, fail
 from louiestat.errors import (
     BriefingNotFound,
@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="act with this user's rights (an analyst changes only their departments); without it the "
                         "CLI acts as the local administrator")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for family in (data, reports, meetings, users):
+    for family in (data, reports, meetings, remind, users):
         family.add_parsers(sub)
     return parser
 

@@ -290,6 +290,46 @@ class SignInPosts(Base):
     posts: Mapped[int] = mapped_column(Integer)
 
 
+class OutboxMessage(Base):
+    """A message to send, kept once sent: written in the same transaction as what it tells (a reminder), sent after
+    that commits, and marked sent when the mail server has taken it. ``key`` names what it is about, so the same
+    message is never written twice; one left unsent (a crash, a refused delivery) is sent by a later run as the
+    same bytes (``message``, the whole RFC 5322 text) with the same Message-ID."""
+
+    __tablename__ = "outbox"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(500), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    sender: Mapped[str] = mapped_column(String(320))
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(300), unique=True)
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class ReminderRow(Base):
+    """A KPI whose owner (``recipient``) was reminded that its value for ``month`` (YYYY-MM) is missing, and the
+    outbox message that says so. The department and KPI are kept by slug, key and name as the message gave them."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_month_recipient", "month", "recipient"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))
+    recipient: Mapped[str] = mapped_column(String(320))
+    department: Mapped[str] = mapped_column(String(100))
+    kpi: Mapped[str] = mapped_column(String(100))
+    kpi_name: Mapped[str] = mapped_column(String(300))
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 def table_of(model: type[Base]) -> Table:
     """The table a mapped class is declared on (``__table__``, typed as the ``Table`` it is)."""
     return cast(Table, model.__table__)

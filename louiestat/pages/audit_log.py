@@ -16,6 +16,7 @@ ACTION_WORDS = {
     "write": "change to the data", "sign_in": "signed in", "sign_in_failed": "failed sign-in", "lockout": "locked out",
     "sign_out": "signed out", "user_added": "user added", "user_disabled": "user disabled",
     "password_set": "password set", "granted": "department granted", "revoked": "department revoked",
+    "reminders": "reminders sent",
 }
 VIA_WORDS = {"page": "dashboard", "cli": "command line"}
 SHOWN = 500  # rows drawn on the page; the download has them all

@@ -3,6 +3,7 @@ documents, one query per frame (never one per KPI)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import pandas as pd
@@ -96,6 +97,13 @@ def observations(source: Engine | Connection, kpi_ids: Sequence[int] | None = No
     frame["value"] = frame["value"].astype("float64")
     frame["count"] = pd.to_numeric(frame["count"], errors="coerce").astype("float64")
     return frame
+
+
+def reported_in(source: Engine | Connection, month: dt.date) -> pd.Series:
+    """The ids of the KPIs with a value stored for ``month`` (its first day)."""
+    with _connection(source) as conn:
+        ids = conn.execute(select(O.kpi_id).where(O.period == month)).scalars().all()
+    return pd.Series(ids, dtype="int64", name="kpi_id")
 
 
 def targets(source: Engine | Connection, kpi_ids: Sequence[int] | None = None) -> pd.DataFrame:

@@ -104,6 +104,13 @@ DEPTS = (
          injury=(125, 95, 100), hires=3, fill=1.0),
 )
 
+# Who reports each department's KPIs (owner_email), reminded when a value is late; EMS's and Fire's: the sample analyst.
+OWNERS = {
+    "hr": "hr.data@city.example", "public_works": "public.works.data@city.example", "ems": "analyst@city.example",
+    "fire": "analyst@city.example", "codes": "codes.data@city.example", "parks": "parks.data@city.example",
+    "library": "library.data@city.example", "animal_services": "animal.services.data@city.example",
+}
+
 TITLES = {  # job titles posted by each department
     "hr": ("HR Generalist", "Payroll Specialist", "Benefits Analyst", "Administrative Clerk"),
     "public_works": ("Equipment Operator", "Laborer", "Sanitation Tech", "Fleet Mechanic", "Signal Tech"),
@@ -327,6 +334,7 @@ def definitions(kpis: list[Kpi]) -> pd.DataFrame:
         "description": k.description, "aggregation": k.aggregation,
         "min_value": plain(valid_range(k.unit)[0]), "max_value": plain(valid_range(k.unit)[1]),
         "enterprise": str(k.enterprise).lower(), "weight": plain(k.weight), "source": k.source,
+        "owner_email": OWNERS[k.dept] if k.source == "reported" else "",
     } for k in kpis])
 
 

@@ -49,7 +49,7 @@ def test_an_empty_database_is_upgraded_to_head(empty_engine: Engine) -> None:
     assert table_names(empty_engine) == set()
     assert current_revision(empty_engine) is None
     upgrade_to_head(empty_engine)
-    assert current_revision(empty_engine) == head_revision() == "0011"
+    assert current_revision(empty_engine) == head_revision() == "0012"
     assert table_names(empty_engine) == set(Base.metadata.tables) | {"alembic_version"}
 
 
